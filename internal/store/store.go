@@ -1,0 +1,160 @@
+// Package store defines the two interfaces every mailbox backend implements:
+// a Store (a namespace of mailboxes: the local file system or one IMAP
+// server) and a Mailbox (one open folder). The sync engine sees mail only
+// through these interfaces; it knows no file format and no protocol.
+//
+// Contracts that hold for every implementation:
+//
+//   - Message bytes cross this interface in RFC 5322 wire form: CRLF line
+//     ends, without any backend metadata (no mbox From_ line, no Status:,
+//     X-Status:, X-Keywords:, X-UID:, X-IMAP:, X-IMAPbase: headers).
+//   - A failed listing or a failed read is an error, never an empty result:
+//     an empty result makes the engine delete mail.
+//   - Methods return errors wrapped with context; callers test for the
+//     sentinels below with errors.Is.
+package store
+
+import (
+	"context"
+	"errors"
+	"io"
+	"time"
+)
+
+// Sentinel errors returned (wrapped) by backends.
+var (
+	// ErrNoMailbox: the named mailbox does not exist.
+	ErrNoMailbox = errors.New("no such mailbox")
+	// ErrExists: Create was asked for a mailbox (or directory) that exists.
+	ErrExists = errors.New("mailbox already exists")
+	// ErrReadOnly: a change was requested on a mailbox opened ReadOnly.
+	ErrReadOnly = errors.New("mailbox is open read-only")
+	// ErrNotMailbox: the file exists but is not in a format the backend reads.
+	ErrNotMailbox = errors.New("not a valid mailbox")
+)
+
+// Flags are the IMAP system flags a message can carry.
+type Flags uint8
+
+// The system flags. Recent means "new" (mbox: no O in Status:; Maildir:
+// in new/; IMAP: \Recent). Only Seen, Answered, Flagged, Deleted and Draft
+// are copied along with a message (CopiedFlags).
+const (
+	Seen Flags = 1 << iota
+	Answered
+	Flagged
+	Deleted
+	Draft
+	Recent
+)
+
+// CopiedFlags are the flags that travel with a copied message.
+const CopiedFlags = Seen | Answered | Flagged | Deleted | Draft
+
+// Mode says how a mailbox is opened.
+type Mode int
+
+const (
+	// ReadOnly: nothing in the mailbox may change, not even a status
+	// header or the IMAP \Recent flag (EXAMINE). Append, MarkDeleted and
+	// Expunge return ErrReadOnly.
+	ReadOnly Mode = iota
+	// ReadWrite: the caller may Append, MarkDeleted and Expunge. Opening
+	// read-write must itself change nothing (no rewrite, no status change).
+	ReadWrite
+)
+
+// ListEntry is one name returned by Store.List.
+type ListEntry struct {
+	// Name is the full mailbox name as listed, without any server part,
+	// with the store's own hierarchy delimiter (e.g. "mail/a/inbox",
+	// "INBOX.work", "#mh/inbox", "INBOX"). A listed directory ends with
+	// the delimiter (local "mail/" for pattern "mail/%").
+	Name string
+	// Delim is the hierarchy delimiter, 0 when the entry has none (INBOX
+	// on a local store).
+	Delim byte
+	// NoSelect: a directory or \Noselect folder: it holds no messages.
+	NoSelect bool
+	// NoInferiors, Marked, Unmarked are informational (shown by -d).
+	NoInferiors, Marked, Unmarked bool
+}
+
+// Store is a namespace of mailboxes.
+type Store interface {
+	// List returns the mailboxes whose names match ref+pat with c-client
+	// semantics: '%' matches any run of characters except the hierarchy
+	// delimiter, '*' matches anything. The order is unspecified. A listing
+	// that fails (unreadable directory, broken connection) is an error.
+	List(ctx context.Context, ref, pat string) ([]ListEntry, error)
+	// Open opens the mailbox with the given full name (as List returns
+	// it). ErrNoMailbox if it does not exist.
+	Open(ctx context.Context, name string, mode Mode) (Mailbox, error)
+	// Create makes a new, empty mailbox (creating missing parent folders).
+	// ErrExists if the name exists as a mailbox or directory.
+	Create(ctx context.Context, name string) error
+	// Delete removes a mailbox and its messages. ErrNoMailbox if absent.
+	Delete(ctx context.Context, name string) error
+	// Close releases connections. The Store is unusable afterwards.
+	Close() error
+}
+
+// HeaderFields are the header fields a Message's Header must contain when
+// the message has them: what message identity (msgid, md5) and the -m
+// listing need. A backend may deliver the whole header section instead.
+var HeaderFields = []string{"Message-ID", "Date", "Subject", "From", "To"}
+
+// Message describes one message of an open mailbox without its body.
+type Message struct {
+	// Key identifies the message in this open Mailbox (an index, a UID or
+	// a file number). It stays valid until the Mailbox is closed; Expunge
+	// may invalidate the keys of expunged messages only.
+	Key uint64
+	// Size is the RFC 822 size: the number of bytes Fetch yields (CRLF line
+	// ends, no backend metadata).
+	Size int64
+	// Flags the message carries now.
+	Flags Flags
+	// InternalDate: mbox From_ line date, MH/Maildir file mtime, IMAP
+	// INTERNALDATE.
+	InternalDate time.Time
+	// Header holds at least the HeaderFields lines of the message's
+	// header (raw, folded as in the message; LF or CRLF line ends), ending
+	// with an empty line.
+	Header []byte
+}
+
+// NewMessage is a message to be appended.
+type NewMessage struct {
+	// Flags to set on the new message (only CopiedFlags are honoured).
+	Flags Flags
+	// InternalDate to give the new message.
+	InternalDate time.Time
+	// Size is the exact number of bytes Body yields.
+	Size int64
+	// Body is the whole message in wire form (CRLF line ends).
+	Body io.Reader
+}
+
+// Mailbox is one open folder.
+type Mailbox interface {
+	// Messages returns every message in mailbox order. A message the
+	// backend cannot parse is an error, not an omission.
+	Messages(ctx context.Context) ([]Message, error)
+	// Fetch returns the whole message (Size bytes, CRLF). Reading it never
+	// changes the message's flags (no \Seen).
+	Fetch(ctx context.Context, key uint64) (io.ReadCloser, error)
+	// Append adds a message at the end of the mailbox. When Append returns
+	// nil the message is durable (fsynced for local files).
+	Append(ctx context.Context, m NewMessage) error
+	// MarkDeleted sets \Deleted on the given messages.
+	MarkDeleted(ctx context.Context, keys []uint64) error
+	// Expunge removes every message flagged \Deleted (also ones flagged
+	// before this session) and returns how many were removed. A local
+	// backend writes the new file beside the old one and renames it, so a
+	// crash leaves either the old or the new mailbox, never a mix.
+	Expunge(ctx context.Context) (int, error)
+	// Close releases the mailbox (and its locks). \Deleted marks made in
+	// this session and not expunged may be dropped.
+	Close() error
+}
