@@ -1,0 +1,39 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/mailsync/mailsync/internal/config"
+	"github.com/mailsync/mailsync/internal/store"
+)
+
+// dispatch looks up the names, chooses the mode by counting channels and
+// stores (spec 1.2) and runs it.
+func dispatch(ctx context.Context, cfg *config.Config, opt *options, env store.Env, stdout, stderr io.Writer) int {
+	var channels []*config.Channel
+	var stores []*config.Store
+	for _, name := range opt.names {
+		if ch, ok := cfg.Channels[name]; ok {
+			channels = append(channels, ch)
+		} else if st, ok := cfg.Stores[name]; ok {
+			stores = append(stores, st)
+		} else {
+			fmt.Fprintf(stderr, "Error: A channel or store named \"%s\" has notbeen configured\n", name)
+			return 1
+		}
+	}
+	r := newRun(ctx, cfg, opt, env, stdout, stderr)
+	defer r.rep.Flush()
+	switch {
+	case len(channels) == 1 && len(stores) == 0:
+		return r.sync(channels[0])
+	case len(channels) == 1 && len(stores) == 1:
+		return r.diff(channels[0], stores[0])
+	case len(channels) == 0 && len(stores) == 1:
+		return r.list(stores[0])
+	}
+	fmt.Fprintf(stderr, "Don't know what to do with %d channels and %d stores.\n", len(channels), len(stores))
+	return 1
+}

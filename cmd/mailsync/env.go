@@ -1,0 +1,54 @@
+package main
+
+import (
+	"errors"
+	"os"
+	"os/user"
+	"strings"
+	"time"
+
+	"github.com/mailsync/mailsync/internal/store"
+)
+
+// errNoHome: HOME is unset and no -f was given; 5.2.7's text follows.
+var errNoHome = errors.New("no home directory")
+
+// noHomeText is what 5.2.7 prints for errNoHome.
+const noHomeText = "Error: Can't get home directory. Use `-f file'.\n"
+
+// loadEnv reads HOME, USER and the host name. HOME is required unless a
+// config file was named (spec 1.5). An unset USER falls back to the login
+// name (D12). MAILSYNC_TEST_HOSTNAME and MAILSYNC_TEST_NOW fix the host
+// name and the clock for golden tests.
+func loadEnv(needHome bool) (store.Env, error) {
+	env := store.Env{Home: os.Getenv("HOME"), User: os.Getenv("USER")}
+	if env.Home == "" && needHome {
+		return env, errNoHome
+	}
+	if env.User == "" {
+		if u, err := user.Current(); err == nil {
+			env.User = u.Username
+		}
+	}
+	env.Host = os.Getenv("MAILSYNC_TEST_HOSTNAME")
+	if env.Host == "" {
+		env.Host = hostname()
+	}
+	if now := os.Getenv("MAILSYNC_TEST_NOW"); now != "" {
+		t, err := time.Parse(time.RFC3339, now)
+		if err != nil {
+			return env, errors.New("MAILSYNC_TEST_NOW: " + err.Error())
+		}
+		env.Now = func() time.Time { return t }
+	}
+	return env, nil
+}
+
+// hostname is the machine's name as c-client writes it in From_ lines.
+func hostname() string {
+	h, err := os.Hostname()
+	if err != nil || h == "" {
+		return "localhost"
+	}
+	return strings.TrimSpace(h)
+}

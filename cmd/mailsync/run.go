@@ -1,0 +1,176 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/mailsync/mailsync/internal/channel"
+	"github.com/mailsync/mailsync/internal/config"
+	"github.com/mailsync/mailsync/internal/msgid"
+	"github.com/mailsync/mailsync/internal/msinfo"
+	"github.com/mailsync/mailsync/internal/store"
+	"github.com/mailsync/mailsync/internal/store/open"
+)
+
+// runner holds what every mode needs.
+type runner struct {
+	ctx    context.Context
+	cfg    *config.Config
+	opt    *options
+	env    store.Env
+	rep    *channel.Reporter
+	stderr io.Writer
+}
+
+func newRun(ctx context.Context, cfg *config.Config, opt *options, env store.Env, stdout, stderr io.Writer) *runner {
+	rep := channel.NewReporter(stdout, stderr)
+	rep.Debug, rep.Vb, rep.Vw = opt.debug, opt.warnIDs, opt.warnings
+	return &runner{ctx: ctx, cfg: cfg, opt: opt, env: env, rep: rep, stderr: stderr}
+}
+
+// engine returns a sync engine configured from the options.
+func (r *runner) engine(sizeLimit uint64) *channel.Engine {
+	o := r.opt
+	return &channel.Engine{R: r.rep, Opt: channel.Options{
+		NoDelete: o.noDelete, Simulate: o.simulate, Long: o.long, ShowIDs: o.showIDs,
+		DeleteEmpty: o.deleteEmpty, CopyDeleted: o.copyDeleted, Alg: o.alg, SizeLimit: sizeLimit,
+	}}
+}
+
+// openSide opens a store and lists its boxes; on failure it prints why.
+func (r *runner) openSide(cfg *config.Store) (*channel.Side, bool) {
+	st, err := open.Store(r.ctx, cfg, r.env)
+	if err != nil {
+		r.rep.Errf("Error: %v\nError: Could not open a half open, read only connection to store %s\n", err, cfg.Name)
+		return nil, false
+	}
+	boxes, err := channel.ListBoxes(r.ctx, st, cfg, r.rep)
+	if err != nil {
+		r.rep.Errf("Error: %v\n", err)
+		st.Close()
+		return nil, false
+	}
+	side := &channel.Side{Cfg: cfg, Store: st, Boxes: boxes}
+	channel.DebugSide(r.rep, side)
+	if len(boxes.Names()) == 0 && r.opt.warnings {
+		r.rep.Out(" Store pattern doesn't match any selectable mailbox\n")
+	}
+	return side, true
+}
+
+// openMsinfo opens and reads the channel's state; on failure it prints
+// 5.2.7's abort lines.
+func (r *runner) openMsinfo(ch *config.Channel, readOnly bool) (msinfo.File, msinfo.State, bool) {
+	f, err := open.Msinfo(r.ctx, ch.Msinfo, ch.Passwd, msinfo.Options{
+		Env: r.env, MD5: r.opt.alg == msgid.MD5, Notes: r.stderr, ReadOnly: readOnly,
+	})
+	var locked *msinfo.LockedError
+	if errors.As(err, &locked) {
+		r.rep.Errf("Error: %v\n", locked)
+		return nil, nil, false
+	}
+	var last msinfo.State
+	if err == nil {
+		last, err = f.Load(r.ctx, ch.Name)
+		if err != nil {
+			f.Close()
+		}
+	}
+	if err != nil {
+		r.rep.Errf("Error: %v\nError: Couldn't open msinfo box %s.\n       Aborting!\n", err, ch.Msinfo)
+		return nil, nil, false
+	}
+	return f, last, true
+}
+
+// sync runs sync mode for one channel.
+func (r *runner) sync(ch *config.Channel) int {
+	a, okA := r.cfg.Stores[ch.StoreA]
+	b, okB := r.cfg.Stores[ch.StoreB]
+	if !okA || !okB {
+		missing := ch.StoreB
+		if okA {
+			missing = ch.StoreA // 5.2.7 names the wrong store (spec 1.2)
+		}
+		fmt.Fprintf(r.stderr, "Error: Malconfigured channel %s\nThe configuration doesn't contain a store named \"%s\"\n", ch.Name, missing)
+		return 1
+	}
+	r.rep.Outf("Synchronizing stores \"%s\" <-> \"%s\"...\n", a.Name, b.Name)
+	sa, ok := r.openSide(a)
+	if !ok {
+		return 1
+	}
+	defer sa.Store.Close()
+	sb, ok := r.openSide(b)
+	if !ok {
+		return 1
+	}
+	defer sb.Store.Close()
+	channel.DebugPairs(r.rep, sa, sb)
+	f, last, ok := r.openMsinfo(ch, r.opt.simulate)
+	if !ok {
+		return 1
+	}
+	defer f.Close()
+	channel.DebugLast(r.rep, ch.Name, last, sa, sb)
+	e := r.engine(ch.SizeLimit)
+	next := e.Sync(r.ctx, sa, sb, last)
+	status := 0
+	if e.Failed() {
+		status = 1
+	}
+	if !r.opt.simulate && r.ctx.Err() == nil {
+		if err := f.Save(r.ctx, ch.Name, next); err != nil {
+			r.rep.Errf("Error: write msinfo %s: %v\n", ch.Msinfo, err)
+			status = 1
+		}
+	}
+	if r.ctx.Err() != nil {
+		r.rep.Errf("Error: interrupted; the msinfo was left unchanged\n")
+		status = 1
+	}
+	return status
+}
+
+// diff runs diff mode: one store against the channel's msinfo.
+func (r *runner) diff(ch *config.Channel, s *config.Store) int {
+	if s.Name != ch.StoreA && s.Name != ch.StoreB {
+		fmt.Fprintf(r.stderr, "Diff mode: channel %s doesn't contain store %s.\n", ch.Name, s.Name)
+		return 1
+	}
+	r.rep.Outf("Comparing store \"%s\" <-> \"%s\"...\n", s.Name, s.Name)
+	side, ok := r.openSide(s)
+	if !ok {
+		return 1
+	}
+	defer side.Store.Close()
+	f, last, ok := r.openMsinfo(ch, true)
+	if !ok {
+		return 1
+	}
+	defer f.Close()
+	e := r.engine(ch.SizeLimit)
+	e.Diff(r.ctx, side, last)
+	if e.Failed() {
+		return 1
+	}
+	return 0
+}
+
+// list runs list mode for one store.
+func (r *runner) list(s *config.Store) int {
+	r.rep.Outf("Listing store \"%s\"\n", s.Name)
+	side, ok := r.openSide(s)
+	if !ok {
+		return 1
+	}
+	defer side.Store.Close()
+	e := r.engine(0)
+	e.List(r.ctx, side)
+	if e.Failed() {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,106 @@
+package channel
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/mailsync/mailsync/internal/store"
+)
+
+// openSide is one side of a box being synchronised.
+type openSide struct {
+	side *Side
+	mb   store.Mailbox
+	scan *scanned
+}
+
+// syncBox synchronises one box present on both sides. It returns the ids
+// to record, the "remain" count and whether everything succeeded.
+func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last map[string]bool) (kept []string, remain int, ok bool) {
+	r := e.R
+	style := styleSummary
+	if e.Opt.Long {
+		style = styleLong
+		r.Outf("\n *** %s ***\n\n", name)
+	} else {
+		r.Outf("%s: ", name)
+	}
+	oa, err := e.openAndScan(ctx, a, name, style, "opening and writing")
+	if err != nil {
+		return nil, 0, false
+	}
+	defer oa.mb.Close()
+	ob, err := e.openAndScan(ctx, b, name, style, "fetching of mail ids")
+	if err != nil {
+		return nil, 0, false
+	}
+	defer ob.mb.Close()
+
+	plan := Decide(oa.scan.set(), ob.scan.set(), last)
+	keep := toSet(plan.Kept)
+	remain = len(plan.Kept)
+	ok = true
+
+	r.Debugf(" Copying messages from store %q to store %q", a.Name(), b.Name())
+	nab, okab := e.copyAll(ctx, oa, ob, plan.CopyAB, "->", " >", keep)
+	r.Debugf(" Copying messages from store %q to store %q", b.Name(), a.Name())
+	nba, okba := e.copyAll(ctx, ob, oa, plan.CopyBA, "<-", "< ", keep)
+	ok = okab && okba
+
+	r.Out("\n")
+	if nab > 0 {
+		r.Outf("%d copied %s->%s.\n", nab, a.Name(), b.Name())
+	}
+	if nba > 0 {
+		r.Outf("%d copied %s->%s.\n", nba, b.Name(), a.Name())
+	}
+	if e.Opt.Long {
+		r.Outf("%d messages remain in %s\n", remain, name)
+	} else if remain == 1 {
+		r.Out("1 remains.\n")
+	} else {
+		r.Outf("%d remain.\n", remain)
+	}
+
+	if !e.Opt.NoDelete && !e.Opt.Simulate {
+		if !e.deleteAndExpunge(ctx, oa, ob, plan) {
+			ok = false
+		}
+	}
+	for _, id := range plan.Kept {
+		if keep[id] {
+			kept = append(kept, id)
+		}
+	}
+	return kept, remain, ok
+}
+
+// openAndScan opens the box in one side and reads its ids. cause is the
+// wording 5.2.7 uses when it cannot ("opening and writing" for the first
+// store, "fetching of mail ids" for the second).
+func (e *Engine) openAndScan(ctx context.Context, s *Side, name string, style scanStyle, cause string) (*openSide, error) {
+	full := FullName(s.Cfg, s.Boxes.Delim, name)
+	mb, err := s.Store.Open(ctx, MailboxName(s.Cfg, s.Boxes.Delim, name), e.mode())
+	if err == nil {
+		var sc *scanned
+		if sc, err = e.scanBox(ctx, mb, style); err == nil {
+			if n := len(sc.dups); n > 0 {
+				e.reportDups(n, s.Name())
+			}
+			return &openSide{side: s, mb: mb, scan: sc}, nil
+		}
+		mb.Close()
+	}
+	e.R.Errf("Error: %v\nError: Couldn't open %s\n", err, full)
+	e.R.Errf("Error: Couldn't access mailbox \"%s\" in store \"%s\" for %s\n       Continuing with next mailbox\n", name, s.Name(), cause)
+	return nil, fmt.Errorf("open %s: %w", full, err)
+}
+
+// reportDups prints the duplicate count of one store (4.3, 4.4).
+func (e *Engine) reportDups(n int, storeName string) {
+	if e.Opt.Long {
+		e.R.Outf("%d %s for deletion in %s\n", n, plural(n, "duplicate", "duplicates"), storeName)
+	} else {
+		e.R.Outf("%d %s in %s, ", n, plural(n, "duplicate", "duplicates"), storeName)
+	}
+}

@@ -1,0 +1,135 @@
+package channel
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/mailsync/mailsync/internal/config"
+	"github.com/mailsync/mailsync/internal/store"
+)
+
+// Box is one box name of a store after prefix stripping and delimiter
+// mapping.
+type Box struct {
+	Name     string
+	NoSelect bool
+}
+
+// Boxes is the set of boxes one store holds, with its delimiter.
+type Boxes struct {
+	Delim byte
+	byName map[string]*Box
+	// listed are the raw listed entries (for -d).
+	listed []store.ListEntry
+}
+
+// Lookup returns the box with that name.
+func (b *Boxes) Lookup(name string) (*Box, bool) {
+	x, ok := b.byName[name]
+	return x, ok
+}
+
+// Names returns the box names in box order (3.5).
+func (b *Boxes) Names() []string {
+	names := make([]string, 0, len(b.byName))
+	for n := range b.byName {
+		names = append(names, n)
+	}
+	SortBoxNames(names)
+	return names
+}
+
+// Add records a box (created during the run).
+func (b *Boxes) Add(name string, noSelect bool) {
+	b.byName[name] = &Box{Name: name, NoSelect: noSelect}
+}
+
+// Remove forgets a box (deleted with -D).
+func (b *Boxes) Remove(name string) { delete(b.byName, name) }
+
+// SortBoxNames sorts names in 5.2.7's box order: longer names first,
+// equal lengths in byte order.
+func SortBoxNames(names []string) {
+	sort.Slice(names, func(i, j int) bool {
+		if len(names[i]) != len(names[j]) {
+			return len(names[i]) > len(names[j])
+		}
+		return names[i] < names[j]
+	})
+}
+
+// FullName is the c-client name of box in a store: server + prefix + the
+// box name with '/' mapped to the store's delimiter.
+func FullName(cfg *config.Store, delim byte, box string) string {
+	return cfg.Server + MailboxName(cfg, delim, box)
+}
+
+// MailboxName is FullName without the server part: what the Store's
+// Open, Create and Delete take.
+func MailboxName(cfg *config.Store, delim byte, box string) string {
+	if delim != '/' && delim != 0 {
+		box = strings.ReplaceAll(box, "/", string(delim))
+	}
+	return cfg.Prefix + box
+}
+
+// ListBoxes lists a store's boxes with its ref and pat (3.2–3.4). Names
+// that cannot be represented (containing '/' in a store whose delimiter is
+// not '/') are reported through r and left out.
+func ListBoxes(ctx context.Context, st store.Store, cfg *config.Store, r *Reporter) (*Boxes, error) {
+	b := &Boxes{byName: map[string]*Box{}}
+	var entries []store.ListEntry
+	if cfg.Pat != "" {
+		var err error
+		entries, err = st.List(ctx, stripServer(cfg.Ref), cfg.Pat)
+		if err != nil {
+			return nil, fmt.Errorf("list store %s: %w", cfg.Name, err)
+		}
+	}
+	b.listed = entries
+	for _, e := range entries {
+		if e.Delim != 0 && b.Delim == 0 {
+			b.Delim = e.Delim
+		}
+	}
+	if b.Delim == 0 {
+		// Learn the delimiter from INBOX under the ref (3.3); D10: a
+		// store whose delimiter cannot be learned uses '/'.
+		if inbox, err := st.List(ctx, stripServer(cfg.Ref), "INBOX"); err == nil {
+			for _, e := range inbox {
+				if e.Delim != 0 {
+					b.Delim = e.Delim
+					break
+				}
+			}
+		}
+	}
+	if b.Delim == 0 {
+		b.Delim = '/'
+	}
+	for _, e := range entries {
+		name := stripServer(e.Name)
+		if strings.HasPrefix(name, cfg.Prefix) {
+			name = name[len(cfg.Prefix):]
+		}
+		if b.Delim != '/' {
+			if strings.Contains(name, "/") {
+				r.Outf("Error: Name of mailbox %s contains standard delimiter '/'\n       That means that I will not be able to synchronize it!", name)
+				continue
+			}
+			name = strings.ReplaceAll(name, string(b.Delim), "/")
+		}
+		b.byName[name] = &Box{Name: name, NoSelect: e.NoSelect}
+	}
+	return b, nil
+}
+
+// stripServer removes everything up to and including the first '}'.
+func stripServer(name string) string {
+	if i := strings.IndexByte(name, '}'); i >= 0 {
+		return name[i+1:]
+	}
+	return name
+}

@@ -1,0 +1,68 @@
+package channel
+
+import (
+	"context"
+	"strings"
+
+	"github.com/mailsync/mailsync/internal/msinfo"
+	"github.com/mailsync/mailsync/internal/store"
+)
+
+// Diff compares every box of one store with the channel's last state
+// (4.5) and prints what is new, deleted and duplicated. It changes
+// nothing (D4).
+func (e *Engine) Diff(ctx context.Context, s *Side, last msinfo.State) {
+	for _, name := range s.Boxes.Names() {
+		if ctx.Err() != nil {
+			e.fail()
+			return
+		}
+		if b, _ := s.Boxes.Lookup(name); b.NoSelect {
+			e.R.Debugf("%s is not selectable: skipping", name)
+			continue
+		}
+		e.diffBox(ctx, s, name, toSet(last[name]))
+	}
+}
+
+// diffBox prints the comparison for one box.
+func (e *Engine) diffBox(ctx context.Context, s *Side, name string, last map[string]bool) {
+	r := e.R
+	style := styleSummary
+	if e.Opt.Long {
+		style = styleLong
+		r.Outf("\n *** %s ***\n\n", name)
+	} else {
+		r.Outf("%s: ", name)
+	}
+	mb, err := s.Store.Open(ctx, MailboxName(s.Cfg, s.Boxes.Delim, name), store.ReadOnly)
+	var sc *scanned
+	if err == nil {
+		sc, err = e.scanBox(ctx, mb, style)
+		mb.Close()
+	}
+	if err != nil {
+		r.Errf("Error: %v\nError: Couldn't open %s\n", err, FullName(s.Cfg, s.Boxes.Delim, name))
+		r.Errf("Error: Couldn't access mailbox \"%s\" in store \"%s\" for opening and writing\n       Continuing with next mailbox\n", name, s.Name())
+		e.fail()
+		return
+	}
+	var line strings.Builder
+	if n := len(sc.dups); n > 0 {
+		if e.Opt.Long {
+			r.Outf("%d %s for deletion in %s\n", n, plural(n, "duplicate", "duplicates"), s.Name())
+		} else {
+			line.WriteString(itoa(n) + " " + plural(n, "duplicate", "duplicates") + ", ")
+		}
+	}
+	cur := sc.set()
+	plan := Decide(cur, last, last)
+	if n := len(plan.CopyAB); n > 0 {
+		line.WriteString(itoa(n) + " new, ")
+	}
+	if n := len(plan.DeleteB); n > 0 {
+		line.WriteString(itoa(n) + " deleted, ")
+	}
+	line.WriteString(itoa(len(cur)) + " currently at store " + s.Name() + ".\n")
+	r.Out(line.String())
+}

@@ -1,0 +1,52 @@
+package channel
+
+import (
+	"github.com/mailsync/mailsync/internal/config"
+	"github.com/mailsync/mailsync/internal/msgid"
+	"github.com/mailsync/mailsync/internal/store"
+)
+
+// Options are the command-line switches that shape a run.
+type Options struct {
+	NoDelete    bool // -n: delete nothing, expunge nothing
+	Simulate    bool // -s: change nothing at all (D4)
+	Long        bool // -m: long output format
+	ShowIDs     bool // -M: print ids (implies Long)
+	DeleteEmpty bool // -D: delete boxes left empty
+	CopyDeleted bool // -cd: copy messages flagged \Deleted
+	Alg         msgid.Algorithm
+	SizeLimit   uint64 // channel sizelimit, 0 = none
+}
+
+// Side is one store of a run: its configuration, its open Store and its
+// listed boxes.
+type Side struct {
+	Cfg   *config.Store
+	Store store.Store
+	Boxes *Boxes
+}
+
+// Name is the store's configured name.
+func (s *Side) Name() string { return s.Cfg.Name }
+
+// Engine runs one mode over its sides.
+type Engine struct {
+	Opt Options
+	R   *Reporter
+	// failed records that some part of the work failed (D8: exit 1).
+	failed bool
+}
+
+// Failed reports whether any part of the work failed.
+func (e *Engine) Failed() bool { return e.failed }
+
+// fail records a failure.
+func (e *Engine) fail() { e.failed = true }
+
+// mode is how boxes are opened for the run.
+func (e *Engine) mode() store.Mode {
+	if e.Opt.Simulate {
+		return store.ReadOnly
+	}
+	return store.ReadWrite
+}

@@ -1,0 +1,37 @@
+package channel
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/mailsync/mailsync/internal/store"
+)
+
+// List prints the boxes of a store (4.2); with -m/-M every message of
+// every box. Boxes are opened read-only (D4).
+func (e *Engine) List(ctx context.Context, s *Side) {
+	for _, name := range s.Boxes.Names() {
+		if !e.Opt.Long {
+			e.R.Outf("%s\n", name)
+			continue
+		}
+		e.R.Outf("\nMailbox: %s\n", name)
+		if b, _ := s.Boxes.Lookup(name); b.NoSelect {
+			e.R.Out("  not selectable\n")
+			continue
+		}
+		full := FullName(s.Cfg, s.Boxes.Delim, name)
+		mb, err := s.Store.Open(ctx, MailboxName(s.Cfg, s.Boxes.Delim, name), store.ReadOnly)
+		if err == nil {
+			_, err = e.scanBox(ctx, mb, styleList)
+			mb.Close()
+		}
+		if err != nil {
+			e.R.Errf("Error: %v\nError: Couldn't open %s\n", err, full)
+			e.fail()
+			return
+		}
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,0 +1,119 @@
+package channel
+
+import (
+	"context"
+	"errors"
+
+	"github.com/mailsync/mailsync/internal/msinfo"
+	"github.com/mailsync/mailsync/internal/store"
+)
+
+// Sync synchronises every box of the two sides (spec 5.1 step 4–6) and
+// returns the new msinfo state. last is the state after the previous sync.
+// Boxes whose sync failed keep their last state, so nothing is resurrected
+// or lost because of a transient fault.
+func (e *Engine) Sync(ctx context.Context, a, b *Side, last msinfo.State) msinfo.State {
+	next := msinfo.State{}
+	var empty []string
+	for _, name := range pairOrder(a.Boxes, b.Boxes) {
+		if ctx.Err() != nil {
+			e.fail()
+			break
+		}
+		if !e.ensureBox(ctx, a, b, name) || !e.ensureBox(ctx, b, a, name) {
+			continue
+		}
+		ba, _ := a.Boxes.Lookup(name)
+		bb, _ := b.Boxes.Lookup(name)
+		if ba.NoSelect || bb.NoSelect {
+			e.R.Debugf("%s is not selectable: skipping", name)
+			continue
+		}
+		kept, remain, ok := e.syncBox(ctx, a, b, name, toSet(last[name]))
+		if !ok {
+			e.fail()
+			if ids, had := last[name]; had {
+				next[name] = ids
+			}
+			continue
+		}
+		next[name] = kept
+		if e.Opt.DeleteEmpty && remain == 0 {
+			empty = append(empty, name)
+		}
+	}
+	if e.Opt.DeleteEmpty {
+		e.deleteEmpty(ctx, a, b, empty, next)
+	}
+	return next
+}
+
+// pairOrder is the order boxes are handled in (3.6): the first store's
+// boxes in box order, then the second store's boxes it lacks.
+func pairOrder(a, b *Boxes) []string {
+	names := a.Names()
+	for _, n := range b.Names() {
+		if _, ok := a.Lookup(n); !ok {
+			names = append(names, n)
+		}
+	}
+	return names
+}
+
+// ensureBox creates box name in side dst when it is missing there (3.6,
+// D3). It reports whether the box may be synchronised.
+func (e *Engine) ensureBox(ctx context.Context, dst, src *Side, name string) bool {
+	if _, ok := dst.Boxes.Lookup(name); ok {
+		return true
+	}
+	if e.Opt.Simulate {
+		e.R.Outf("Creating %s in %s\n", name, dst.Name())
+		return false
+	}
+	err := dst.Store.Create(ctx, MailboxName(dst.Cfg, dst.Boxes.Delim, name))
+	if err != nil {
+		e.R.Debugf("Failed to create %s in %s", name, dst.Name())
+		if sb, ok := src.Boxes.Lookup(name); ok && !sb.NoSelect && !errors.Is(err, store.ErrExists) {
+			// A selectable box that cannot be mirrored is a failure (D8);
+			// a directory that exists as one on the other side is not.
+			e.R.Errf("Error: Couldn't create mailbox %s in store %s: %v\n", FullName(dst.Cfg, dst.Boxes.Delim, name), dst.Name(), err)
+			e.fail()
+		}
+		return false
+	}
+	e.R.Debugf("Created %s in %s", name, dst.Name())
+	dst.Boxes.Add(name, false)
+	return true
+}
+
+// toSet turns a list of ids into a set.
+func toSet(ids []string) map[string]bool {
+	m := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		m[id] = true
+	}
+	return m
+}
+
+// deleteEmpty removes the boxes left empty (-D, 5.7) and drops them from
+// the next state. Under -s nothing is deleted (D4).
+func (e *Engine) deleteEmpty(ctx context.Context, a, b *Side, boxes []string, next msinfo.State) {
+	SortBoxNames(boxes)
+	for _, name := range boxes {
+		if e.Opt.Simulate {
+			e.R.Outf("Deleting %s in %s\n", name, a.Name())
+			e.R.Outf("Deleting %s in %s\n", name, b.Name())
+			continue
+		}
+		e.R.Outf("%s: deleting\n", name)
+		for _, s := range []*Side{a, b} {
+			e.R.Outf("  %s", FullName(s.Cfg, s.Boxes.Delim, name))
+			if err := s.Store.Delete(ctx, MailboxName(s.Cfg, s.Boxes.Delim, name)); err != nil {
+				e.R.Out(" failed")
+				e.fail()
+			}
+			e.R.Out("\n")
+		}
+		delete(next, name)
+	}
+}
