@@ -192,12 +192,12 @@ func TestMissingBoxCreatedAndSyncedD3(t *testing.T) {
 
 func TestSizeLimitAndIgnDel(t *testing.T) {
 	w := newWorld()
-	w.put(t, w.a, "inbox", "<1@x>", "big", 0)
+	w.put(t, w.a, "inbox", "<1@x>", "big-message-with-a-long-subject", 0)
 	w.put(t, w.a, "inbox", "<2@x>", "gone", store.Deleted)
 	w.put(t, w.b, "inbox", "<3@x>", "small", 0)
 	small, _ := w.b.Contents("inbox")
 	out, _, _ := w.run(t, Options{SizeLimit: uint64(small[0].Size), NoDelete: true})
-	want := "inbox:   too big    ->  " + fp("big") + "\n" +
+	want := "inbox:   too big    ->  " + fp("big-message-with-a-long-subject") + "\n" +
 		"  ign. del    >  " + fp("gone") + "\n" +
 		"\n1 copied b->a.\n3 remain.\n"
 	check(t, "output", out, want)

@@ -1,0 +1,109 @@
+package difftest
+
+import (
+	"strings"
+)
+
+// This file encodes the decisions (decisions.md) as transformations of
+// 5.2.7's result into the result the clone must produce.
+
+// replaceOut replaces old by repl in the wanted stdout (it must occur).
+func replaceOut(want *Result, old, repl string) {
+	if !strings.Contains(want.Stdout, old) {
+		want.Stdout += "\n[harness: expected 5.2.7 output to contain " + old + "]\n"
+		return
+	}
+	want.Stdout = strings.ReplaceAll(want.Stdout, old, repl)
+}
+
+// swapMsg replaces, in box of want, the message with subject drop by the
+// message with subject keep taken from before (same box).
+func swapMsg(before, want *Result, box, keep, drop string) {
+	var k *Msg
+	if b := before.Snap.Boxes[box]; b != nil {
+		for i := range b.Msgs {
+			if b.Msgs[i].field("Subject") == keep {
+				k = &b.Msgs[i]
+			}
+		}
+	}
+	b := want.Snap.Boxes[box]
+	if k == nil || b == nil {
+		want.Stdout += "\n[harness: cannot swap " + drop + " for " + keep + " in " + box + "]\n"
+		return
+	}
+	for i := range b.Msgs {
+		if b.Msgs[i].field("Subject") == drop {
+			b.Msgs[i] = *k
+		}
+	}
+}
+
+// dropMsg removes the messages with subject subj from box of want.
+func dropMsg(want *Result, box, subj string) {
+	b := want.Snap.Boxes[box]
+	if b == nil {
+		return
+	}
+	var keep []Msg
+	for _, m := range b.Msgs {
+		if m.field("Subject") != subj {
+			keep = append(keep, m)
+		}
+	}
+	b.Msgs = keep
+}
+
+// unchangedBoxes: the clone leaves every mailbox as it was before the
+// step (5.2.7's output and msinfo still apply).
+func unchangedBoxes(before, want *Result) {
+	want.Snap.Boxes = before.Snap.clone().Boxes
+}
+
+// adjustD2: duplicates keep the first occurrence and delete the later
+// ones; the deletion lines name the later message.
+func adjustD2(before, want *Result) {
+	replaceOut(want, "deleted    <   Mon Jan  1 Alice                  dup-first ", "deleted    <   Mon Jan  1 Alice                  dup-second")
+	replaceOut(want, "deleted    >   Mon Jan  1 Alice                  bdup1 ", "deleted    >   Mon Jan  1 Alice                  bdup2 ")
+	swapMsg(before, want, "mail/a/inbox", "dup-first", "dup-second")
+	swapMsg(before, want, "mail/b/inbox", "bdup1", "bdup2")
+}
+
+func warnNoID(subj string) string {
+	return `Warning: empty Message-ID header in message From: "alice" Subject: "` + subj + `" - please consult the README` + "\n"
+}
+
+// adjustD1 (sync-idless, first run): id-less messages are ignored; the
+// warning is printed once per message when the ids are read.
+func adjustD1(_, want *Result) {
+	want.Stdout = "Synchronizing stores \"a\" <-> \"b\"...\ninbox: " +
+		warnNoID("no-id-1") + warnNoID("empty-id") + warnNoID("angle-id") + warnNoID("no-id-b") +
+		"\n1 copied a->b.\n1 remains.\n"
+	want.Stderr = ""
+	dropIDLess(want)
+}
+
+// adjustD1second: the same box in long format, nothing to do.
+func adjustD1second(_, want *Result) {
+	want.Stdout = "Synchronizing stores \"a\" <-> \"b\"...\n\n *** inbox ***\n\n" +
+		warnNoID("no-id-1") + warnNoID("empty-id") + warnNoID("angle-id") + warnNoID("no-id-b") +
+		"\n1 messages remain in inbox\n"
+	want.Stderr = ""
+	dropIDLess(want)
+}
+
+// dropIDLess removes the id "<>" from every msinfo entry of want.
+func dropIDLess(want *Result) {
+	for _, e := range want.Snap.Msinfo {
+		for ch, body := range e {
+			e[ch] = strings.ReplaceAll(body, "<>\n", "")
+		}
+	}
+}
+
+// adjustSD (D4): under -s nothing is deleted; -D announces the deletion
+// once per store instead of 5.2.7's deleting block.
+func adjustSD(before, want *Result) {
+	replaceOut(want, "empty: deleting\n  mail/a/empty\n  mail/b/empty\n", "Deleting empty in a\nDeleting empty in b\n")
+	want.Snap = before.Snap.clone()
+}

@@ -1,0 +1,28 @@
+// Package difftest is the differential test harness of mailsync: it runs
+// the original mailsync 5.2.7 (/usr/bin/mailsync, Debian package
+// "mailsync") and the clone built from ./cmd/mailsync on identical copies
+// of a scenario's home directory, as an unprivileged user, and compares
+// their stdout, stderr, exit status, the resulting mailboxes (parsed
+// semantically: headers without c-client metadata, bodies, flags) and the
+// msinfo entries.
+//
+// Deliberate differences (decisions.md, D1–D15) are encoded per scenario
+// step: an Adjust function turns 5.2.7's result into the result the clone
+// must produce; the comparison itself is never loosened globally.
+//
+// Run it with
+//
+//	go test ./internal/difftest/
+//
+// as root (it installs mailsync 5.2.7 with apt-get if missing and creates
+// the user mailsync-difftest) or as an ordinary user with 5.2.7 already
+// installed; select scenarios with -run 'TestDiff/NAME'. Environment:
+//
+//	MAILSYNC_DIFFTEST_SELF=1   compare 5.2.7 with itself (determinism check
+//	                           of the scenarios; deviations are not applied)
+//	MAILSYNC_DIFFTEST_VERBOSE=1 log 5.2.7's output of every step (with -v)
+//	MAILSYNC_DIFFTEST_KEEP=1   keep the scenario directories below $TMPDIR
+//
+// All the code lives in _test.go files: the harness must not depend on
+// the packages under test.
+package difftest

@@ -1,0 +1,120 @@
+package msgid
+
+import (
+	"crypto/md5"
+	"encoding/hex"
+	"strings"
+
+	"github.com/mailsync/mailsync/internal/header"
+)
+
+// Algorithm selects how message ids are computed (option -t).
+type Algorithm int
+
+const (
+	// MsgID uses the Message-ID header (the default).
+	MsgID Algorithm = iota
+	// MD5 hashes Date, Subject, Message-ID, From and To.
+	MD5
+)
+
+// ParseAlgorithm maps the -t argument ("msgid", "md5") to an Algorithm.
+func ParseAlgorithm(s string) (Algorithm, bool) {
+	switch s {
+	case "msgid":
+		return MsgID, true
+	case "md5":
+		return MD5, true
+	}
+	return 0, false
+}
+
+// ID is the identity of one message.
+type ID struct {
+	// Value is "<a@b>" in msgid mode ("<>" when the message has no usable
+	// Message-ID) and 32 lowercase hex digits in md5 mode ("" when there is
+	// nothing to hash).
+	Value string
+	// Missing reports a message without identity: in msgid mode a
+	// missing, empty or "<>" Message-ID (D1: the engine ignores it), in md5
+	// mode all five hashed parts empty.
+	Missing bool
+	// Repairs holds the -vb warning lines (without newline) for a
+	// Message-ID that had to be repaired.
+	Repairs []string
+}
+
+// Compute returns the id of the message with header section hdr.
+func Compute(alg Algorithm, hdr []byte) ID {
+	if alg == MD5 {
+		return computeMD5(hdr)
+	}
+	raw, _ := header.Get(hdr, "Message-ID")
+	if raw == "" || raw == "<>" {
+		raw = "<>"
+	}
+	id, repairs := sanitize(raw)
+	return ID{Value: id, Missing: id == "<>", Repairs: repairs}
+}
+
+// sanitize repairs a Message-ID value like mailsync's
+// MsgId::sanitize_message_id.
+func sanitize(id string) (string, []string) {
+	if len(id) > 1 && id[0] == ' ' && id[1] == '<' {
+		id = id[1:] // a Message-ID folded with a bare LF
+	}
+	added, replaced := false, false
+	if id == "" || id[0] != '<' {
+		id = "<" + id
+		added = true
+	}
+	b := []byte(id)
+	i := 0
+	for ; i < len(b) && b[i] != '>'; i++ {
+		if b[i] <= ' ' || b[i] == 0x7f { // isspace || iscntrl in the C locale
+			b[i] = '.'
+			replaced = true
+		}
+	}
+	if i == len(b) {
+		b = append(b, '>')
+		added = true
+	} else {
+		b = b[:i+1]
+	}
+	id = string(b)
+	switch {
+	case added:
+		return id, []string{"Warning: added brackets <> around message id " + id}
+	case replaced:
+		return id, []string{"Warning: replaced blanks with . in message id " + id}
+	}
+	return id, nil
+}
+
+// computeMD5 hashes Date + Subject + Message-ID (raw, first occurrences)
+// + every From address + every To address, as mailsync 5.2.7 does.
+func computeMD5(hdr []byte) ID {
+	var b strings.Builder
+	for _, name := range []string{"Date", "Subject", "Message-ID"} {
+		v, _ := header.Get(hdr, name)
+		b.WriteString(v)
+	}
+	for _, name := range []string{"From", "To"} {
+		for _, a := range header.AddrSpecs(hdr, name) {
+			b.WriteString(a)
+		}
+	}
+	if b.Len() == 0 {
+		return ID{Missing: true}
+	}
+	sum := md5.Sum([]byte(b.String()))
+	return ID{Value: hex.EncodeToString(sum[:])}
+}
+
+// EmptyWarning returns the stdout line (without newline) mailsync prints
+// for a message without usable Message-ID.
+func EmptyWarning(hdr []byte) string {
+	return `Warning: empty Message-ID header in message From: "` + header.FromLocal(hdr) +
+		`" Subject: "` + header.Subject(hdr) + `" - please consult the README`
+}

@@ -1,0 +1,187 @@
+package msinfo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/mailsync/mailsync/internal/store"
+	"github.com/mailsync/mailsync/internal/store/mbox"
+)
+
+// Options configure an msinfo File.
+type Options struct {
+	Env      store.Env
+	MD5      bool
+	Notes    io.Writer // "Info: The msinfo box ..." notes and md5 warnings (stderr)
+	ReadOnly bool      // diff mode (D4): never create, lock or write anything
+}
+
+func (o Options) notes() io.Writer {
+	if o.Notes == nil {
+		return io.Discard
+	}
+	return o.Notes
+}
+
+// File is an opened msinfo.
+type File interface {
+	// Load returns the channel's state: the last entry whose Subject is
+	// the channel (D9); an empty State if there is none.
+	Load(ctx context.Context, channel string) (State, error)
+	// Save replaces the channel's entry by one holding s.
+	Save(ctx context.Context, channel string, s State) error
+	// Close releases the lock.
+	Close() error
+}
+
+type localFile struct {
+	path, display string
+	opt           Options
+	lock          string
+}
+
+// OpenLocal opens the local msinfo file at path (already resolved);
+// displayName is the msinfo name as configured. Unless ReadOnly it takes
+// the lock PATH.lock and creates a missing file as 5.2.7 does.
+func OpenLocal(path, displayName string, opt Options) (File, error) {
+	lf := &localFile{path: path, display: displayName, opt: opt}
+	if opt.ReadOnly {
+		return lf, nil
+	}
+	lock := path + ".lock"
+	if err := takeLock(lock, displayName, opt.notes()); err != nil {
+		return nil, err
+	}
+	lf.lock = lock
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		if err := mbox.Create(path, opt.Env); err != nil && !errors.Is(err, store.ErrExists) {
+			lf.Close()
+			return nil, fmt.Errorf("create msinfo %s: %w", displayName, err)
+		}
+	} else if err != nil {
+		lf.Close()
+		return nil, fmt.Errorf("msinfo %s: %w", displayName, err)
+	}
+	return lf, nil
+}
+
+// read parses the file; a missing file is an empty mailbox.
+func (lf *localFile) read() (*mbox.RawFile, error) {
+	data, err := os.ReadFile(lf.path)
+	if errors.Is(err, os.ErrNotExist) {
+		return &mbox.RawFile{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read msinfo %s: %w", lf.display, err)
+	}
+	rf, err := mbox.ParseBytes(data, lf.path)
+	if err != nil {
+		return nil, fmt.Errorf("read msinfo %s: %w", lf.display, err)
+	}
+	return rf, nil
+}
+
+func (lf *localFile) Load(ctx context.Context, channel string) (State, error) {
+	rf, err := lf.read()
+	if err != nil {
+		return nil, err
+	}
+	entries := make([]entry, len(rf.Messages))
+	for i, m := range rf.Messages {
+		entries[i] = newEntry(m.Header, m.Body)
+	}
+	return pick(entries, channel, lf.display, lf.opt.MD5, lf.opt.notes()), nil
+}
+
+// Save writes the new file beside the old one: what c-client's read-write
+// open, expunge of the channel's old entries and append would produce.
+func (lf *localFile) Save(ctx context.Context, channel string, s State) error {
+	if lf.opt.ReadOnly {
+		return fmt.Errorf("save msinfo %s: %w", lf.display, store.ErrReadOnly)
+	}
+	rf, err := lf.read()
+	if err != nil {
+		return err
+	}
+	changed := rf.AssignUIDs(lf.opt.Env)
+	kept := rf.Messages[:0:0]
+	for _, m := range rf.Messages {
+		e := newEntry(m.Header, m.Body)
+		if e.subject == channel && e.hasSubj {
+			changed = true
+			continue
+		}
+		kept = append(kept, m)
+	}
+	rf.Messages = kept
+	var out []byte
+	if changed {
+		out = rf.Rewrite(lf.opt.Env)
+	} else if out, err = os.ReadFile(lf.path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("save msinfo %s: %w", lf.display, err)
+	}
+	if len(out) == 0 && len(rf.Messages) == 0 && !rf.Pseudo {
+		out = mbox.PseudoCreate(lf.opt.Env)
+	}
+	w := &appendBuf{b: out}
+	if _, err := mbox.WriteAppend(w, lf.opt.Env, store.NewMessage{InternalDate: lf.opt.Env.Time(), Body: bytesReader(Format(channel, s, lf.opt.MD5))}); err != nil {
+		return fmt.Errorf("save msinfo %s: %w", lf.display, err)
+	}
+	return writeAtomic(lf.path, w.b)
+}
+
+type appendBuf struct{ b []byte }
+
+func (a *appendBuf) Write(p []byte) (int, error) { a.b = append(a.b, p...); return len(p), nil }
+
+// writeAtomic writes data to a temporary file in path's directory (0600),
+// fsyncs it, renames it over path and fsyncs the directory.
+func writeAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	tmp := filepath.Join(dir, "."+filepath.Base(path)+".tmp-"+strconv.Itoa(os.Getpid())+"-"+strconv.FormatInt(time.Now().UnixNano(), 36))
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("sync directory %s: %w", dir, err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("sync directory %s: %w", dir, err)
+	}
+	return nil
+}
+
+func (lf *localFile) Close() error {
+	if lf.lock == "" {
+		return nil
+	}
+	err := os.Remove(lf.lock)
+	lf.lock = ""
+	if err != nil {
+		return fmt.Errorf("unlock msinfo %s: %w", lf.display, err)
+	}
+	return nil
+}

@@ -1,0 +1,61 @@
+package msinfo
+
+import (
+	"bytes"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestParse(t *testing.T) {
+	for _, tc := range []struct {
+		name, body string
+		md5        bool
+		want       State
+		warn       string
+	}{
+		{"lf", "box\n<a@x>\n<b@x>\nother\n", false, State{"box": {"<a@x>", "<b@x>"}, "other": nil}, ""},
+		{"crlf D6", "box\r\n<a@x>\r\n", false, State{"box": {"<a@x>"}}, ""},
+		{"ids before box", "<a@x>\nbox\n", false, State{"": {"<a@x>"}, "box": nil}, ""},
+		{"empty box name", "\n<a@x>\n", false, State{"": {"<a@x>"}}, ""},
+		{"cut after >", "b\n<a@x> junk\n<noclose\n", false, State{"b": {"<a@x>"}}, ""},
+		{"md5 line in msgid mode", "b\n<>, md5: <abc>\n", false, State{"b": {"<>"}}, ""},
+		{"md5", "b\n<>, md5: <abc>\n<x@y>\n", true, State{"b": {"abc"}}, "Warning: line is missing a md5: <x@y>\n"},
+		{"last piece ignored", "b\n<a@x>", false, State{"b": nil}, ""},
+	} {
+		var w bytes.Buffer
+		got := Parse([]byte(tc.body), tc.md5, &w)
+		if !reflect.DeepEqual(got, tc.want) || w.String() != tc.warn {
+			t.Errorf("%s: got %#v %q, want %#v %q", tc.name, got, w.String(), tc.want, tc.warn)
+		}
+	}
+}
+
+func TestFormat(t *testing.T) {
+	s := State{"b": {"<z@x>", "<a@x>"}, "a": nil}
+	if got := string(Format("ch", s, false)); got != "From: mailsync\nSubject: ch\n\na\nb\n<a@x>\n<z@x>\n" {
+		t.Errorf("msgid: %q", got)
+	}
+	s = State{"box": {"7a20693d4c9a0b0adf13cc2803b52085", "3a91d48c7903b940dd5134e5f1e0f54f"}}
+	want := "From: mailsync\nSubject: c\n\nbox\n<>, md5: <3a91d48c7903b940dd5134e5f1e0f54f>\n<>, md5: <7a20693d4c9a0b0adf13cc2803b52085>\n"
+	if got := string(Format("c", s, true)); got != want {
+		t.Errorf("md5: %q", got)
+	}
+	if got := Parse(Body(s, true), true, nil); len(got["box"]) != 2 {
+		t.Errorf("round trip %v", got)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte("box\n<a@x>\n"), false)
+	f.Add([]byte("box\r\n<>, md5: <abc>\r\n"), true)
+	f.Fuzz(func(t *testing.T, body []byte, md5 bool) {
+		s := Parse(body, md5, nil)
+		again := Parse(Body(s, md5), md5, nil)
+		for box, ids := range s {
+			if len(ids) > 0 && len(again[box]) == 0 && box != "" && !strings.HasSuffix(box, "\r") {
+				t.Fatalf("box %q lost its ids", box)
+			}
+		}
+	})
+}

@@ -1,0 +1,58 @@
+package local_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/mailsync/mailsync/internal/store"
+	"github.com/mailsync/mailsync/internal/store/local"
+	"github.com/mailsync/mailsync/internal/store/storetest"
+)
+
+// newHome returns a Store over a fresh home directory holding an empty
+// ~/mail and, for MH, ~/.mh_profile with "Path: Mail" and an empty ~/Mail.
+func newHome(t *testing.T) *local.Store {
+	t.Helper()
+	home := t.TempDir()
+	for _, dir := range []string{"mail", "Mail"} {
+		if err := os.Mkdir(filepath.Join(home, dir), 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(home, ".mh_profile"), []byte("Path: Mail\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return local.New(store.Env{
+		Home: home,
+		User: "user",
+		Host: "host.example.org",
+		Now:  func() time.Time { return time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC) },
+	})
+}
+
+func TestConformanceMbox(t *testing.T) {
+	storetest.Run(t, storetest.Harness{
+		New: func(t *testing.T) (store.Store, func(string) string) {
+			return newHome(t), func(rel string) string { return "mail/" + rel }
+		},
+		Delim:            '/',
+		Parents:          storetest.ParentNoSelect,
+		KeepsRecent:      true,
+		QuotesFrom:       true,
+		AddsFinalNewline: true,
+	})
+}
+
+func TestConformanceMH(t *testing.T) {
+	storetest.Run(t, storetest.Harness{
+		New: func(t *testing.T) (store.Store, func(string) string) {
+			return newHome(t), func(rel string) string { return "#mh/" + rel }
+		},
+		Delim:       '/',
+		Parents:     storetest.ParentMailbox,
+		DropsFlags:  store.Answered | store.Flagged | store.Draft | store.Deleted,
+		KeepsRecent: true,
+	})
+}

@@ -1,0 +1,159 @@
+package mbox
+
+import (
+	"bytes"
+
+	"github.com/mailsync/mailsync/internal/store"
+)
+
+// hdrState follows one message's header the way c-client's parser does.
+type hdrState struct {
+	retain   bool // a continuation line is kept (false after a metadata line)
+	capture  bool // the current field is one of store.HeaderFields
+	flags    store.Flags
+	old      bool // Status: O seen
+	uid      uint64
+	keywords [][]byte
+	imap     bool // X-IMAP: with a valid validity and last UID (pseudo message)
+	validity uint64
+	lastUID  uint64
+	imapKW   [][]byte
+}
+
+func newHdrState() hdrState { return hdrState{retain: true} }
+
+var metaNames = []string{"status", "x-status", "x-keywords", "x-uid", "x-imap", "x-imapbase"}
+
+// line classifies one header line (raw, with its line end). It returns
+// true when the line is part of the message (not metadata).
+func (h *hdrState) line(s []byte) bool {
+	switch {
+	case bytes.HasPrefix(s, []byte("X-Status:")):
+		h.status(s[9:])
+		h.retain = false
+		return false
+	case bytes.HasPrefix(s, []byte("Status:")):
+		h.status(s[7:])
+		h.retain = false
+		return false
+	case bytes.HasPrefix(s, []byte("X-Keywords:")):
+		h.keywords = words(s[11:])
+		h.retain = false
+		return false
+	case bytes.HasPrefix(s, []byte("X-IMAP:")), bytes.HasPrefix(s, []byte("X-IMAPbase:")):
+		isIMAP := s[6] == ':'
+		v, rest := digits(bytes.TrimLeft(s[bytes.IndexByte(s, ':')+1:], " "))
+		rest = bytes.TrimLeft(rest, " ")
+		if v != 0 && len(rest) > 0 && rest[0] >= '0' && rest[0] <= '9' && h.validity == 0 {
+			last, kw := digits(rest)
+			h.validity, h.lastUID, h.imapKW = v, last, words(kw)
+			h.imap = h.imap || isIMAP
+		}
+		h.retain = false
+		return false
+	case bytes.HasPrefix(s, []byte("X-UID:")):
+		h.uid, _ = digits(bytes.TrimLeft(s[6:], " "))
+		h.retain = false
+		return false
+	}
+	if len(s) > 0 && (s[0] == 'S' || s[0] == 's' || ((s[0] == 'X' || s[0] == 'x') && len(s) > 1 && s[1] == '-')) {
+		end := 0
+		for end < len(s) && s[end] != ':' && s[end] != ' ' && s[end] != '\t' && s[end] != '\r' && s[end] != '\n' {
+			end++
+		}
+		name := bytes.ToLower(s[:end])
+		for _, m := range metaNames {
+			if string(name) == m {
+				h.retain = false
+				return false
+			}
+		}
+	}
+	cont := len(s) > 0 && (s[0] == ' ' || s[0] == '\t')
+	if !h.retain && cont {
+		return false
+	}
+	h.retain = true
+	if !cont {
+		h.capture = wanted(s)
+	}
+	return true
+}
+
+func (h *hdrState) status(s []byte) {
+	for _, b := range s {
+		switch b {
+		case 'R':
+			h.flags |= store.Seen
+		case 'O':
+			h.old = true
+		case 'D':
+			h.flags |= store.Deleted
+		case 'F':
+			h.flags |= store.Flagged
+		case 'A':
+			h.flags |= store.Answered
+		case 'T':
+			h.flags |= store.Draft
+		case '\n':
+			return
+		}
+	}
+}
+
+// wanted reports whether the header line starts one of store.HeaderFields.
+func wanted(s []byte) bool {
+	i := bytes.IndexByte(s, ':')
+	if i <= 0 {
+		return false
+	}
+	name := bytes.TrimRight(s[:i], " \t")
+	for _, f := range store.HeaderFields {
+		if bytes.EqualFold(name, []byte(f)) {
+			return true
+		}
+	}
+	return false
+}
+
+func digits(s []byte) (uint64, []byte) {
+	var n uint64
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		n = n*10 + uint64(s[i]-'0')
+		i++
+	}
+	return n, s[i:]
+}
+
+func words(s []byte) [][]byte {
+	var out [][]byte
+	for _, w := range bytes.Fields(s) {
+		out = append(out, append([]byte(nil), w...))
+	}
+	return out
+}
+
+// isBlank reports whether a raw line ends the header (LF or CRLF only).
+func isBlank(s []byte) bool {
+	return string(s) == "\n" || string(s) == "\r\n"
+}
+
+// crlfLen is the length of s with CRs removed and LFs turned into CRLF.
+func crlfLen(s []byte) int64 {
+	return int64(len(s) - bytes.Count(s, []byte{'\r'}) + bytes.Count(s, []byte{'\n'}))
+}
+
+// appendCRLF appends s to dst with CRs removed and LFs turned into CRLF.
+func appendCRLF(dst, s []byte) []byte {
+	for _, b := range s {
+		switch b {
+		case '\r':
+		case '\n':
+			dst = append(dst, '\r', '\n')
+		default:
+			dst = append(dst, b)
+		}
+	}
+	return dst
+}

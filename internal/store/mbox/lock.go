@@ -1,0 +1,100 @@
+package mbox
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Lock timing, variables so tests can shorten them.
+var (
+	// lockTimeout is how long Open waits for another program's lock.
+	lockTimeout = 60 * time.Second
+	// staleAge: a dotlock older than this is stale (liblockfile uses 5 min).
+	staleAge = 5 * time.Minute
+	// lockPoll is the retry interval.
+	lockPoll = 100 * time.Millisecond
+)
+
+// ErrLocked is returned (wrapped) when a lock could not be obtained in time.
+var ErrLocked = errors.New("mailbox is locked by another program")
+
+// dotlock creates PATH.lock holding our pid, the way mutt and liblockfile
+// do, taking over stale locks (older than staleAge, or whose pid is gone).
+func dotlock(path string) (string, error) {
+	name := path + ".lock"
+	deadline := time.Now().Add(lockTimeout)
+	for {
+		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if err == nil {
+			_, werr := f.WriteString(strconv.Itoa(os.Getpid()) + "\n")
+			cerr := f.Close()
+			if werr != nil || cerr != nil {
+				os.Remove(name)
+				return "", fmt.Errorf("write lock %s: %w", name, errors.Join(werr, cerr))
+			}
+			return name, nil
+		}
+		if !errors.Is(err, os.ErrExist) {
+			return "", fmt.Errorf("create lock %s: %w", name, err)
+		}
+		if stale(name) {
+			os.Remove(name)
+			continue
+		}
+		if time.Now().After(deadline) {
+			return "", fmt.Errorf("lock %s: %w", path, ErrLocked)
+		}
+		time.Sleep(lockPoll)
+	}
+}
+
+// stale reports whether the lock file is old or names a dead process.
+func stale(name string) bool {
+	st, err := os.Stat(name)
+	if err != nil {
+		return false
+	}
+	if time.Since(st.ModTime()) > staleAge {
+		return true
+	}
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return false
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil || pid <= 0 {
+		return false
+	}
+	return !ProcessAlive(pid)
+}
+
+// ProcessAlive reports whether a process with this pid exists.
+func ProcessAlive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}
+
+// fcntlLock takes (typ F_RDLCK or F_WRLCK) or releases (F_UNLCK) a POSIX
+// record lock on the whole file, waiting up to lockTimeout.
+func fcntlLock(f *os.File, typ int16) error {
+	lk := syscall.Flock_t{Type: typ, Whence: 0}
+	deadline := time.Now().Add(lockTimeout)
+	for {
+		err := syscall.FcntlFlock(f.Fd(), syscall.F_SETLK, &lk)
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, syscall.EAGAIN) && !errors.Is(err, syscall.EACCES) {
+			return fmt.Errorf("lock %s: %w", f.Name(), err)
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("lock %s: %w", f.Name(), ErrLocked)
+		}
+		time.Sleep(lockPoll)
+	}
+}

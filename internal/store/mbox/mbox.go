@@ -1,0 +1,338 @@
+package mbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"syscall"
+	"time"
+
+	"github.com/mailsync/mailsync/internal/store"
+)
+
+// Box is one open mbox file. It implements store.Mailbox.
+type Box struct {
+	path    string
+	mode    store.Mode
+	env     store.Env
+	f       *os.File
+	lock    string // dotlock file name while open ReadWrite
+	msgs    []msg
+	index   map[uint64]int
+	scanned bool
+	size    int64 // file size covered by msgs
+	nextKey uint64
+}
+
+var _ store.Mailbox = (*Box)(nil)
+
+// Open opens the mbox file at path. The error wraps store.ErrNoMailbox when
+// the file does not exist and store.ErrNotMailbox when it is not an mbox.
+// ReadWrite holds PATH.lock and an fcntl write lock until Close.
+func Open(path string, mode store.Mode, env store.Env) (*Box, error) {
+	ok, err := IsMbox(path)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, fmt.Errorf("open %s: %w", path, store.ErrNotMailbox)
+	}
+	b := &Box{path: path, mode: mode, env: env, nextKey: 1}
+	if mode == store.ReadOnly {
+		if b.f, err = os.Open(path); err != nil {
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
+		return b, nil
+	}
+	if b.lock, err = dotlock(path); err != nil {
+		return nil, err
+	}
+	if b.f, err = os.OpenFile(path, os.O_RDWR|os.O_APPEND, 0); err != nil {
+		os.Remove(b.lock)
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if err := fcntlLock(b.f, syscall.F_WRLCK); err != nil {
+		b.f.Close()
+		os.Remove(b.lock)
+		return nil, err
+	}
+	return b, nil
+}
+
+// Create makes a new mbox file (mode 0600) holding only the pseudo message
+// in c-client's creation form. The error wraps store.ErrExists when path
+// exists.
+func Create(path string, env store.Env) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return fmt.Errorf("create %s: %w", path, store.ErrExists)
+		}
+		return fmt.Errorf("create %s: %w", path, err)
+	}
+	_, err = f.Write(PseudoCreate(env))
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(path)
+		return fmt.Errorf("create %s: %w", path, err)
+	}
+	return nil
+}
+
+// IsMbox reports whether the file at path is empty or starts (after blank
+// space, as c-client tolerates) with a valid From_ line. A missing file is
+// an error wrapping store.ErrNoMailbox.
+func IsMbox(path string) (bool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return false, fmt.Errorf("open %s: %w", path, store.ErrNoMailbox)
+		}
+		return false, fmt.Errorf("open %s: %w", path, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return false, fmt.Errorf("stat %s: %w", path, err)
+	}
+	if !st.Mode().IsRegular() {
+		return false, nil
+	}
+	s := newScanner(f, 0, path)
+	if err := s.skipSpace(); err != nil {
+		return false, err
+	}
+	if s.pos == st.Size() {
+		return s.pos == 0, nil
+	}
+	line := s.peekLine()
+	return line != nil && validFrom(line).ok, nil
+}
+
+// Messages scans the file once and lists its messages (the pseudo message
+// is hidden).
+func (b *Box) Messages(ctx context.Context) ([]store.Message, error) {
+	if err := b.rescan(); err != nil {
+		return nil, err
+	}
+	out := make([]store.Message, 0, len(b.msgs))
+	for _, m := range b.msgs {
+		if m.pseudo {
+			continue
+		}
+		fl := m.flags
+		if m.deleted {
+			fl |= store.Deleted
+		}
+		out = append(out, store.Message{Key: m.key, Size: m.size, Flags: fl, InternalDate: m.date, Header: m.header})
+	}
+	return out, nil
+}
+
+// rescan reads the whole file (first time) or what was added to it since.
+func (b *Box) rescan() error {
+	unlock, err := b.readLock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	st, err := b.f.Stat()
+	if err != nil {
+		return fmt.Errorf("stat %s: %w", b.path, err)
+	}
+	if b.scanned && st.Size() < b.size {
+		return fmt.Errorf("read %s: file shrank from %d to %d bytes: changed by another program", b.path, b.size, st.Size())
+	}
+	if b.scanned && st.Size() == b.size {
+		return nil
+	}
+	from := int64(0)
+	if b.scanned {
+		from = b.size
+	}
+	s := newScanner(io.NewSectionReader(b.f, from, st.Size()-from), from, b.path)
+	ms, err := s.scanMessages(!b.scanned, b.nextKey)
+	if err != nil {
+		return err
+	}
+	if b.index == nil {
+		b.index = map[uint64]int{}
+	}
+	for _, m := range ms {
+		b.index[m.key] = len(b.msgs)
+		b.msgs = append(b.msgs, m)
+		b.nextKey = m.key + 1
+	}
+	b.size = s.pos
+	b.scanned = true
+	return nil
+}
+
+// readLock takes an fcntl read lock for a ReadOnly box (a ReadWrite box
+// holds its write lock already) and returns its release.
+func (b *Box) readLock() (func(), error) {
+	if b.f == nil {
+		return nil, fmt.Errorf("%s: mailbox is closed", b.path)
+	}
+	if b.mode != store.ReadOnly {
+		return func() {}, nil
+	}
+	if err := fcntlLock(b.f, syscall.F_RDLCK); err != nil {
+		return nil, err
+	}
+	return func() { _ = fcntlLock(b.f, syscall.F_UNLCK) }, nil
+}
+
+func (b *Box) lookup(key uint64) (*msg, error) {
+	i, ok := b.index[key]
+	if !ok || b.msgs[i].pseudo {
+		return nil, fmt.Errorf("%s: no message with key %d", b.path, key)
+	}
+	return &b.msgs[i], nil
+}
+
+// Fetch returns the message in CRLF form without its From_ line and
+// metadata headers: exactly Size bytes.
+func (b *Box) Fetch(ctx context.Context, key uint64) (io.ReadCloser, error) {
+	if !b.scanned {
+		if err := b.rescan(); err != nil {
+			return nil, err
+		}
+	}
+	m, err := b.lookup(key)
+	if err != nil {
+		return nil, err
+	}
+	unlock, err := b.readLock()
+	if err != nil {
+		return nil, err
+	}
+	hdr := make([]byte, m.bodyStart-m.hdrStart)
+	if _, err := b.f.ReadAt(hdr, m.hdrStart); err != nil {
+		unlock()
+		return nil, fmt.Errorf("fetch from %s: %w", b.path, err)
+	}
+	var out []byte
+	h := newHdrState()
+	for len(hdr) > 0 {
+		i := indexLF(hdr) + 1
+		if i == 0 {
+			i = len(hdr)
+		}
+		if h.line(hdr[:i]) {
+			out = appendCRLF(out, hdr[:i])
+		}
+		hdr = hdr[i:]
+	}
+	return &fetchReader{hdr: out, body: io.NewSectionReader(b.f, m.bodyStart, m.bodyEnd-m.bodyStart), unlock: unlock}, nil
+}
+
+// fetchReader yields the converted header, then the body converted on the fly.
+type fetchReader struct {
+	hdr    []byte
+	body   io.Reader
+	buf    []byte
+	pend   []byte
+	unlock func()
+}
+
+func (r *fetchReader) Read(p []byte) (int, error) {
+	if len(r.hdr) > 0 {
+		n := copy(p, r.hdr)
+		r.hdr = r.hdr[n:]
+		return n, nil
+	}
+	for len(r.pend) == 0 {
+		if r.buf == nil {
+			r.buf = make([]byte, 32<<10)
+		}
+		n, err := r.body.Read(r.buf)
+		r.pend = appendCRLF(r.pend[:0], r.buf[:n])
+		if n == 0 && err != nil {
+			return 0, err
+		}
+	}
+	n := copy(p, r.pend)
+	r.pend = r.pend[n:]
+	return n, nil
+}
+
+func (r *fetchReader) Close() error {
+	if r.unlock != nil {
+		r.unlock()
+		r.unlock = nil
+	}
+	return nil
+}
+
+// Append adds m at the end of the file in 5.2.7's append form and fsyncs.
+// Nothing before the end of the file is touched.
+func (b *Box) Append(ctx context.Context, m store.NewMessage) error {
+	if b.mode != store.ReadWrite {
+		return fmt.Errorf("append to %s: %w", b.path, store.ErrReadOnly)
+	}
+	if b.f == nil {
+		return fmt.Errorf("append to %s: mailbox is closed", b.path)
+	}
+	st, err := b.f.Stat()
+	if err != nil {
+		return fmt.Errorf("append to %s: %w", b.path, err)
+	}
+	if _, err := WriteAppend(b.f, b.env, m); err != nil {
+		_ = b.f.Truncate(st.Size())
+		return fmt.Errorf("append to %s: %w", b.path, err)
+	}
+	if err := b.f.Sync(); err != nil {
+		return fmt.Errorf("append to %s: %w", b.path, err)
+	}
+	return nil
+}
+
+// MarkDeleted flags messages as deleted in this session.
+func (b *Box) MarkDeleted(ctx context.Context, keys []uint64) error {
+	if b.mode != store.ReadWrite {
+		return fmt.Errorf("mark deleted in %s: %w", b.path, store.ErrReadOnly)
+	}
+	if !b.scanned {
+		if err := b.rescan(); err != nil {
+			return err
+		}
+	}
+	for _, k := range keys {
+		m, err := b.lookup(k)
+		if err != nil {
+			return fmt.Errorf("mark deleted: %w", err)
+		}
+		m.deleted = true
+	}
+	return nil
+}
+
+// Close releases the locks. Unexpunged marks are dropped.
+func (b *Box) Close() error {
+	if b.f == nil {
+		return nil
+	}
+	err := b.f.Close()
+	b.f = nil
+	if b.lock != "" {
+		if rerr := os.Remove(b.lock); rerr != nil && err == nil {
+			err = rerr
+		}
+		b.lock = ""
+	}
+	if err != nil {
+		return fmt.Errorf("close %s: %w", b.path, err)
+	}
+	return nil
+}
+
+// now is used for temporary file names.
+var now = time.Now

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Install what the build, the tests, the demo and the benchmark need, when it is
+# missing. Idempotent: a second run only checks and returns within a second or two.
+#
+#   Debian packages: mailsync (the reference 5.2.7), dovecot-imapd (IMAP tests),
+#                    isync (mbsync, for benchmarks), groff-base and man-db (man page)
+#   Go modules:      go mod download
+#   staticcheck:     honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION into
+#                    $TOOLS_BIN (default ~/.cache/mailsync/bin)
+#
+# As root (CI) apt-get is used directly; as another user through `sudo -n` when that
+# works, otherwise the packages are skipped with a warning (the tests that need them
+# then skip themselves).
+set -euo pipefail
+
+STATICCHECK_VERSION=${STATICCHECK_VERSION:-v0.8.2}
+TOOLS_BIN=${TOOLS_BIN:-${XDG_CACHE_HOME:-$HOME/.cache}/mailsync/bin}
+APT_PACKAGES=(mailsync dovecot-imapd isync groff-base man-db)
+
+export PATH="/usr/local/go/bin:$PATH"
+cd "$(dirname "$0")/.."
+
+log() { printf 'setup: %s\n' "$*" >&2; }
+
+# --- Debian packages -------------------------------------------------------------
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+      sudo=(sudo -n)
+    else
+      sudo=(skip)
+    fi
+  fi
+  if ! command -v apt-get >/dev/null 2>&1; then
+    log "WARNING: apt-get not found; not installing: ${missing[*]}"
+  elif [ "${sudo[0]:-}" = skip ]; then
+    log "WARNING: not root and no password-less sudo; not installing: ${missing[*]}"
+    log "         tests that need these packages will be skipped"
+  else
+    log "installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    "${sudo[@]}" apt-get update -qq </dev/null
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+      --no-install-recommends "${missing[@]}" </dev/null >/dev/null
+  fi
+fi
+
+# --- Go modules ------------------------------------------------------------------
+command -v go >/dev/null 2>&1 || { log "ERROR: go not found (expected /usr/local/go/bin)"; exit 1; }
+go mod download
+
+# --- staticcheck -----------------------------------------------------------------
+have=""
+if [ -x "$TOOLS_BIN/staticcheck" ]; then
+  have=$("$TOOLS_BIN/staticcheck" -version 2>/dev/null || true)
+fi
+case "$have" in
+  *"(${STATICCHECK_VERSION#v})"*) ;; # prints e.g. "staticcheck 2026.2.2 (0.8.2)"
+  *)
+    log "installing staticcheck ${STATICCHECK_VERSION} into $TOOLS_BIN"
+    mkdir -p "$TOOLS_BIN"
+    # Outside the module, so that go.mod/go.sum stay untouched.
+    (cd / && GOBIN="$TOOLS_BIN" go install \
+      "honnef.co/go/tools/cmd/staticcheck@${STATICCHECK_VERSION}")
+    ;;
+esac
