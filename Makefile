@@ -22,7 +22,7 @@ TEST_FLAGS  ?=
 BENCH_SIZES ?= 1000,5000,50000
 # The man page, once the project has one; installed when the file exists.
 MANPAGE     ?= doc/mailsync.1
-export TOOLS_BIN BENCH_SIZES
+export TOOLS_BIN BENCH_SIZES BENCH_REF_MAX BENCH_DIR
 
 .PHONY: all setup test lint fmt-check vet staticcheck unit build install demo bench clean
 

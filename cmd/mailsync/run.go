@@ -146,11 +146,14 @@ func (r *runner) diff(ch *config.Channel, s *config.Store) int {
 		return 1
 	}
 	defer side.Store.Close()
+	channel.DebugSide(r.rep, side)
+	channel.DebugPairs(r.rep, side, side)
 	f, last, ok := r.openMsinfo(ch, true)
 	if !ok {
 		return 1
 	}
 	defer f.Close()
+	channel.DebugLast(r.rep, ch.Name, last, side, side)
 	e := r.engine(ch.SizeLimit)
 	e.Diff(r.ctx, side, last)
 	if e.Failed() {

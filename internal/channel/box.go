@@ -42,8 +42,10 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last map[
 	ok = true
 
 	r.Debugf(" Copying messages from store %q to store %q", a.Name(), b.Name())
+	r.Debugf("Opening %s with options 2", FullName(a.Cfg, a.Boxes.Delim, name))
 	nab, okab := e.copyAll(ctx, oa, ob, plan.CopyAB, "->", " >", keep)
 	r.Debugf(" Copying messages from store %q to store %q", b.Name(), a.Name())
+	r.Debugf("Opening %s with options 2", FullName(b.Cfg, b.Boxes.Delim, name))
 	nba, okba := e.copyAll(ctx, ob, oa, plan.CopyBA, "<-", "< ", keep)
 	ok = okab && okba
 
@@ -63,7 +65,7 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last map[
 	}
 
 	if !e.Opt.NoDelete && !e.Opt.Simulate {
-		if !e.deleteAndExpunge(ctx, oa, ob, plan) {
+		if !e.deleteAndExpunge(ctx, oa, ob, plan, name) {
 			ok = false
 		}
 	}
@@ -80,6 +82,7 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last map[
 // store, "fetching of mail ids" for the second).
 func (e *Engine) openAndScan(ctx context.Context, s *Side, name string, style scanStyle, cause string) (*openSide, error) {
 	full := FullName(s.Cfg, s.Boxes.Delim, name)
+	e.R.Debugf("Opening %s with options 2", full)
 	mb, err := s.Store.Open(ctx, MailboxName(s.Cfg, s.Boxes.Delim, name), e.mode())
 	if err == nil {
 		var sc *scanned

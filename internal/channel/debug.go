@@ -40,24 +40,25 @@ func DebugPairs(r *Reporter, a, b *Side) {
 	}
 	r.Out(" All seen mailboxes: \n  in first store: \n")
 	for _, n := range a.Boxes.Names() {
-		r.Out(n + "  ")
+		r.Out(n + " ")
 	}
 	r.Out("  in second store: \n")
 	for _, n := range b.Boxes.Names() {
-		r.Out(n + "  ")
+		r.Out(n + " ")
 	}
 	r.Out("\n")
 }
 
-// DebugLast prints the lasttime ids per box of the channel.
-func DebugLast(r *Reporter, channel string, last msinfo.State, sides ...*Side) {
+// DebugLast prints the lasttime ids per box of the channel, for every box
+// seen in either store.
+func DebugLast(r *Reporter, channel string, last msinfo.State, a, b *Side) {
 	if !r.Debug {
 		return
 	}
 	r.Debugf(" Reading lasttime of channel %q", channel)
-	for _, s := range sides {
+	for _, s := range []*Side{a, b} {
 		r.Debugf("   Store %s:", s.Name())
-		for _, n := range s.Boxes.Names() {
+		for _, n := range pairOrder(a.Boxes, b.Boxes) {
 			r.Debugf("    %s(%d) ", n, len(last[n]))
 		}
 		r.Out("\n")

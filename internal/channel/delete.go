@@ -8,13 +8,15 @@ import (
 // deleteAndExpunge flags the messages to delete on both sides and expunges
 // (5.6): ids deleted on the other side (every occurrence) and, per D2,
 // every later occurrence of a duplicated id (the first one stays).
-func (e *Engine) deleteAndExpunge(ctx context.Context, oa, ob *openSide, plan Plan) bool {
+func (e *Engine) deleteAndExpunge(ctx context.Context, oa, ob *openSide, plan Plan, name string) bool {
 	ok := true
 	e.R.Debugf(" Removing messages from store %q", oa.side.Name())
+	e.R.Debugf("Opening %s with options 0", FullName(oa.side.Cfg, oa.side.Boxes.Delim, name))
 	if !e.markDeleted(ctx, oa, plan.DeleteA, "< ") {
 		ok = false
 	}
 	e.R.Debugf(" Removing messages from store %q", ob.side.Name())
+	e.R.Debugf("Opening %s with options 0", FullName(ob.side.Cfg, ob.side.Boxes.Delim, name))
 	if !e.markDeleted(ctx, ob, plan.DeleteB, "> ") {
 		ok = false
 	}

@@ -35,6 +35,7 @@ func (e *Engine) diffBox(ctx context.Context, s *Side, name string, last map[str
 	} else {
 		r.Outf("%s: ", name)
 	}
+	e.R.Debugf("Opening %s with options 2", FullName(s.Cfg, s.Boxes.Delim, name))
 	mb, err := s.Store.Open(ctx, MailboxName(s.Cfg, s.Boxes.Delim, name), store.ReadOnly)
 	var sc *scanned
 	if err == nil {

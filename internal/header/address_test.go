@@ -30,7 +30,9 @@ func TestParseAddressList(t *testing.T) {
 		{"a . b @ c . d", []Address{{"", "a.b", "c.d"}}},
 		{`"sp ace"@x.y`, []Address{{"", "sp ace", "x.y"}}},
 		{"lit@[192.168.0.1]", []Address{{"", "lit", "[192.168.0.1]"}}},
-		{"a@b, , c@d,", []Address{{"", "a", "b"}, {"", "c", "d"}}},
+		{"a@b,, c@d,", []Address{{"", "a", "b"}, {"", "c", "d"}}},
+		// c-client skips empty list elements only right after a comma.
+		{"a@b, , c@d", []Address{{"", "a", "b"}, syntax("INVALID_ADDRESS")}},
 		{"(only comment)", nil},
 		{"", nil},
 		// c-client's error placeholders, as 5.2.7 shows and hashes them.

@@ -142,7 +142,7 @@ func (l *lister) work(dir string, level int) error {
 		}
 		internal = k == kindMH
 		if level == 0 && pattern.Match(l.pat, dir, delim) {
-			l.add(dir, path, k)
+			l.add(dir, k)
 		}
 	}
 	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
@@ -176,9 +176,9 @@ func (l *lister) entry(dir, dirPath, base string, level int) error {
 		}
 		if name != "INBOX" {
 			if pattern.Match(l.pat, name, delim) {
-				l.add(name, path, k)
+				l.add(name, k)
 			} else if pattern.Match(l.pat, name+"/", delim) {
-				l.add(name+"/", path, k)
+				l.add(name+"/", k)
 			}
 		}
 		if extends(l.pat, name+"/") && level < maxLevel {
@@ -194,7 +194,7 @@ func (l *lister) entry(dir, dirPath, base string, level int) error {
 }
 
 // add lists a directory: an MH folder is selectable, anything else not.
-func (l *lister) add(name, path string, k kind) {
+func (l *lister) add(name string, k kind) {
 	l.out = append(l.out, store.ListEntry{Name: name, Delim: delim, NoSelect: k != kindMH})
 }
 

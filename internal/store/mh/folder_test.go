@@ -45,7 +45,7 @@ func TestMessages(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	t1 := time.Date(2023, 5, 5, 12, 0, 0, 0, time.UTC)
-	writeFile(t, filepath.Join(dir, "10"), "Subject: ten\n\nbody\n", t1, t1)                 // unseen
+	writeFile(t, filepath.Join(dir, "10"), "Subject: ten\n\nbody\n", t1, t1)                  // unseen
 	writeFile(t, filepath.Join(dir, "2"), "Subject: two\r\n\r\nx\r\n", t1, t1.Add(time.Hour)) // seen
 	writeFile(t, filepath.Join(dir, ".mh_sequences"), "unseen: 10\n", t1, t1)
 	writeFile(t, filepath.Join(dir, "notes"), "x\n", t1, t1)

@@ -61,7 +61,7 @@ func scanContent(r *bufio.Reader) (int64, []byte, error) {
 		size   int64
 		header []byte
 		inHdr  = true
-		prevCR bool // the previous piece ended with CR
+		prevCR bool   // the previous piece ended with CR
 		start  = true // the next piece starts a line
 	)
 	for {
