@@ -56,7 +56,8 @@ func EnsureAccount(name string) (Account, error) {
 // Result is what one run of a child process cost.
 type Result struct {
 	Wall   time.Duration
-	MaxRSS int64 // peak resident set size in bytes
+	CPU    time.Duration // user + system time of the child
+	MaxRSS int64         // peak resident set size in bytes
 	Stdout []byte
 	Stderr []byte
 	Exit   int
@@ -96,6 +97,7 @@ func Run(ctx context.Context, account Account, home string, argv ...string) (Res
 	}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		r.MaxRSS = ru.Maxrss * 1024 // Linux reports kilobytes
+		r.CPU = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	}
 	r.Exit = cmd.ProcessState.ExitCode()
 	if ctx.Err() != nil {

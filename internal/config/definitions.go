@@ -84,24 +84,20 @@ func (p *parser) parseChannel() error {
 		if p.tok.eof {
 			return p.fail("Unclosed channel")
 		}
-		var field *string
-		var sizelimit string
-		switch p.tok.text {
-		case "msinfo":
-			field = &c.Msinfo
-		case "passwd":
-			field = &c.Passwd
-		case "sizelimit":
-			field = &sizelimit
-		default:
+		field := p.tok.text
+		if field != "msinfo" && field != "passwd" && field != "sizelimit" {
 			return p.fail("Unknown channel field")
 		}
 		v, err := p.value()
 		if err != nil {
 			return err
 		}
-		*field = v
-		if field == &sizelimit {
+		switch field {
+		case "msinfo":
+			c.Msinfo = v
+		case "passwd":
+			c.Passwd = v
+		case "sizelimit":
 			c.SizeLimit = parseSizeLimit(v)
 		}
 	}

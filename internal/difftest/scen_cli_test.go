@@ -49,7 +49,7 @@ func init() {
 			Steps: steps("", "-h", "--help", "-", "-x ch", "-c ch", "-cx ch", "-n -m")},
 		Scenario{Name: "cli-simulate-before-usage", Config: twoStores,
 			Steps: steps("-s", "-s -h", "-n -s -x ch")},
-		Scenario{Name: "cli-bad-t", Config: twoStores, Files: simpleBoxes,
+		Scenario{Name: "cli-bad-t", Config: twoStores, Files: simpleBoxes, Dev: []string{"D5"},
 			Steps: steps("-t foo ch", "-t md5 -t sha ch", "-t msgid ch")},
 		Scenario{Name: "cli-f-t-last", Config: twoStores, Dev: []string{"D10"},
 			Steps: []Step{

@@ -8,7 +8,7 @@ func init() {
 				"mail/b/inbox", mbox(msg("other"), M{Subj: "bdup1", ID: "<bd@x>"}, M{Subj: "bdup2", ID: "<bd@x>"})),
 			Steps: []Step{
 				{Args: args("-m ch"), Adjust: adjustD2},
-				{Args: args("ch")},
+				{Args: args("ch"), Adjust: unchangedBoxes},
 			}},
 		Scenario{Name: "sync-idless", Config: twoStores, Dev: []string{"D1", "D5"},
 			Files: files("mail/a/inbox", mbox(M{Subj: "no-id-1", ID: "-"}, M{Subj: "empty-id", ID: ""},
@@ -34,6 +34,8 @@ func init() {
 			Steps: steps("-D ch", "-D -m ch")},
 		// a box emptied by this run: 5.2.7 fails to delete it ("in use by
 		// another process" – its own stream is still open).
+		// Not covered by decisions.md: a 5.2.7 bug the clone may or may
+		// not reproduce (left strict; the lead decides).
 		Scenario{Name: "sync-emptied-box-big-d", Config: twoStores, Dev: d5,
 			Files: files("mail/a/inbox", mbox(msg("keep")), "mail/b/inbox", mbox(msg("keep")),
 				"mail/a/gone", mbox(msg("g1")), "mail/b/gone", "",
@@ -49,10 +51,11 @@ func init() {
 			Files: files("mail/a/inbox", mbox(M{Subj: "big", ID: "<big@x>", Body: "0123456789\n"}, msg("small")),
 				"mail/b/inbox", mbox(M{Subj: "big-b", ID: "<bigb@x>", Body: "0123456789\n0123456789\n0123456789\n"})),
 			Steps: steps("lim", "-m lim", "lim2")},
-		Scenario{Name: "sync-md5", Config: twoStores, Dev: d5,
+		// md5 ids for id-less messages; then back to msgid mode (D1).
+		Scenario{Name: "sync-md5", Config: twoStores, Dev: []string{"D1", "D5"},
 			Files: files("mail/a/inbox", mbox(M{Subj: "no-id-1", ID: "-"}, M{Subj: "no-id-2", ID: "-"}, msg("with-id"),
 				M{Subj: "no-host", ID: "-", From: "alice"}),
 				"mail/b/inbox", mbox(M{Subj: "no-id-b", ID: "-"})),
-			Steps: steps("-t md5 ch", "-t md5 -M ch", "ch")},
+			Steps: []Step{{Args: args("-t md5 ch")}, {Args: args("-t md5 -M ch")}, {Args: args("ch"), Adjust: adjustMd5ToMsgid}}},
 	)
 }

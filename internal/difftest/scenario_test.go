@@ -32,6 +32,9 @@ type Step struct {
 	// Write and Remove change both copies before the step.
 	Write  map[string]string
 	Remove []string
+	// OursWrite is written to the clone's copy only (5.2.7 would treat
+	// such a file differently, e.g. a lock file as c-client's dot-lock).
+	OursWrite map[string]string
 	// Adjust turns a copy of 5.2.7's result into the result the clone
 	// must produce; before is the clone's copy before the step.
 	Adjust func(before, want *Result)
@@ -145,8 +148,13 @@ func (h *harness) prepare(s *Scenario, root string) error {
 }
 
 // step runs one step with bin in root and snapshots the result.
-func (h *harness) step(s *Scenario, st *Step, bin, root string) (before, after *Result, err error) {
+func (h *harness) step(s *Scenario, st *Step, bin, root string, ours bool) (before, after *Result, err error) {
 	home := filepath.Join(root, "home")
+	if ours {
+		if err := h.writeTree(home, st.OursWrite); err != nil {
+			return nil, nil, err
+		}
+	}
 	for _, r := range st.Remove {
 		if err := os.RemoveAll(filepath.Join(home, r)); err != nil {
 			return nil, nil, err
@@ -185,7 +193,7 @@ func (h *harness) runScenario(t *testing.T, s *Scenario) {
 	for i := range s.Steps {
 		st := &s.Steps[i]
 		name := fmt.Sprintf("step %d (mailsync %s)", i+1, strings.Join(st.Args, " "))
-		_, orig, err := h.step(s, st, origBin, origRoot)
+		_, orig, err := h.step(s, st, origBin, origRoot, false)
 		if err != nil {
 			t.Fatalf("%s: 5.2.7: %v", name, err)
 		}
@@ -196,7 +204,7 @@ func (h *harness) runScenario(t *testing.T, s *Scenario) {
 		if st.Orig {
 			bin, who = origBin, "5.2.7 on the clone's files"
 		}
-		before, got, err := h.step(s, st, bin, oursRoot)
+		before, got, err := h.step(s, st, bin, oursRoot, !h.self)
 		if err != nil {
 			t.Fatalf("%s: %s: %v", name, who, err)
 		}

@@ -228,7 +228,8 @@ func syncOnce(dir, label, mbox string, corpus bench.Corpus, account bench.Accoun
 	defer cancel()
 	res, err := bench.Run(ctx, account, home, bin, channelName)
 	m.ran, m.res = err == nil, res
-	fmt.Printf("N=%d %-5s  %8.2fs  peak RSS %s  exit %d\n", len(corpus.IDs), label, res.Wall.Seconds(), mb(res.MaxRSS), res.Exit)
+	fmt.Printf("N=%d %-5s  %8.2fs wall  %8.2fs cpu  peak RSS %s  exit %d\n",
+		len(corpus.IDs), label, res.Wall.Seconds(), res.CPU.Seconds(), mb(res.MaxRSS), res.Exit)
 	if err != nil {
 		return m, fmt.Errorf("%s: %v", label, err)
 	}
@@ -280,24 +281,29 @@ func check(home string, corpus bench.Corpus, res bench.Result) error {
 }
 
 func printTable(w io.Writer, rows []row) {
-	fmt.Fprintf(w, "\n%8s  %9s  %10s  %10s  %10s  %10s  %8s\n",
-		"messages", "mbox", "ours", "ours RSS", "5.2.7", "5.2.7 RSS", "ratio")
+	const format = "%8s  %9s  %9s  %9s  %9s  %9s  %9s  %9s  %7s\n"
+	fmt.Fprintf(w, "\n"+format, "messages", "mbox", "ours", "ours cpu", "ours RSS", "5.2.7", "5.2.7 cpu", "5.2.7 RSS", "ratio")
 	for _, r := range rows {
-		ow, orss, rw, rrss, ratio := "failed", "-", "failed", "-", "-"
-		if r.ours.ran {
-			ow, orss = fmt.Sprintf("%.2fs", r.ours.res.Wall.Seconds()), mb(r.ours.res.MaxRSS)
-		}
+		ours, ref := cells(r.ours), cells(r.ref)
 		if r.refSkipped != "" {
-			rw = r.refSkipped
-		} else if r.ref.ran {
-			rw, rrss = fmt.Sprintf("%.2fs", r.ref.res.Wall.Seconds()), mb(r.ref.res.MaxRSS)
-			if r.ours.ran {
-				ratio = fmt.Sprintf("%.1fx", r.ref.res.Wall.Seconds()/r.ours.res.Wall.Seconds())
-			}
+			ref = [3]string{r.refSkipped, "-", "-"}
 		}
-		fmt.Fprintf(w, "%8d  %9s  %10s  %10s  %10s  %10s  %8s\n", r.n, mb(r.bytes), ow, orss, rw, rrss, ratio)
+		ratio := "-"
+		if r.ours.ran && r.ref.ran {
+			ratio = fmt.Sprintf("%.1fx", r.ref.res.Wall.Seconds()/r.ours.res.Wall.Seconds())
+		}
+		fmt.Fprintf(w, format, strconv.Itoa(r.n), mb(r.bytes), ours[0], ours[1], ours[2], ref[0], ref[1], ref[2], ratio)
 	}
-	fmt.Fprintln(w, "ratio = 5.2.7 wall time / ours; RSS = peak resident set size of the sync process")
+	fmt.Fprintln(w, "wall = elapsed time of the sync; cpu = its user+system time; RSS = its peak resident set size;")
+	fmt.Fprintln(w, "ratio = 5.2.7 wall time / ours")
+}
+
+// cells formats wall time, CPU time and peak RSS of one run.
+func cells(m measured) [3]string {
+	if !m.ran {
+		return [3]string{"failed", "-", "-"}
+	}
+	return [3]string{fmt.Sprintf("%.2fs", m.res.Wall.Seconds()), fmt.Sprintf("%.2fs", m.res.CPU.Seconds()), mb(m.res.MaxRSS)}
 }
 
 func copyFile(from, to string) error {

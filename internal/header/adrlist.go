@@ -1,5 +1,7 @@
 package header
 
+// The grammar half of the c-client address parser port (see parse.go).
+
 // parseAddrspec parses local@domain at i (rfc822_parse_addrspec). It
 // returns the address and the position after it (-1: end of string).
 func (p *parser) parseAddrspec(i int) (*entry, int, bool) {

@@ -1,0 +1,133 @@
+package msgid
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestParseAlgorithm(t *testing.T) {
+	tests := []struct {
+		in   string
+		want Algorithm
+		ok   bool
+	}{
+		{"msgid", MsgID, true},
+		{"md5", MD5, true},
+		{"MD5", 0, false},
+		{"", 0, false},
+	}
+	for _, tt := range tests {
+		if got, ok := ParseAlgorithm(tt.in); got != tt.want || ok != tt.ok {
+			t.Errorf("ParseAlgorithm(%q) = %v, %v", tt.in, got, ok)
+		}
+	}
+}
+
+func TestComputeMsgID(t *testing.T) {
+	brackets := func(id string) []string { return []string{"Warning: added brackets <> around message id " + id} }
+	blanks := func(id string) []string { return []string{"Warning: replaced blanks with . in message id " + id} }
+	tests := []struct {
+		name, hdr string
+		want      ID
+	}{
+		{"plain", "Message-ID: <a@b>\n", ID{Value: "<a@b>"}},
+		{"bare", "Message-ID: bare@x\n", ID{Value: "<bare@x>", Repairs: brackets("<bare@x>")}},
+		{"space", "Message-ID: <with space@x>\n", ID{Value: "<with.space@x>", Repairs: blanks("<with.space@x>")}},
+		{"comment cut", "Message-ID: <tr@x> (comment)\n", ID{Value: "<tr@x>"}},
+		{"open", "Message-ID: <open@x\n", ID{Value: "<open@x>", Repairs: brackets("<open@x>")}},
+		{"folded", "Message-ID:\n <fold@x>\n", ID{Value: "<fold@x>"}},
+		{"folded with tab", "Message-ID:\n\t<fold@x>\n", ID{Value: "<fold@x>"}},
+		{"leading spaces", "Message-ID:    <lead@x>\n", ID{Value: "<lead@x>"}},
+		{"tab", "Message-ID: <tab\there@x>\n", ID{Value: "<tab.here@x>", Repairs: blanks("<tab.here@x>")}},
+		{"control", "Message-ID: <ctl\x01x@y>\n", ID{Value: "<ctl.x@y>", Repairs: blanks("<ctl.x@y>")}},
+		{"del and rest cut", "Message-ID: <a\x7fb@x>after\n", ID{Value: "<a.b@x>", Repairs: blanks("<a.b@x>")}},
+		{"vt ff", "Message-ID: <ws \x0b\x0c@x>\n", ID{Value: "<ws...@x>", Repairs: blanks("<ws...@x>")}},
+		{"blanks and brackets", "Message-ID: no brackets here\n",
+			ID{Value: "<no.brackets.here>", Repairs: brackets("<no.brackets.here>")}},
+		{"two ids", "Message-ID: <a@b> <c@d>\n", ID{Value: "<a@b>"}},
+		{"gt inside", "Message-ID: <a>b>\n", ID{Value: "<a>"}},
+		{"first wins", "Message-ID: <1@x>\nMessage-ID: <2@x>\n", ID{Value: "<1@x>"}},
+		{"crlf", "Message-ID: <c@x>\r\n\r\n", ID{Value: "<c@x>"}},
+		{"8-bit kept", "Message-ID: <\xe9@x>\n", ID{Value: "<\xe9@x>"}},
+		{"missing", "Subject: s\n", ID{Value: "<>", Missing: true}},
+		{"empty", "Message-ID:\n", ID{Value: "<>", Missing: true}},
+		{"blank", "Message-ID:    \n", ID{Value: "<>", Missing: true}},
+		{"empty brackets", "Message-ID: <>\n", ID{Value: "<>", Missing: true}},
+		{"only <", "Message-ID: <\n", ID{Value: "<>", Missing: true, Repairs: brackets("<>")}},
+		{"only >", "Message-ID: >\n", ID{Value: "<>", Missing: true, Repairs: brackets("<>")}},
+		{"<>>", "Message-ID: <>>\n", ID{Value: "<>", Missing: true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Compute(MsgID, []byte(tt.hdr)); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("Compute(%q) = %+v, want %+v", tt.hdr, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestSanitizeUnfoldedSpace(t *testing.T) {
+	// c-client never leaves a leading space; mailsync still strips one
+	// before '<' (a Message-ID folded with a bare LF on some servers).
+	if got, rep := sanitize(" <x@y>"); got != "<x@y>" || rep != nil {
+		t.Errorf("sanitize = %q, %q", got, rep)
+	}
+}
+
+func TestComputeMD5(t *testing.T) {
+	tests := []struct {
+		name, hdr string
+		want      ID
+	}{
+		{"spec example 1", "Date: Mon, 01 Jan 2024 10:00:00 +0000\nFrom: Alice <alice@example.org>\n" +
+			"To: bob@example.org\nSubject: with-id\nMessage-ID: <h1@x>\n\n",
+			ID{Value: "e621d808335081ce60016e1aa32d64e5"}},
+		{"spec example 2", "Date: Mon, 01 Jan 2024 10:00:00 +0000\nFrom: alice\n" +
+			"To: undisclosed-recipients:;\nSubject: no host\n\n",
+			ID{Value: "9ba72f9b5ca701d79f78fd1ce7bdad8f"}},
+		{"cc ignored", "Date: Mon, 01 Jan 2024 10:00:00 +0000\nFrom: Alice <alice@example.org>\n" +
+			"To: bob@example.org\nCc: carol@example.org\nSubject: with-id\nMessage-ID: <h1@x>\n\n",
+			ID{Value: "e621d808335081ce60016e1aa32d64e5"}},
+		{"nothing to hash", "Cc: a@b\nX-Other: x\n\n", ID{Missing: true}},
+		{"empty fields", "Date:\nSubject:\nMessage-ID:\nFrom: (comment)\n\n", ID{Missing: true}},
+		{"only group", "To: undisclosed:;\n", ID{Missing: true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Compute(MD5, []byte(tt.hdr)); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("Compute(MD5, %q) = %+v, want %+v", tt.hdr, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestVerifiedAgainst527(t *testing.T) {
+	for _, tt := range md5Verified {
+		if got := Compute(MD5, []byte(tt.hdr)); got.Value != tt.want {
+			t.Errorf("md5 of %q = %q, 5.2.7 says %q", tt.hdr, got.Value, tt.want)
+		}
+	}
+	for _, tt := range msgidVerified {
+		if got := Compute(MsgID, []byte(tt.hdr)); got.Value != tt.want {
+			t.Errorf("msgid of %q = %q, 5.2.7 says %q", tt.hdr, got.Value, tt.want)
+		}
+	}
+}
+
+func TestEmptyWarning(t *testing.T) {
+	tests := []struct{ hdr, want string }{
+		{"From: alice\nSubject: no host\n",
+			`Warning: empty Message-ID header in message From: "alice" Subject: "no host" - please consult the README`},
+		{"Message-ID: <>\n",
+			`Warning: empty Message-ID header in message From: "" Subject: "" - please consult the README`},
+		{"From: undisclosed:;\nSubject: =?utf-8?q?x?=\n",
+			`Warning: empty Message-ID header in message From: "undisclosed" Subject: "=?utf-8?q?x?=" - please consult the README`},
+		{"From: \"unbalanced <x@y>\nSubject: unbalanced\n",
+			`Warning: empty Message-ID header in message From: "INVALID_ADDRESS" Subject: "unbalanced" - please consult the README`},
+	}
+	for _, tt := range tests {
+		if got := EmptyWarning([]byte(tt.hdr)); got != tt.want {
+			t.Errorf("EmptyWarning(%q)\n got %q\nwant %q", tt.hdr, got, tt.want)
+		}
+	}
+}
