@@ -33,7 +33,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		io.WriteString(stdout, usageText)
 		if errors.Is(err, errBadIDType) {
-			fmt.Fprintf(stderr, "Error: %v\n", err)
+			// 5.2.7 prints this on stdout, after the usage text.
+			fmt.Fprintf(stdout, "Error: %v\n", err)
 		}
 		return 1
 	}

@@ -94,7 +94,7 @@ func (e *Engine) openAndScan(ctx context.Context, s *Side, name string, style sc
 		}
 		mb.Close()
 	}
-	e.R.Errf("Error: %v\nError: Couldn't open %s\n", err, full)
+	e.reportOpenError(err, full)
 	e.R.Errf("Error: Couldn't access mailbox \"%s\" in store \"%s\" for %s\n       Continuing with next mailbox\n", name, s.Name(), cause)
 	return nil, fmt.Errorf("open %s: %w", full, err)
 }

@@ -14,7 +14,9 @@ import (
 func (e *Engine) copyAll(ctx context.Context, src, dst *openSide, ids []string, dir, ignDir string, keep map[string]bool) (int, bool) {
 	n, ok := 0, true
 	for _, id := range ids {
-		m := src.scan.msgs[src.scan.first[id]]
+		i := src.scan.first[id]
+		m := src.scan.msgs[i]
+		e.warnRepairs(src.scan.ids[i].Repairs) // 5.2.7 computes the id again here
 		line := fromPart(m.InternalDate, m.Header) + e.optID(id)
 		switch {
 		case m.Flags&store.Deleted != 0 && !e.Opt.CopyDeleted:

@@ -73,6 +73,7 @@ func (e *Engine) markDeleted(ctx context.Context, o *openSide, gone []string, di
 	for j, i := range idx {
 		m := o.scan.msgs[i]
 		keys[j] = m.Key
+		e.warnRepairs(o.scan.ids[i].Repairs) // the re-check before deleting
 		if e.Opt.Long {
 			e.R.Outf("%s%s\n", lead("deleted", dir), fromPart(m.InternalDate, m.Header))
 		}

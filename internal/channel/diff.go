@@ -43,7 +43,7 @@ func (e *Engine) diffBox(ctx context.Context, s *Side, name string, last map[str
 		mb.Close()
 	}
 	if err != nil {
-		r.Errf("Error: %v\nError: Couldn't open %s\n", err, FullName(s.Cfg, s.Boxes.Delim, name))
+		e.reportOpenError(err, FullName(s.Cfg, s.Boxes.Delim, name))
 		r.Errf("Error: Couldn't access mailbox \"%s\" in store \"%s\" for opening and writing\n       Continuing with next mailbox\n", name, s.Name())
 		e.fail()
 		return

@@ -27,7 +27,7 @@ func (e *Engine) List(ctx context.Context, s *Side) {
 			mb.Close()
 		}
 		if err != nil {
-			e.R.Errf("Error: %v\nError: Couldn't open %s\n", err, full)
+			e.reportOpenError(err, full)
 			e.fail()
 			return
 		}

@@ -2,8 +2,10 @@ package channel
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"time"
 
 	"github.com/mailsync/mailsync/internal/header"
@@ -76,4 +78,16 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// reportOpenError prints why a box could not be opened, then 5.2.7's
+// "Couldn't open" line. A file that cannot be opened gets c-client's
+// wording; any other failure its own description.
+func (e *Engine) reportOpenError(err error, full string) {
+	if errors.Is(err, fs.ErrPermission) || errors.Is(err, fs.ErrNotExist) {
+		e.R.Errf("Error: Unable to open file %s\n", full)
+	} else {
+		e.R.Errf("Error: %v\n", err)
+	}
+	e.R.Errf("Error: Couldn't open %s\n", full)
 }

@@ -47,11 +47,7 @@ func (e *Engine) scanBox(ctx context.Context, mb store.Mailbox, style scanStyle)
 	for i, m := range msgs {
 		id := msgid.Compute(e.Opt.Alg, m.Header)
 		s.ids[i] = id
-		if r.Vb {
-			for _, w := range id.Repairs {
-				r.Errf("%s\n", w)
-			}
-		}
+		e.warnRepairs(id.Repairs)
 		if id.Missing {
 			if e.Opt.Alg == msgid.MsgID {
 				// D1: warned once, then ignored (list mode still shows it).
@@ -85,6 +81,15 @@ func (e *Engine) scanBox(ctx context.Context, mb store.Mailbox, style scanStyle)
 		}
 	}
 	return s, nil
+}
+
+// warnRepairs prints the -vb warnings of one id computation.
+func (e *Engine) warnRepairs(repairs []string) {
+	if e.R.Vb {
+		for _, w := range repairs {
+			e.R.Errf("%s\n", w)
+		}
+	}
 }
 
 // optID is the id column of sync/diff lines: only with -M.

@@ -71,7 +71,7 @@ func init() {
 		// a lock whose pid is dead is taken over and removed: the clone
 		// ends like 5.2.7 without any lock file.
 		Scenario{Name: "lock-stale", Config: twoStores, Files: simpleBoxes, Dev: []string{"D5", "D9"},
-			Steps: []Step{{Args: args("ch"), OursWrite: files(".msinfo.lock", "999999\n")}}},
+			Steps: []Step{{Args: args("ch"), OursWrite: files(".msinfo.lock", "999999\n"), Adjust: adjustStaleLockD9}}},
 		Scenario{Name: "encoded-subject", Config: twoStores, Dev: []string{"D5", "D13"},
 			Files: files("mail/a/inbox", mbox(M{Subj: encodedSubject, ID: "<enc@x>"}, msg("ascii"))),
 			Steps: []Step{{Args: args("-m ch"), Adjust: adjustD13}, {Args: args("-m a"), Adjust: func(b, w *Result) { adjustD13(b, w); readOnlyD4(b, w) }}}},

@@ -43,35 +43,3 @@ func Match(pat, name string, delim byte) bool {
 	}
 	return len(name) == 0
 }
-
-// CouldMatchBelow reports whether some name that starts with dir (a
-// directory name ending in delim) could match pat: used by listers to
-// decide whether to descend into a directory.
-func CouldMatchBelow(pat, dir string, delim byte) bool {
-	for i := 0; i < len(pat); i++ {
-		c := pat[i]
-		if c == '*' {
-			return true
-		}
-		if c == '%' {
-			// '%' can consume the rest of a component but not a delimiter:
-			// dir's remainder must not contain one.
-			rest := dir[min(i, len(dir)):]
-			for j := 0; j < len(rest); j++ {
-				if rest[j] == delim {
-					// '%' stops before this delimiter; continue matching
-					// after it with the pattern after '%'.
-					return CouldMatchBelow(pat[i+1:], rest[j:], delim)
-				}
-			}
-			return true
-		}
-		if i >= len(dir) {
-			return true
-		}
-		if dir[i] != c {
-			return false
-		}
-	}
-	return len(pat) >= len(dir)
-}

@@ -36,26 +36,3 @@ func TestMatch(t *testing.T) {
 		}
 	}
 }
-
-func TestCouldMatchBelow(t *testing.T) {
-	cases := []struct {
-		pat, dir string
-		want     bool
-	}{
-		{"mail/%", "mail/", true},
-		{"mail/%", "other/", false},
-		{"mail/a/%", "mail/", true},
-		{"mail/a/%", "mail/a/", true},
-		{"mail/a/%", "mail/b/", false},
-		{"%", "dir/", false},
-		{"%/%", "dir/", true},
-		{"*", "x/y/", true},
-		{"m*", "mail/deep/", true},
-		{"n*", "mail/", false},
-	}
-	for _, c := range cases {
-		if got := CouldMatchBelow(c.pat, c.dir, '/'); got != c.want {
-			t.Errorf("CouldMatchBelow(%q, %q) = %v, want %v", c.pat, c.dir, got, c.want)
-		}
-	}
-}
