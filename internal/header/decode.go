@@ -1,12 +1,14 @@
 package header
 
 import (
+	"github.com/emersion/go-message/charset"
 	"mime"
 	"strings"
 	"unicode/utf8"
 )
 
-var wordDecoder = &mime.WordDecoder{CharsetReader: charsetReader}
+// wordDecoder decodes RFC 2047 words in every charset go-message knows.
+var wordDecoder = &mime.WordDecoder{CharsetReader: charset.Reader}
 
 // decodeText decodes RFC 2047 encoded-words (decision D13) and returns
 // valid UTF-8. Text that fails to decode (unknown charset, broken
