@@ -19,7 +19,7 @@ type Box struct {
 
 // Boxes is the set of boxes one store holds, with its delimiter.
 type Boxes struct {
-	Delim byte
+	Delim  byte
 	byName map[string]*Box
 	// listed are the raw listed entries (for -d).
 	listed []store.ListEntry

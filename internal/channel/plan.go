@@ -6,12 +6,12 @@ import "sort"
 // ids to copy each way, which to delete on each side, and which are kept
 // (written to the msinfo unless their copy fails).
 type Plan struct {
-	CopyAB   []string // in A only and new: copy A→B
-	CopyBA   []string // in B only and new: copy B→A
-	DeleteA  []string // in A and in the last state, gone from B: delete from A
-	DeleteB  []string // in B and in the last state, gone from A: delete from B
-	Kept     []string // ids that remain after the sync
-	Forgotten int     // ids gone from both sides
+	CopyAB    []string // in A only and new: copy A→B
+	CopyBA    []string // in B only and new: copy B→A
+	DeleteA   []string // in A and in the last state, gone from B: delete from A
+	DeleteB   []string // in B and in the last state, gone from A: delete from B
+	Kept      []string // ids that remain after the sync
+	Forgotten int      // ids gone from both sides
 }
 
 // Decide computes the plan for one box from the id sets of both sides and
