@@ -111,9 +111,7 @@ func ListBoxes(ctx context.Context, st store.Store, cfg *config.Store, r *Report
 	}
 	for _, e := range entries {
 		name := stripServer(e.Name)
-		if strings.HasPrefix(name, cfg.Prefix) {
-			name = name[len(cfg.Prefix):]
-		}
+		name = strings.TrimPrefix(name, cfg.Prefix)
 		if b.Delim != '/' {
 			if strings.Contains(name, "/") {
 				r.Outf("Error: Name of mailbox %s contains standard delimiter '/'\n       That means that I will not be able to synchronize it!", name)

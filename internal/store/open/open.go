@@ -27,17 +27,17 @@ func Store(ctx context.Context, cfg *config.Store, env store.Env) (store.Store, 
 	if cfg.Server == "" {
 		return local.New(env), nil
 	}
-	return nil, fmt.Errorf("Can't contact server %s: %w", cfg.Server, ErrRemoteUnsupported)
+	return nil, fmt.Errorf("contact server %s: %w", cfg.Server, ErrRemoteUnsupported)
 }
 
 // Msinfo opens the msinfo mailbox with the given c-client name.
 func Msinfo(ctx context.Context, name, passwd string, opt msinfo.Options) (msinfo.File, error) {
 	if strings.HasPrefix(name, "{") {
-		return nil, fmt.Errorf("Can't open mailbox %s: %w", name, ErrRemoteUnsupported)
+		return nil, fmt.Errorf("open mailbox %s: %w", name, ErrRemoteUnsupported)
 	}
 	path, err := local.New(opt.Env).Path(name)
 	if err != nil {
-		return nil, fmt.Errorf("Can't open mailbox %s: %w", name, err)
+		return nil, fmt.Errorf("open mailbox %s: %w", name, err)
 	}
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(opt.Env.Home, path)
