@@ -18,13 +18,7 @@ type openSide struct {
 // to record, the "remain" count and whether everything succeeded.
 func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last map[string]bool) (kept []string, remain int, ok bool) {
 	r := e.R
-	style := styleSummary
-	if e.Opt.Long {
-		style = styleLong
-		r.Outf("\n *** %s ***\n\n", name)
-	} else {
-		r.Outf("%s: ", name)
-	}
+	style := e.boxHeader(name)
 	oa, err := e.openAndScan(ctx, a, name, style, "opening and writing")
 	if err != nil {
 		return nil, 0, false
@@ -75,6 +69,17 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last map[
 		}
 	}
 	return kept, remain, ok
+}
+
+// boxHeader prints what starts a box's output in sync and diff mode and
+// returns the matching scan style.
+func (e *Engine) boxHeader(name string) scanStyle {
+	if e.Opt.Long {
+		e.R.Outf("\n *** %s ***\n\n", name)
+		return styleLong
+	}
+	e.R.Outf("%s: ", name)
+	return styleSummary
 }
 
 // openAndScan opens the box in one side and reads its ids. cause is the

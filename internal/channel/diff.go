@@ -28,13 +28,7 @@ func (e *Engine) Diff(ctx context.Context, s *Side, last msinfo.State) {
 // diffBox prints the comparison for one box.
 func (e *Engine) diffBox(ctx context.Context, s *Side, name string, last map[string]bool) {
 	r := e.R
-	style := styleSummary
-	if e.Opt.Long {
-		style = styleLong
-		r.Outf("\n *** %s ***\n\n", name)
-	} else {
-		r.Outf("%s: ", name)
-	}
+	style := e.boxHeader(name)
 	e.R.Debugf("Opening %s with options 2", FullName(s.Cfg, s.Boxes.Delim, name))
 	mb, err := s.Store.Open(ctx, MailboxName(s.Cfg, s.Boxes.Delim, name), store.ReadOnly)
 	var sc *scanned

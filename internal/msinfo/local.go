@@ -174,14 +174,17 @@ func writeAtomic(path string, data []byte) error {
 	return nil
 }
 
-func (lf *localFile) Close() error {
-	if lf.lock == "" {
+func (lf *localFile) Close() error { return releaseLock(&lf.lock, lf.display) }
+
+// releaseLock removes the lock file *lock (if any) and forgets it.
+func releaseLock(lock *string, display string) error {
+	if *lock == "" {
 		return nil
 	}
-	err := os.Remove(lf.lock)
-	lf.lock = ""
+	err := os.Remove(*lock)
+	*lock = ""
 	if err != nil {
-		return fmt.Errorf("unlock msinfo %s: %w", lf.display, err)
+		return fmt.Errorf("unlock msinfo %s: %w", display, err)
 	}
 	return nil
 }

@@ -140,14 +140,4 @@ func (bf *boxFile) Save(ctx context.Context, channel string, s State) error {
 	return nil
 }
 
-func (bf *boxFile) Close() error {
-	if bf.lock == "" {
-		return nil
-	}
-	err := os.Remove(bf.lock)
-	bf.lock = ""
-	if err != nil {
-		return fmt.Errorf("unlock msinfo %s: %w", bf.display, err)
-	}
-	return nil
-}
+func (bf *boxFile) Close() error { return releaseLock(&bf.lock, bf.display) }
