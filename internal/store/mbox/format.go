@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mailsync/mailsync/internal/store"
@@ -59,7 +60,9 @@ func WriteAppend(w io.Writer, env store.Env, m store.NewMessage) (int64, error) 
 	if date.IsZero() {
 		date = env.Time()
 	}
-	bw := bufio.NewWriterSize(w, 64<<10)
+	bw := writerPool.Get().(*bufio.Writer)
+	bw.Reset(w)
+	defer func() { bw.Reset(nil); writerPool.Put(bw) }()
 	cw := &countWriter{w: bw}
 	var st, xst strings.Builder
 	if m.Flags&store.Seen != 0 {
@@ -103,12 +106,22 @@ func (c *countWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
+// Buffers for appends are reused: one sync copies thousands of messages.
+var (
+	writerPool = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 64<<10) }}
+	readerPool = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 64<<10) }}
+)
+
 // copyAppendText transforms the message text as unix_append_msgs does.
 // Quirk reproduced from c-client: header renaming stops at the first blank
 // line and also at the first line starting with 'X' or 'x'.
 func copyAppendText(w io.Writer, r io.Reader) error {
-	br := bufio.NewReaderSize(r, 64<<10)
-	bw := bufio.NewWriterSize(w, 64<<10)
+	br := readerPool.Get().(*bufio.Reader)
+	br.Reset(r)
+	defer func() { br.Reset(nil); readerPool.Put(br) }()
+	bw := writerPool.Get().(*bufio.Writer)
+	bw.Reset(w)
+	defer func() { bw.Reset(nil); writerPool.Put(bw) }()
 	hdr := true
 	atStart := true
 	var line []byte

@@ -239,6 +239,7 @@ type fetchReader struct {
 	hdr    []byte
 	body   io.Reader
 	buf    []byte
+	out    []byte // backing array of pend, reused for every chunk
 	pend   []byte
 	unlock func()
 }
@@ -254,7 +255,8 @@ func (r *fetchReader) Read(p []byte) (int, error) {
 			r.buf = make([]byte, 32<<10)
 		}
 		n, err := r.body.Read(r.buf)
-		r.pend = appendCRLF(r.pend[:0], r.buf[:n])
+		r.out = appendCRLF(r.out[:0], r.buf[:n])
+		r.pend = r.out
 		if n == 0 && err != nil {
 			return 0, err
 		}
