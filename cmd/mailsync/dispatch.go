@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/mailsync/mailsync/internal/config"
 	"github.com/mailsync/mailsync/internal/store"
@@ -25,6 +26,7 @@ func dispatch(ctx context.Context, cfg *config.Config, opt *options, env store.E
 		}
 	}
 	r := newRun(ctx, cfg, opt, env, stdout, stderr)
+	r.env.Remote = remoteUI(r.rep, os.Stdin, stderr, opt.debugIMAP)
 	defer r.rep.Flush()
 	switch {
 	case len(channels) == 1 && len(stores) == 0:

@@ -36,6 +36,11 @@ func TestMain(m *testing.M) {
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir: "../../testdata/script",
+		// MAILSYNC_UPDATE_SCRIPTS=1 rewrites the expected files of failing
+		// cmp lines (only for scripts whose expectations are our own, such
+		// as IMAP ones against the in-process server; never for outputs
+		// taken from 5.2.7).
+		UpdateScripts: os.Getenv("MAILSYNC_UPDATE_SCRIPTS") == "1",
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("HOME", env.Getenv("WORK")+"/home")
 			env.Setenv("USER", "tester")
@@ -43,6 +48,10 @@ func TestScripts(t *testing.T) {
 			env.Setenv("MAILSYNC_TEST_HOSTNAME", "testhost")
 			env.Setenv("MAILSYNC_TEST_NOW", "2026-01-02T03:04:05Z")
 			return nil
+		},
+		Cmds: map[string]func(*testscript.TestScript, bool, []string){
+			"imapd":    cmdIMAPD,
+			"envsubst": cmdEnvsubst,
 		},
 		Condition: func(cond string) (bool, error) {
 			switch cond {

@@ -1,6 +1,10 @@
 package store
 
-import "time"
+import (
+	"errors"
+	"io"
+	"time"
+)
 
 // Env is what local backends need to know about the user and the machine.
 // The CLI fills it from the process environment; tests fill it by hand so
@@ -14,6 +18,8 @@ type Env struct {
 	Host string
 	// Now returns the current time (creation dates, UID validity).
 	Now func() time.Time
+	// Remote is the user interface of network backends.
+	Remote Remote
 }
 
 // Time returns e.Now() or time.Now() when Now is unset.
@@ -23,3 +29,24 @@ func (e Env) Time() time.Time {
 	}
 	return time.Now()
 }
+
+// Remote is what network backends need from the user interface: where
+// protocol notes go and how to ask for a user name or password. The zero
+// value prints nothing and cannot ask.
+type Remote struct {
+	// Out receives the lines 5.2.7 prints on stdout while logging in
+	// ("Authorizing against {HOST/imap}", the " username: " prompt).
+	Out io.Writer
+	// Trace receives the protocol dialogue (-di), passwords masked; nil
+	// for none.
+	Trace io.Writer
+	// AskUser reads a user name after the prompt was written to Out; nil
+	// when there is nothing to read from.
+	AskUser func() (string, error)
+	// AskPassword shows prompt and reads a password without echo from the
+	// terminal; nil (or ErrNoTerminal) when there is no terminal.
+	AskPassword func(prompt string) (string, error)
+}
+
+// ErrNoTerminal: a password is needed but there is no terminal to ask on.
+var ErrNoTerminal = errors.New("no terminal to ask for a password on")

@@ -6,34 +6,34 @@ package open
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"path/filepath"
-	"strings"
 
 	"github.com/mailsync/mailsync/internal/config"
 	"github.com/mailsync/mailsync/internal/msinfo"
 	"github.com/mailsync/mailsync/internal/store"
+	"github.com/mailsync/mailsync/internal/store/imap"
 	"github.com/mailsync/mailsync/internal/store/local"
 )
 
-// ErrRemoteUnsupported is returned for server names until the IMAP
-// backend exists.
-var ErrRemoteUnsupported = errors.New("IMAP stores are not supported by this build yet")
-
 // Store opens the store a configuration describes: the local file system
-// when its server is empty, else the IMAP server it names.
+// when its server is empty, else the IMAP server it names (connected and
+// logged in; errors are *imap.ContactError with 5.2.7's wording).
 func Store(ctx context.Context, cfg *config.Store, env store.Env) (store.Store, error) {
 	if cfg.Server == "" {
 		return local.New(env), nil
 	}
-	return nil, fmt.Errorf("contact server %s: %w", cfg.Server, ErrRemoteUnsupported)
+	return imap.Dial(ctx, cfg.Server, imap.Options{Name: cfg.Server, Passwd: cfg.Passwd, Remote: env.Remote})
 }
 
-// Msinfo opens the msinfo mailbox with the given c-client name.
+// LockDir is where the locks of msinfo mailboxes on servers live (D9).
+func LockDir(env store.Env) string { return filepath.Join(env.Home, ".mailsync.d") }
+
+// Msinfo opens the msinfo mailbox with the given c-client name; passwd is
+// the channel's, used when the msinfo lives on a server.
 func Msinfo(ctx context.Context, name, passwd string, opt msinfo.Options) (msinfo.File, error) {
-	if strings.HasPrefix(name, "{") {
-		return nil, fmt.Errorf("open mailbox %s: %w", name, ErrRemoteUnsupported)
+	if imap.IsRemote(name) {
+		return remoteMsinfo(ctx, name, passwd, opt)
 	}
 	path, err := local.New(opt.Env).Path(name)
 	if err != nil {
@@ -43,4 +43,36 @@ func Msinfo(ctx context.Context, name, passwd string, opt msinfo.Options) (msinf
 		path = filepath.Join(opt.Env.Home, path)
 	}
 	return msinfo.OpenLocal(path, name, opt)
+}
+
+// remoteMsinfo keeps the msinfo in a folder on a server (spec 6.5, D6, D9).
+func remoteMsinfo(ctx context.Context, name, passwd string, opt msinfo.Options) (msinfo.File, error) {
+	_, mailbox, err := imap.ParseName(name)
+	if err != nil {
+		return nil, err
+	}
+	st, err := imap.Dial(ctx, name, imap.Options{Name: name, Passwd: passwd, Remote: opt.Env.Remote})
+	if err != nil {
+		return nil, err
+	}
+	f, err := msinfo.OpenMailbox(ctx, st, mailbox, name, LockDir(opt.Env), opt)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return closingFile{File: f, st: st}, nil
+}
+
+// closingFile closes the msinfo's store with the file.
+type closingFile struct {
+	msinfo.File
+	st store.Store
+}
+
+func (c closingFile) Close() error {
+	err := c.File.Close()
+	if cerr := c.st.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }

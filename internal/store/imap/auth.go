@@ -1,0 +1,176 @@
+package imap
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/md5"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"time"
+
+	goimap "github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-sasl"
+
+	"github.com/mailsync/mailsync/internal/store"
+)
+
+// loginAttempts is c-client's number of tries before giving up.
+const loginAttempts = 3
+
+// errCancelled is an empty password: c-client aborts the authentication.
+var errCancelled = errors.New("IMAP protocol error: Authentication aborted by client.\nError: IMAP Authentication cancelled")
+
+// login authenticates a fresh session (spec 8, D12, D15). It prints one
+// "Authorizing against" line per attempt, as c-client's login callback
+// does.
+func (s *Store) login(ctx context.Context, sess *session) error {
+	if sess.c.State() == goimap.ConnStateAuthenticated {
+		return nil // PREAUTH
+	}
+	caps := sess.c.Caps()
+	var last error
+	for attempt := 0; attempt < loginAttempts; attempt++ {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		s.say("Authorizing against {%s/imap}\n", s.canonicalHost(ctx))
+		user, pass, err := s.credentials()
+		if err != nil {
+			return err
+		}
+		if s.trace != nil {
+			s.trace.hide(pass, quoted(pass), base64.StdEncoding.EncodeToString([]byte(s.srv.AuthUser+"\x00"+user+"\x00"+pass)),
+				base64.StdEncoding.EncodeToString([]byte("\x00"+user+"\x00"+pass)))
+		}
+		last = s.authenticate(sess, caps, user, pass)
+		if last == nil {
+			return nil
+		}
+		var ie *goimap.Error
+		if !errors.As(last, &ie) {
+			return last // the connection broke, or no usable mechanism
+		}
+	}
+	return errors.New("Can not authenticate to IMAP server: " + responseText(last))
+}
+
+// credentials returns the user and password of one attempt.
+func (s *Store) credentials() (string, string, error) {
+	r := s.opt.Remote
+	user := s.srv.User
+	if user == "" && !s.srv.Anonymous {
+		s.say(" username: ")
+		if r.AskUser != nil {
+			u, err := r.AskUser()
+			if err != nil && !errors.Is(err, io.EOF) {
+				return "", "", fmt.Errorf("read user name: %w", err)
+			}
+			user = strings.TrimRight(u, "\r\n")
+		}
+	}
+	if s.srv.Anonymous {
+		return "anonymous", "", nil
+	}
+	if s.opt.Passwd != "" {
+		return user, s.opt.Passwd, nil
+	}
+	if r.AskPassword == nil {
+		return "", "", s.noPassword()
+	}
+	pass, err := r.AskPassword(" password: ")
+	if errors.Is(err, store.ErrNoTerminal) {
+		return "", "", s.noPassword()
+	}
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", "", fmt.Errorf("read password: %w", err)
+	}
+	if pass == "" {
+		return "", "", errCancelled
+	}
+	return user, pass, nil
+}
+
+func (s *Store) noPassword() error {
+	return fmt.Errorf("No password for %s and no terminal to ask for one: add a passwd line to the configuration (chmod 600 it)", s.opt.Name)
+}
+
+// authenticate makes one attempt with the best mechanism the server
+// offers: CRAM-MD5, else AUTHENTICATE PLAIN, else LOGIN; /secure forbids
+// the last two over an unencrypted link.
+func (s *Store) authenticate(sess *session, caps goimap.CapSet, user, pass string) error {
+	if s.srv.Anonymous {
+		return sess.c.Authenticate(sasl.NewAnonymousClient(""))
+	}
+	authUser := s.srv.AuthUser
+	if caps.Has("AUTH=CRAM-MD5") {
+		name := user
+		if authUser != "" {
+			name = authUser
+		}
+		return sess.c.Authenticate(&cramMD5{user: name, pass: pass})
+	}
+	if s.srv.Secure && !sess.secure {
+		return errors.New("Can't do secure authentication with this server")
+	}
+	if caps.Has(goimap.AuthCap(sasl.Plain)) {
+		if authUser != "" {
+			return sess.c.Authenticate(sasl.NewPlainClient(user, authUser, pass))
+		}
+		return sess.c.Authenticate(sasl.NewPlainClient("", user, pass))
+	}
+	if caps.Has(goimap.CapLoginDisabled) {
+		return errors.New("Can not authenticate to IMAP server: the server disables LOGIN and offers no usable authenticator")
+	}
+	return sess.c.Login(user, pass).Wait()
+}
+
+// cramMD5 is the client side of RFC 2195, which go-sasl lacks.
+type cramMD5 struct{ user, pass string }
+
+func (c *cramMD5) Start() (string, []byte, error) { return "CRAM-MD5", nil, nil }
+
+func (c *cramMD5) Next(challenge []byte) ([]byte, error) {
+	mac := hmac.New(md5.New, []byte(c.pass))
+	mac.Write(challenge)
+	return []byte(c.user + " " + hex.EncodeToString(mac.Sum(nil))), nil
+}
+
+// quoted is the IMAP quoted-string form of s.
+func quoted(s string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+}
+
+// say writes a login note to the user's stdout.
+func (s *Store) say(format string, a ...any) {
+	if s.opt.Remote.Out != nil {
+		fmt.Fprintf(s.opt.Remote.Out, format, a...)
+	}
+}
+
+// canonicalHost is c-client's canonical name of the server: the name an
+// address resolves back to (127.0.0.1 → localhost), else the name given.
+func (s *Store) canonicalHost(ctx context.Context) string {
+	if s.host != "" {
+		return s.host
+	}
+	if s.opt.CanonicalHost != nil {
+		s.host = s.opt.CanonicalHost(ctx, s.srv.Host)
+		return s.host
+	}
+	s.host = s.srv.Host
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if net.ParseIP(s.srv.Host) != nil {
+		if names, err := net.DefaultResolver.LookupAddr(ctx, s.srv.Host); err == nil && len(names) > 0 {
+			s.host = strings.TrimSuffix(names[0], ".")
+		}
+	} else if cname, err := net.DefaultResolver.LookupCNAME(ctx, s.srv.Host); err == nil && cname != "" {
+		s.host = strings.TrimSuffix(cname, ".")
+	}
+	return s.host
+}

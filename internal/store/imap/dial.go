@@ -1,0 +1,192 @@
+package imap
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strings"
+	"time"
+
+	goimap "github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+
+	"github.com/mailsync/mailsync/internal/store"
+)
+
+// Options configure a Store.
+type Options struct {
+	// Name is the server part as the configuration wrote it (errors).
+	Name string
+	// Passwd is the configured password; "" asks through Remote.
+	Passwd string
+	// Remote is the user interface (login notes, prompts, -di trace).
+	Remote store.Remote
+	// RootCAs verifies server certificates; nil means the system roots
+	// (Go honours SSL_CERT_FILE and SSL_CERT_DIR).
+	RootCAs *x509.CertPool
+	// Timeout bounds connecting, the greeting, TLS and login; 0 means 30 s.
+	// Later commands use go-imap's own response timeouts.
+	Timeout time.Duration
+	// CanonicalHost names the server in "Authorizing against {HOST/imap}";
+	// nil looks the name up as c-client does (127.0.0.1 → localhost).
+	CanonicalHost func(ctx context.Context, host string) string
+}
+
+func (o *Options) timeout() time.Duration {
+	if o.Timeout > 0 {
+		return o.Timeout
+	}
+	return 30 * time.Second
+}
+
+// session is one logged-in connection.
+type session struct {
+	c      *imapclient.Client
+	secure bool // the link is encrypted
+}
+
+// alive reports whether the connection is still open.
+func (s *session) alive() bool {
+	select {
+	case <-s.c.Closed():
+		return false
+	default:
+		return true
+	}
+}
+
+// bindContext closes the connection when ctx ends, so a blocked command
+// returns; the returned function undoes the binding.
+func (s *session) bindContext(ctx context.Context) func() bool {
+	return context.AfterFunc(ctx, func() { s.c.Close() })
+}
+
+// connect dials the server and negotiates TLS as the flags say (D11).
+func connect(ctx context.Context, srv Server, opt *Options, trace io.Writer) (*session, error) {
+	tctx, cancel := context.WithTimeout(ctx, opt.timeout())
+	defer cancel()
+	sess, err := negotiate(tctx, srv, opt, trace)
+	if err != nil && ctx.Err() == nil && errors.Is(tctx.Err(), context.DeadlineExceeded) {
+		return nil, fmt.Errorf("%w after %v", os.ErrDeadlineExceeded, opt.timeout())
+	}
+	return sess, err
+}
+
+// negotiate connects, reads the greeting and sets up TLS within ctx.
+func negotiate(ctx context.Context, srv Server, opt *Options, trace io.Writer) (*session, error) {
+	d := net.Dialer{}
+	raw, err := d.DialContext(ctx, "tcp", srv.Address())
+	if err != nil {
+		return nil, err
+	}
+	stop := context.AfterFunc(ctx, func() { raw.Close() })
+	defer stop()
+	tlsCfg := &tls.Config{
+		ServerName:         srv.Host,
+		MinVersion:         tls.VersionTLS12,
+		RootCAs:            opt.RootCAs,
+		InsecureSkipVerify: srv.NoValidate,
+		NextProtos:         []string{"imap"},
+	}
+	conn := raw
+	secure := false
+	if srv.SSL {
+		tc := tls.Client(raw, tlsCfg)
+		if err := tc.HandshakeContext(ctx); err != nil {
+			raw.Close()
+			return nil, asCertificateError(srv.Host, err)
+		}
+		conn, secure = tc, true
+	}
+	greeting, pc, err := readGreeting(ctx, conn)
+	if err != nil {
+		conn.Close()
+		return nil, err
+	}
+	caps, known := greetingCaps(greeting)
+	wantTLS := !secure && !srv.NoTLS && (srv.TLS || !known || caps[strings.ToUpper(string(goimap.CapStartTLS))])
+	if srv.TLS && known && !caps["STARTTLS"] {
+		conn.Close()
+		return nil, fmt.Errorf("Unable to negotiate TLS with this server")
+	}
+	cliOpt := &imapclient.Options{TLSConfig: tlsCfg, DebugWriter: trace}
+	if !wantTLS {
+		return &session{c: imapclient.New(pc, cliOpt), secure: secure}, nil
+	}
+	c, err := imapclient.NewStartTLS(pc, cliOpt)
+	if err == nil {
+		return &session{c: c, secure: true}, nil
+	}
+	var ie *goimap.Error
+	if errors.As(err, &ie) && !srv.TLS && !known {
+		// The server refused STARTTLS it never announced: go on in clear
+		// over a new connection, as c-client does without /tls.
+		noTLS := srv
+		noTLS.NoTLS = true
+		return negotiate(ctx, noTLS, opt, trace)
+	}
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	return nil, asCertificateError(srv.Host, err)
+}
+
+// prefixConn replays what was read ahead of the client library.
+type prefixConn struct {
+	net.Conn
+	r io.Reader
+}
+
+func (p prefixConn) Read(b []byte) (int, error) { return p.r.Read(b) }
+
+// readGreeting reads the server's first line and returns it with a
+// connection that replays it to go-imap.
+func readGreeting(ctx context.Context, conn net.Conn) (string, net.Conn, error) {
+	if dl, ok := ctx.Deadline(); ok {
+		conn.SetReadDeadline(dl)
+		defer conn.SetReadDeadline(time.Time{})
+	}
+	br := bufio.NewReader(conn)
+	var b []byte
+	for i := 1; ; i++ {
+		// Peek(i) waits until i bytes arrived; the greeting ends at LF.
+		var err error
+		if b, err = br.Peek(i); err != nil {
+			return "", nil, fmt.Errorf("read greeting: %w", err)
+		}
+		if b[i-1] == '\n' {
+			break
+		}
+	}
+	greeting := strings.TrimRight(string(b), "\r\n")
+	if strings.HasPrefix(strings.ToUpper(greeting), "* BYE") {
+		return "", nil, fmt.Errorf("server said goodbye: %s", strings.TrimSpace(greeting[5:]))
+	}
+	return greeting, prefixConn{Conn: conn, r: br}, nil
+}
+
+// greetingCaps returns the capabilities a greeting announces in a
+// [CAPABILITY ...] response code.
+func greetingCaps(greeting string) (map[string]bool, bool) {
+	up := strings.ToUpper(greeting)
+	i := strings.Index(up, "[CAPABILITY ")
+	if i < 0 {
+		return nil, false
+	}
+	rest := up[i+len("[CAPABILITY "):]
+	end := strings.IndexByte(rest, ']')
+	if end < 0 {
+		return nil, false
+	}
+	caps := map[string]bool{}
+	for _, c := range strings.Fields(rest[:end]) {
+		caps[c] = true
+	}
+	return caps, true
+}

@@ -1,0 +1,209 @@
+package imap_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"errors"
+	"net"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mailsync/mailsync/internal/store"
+	"github.com/mailsync/mailsync/internal/store/imap"
+)
+
+// contact asserts err is a *imap.ContactError whose reason contains want.
+func contact(t *testing.T, err error, want string) {
+	t.Helper()
+	var ce *imap.ContactError
+	if !errors.As(err, &ce) {
+		t.Fatalf("error = %v (%T), want *imap.ContactError", err, err)
+	}
+	if !strings.Contains(ce.Reason, want) {
+		t.Errorf("reason = %q, want it to contain %q", ce.Reason, want)
+	}
+	if !strings.HasSuffix(err.Error(), "\nError: Can't contact server "+ce.Server) {
+		t.Errorf("error text = %q, want the Can't contact server line", err.Error())
+	}
+}
+
+func TestSTARTTLSWhenOffered(t *testing.T) {
+	m := startMemServer(t, true)
+	var out bytes.Buffer
+	st, err := m.dial(t, "", imap.Options{Remote: store.Remote{Out: &out}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.List(t.Context(), "", "*"); err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`(?m)^\S+ STARTTLS\r?$`).MatchString(m.serverTrace()) {
+		t.Error("the client did not use STARTTLS although the server offered it")
+	}
+	if got := out.String(); got != "Authorizing against {localhost/imap}\n" {
+		t.Errorf("login notes = %q, want one Authorizing line (D15)", got)
+	}
+}
+
+func TestNoTLS(t *testing.T) {
+	m := startMemServer(t, true)
+	if _, err := m.dial(t, "/notls", imap.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if regexp.MustCompile(`(?m)^\S+ STARTTLS\r?$`).MatchString(m.serverTrace()) {
+		t.Error("/notls sent STARTTLS")
+	}
+}
+
+func TestCertificateUntrusted(t *testing.T) {
+	m := startMemServer(t, true)
+	_, err := m.dial(t, "", imap.Options{RootCAs: x509Pool()})
+	contact(t, err, "Certificate failure for 127.0.0.1: unable to get local issuer certificate: /CN=localhost")
+	if _, err := m.dial(t, "/novalidate-cert", imap.Options{RootCAs: x509Pool()}); err != nil {
+		t.Errorf("/novalidate-cert: %v", err)
+	}
+}
+
+func TestTLSRequiredButMissing(t *testing.T) {
+	m := startMemServer(t, false)
+	_, err := m.dial(t, "/tls", imap.Options{})
+	contact(t, err, "Unable to negotiate TLS with this server")
+	if _, err := m.dial(t, "", imap.Options{}); err != nil {
+		t.Errorf("without /tls a server without STARTTLS must work in clear: %v", err)
+	}
+}
+
+func TestSecureRefusesPlaintextPassword(t *testing.T) {
+	m := startMemServer(t, true)
+	_, err := m.dial(t, "/notls/secure", imap.Options{})
+	contact(t, err, "Can't do secure authentication with this server")
+	if strings.Contains(m.serverTrace(), "LOGIN") || strings.Contains(m.serverTrace(), "AUTHENTICATE") {
+		t.Error("/secure sent credentials over an unencrypted link")
+	}
+	if _, err := m.dial(t, "/secure", imap.Options{}); err != nil {
+		t.Errorf("/secure over STARTTLS: %v", err)
+	}
+}
+
+func TestWrongPasswordThreeAttempts(t *testing.T) {
+	m := startMemServer(t, true)
+	var out bytes.Buffer
+	_, err := m.dial(t, "", imap.Options{Passwd: "wrong", Remote: store.Remote{Out: &out}})
+	contact(t, err, "Can not authenticate to IMAP server: ")
+	if n := strings.Count(out.String(), "Authorizing against {localhost/imap}\n"); n != 3 {
+		t.Errorf("%d Authorizing lines, want 3 (one per attempt):\n%s", n, out.String())
+	}
+}
+
+func TestNoPasswordNoTerminal(t *testing.T) {
+	m := startMemServer(t, true)
+	st, err := imap.Dial(t.Context(), "{"+m.addr+"/user=joe}", imap.Options{RootCAs: m.ca})
+	if err == nil {
+		st.Close()
+	}
+	contact(t, err, "No password for {"+m.addr+"/user=joe} and no terminal to ask for one")
+	asked := false
+	_, err = imap.Dial(t.Context(), "{"+m.addr+"/user=joe}", imap.Options{RootCAs: m.ca, Remote: store.Remote{
+		AskPassword: func(string) (string, error) { asked = true; return "", store.ErrNoTerminal },
+	}})
+	contact(t, err, "no terminal to ask for one")
+	if !asked {
+		t.Error("AskPassword was not tried")
+	}
+}
+
+func TestPromptedCredentials(t *testing.T) {
+	m := startMemServer(t, true)
+	var out bytes.Buffer
+	var prompts []string
+	remote := store.Remote{
+		Out:     &out,
+		AskUser: func() (string, error) { return testUser + "\n", nil },
+		AskPassword: func(p string) (string, error) {
+			prompts = append(prompts, p)
+			return testPass, nil
+		},
+	}
+	st, err := imap.Dial(t.Context(), "{"+m.addr+"}", imap.Options{RootCAs: m.ca, Remote: remote,
+		CanonicalHost: func(context.Context, string) string { return "localhost" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if got := out.String(); got != "Authorizing against {localhost/imap}\n username: " {
+		t.Errorf("stdout = %q", got)
+	}
+	if len(prompts) != 1 || prompts[0] != " password: " {
+		t.Errorf("password prompts = %q", prompts)
+	}
+	remote.AskPassword = func(string) (string, error) { return "", nil }
+	_, err = imap.Dial(t.Context(), "{"+m.addr+"}", imap.Options{RootCAs: m.ca, Remote: remote})
+	contact(t, err, "IMAP protocol error: Authentication aborted by client.\nError: IMAP Authentication cancelled")
+}
+
+func TestTraceMasksPassword(t *testing.T) {
+	m := startMemServer(t, true)
+	var trace bytes.Buffer
+	st, err := m.dial(t, "/notls", imap.Options{Remote: store.Remote{Trace: &trace}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.List(t.Context(), "", "*"); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	got := trace.String()
+	for _, secret := range []string{testPass, `s3cr\"et`, base64.StdEncoding.EncodeToString([]byte("\x00" + testUser + "\x00" + testPass))} {
+		if strings.Contains(got, secret) {
+			t.Errorf("trace shows the password as %q:\n%s", secret, got)
+		}
+	}
+	if !strings.Contains(got, "****") || !strings.Contains(got, "LIST") {
+		t.Errorf("trace lacks the masked login or the LIST:\n%s", got)
+	}
+}
+
+func TestConnectionRefused(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().(*net.TCPAddr)
+	ln.Close()
+	_, err = imap.Dial(t.Context(), "{127.0.0.1:"+itoa(addr.Port)+"/notls/user=joe}", imap.Options{Passwd: "x"})
+	contact(t, err, "Connection failed to 127.0.0.1,"+itoa(addr.Port)+": Connection refused")
+}
+
+// TestSilentServerTimesOut: a server that accepts and never greets must
+// not hang a cron job.
+func TestSilentServerTimesOut(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	start := time.Now()
+	_, err = imap.Dial(t.Context(), "{"+ln.Addr().String()+"/notls/user=joe}", imap.Options{Passwd: "x", Timeout: 200 * time.Millisecond})
+	contact(t, err, "Connection timed out")
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("Dial took %v with a 200ms timeout", d)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	_, err = imap.Dial(ctx, "{"+ln.Addr().String()+"/notls/user=joe}", imap.Options{Passwd: "x"})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled Dial = %v, want context.Canceled", err)
+	}
+}

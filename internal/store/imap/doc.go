@@ -1,0 +1,22 @@
+// Package imap is the IMAP store backend: it turns a c-client remote
+// mailbox name ({host[:port][/flag...]}mailbox) into a store.Store that
+// talks to the server with github.com/emersion/go-imap/v2.
+//
+// What it owns:
+//   - the c-client server-name syntax and its flags (name.go);
+//   - connecting: implicit TLS, STARTTLS, certificate checks, timeouts,
+//     cancellation by closing the connection when the context ends
+//     (dial.go);
+//   - logging in: LOGIN, AUTHENTICATE PLAIN or CRAM-MD5, the user and
+//     password prompts, 5.2.7's "Authorizing against" line (auth.go);
+//   - listing, creating and deleting folders, with the server's hierarchy
+//     delimiter kept in names (the engine maps it to '/') and modified
+//     UTF-7 on the wire (store.go);
+//   - one selected folder per connection: ids and -m fields of a whole
+//     folder from one pipelined UID FETCH, bodies streamed with
+//     BODY.PEEK[], APPEND with flags and internal date, UID STORE
+//     +FLAGS.SILENT (\Deleted) and EXPUNGE (mailbox.go);
+//   - 5.2.7's error wording for connection and login failures (errors.go).
+//
+// Nothing here knows about channels, msinfo or the sync algorithm.
+package imap

@@ -1,0 +1,170 @@
+package imap
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strings"
+	"syscall"
+
+	goimap "github.com/emersion/go-imap/v2"
+)
+
+// ContactError is a failure to connect to or log in to a server. Its text
+// is c-client's reason followed by mailsync's "Can't contact server" line,
+// as 5.2.7 prints them (spec 3.7); the caller prefixes "Error: ".
+type ContactError struct {
+	// Server is the server part as the configuration wrote it.
+	Server string
+	// Reason is c-client's wording, e.g. "Connection failed to
+	// 127.0.0.1,2143: Connection refused".
+	Reason string
+	// Err is the underlying error.
+	Err error
+}
+
+func (e *ContactError) Error() string {
+	return e.Reason + "\nError: Can't contact server " + e.Server
+}
+
+func (e *ContactError) Unwrap() error { return e.Err }
+
+// connectReason words a dial or TLS error as c-client does.
+func connectReason(srv Server, err error) string {
+	var certErr *certificateError
+	if errors.As(err, &certErr) {
+		return certErr.Error()
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
+		return "No such host as " + srv.Host
+	}
+	port := srv.Port
+	if port == 0 {
+		port = 143
+		if srv.SSL {
+			port = 993
+		}
+	}
+	return fmt.Sprintf("Connection failed to %s,%d: %s", srv.Host, port, syscallText(err))
+}
+
+// syscallText is strerror's text for the errno inside err, or Go's text.
+func syscallText(err error) string {
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		return capitalize(errno.Error())
+	}
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return "Connection timed out"
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return "Connection timed out"
+	}
+	return err.Error()
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// certificateError is a failed certificate check, worded as c-client's
+// "Certificate failure for HOST: REASON: SUBJECT".
+type certificateError struct {
+	host, reason, subject string
+	err                   error
+}
+
+func (e *certificateError) Error() string {
+	s := "Certificate failure for " + e.host + ": " + e.reason
+	if e.subject != "" {
+		s += ": " + e.subject
+	}
+	return s
+}
+
+func (e *certificateError) Unwrap() error { return e.err }
+
+// asCertificateError recognises a TLS verification failure.
+func asCertificateError(host string, err error) error {
+	var unknown x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	var verify *tls.CertificateVerificationError
+	switch {
+	case errors.As(err, &unknown):
+		reason := "unable to get local issuer certificate"
+		if c := unknown.Cert; c != nil && c.Subject.String() == c.Issuer.String() {
+			reason = "self-signed certificate"
+		}
+		return &certificateError{host, reason, subject(unknown.Cert), err}
+	case errors.As(err, &hostErr):
+		return &certificateError{host, "Server name does not match certificate", subject(hostErr.Certificate), err}
+	case errors.As(err, &invalid):
+		reason := invalid.Error()
+		if invalid.Reason == x509.Expired {
+			reason = "certificate has expired"
+		}
+		return &certificateError{host, reason, subject(invalid.Cert), err}
+	case errors.As(err, &verify):
+		var c *x509.Certificate
+		if len(verify.UnverifiedCertificates) > 0 {
+			c = verify.UnverifiedCertificates[0]
+		}
+		return &certificateError{host, verify.Err.Error(), subject(c), err}
+	}
+	return err
+}
+
+// subject renders a certificate subject the way OpenSSL's one-line form
+// does ("/CN=localhost").
+func subject(c *x509.Certificate) string {
+	if c == nil {
+		return ""
+	}
+	var b strings.Builder
+	for _, n := range c.Subject.Names {
+		key := n.Type.String()
+		switch key {
+		case "2.5.4.3":
+			key = "CN"
+		case "2.5.4.10":
+			key = "O"
+		case "2.5.4.11":
+			key = "OU"
+		case "2.5.4.6":
+			key = "C"
+		case "2.5.4.7":
+			key = "L"
+		case "2.5.4.8":
+			key = "ST"
+		}
+		fmt.Fprintf(&b, "/%s=%v", key, n.Value)
+	}
+	return b.String()
+}
+
+// responseText renders a tagged NO/BAD as c-client does: "[CODE] text".
+func responseText(err error) string {
+	var ie *goimap.Error
+	if errors.As(err, &ie) {
+		if ie.Code != "" {
+			return "[" + string(ie.Code) + "] " + ie.Text
+		}
+		return ie.Text
+	}
+	return err.Error()
+}
+
+// hasCode reports whether err is a server response with that code.
+func hasCode(err error, code goimap.ResponseCode) bool {
+	var ie *goimap.Error
+	return errors.As(err, &ie) && ie.Code == code
+}

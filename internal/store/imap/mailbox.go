@@ -1,0 +1,313 @@
+package imap
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	goimap "github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+
+	"github.com/mailsync/mailsync/internal/store"
+)
+
+// Mailbox is one selected folder on a connection of its own. Keys are
+// UIDs, so they survive expunges.
+type Mailbox struct {
+	st     *Store
+	sess   *session
+	name   string
+	mode   store.Mode
+	count  uint32
+	closed bool
+	broken bool
+}
+
+var _ store.Mailbox = (*Mailbox)(nil)
+
+// headerSection is BODY.PEEK[HEADER.FIELDS (...)] of the fields message
+// identity and -m need.
+var headerSection = &goimap.FetchItemBodySection{
+	Specifier:    goimap.PartSpecifierHeader,
+	HeaderFields: store.HeaderFields,
+	Peek:         true,
+}
+
+// run binds ctx to the connection around f and remembers a broken link.
+func (m *Mailbox) run(ctx context.Context, f func() error) error {
+	if m.closed {
+		return errors.New("mailbox is closed")
+	}
+	stop := m.sess.bindContext(ctx)
+	err := f()
+	stop()
+	if !m.sess.alive() {
+		m.broken = true
+	}
+	if ctx.Err() != nil {
+		m.broken = true
+		return ctx.Err()
+	}
+	return err
+}
+
+// Messages lists the folder with one pipelined UID FETCH 1:* of UID,
+// FLAGS, INTERNALDATE, RFC822.SIZE and the header fields: never a round
+// trip per message, never a body.
+func (m *Mailbox) Messages(ctx context.Context) ([]store.Message, error) {
+	var out []store.Message
+	var seqs []uint32
+	err := m.run(ctx, func() error {
+		if mb := m.sess.c.Mailbox(); mb != nil && mb.NumMessages == 0 {
+			return nil
+		}
+		all := goimap.UIDSet{goimap.UIDRange{Start: 1, Stop: 0}}
+		cmd := m.sess.c.Fetch(all, &goimap.FetchOptions{
+			UID: true, Flags: true, InternalDate: true, RFC822Size: true,
+			BodySection: []*goimap.FetchItemBodySection{headerSection},
+		})
+		for {
+			msg := cmd.Next()
+			if msg == nil {
+				break
+			}
+			buf, err := msg.Collect()
+			if err != nil {
+				cmd.Close()
+				return err
+			}
+			if buf.UID == 0 {
+				continue // an unsolicited FETCH (flag change by another client)
+			}
+			out = append(out, store.Message{
+				Key:          uint64(buf.UID),
+				Size:         buf.RFC822Size,
+				Flags:        fromIMAP(buf.Flags),
+				InternalDate: buf.InternalDate,
+				Header:       buf.FindBodySection(headerSection),
+			})
+			seqs = append(seqs, buf.SeqNum)
+		}
+		return cmd.Close()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("fetch message list of %s: %w", m.name, err)
+	}
+	sort.Sort(bySeq{out, seqs})
+	return out, nil
+}
+
+type bySeq struct {
+	msgs []store.Message
+	seqs []uint32
+}
+
+func (b bySeq) Len() int           { return len(b.msgs) }
+func (b bySeq) Less(i, j int) bool { return b.seqs[i] < b.seqs[j] }
+func (b bySeq) Swap(i, j int) {
+	b.msgs[i], b.msgs[j] = b.msgs[j], b.msgs[i]
+	b.seqs[i], b.seqs[j] = b.seqs[j], b.seqs[i]
+}
+
+// Fetch streams the whole message with UID FETCH n BODY.PEEK[]: \Seen
+// never changes. The connection is busy until the reader is closed.
+func (m *Mailbox) Fetch(ctx context.Context, key uint64) (io.ReadCloser, error) {
+	if m.closed {
+		return nil, errors.New("mailbox is closed")
+	}
+	stop := m.sess.bindContext(ctx)
+	whole := &goimap.FetchItemBodySection{Peek: true}
+	cmd := m.sess.c.Fetch(goimap.UIDSetNum(goimap.UID(key)), &goimap.FetchOptions{
+		UID: true, BodySection: []*goimap.FetchItemBodySection{whole},
+	})
+	r := &bodyReader{m: m, cmd: cmd, stop: stop}
+	for {
+		msg := cmd.Next()
+		if msg == nil {
+			err := r.Close()
+			if err == nil {
+				err = fmt.Errorf("message UID %d is gone from %s", key, m.name)
+			}
+			return nil, fmt.Errorf("fetch UID %d of %s: %w", key, m.name, err)
+		}
+		for item := msg.Next(); item != nil; item = msg.Next() {
+			if body, ok := item.(imapclient.FetchItemDataBodySection); ok && body.Literal != nil {
+				r.msg, r.lit = msg, body.Literal
+				return r, nil
+			}
+		}
+	}
+}
+
+// bodyReader streams one message literal; Close finishes the command.
+type bodyReader struct {
+	m    *Mailbox
+	cmd  *imapclient.FetchCommand
+	msg  *imapclient.FetchMessageData
+	lit  io.Reader
+	stop func() bool
+	done bool
+}
+
+func (r *bodyReader) Read(p []byte) (int, error) {
+	n, err := r.lit.Read(p)
+	if err != nil && err != io.EOF {
+		r.m.broken = true
+	}
+	return n, err
+}
+
+func (r *bodyReader) Close() error {
+	if r.done {
+		return nil
+	}
+	r.done = true
+	if r.msg != nil {
+		for item := r.msg.Next(); item != nil; item = r.msg.Next() {
+		}
+	}
+	for msg := r.cmd.Next(); msg != nil; msg = r.cmd.Next() {
+		for item := msg.Next(); item != nil; item = msg.Next() {
+		}
+	}
+	err := r.cmd.Close()
+	r.stop()
+	if !r.m.sess.alive() {
+		r.m.broken = true
+	}
+	return err
+}
+
+// Append adds a message with its flags and internal date (APPEND; go-imap
+// uses a non-synchronising literal where the server allows it).
+func (m *Mailbox) Append(ctx context.Context, nm store.NewMessage) error {
+	if m.mode == store.ReadOnly {
+		return fmt.Errorf("append to %s: %w", m.name, store.ErrReadOnly)
+	}
+	err := m.run(ctx, func() error {
+		cmd := m.sess.c.Append(m.name, nm.Size, &goimap.AppendOptions{
+			Flags: toIMAP(nm.Flags & store.CopiedFlags), Time: nm.InternalDate,
+		})
+		n, err := io.CopyN(cmd, nm.Body, nm.Size)
+		if err != nil {
+			// The literal is half sent: the connection cannot go on.
+			m.broken = true
+			m.sess.c.Close()
+			return fmt.Errorf("read message after %d of %d bytes: %w", n, nm.Size, err)
+		}
+		if err := cmd.Close(); err != nil {
+			return err
+		}
+		_, err = cmd.Wait()
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("append to %s: %s", m.name, errText(err))
+	}
+	return nil
+}
+
+// MarkDeleted runs UID STORE uids +FLAGS.SILENT (\Deleted).
+func (m *Mailbox) MarkDeleted(ctx context.Context, keys []uint64) error {
+	if m.mode == store.ReadOnly {
+		return fmt.Errorf("flag messages in %s: %w", m.name, store.ErrReadOnly)
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	var set goimap.UIDSet
+	for _, k := range keys {
+		set.AddNum(goimap.UID(k))
+	}
+	err := m.run(ctx, func() error {
+		return m.sess.c.Store(set, &goimap.StoreFlags{
+			Op: goimap.StoreFlagsAdd, Silent: true, Flags: []goimap.Flag{goimap.FlagDeleted},
+		}, nil).Close()
+	})
+	if err != nil {
+		return fmt.Errorf("flag messages deleted in %s: %s", m.name, errText(err))
+	}
+	return nil
+}
+
+// Expunge runs EXPUNGE and counts the messages it removed.
+func (m *Mailbox) Expunge(ctx context.Context) (int, error) {
+	if m.mode == store.ReadOnly {
+		return 0, fmt.Errorf("expunge %s: %w", m.name, store.ErrReadOnly)
+	}
+	var n int
+	err := m.run(ctx, func() error {
+		seqs, err := m.sess.c.Expunge().Collect()
+		n = len(seqs)
+		return err
+	})
+	if err != nil {
+		return n, fmt.Errorf("expunge %s: %s", m.name, errText(err))
+	}
+	return n, nil
+}
+
+// Close leaves the folder without expunging (UNSELECT) and returns the
+// connection to the store; without UNSELECT the connection is dropped.
+func (m *Mailbox) Close() error {
+	if m.closed {
+		return nil
+	}
+	m.closed = true
+	broken := m.broken
+	if !broken {
+		if m.sess.c.Caps().Has(goimap.CapUnselect) {
+			broken = m.sess.c.Unselect().Wait() != nil
+		} else {
+			broken = true
+		}
+	}
+	m.st.give(m.sess, broken)
+	return nil
+}
+
+// errText is a server response as "[CODE] text", anything else as is.
+func errText(err error) string {
+	var ie *goimap.Error
+	if errors.As(err, &ie) {
+		return responseText(err)
+	}
+	return err.Error()
+}
+
+var flagMap = []struct {
+	f store.Flags
+	i goimap.Flag
+}{
+	{store.Seen, goimap.FlagSeen},
+	{store.Answered, goimap.FlagAnswered},
+	{store.Flagged, goimap.FlagFlagged},
+	{store.Deleted, goimap.FlagDeleted},
+	{store.Draft, goimap.FlagDraft},
+	{store.Recent, "\\Recent"},
+}
+
+func fromIMAP(flags []goimap.Flag) store.Flags {
+	var out store.Flags
+	for _, f := range flags {
+		for _, m := range flagMap {
+			if strings.EqualFold(string(f), string(m.i)) {
+				out |= m.f
+			}
+		}
+	}
+	return out
+}
+
+func toIMAP(f store.Flags) []goimap.Flag {
+	var out []goimap.Flag
+	for _, m := range flagMap {
+		if f&m.f != 0 && m.f != store.Recent {
+			out = append(out, m.i)
+		}
+	}
+	return out
+}

@@ -1,0 +1,159 @@
+package imap_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"io"
+	"log"
+	"math/big"
+	"net"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	goimap "github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapserver"
+	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
+
+	"github.com/mailsync/mailsync/internal/store"
+	"github.com/mailsync/mailsync/internal/store/imap"
+)
+
+const (
+	testUser = "joe"
+	testPass = "s3cr\"et"
+)
+
+// memServer is an in-process IMAP server (go-imap's imapmemserver) on a
+// loopback port.
+type memServer struct {
+	addr string
+	ca   *x509.CertPool
+	// trace collects the server side of the dialogue.
+	mu    sync.Mutex
+	trace bytes.Buffer
+}
+
+func (m *memServer) Write(p []byte) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.trace.Write(p)
+}
+
+func (m *memServer) serverTrace() string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.trace.String()
+}
+
+// startMemServer starts a server offering STARTTLS with a certificate for
+// 127.0.0.1 signed by a fresh test CA (m.ca).
+func startMemServer(t *testing.T, withTLS bool) *memServer {
+	t.Helper()
+	mem := imapmemserver.New()
+	user := imapmemserver.NewUser(testUser, testPass)
+	if err := user.Create("INBOX", nil); err != nil {
+		t.Fatal(err)
+	}
+	mem.AddUser(user)
+	m := &memServer{}
+	opt := &imapserver.Options{
+		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
+			return mem.NewSession(), nil, nil
+		},
+		InsecureAuth: true,
+		Caps:         goimap.CapSet{goimap.CapIMAP4rev1: {}, goimap.CapIMAP4rev2: {}},
+		DebugWriter:  m,
+		Logger:       log.New(io.Discard, "", 0),
+	}
+	if withTLS {
+		cert, pool := testCertificate(t)
+		opt.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}}
+		m.ca = pool
+	}
+	srv := imapserver.New(opt)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.addr = ln.Addr().String()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		srv.Serve(ln)
+	}()
+	t.Cleanup(func() {
+		srv.Close()
+		<-done
+	})
+	return m
+}
+
+// testCertificate makes a CA and a server certificate for 127.0.0.1 and
+// localhost signed by it.
+func testCertificate(t *testing.T) (tls.Certificate, *x509.CertPool) {
+	t.Helper()
+	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	caTmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "mailsync test CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
+	}
+	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	caCert, _ := x509.ParseCertificate(caDER)
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "localhost"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		DNSNames: []string{"localhost"}, IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)},
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, KeyUsage: x509.KeyUsageDigitalSignature,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, caCert, &key.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(caCert)
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, pool
+}
+
+// dial connects a Store to m with the given flags ("/notls" etc.).
+func (m *memServer) dial(t *testing.T, flags string, opt imap.Options) (*imap.Store, error) {
+	t.Helper()
+	if opt.Passwd == "" {
+		opt.Passwd = testPass
+	}
+	if opt.RootCAs == nil {
+		opt.RootCAs = m.ca
+	}
+	if opt.CanonicalHost == nil {
+		opt.CanonicalHost = func(context.Context, string) string { return "localhost" }
+	}
+	st, err := imap.Dial(t.Context(), "{"+m.addr+flags+"/user="+testUser+"}", opt)
+	if err == nil {
+		t.Cleanup(func() { st.Close() })
+	}
+	return st, err
+}
+
+var _ store.Store = (*imap.Store)(nil)
+
+func x509Pool() *x509.CertPool { return x509.NewCertPool() }
+
+func itoa(n int) string { return strconv.Itoa(n) }

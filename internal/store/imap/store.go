@@ -1,0 +1,275 @@
+package imap
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	goimap "github.com/emersion/go-imap/v2"
+
+	"github.com/mailsync/mailsync/internal/store"
+)
+
+// Store is one IMAP server seen as a store.Store. It keeps one logged-in
+// connection per open mailbox plus one for listing (c-client's
+// "half-open" stream); idle connections are reused.
+type Store struct {
+	srv   Server
+	opt   Options
+	trace *maskingWriter
+	host  string
+
+	mu     sync.Mutex
+	idle   []*session
+	all    []*session
+	closed bool
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Dial parses the server part of name ("{host/flags}"), connects and
+// logs in. Failures are *ContactError with 5.2.7's wording.
+func Dial(ctx context.Context, name string, opt Options) (*Store, error) {
+	srv, _, err := ParseName(name)
+	if err != nil {
+		return nil, err
+	}
+	if opt.Name == "" {
+		opt.Name = name
+	}
+	s := &Store{srv: srv, opt: opt}
+	s.trace = newTrace(srv, &s.opt)
+	sess, err := s.dial(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.idle = append(s.idle, sess)
+	return s, nil
+}
+
+// Server returns the parsed server part.
+func (s *Store) Server() Server { return s.srv }
+
+// dial opens and logs in one more connection.
+func (s *Store) dial(ctx context.Context) (*session, error) {
+	var trace io.Writer
+	if s.trace != nil {
+		trace = s.trace
+	}
+	sess, err := connect(ctx, s.srv, &s.opt, trace)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, &ContactError{Server: s.opt.Name, Reason: connectReason(s.srv, err), Err: err}
+	}
+	stop := sess.bindContext(ctx)
+	err = s.login(ctx, sess)
+	stop()
+	if err != nil {
+		sess.c.Close()
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, &ContactError{Server: s.opt.Name, Reason: loginReason(err), Err: err}
+	}
+	s.mu.Lock()
+	s.all = append(s.all, sess)
+	s.mu.Unlock()
+	return sess, nil
+}
+
+// loginReason words a login failure.
+func loginReason(err error) string {
+	var ie *goimap.Error
+	if errors.As(err, &ie) {
+		return "Can not authenticate to IMAP server: " + responseText(err)
+	}
+	return err.Error()
+}
+
+// take returns an idle connection, dialling a new one when none is free.
+func (s *Store) take(ctx context.Context) (*session, error) {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil, errors.New("store is closed")
+	}
+	if n := len(s.idle); n > 0 {
+		sess := s.idle[n-1]
+		s.idle = s.idle[:n-1]
+		s.mu.Unlock()
+		return sess, nil
+	}
+	s.mu.Unlock()
+	return s.dial(ctx)
+}
+
+// give returns a connection to the idle pool, or closes a broken one.
+func (s *Store) give(sess *session, broken bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if broken || s.closed {
+		sess.c.Close()
+		return
+	}
+	s.idle = append(s.idle, sess)
+}
+
+// withSession runs f on an idle connection bound to ctx.
+func (s *Store) withSession(ctx context.Context, f func(*session) error) error {
+	sess, err := s.take(ctx)
+	if err != nil {
+		return err
+	}
+	stop := sess.bindContext(ctx)
+	err = f(sess)
+	stop()
+	s.give(sess, !sess.alive())
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return err
+}
+
+// List runs LIST ref pat (spec 3.2). Names are UTF-8 (go-imap decodes
+// modified UTF-7) and keep the server's delimiter.
+func (s *Store) List(ctx context.Context, ref, pat string) ([]store.ListEntry, error) {
+	var out []store.ListEntry
+	err := s.withSession(ctx, func(sess *session) error {
+		list, err := sess.c.List(ref, pat, nil).Collect()
+		if err != nil {
+			return fmt.Errorf("LIST %q %q on %s: %w", ref, pat, s.opt.Name, err)
+		}
+		for _, l := range list {
+			e := store.ListEntry{Name: l.Mailbox}
+			if l.Delim > 0 && l.Delim < 128 {
+				e.Delim = byte(l.Delim)
+			}
+			for _, a := range l.Attrs {
+				switch a {
+				case goimap.MailboxAttrNoSelect, goimap.MailboxAttrNonExistent:
+					e.NoSelect = true
+				case goimap.MailboxAttrNoInferiors:
+					e.NoInferiors = true
+				case goimap.MailboxAttrMarked:
+					e.Marked = true
+				case goimap.MailboxAttrUnmarked:
+					e.Unmarked = true
+				}
+			}
+			out = append(out, e)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Create runs CREATE; the server creates missing parents.
+func (s *Store) Create(ctx context.Context, name string) error {
+	return s.withSession(ctx, func(sess *session) error {
+		err := sess.c.Create(name, nil).Wait()
+		if err == nil {
+			return nil
+		}
+		if hasCode(err, goimap.ResponseCodeAlreadyExists) {
+			return fmt.Errorf("create %s: %w", name, store.ErrExists)
+		}
+		if exists, lerr := s.exists(sess, name); lerr == nil && exists {
+			return fmt.Errorf("create %s: %s: %w", name, responseText(err), store.ErrExists)
+		}
+		return fmt.Errorf("create %s: %s", name, responseText(err))
+	})
+}
+
+// exists reports whether LIST "" name finds the folder.
+func (s *Store) exists(sess *session, name string) (bool, error) {
+	list, err := sess.c.List("", name, nil).Collect()
+	return len(list) > 0, err
+}
+
+// Delete runs DELETE.
+func (s *Store) Delete(ctx context.Context, name string) error {
+	return s.withSession(ctx, func(sess *session) error {
+		err := sess.c.Delete(name).Wait()
+		if err == nil {
+			return nil
+		}
+		if hasCode(err, goimap.ResponseCodeNonExistent) {
+			return fmt.Errorf("delete %s: %w", name, store.ErrNoMailbox)
+		}
+		if exists, lerr := s.exists(sess, name); lerr == nil && !exists {
+			return fmt.Errorf("delete %s: %s: %w", name, responseText(err), store.ErrNoMailbox)
+		}
+		return fmt.Errorf("delete %s: %s", name, responseText(err))
+	})
+}
+
+// Open selects name on a connection of its own: EXAMINE for ReadOnly (and
+// with /readonly), SELECT otherwise.
+func (s *Store) Open(ctx context.Context, name string, mode store.Mode) (store.Mailbox, error) {
+	if s.srv.ReadOnly {
+		mode = store.ReadOnly
+	}
+	sess, err := s.take(ctx)
+	if err != nil {
+		return nil, err
+	}
+	stop := sess.bindContext(ctx)
+	data, err := sess.c.Select(name, &goimap.SelectOptions{ReadOnly: mode == store.ReadOnly}).Wait()
+	stop()
+	if err != nil {
+		s.give(sess, !sess.alive())
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		var ie *goimap.Error
+		if errors.As(err, &ie) {
+			if hasCode(err, goimap.ResponseCodeNonExistent) {
+				return nil, fmt.Errorf("open %s: %w", name, store.ErrNoMailbox)
+			}
+			if exists, lerr := s.existsOn(ctx, name); lerr == nil && !exists {
+				return nil, fmt.Errorf("open %s: %s: %w", name, responseText(err), store.ErrNoMailbox)
+			}
+			return nil, fmt.Errorf("open %s: %s", name, responseText(err))
+		}
+		return nil, fmt.Errorf("open %s: %w", name, err)
+	}
+	return &Mailbox{st: s, sess: sess, name: name, mode: mode, count: data.NumMessages}, nil
+}
+
+func (s *Store) existsOn(ctx context.Context, name string) (bool, error) {
+	var ok bool
+	err := s.withSession(ctx, func(sess *session) error {
+		var err error
+		ok, err = s.exists(sess, name)
+		return err
+	})
+	return ok, err
+}
+
+// Close logs out of every connection.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	s.closed = true
+	all := s.all
+	s.all, s.idle = nil, nil
+	s.mu.Unlock()
+	for _, sess := range all {
+		done := make(chan struct{})
+		go func() {
+			sess.c.Logout().Wait()
+			close(done)
+		}()
+		select {
+		case <-done:
+		case <-sess.c.Closed():
+		case <-time.After(5 * time.Second):
+		}
+		sess.c.Close()
+	}
+	return nil
+}

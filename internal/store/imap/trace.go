@@ -1,0 +1,70 @@
+package imap
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"sync"
+)
+
+// newTrace returns the -di protocol trace writer of a store, or nil when
+// tracing is off. /debug in the server name traces to stderr.
+func newTrace(srv Server, opt *Options) *maskingWriter {
+	w := opt.Remote.Trace
+	if w == nil && srv.Debug {
+		w = os.Stderr
+	}
+	if w == nil {
+		return nil
+	}
+	return &maskingWriter{w: w}
+}
+
+// maskingWriter writes the dialogue line by line with every secret
+// replaced by "****". Both directions are written to it (go-imap tees
+// reads and writes), so it serialises them and masks whole lines: a
+// password never reaches the trace, whether it was sent quoted, as a
+// literal or inside a SASL response.
+type maskingWriter struct {
+	mu      sync.Mutex
+	w       io.Writer
+	buf     []byte
+	secrets [][]byte
+}
+
+// hide adds secrets to mask from now on.
+func (m *maskingWriter) hide(secrets ...string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, s := range secrets {
+		if len(s) >= 1 && s != `""` {
+			m.secrets = append(m.secrets, []byte(s))
+		}
+	}
+}
+
+func (m *maskingWriter) Write(p []byte) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.buf = append(m.buf, p...)
+	for {
+		i := bytes.IndexByte(m.buf, '\n')
+		if i < 0 {
+			break
+		}
+		if _, err := m.w.Write(m.mask(m.buf[:i+1])); err != nil {
+			return len(p), nil // a broken trace must not break the sync
+		}
+		m.buf = m.buf[i+1:]
+	}
+	return len(p), nil
+}
+
+func (m *maskingWriter) mask(line []byte) []byte {
+	for _, s := range m.secrets {
+		if bytes.Contains(line, s) {
+			line = bytes.ReplaceAll(line, s, []byte("****"))
+		}
+	}
+	return line
+}
