@@ -23,7 +23,7 @@ import (
 const loginAttempts = 3
 
 // errCancelled is an empty password: c-client aborts the authentication.
-var errCancelled = errors.New("IMAP protocol error: Authentication aborted by client.\nError: IMAP Authentication cancelled")
+var errCancelled = wording("IMAP protocol error: Authentication aborted by client.\nError: IMAP Authentication cancelled")
 
 // login authenticates a fresh session (spec 8, D12, D15). It prints one
 // "Authorizing against" line per attempt, as c-client's login callback
@@ -56,7 +56,7 @@ func (s *Store) login(ctx context.Context, sess *session) error {
 			return last // the connection broke, or no usable mechanism
 		}
 	}
-	return errors.New("Can not authenticate to IMAP server: " + responseText(last))
+	return wording("Can not authenticate to IMAP server: " + responseText(last))
 }
 
 // credentials returns the user and password of one attempt.
@@ -96,7 +96,7 @@ func (s *Store) credentials() (string, string, error) {
 }
 
 func (s *Store) noPassword() error {
-	return fmt.Errorf("No password for %s and no terminal to ask for one: add a passwd line to the configuration (chmod 600 it)", s.opt.Name)
+	return wording(fmt.Sprintf("No password for %s and no terminal to ask for one: add a passwd line to the configuration (chmod 600 it)", s.opt.Name))
 }
 
 // authenticate makes one attempt with the best mechanism the server
@@ -115,7 +115,7 @@ func (s *Store) authenticate(sess *session, caps goimap.CapSet, user, pass strin
 		return sess.c.Authenticate(&cramMD5{user: name, pass: pass})
 	}
 	if s.srv.Secure && !sess.secure {
-		return errors.New("Can't do secure authentication with this server")
+		return wording("Can't do secure authentication with this server")
 	}
 	if caps.Has(goimap.AuthCap(sasl.Plain)) {
 		if authUser != "" {
@@ -124,7 +124,7 @@ func (s *Store) authenticate(sess *session, caps goimap.CapSet, user, pass strin
 		return sess.c.Authenticate(sasl.NewPlainClient("", user, pass))
 	}
 	if caps.Has(goimap.CapLoginDisabled) {
-		return errors.New("Can not authenticate to IMAP server: the server disables LOGIN and offers no usable authenticator")
+		return wording("Can not authenticate to IMAP server: the server disables LOGIN and offers no usable authenticator")
 	}
 	return sess.c.Login(user, pass).Wait()
 }

@@ -113,7 +113,7 @@ func negotiate(ctx context.Context, srv Server, opt *Options, trace io.Writer) (
 	wantTLS := !secure && !srv.NoTLS && (srv.TLS || !known || caps[strings.ToUpper(string(goimap.CapStartTLS))])
 	if srv.TLS && known && !caps["STARTTLS"] {
 		conn.Close()
-		return nil, fmt.Errorf("Unable to negotiate TLS with this server")
+		return nil, wording("Unable to negotiate TLS with this server")
 	}
 	cliOpt := &imapclient.Options{TLSConfig: tlsCfg, DebugWriter: trace}
 	if !wantTLS {

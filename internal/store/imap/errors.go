@@ -32,6 +32,11 @@ func (e *ContactError) Error() string {
 
 func (e *ContactError) Unwrap() error { return e.Err }
 
+// wording is an error whose text is c-client's, capitals included.
+type wording string
+
+func (w wording) Error() string { return string(w) }
+
 // connectReason words a dial or TLS error as c-client does.
 func connectReason(srv Server, err error) string {
 	var certErr *certificateError
