@@ -50,8 +50,9 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){
-			"imapd":    cmdIMAPD,
-			"envsubst": cmdEnvsubst,
+			"imapd":      cmdIMAPD,
+			"envsubst":   cmdEnvsubst,
+			"faultproxy": cmdFaultProxy,
 		},
 		Condition: func(cond string) (bool, error) {
 			switch cond {

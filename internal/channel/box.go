@@ -10,9 +10,13 @@ import (
 // openSide is one side of a box being synchronised.
 type openSide struct {
 	side *Side
+	box  string // the box name
 	mb   store.Mailbox
 	scan *scanned
 }
+
+// full is the c-client name of the open box.
+func (o *openSide) full() string { return FullName(o.side.Cfg, o.side.Boxes.Delim, o.box) }
 
 // syncBox synchronises one box present on both sides. It returns the ids
 // to record, the "remain" count and whether everything succeeded.
@@ -31,6 +35,9 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last map[
 	defer ob.mb.Close()
 
 	plan := Decide(oa.scan.set(), ob.scan.set(), last)
+	if e.boxBrake(oa, ob, plan, name) {
+		return nil, 0, false
+	}
 	keep := toSet(plan.Kept)
 	remain = len(plan.Kept)
 	ok = true
@@ -95,7 +102,7 @@ func (e *Engine) openAndScan(ctx context.Context, s *Side, name string, style sc
 			if n := len(sc.dups); n > 0 {
 				e.reportDups(n, s.Name())
 			}
-			return &openSide{side: s, mb: mb, scan: sc}, nil
+			return &openSide{side: s, box: name, mb: mb, scan: sc}, nil
 		}
 		mb.Close()
 	}

@@ -30,8 +30,8 @@ func (e *Engine) copyAll(ctx context.Context, src, dst *openSide, ids []string, 
 		}
 		if !e.Opt.Simulate {
 			if err := e.copyOne(ctx, src, dst, m); err != nil {
-				e.R.Errf("Error: copy message %s from %s to %s: %v\n", id,
-					FullName(src.side.Cfg, src.side.Boxes.Delim, ""), dst.side.Name(), err)
+				e.R.Errf("Error: copy message %s from %s (store %s) to %s (store %s): %v\n", id,
+					src.full(), src.side.Name(), dst.full(), dst.side.Name(), err)
 				if e.Opt.Long {
 					e.R.Outf("%s%s\n", lead("copyfail", dir), line)
 				}

@@ -24,7 +24,7 @@ func (e *Engine) deleteAndExpunge(ctx context.Context, oa, ob *openSide, plan Pl
 	for _, o := range []*openSide{oa, ob} {
 		n, err := o.mb.Expunge(ctx)
 		if err != nil {
-			e.R.Errf("Error: expunge %s in store %s: %v\n", FullName(o.side.Cfg, o.side.Boxes.Delim, ""), o.side.Name(), err)
+			e.R.Errf("Error: expunge %s in store %s: %v\n", o.full(), o.side.Name(), err)
 			ok = false
 			continue
 		}

@@ -135,7 +135,7 @@ func (m *Mailbox) Fetch(ctx context.Context, key uint64) (io.ReadCloser, error) 
 		}
 		for item := msg.Next(); item != nil; item = msg.Next() {
 			if body, ok := item.(imapclient.FetchItemDataBodySection); ok && body.Literal != nil {
-				r.msg, r.lit = msg, body.Literal
+				r.msg, r.lit = msg, store.ExactReader(body.Literal, body.Literal.Size())
 				return r, nil
 			}
 		}

@@ -79,7 +79,7 @@ func WriteAppend(w io.Writer, env store.Env, m store.NewMessage) (int64, error) 
 	fmt.Fprintf(cw, "From %s@%s %s\nStatus: %s\nX-Status: %s\nX-Keywords:\n", env.User, env.Host, cdate(date), st.String(), xst.String())
 	body := io.Reader(m.Body)
 	if m.Size > 0 {
-		body = io.LimitReader(m.Body, m.Size)
+		body = store.ExactReader(m.Body, m.Size)
 	}
 	if err := copyAppendText(cw, body); err != nil {
 		return cw.n, err

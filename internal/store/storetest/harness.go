@@ -50,6 +50,14 @@ type Harness struct {
 	// AddsFinalNewline: a message not ending in a line end comes back with
 	// CRLF appended (mbox cannot represent a missing final newline).
 	AddsFinalNewline bool
+	// ParentBecomesMailbox: Create of a parent listed not selectable
+	// succeeds and makes it a selectable mailbox (IMAP servers such as
+	// Dovecot with Maildir++), instead of failing with ErrExists.
+	ParentBecomesMailbox bool
+	// ClampsFutureDates: an InternalDate in the future is replaced by the
+	// time of the append (Dovecot); the check then wants a date no later
+	// than the end of the append.
+	ClampsFutureDates bool
 	// Many is the message count of the "many messages" check; 0 means 500.
 	Many int
 }
@@ -80,6 +88,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("ReadWriteOpenChangesNothing", s.testReadWriteOpen)
 	t.Run("Reopen", s.testReopen)
 	t.Run("Many", s.testMany)
+	t.Run("TruncatedBody", s.testTruncatedBody)
 }
 
 type suite struct {

@@ -33,6 +33,11 @@ func (s *suite) testCreate(t *testing.T) {
 		}
 		e := s.fresh(t)
 		e.create(t, "dir/c")
+		if s.h.ParentBecomesMailbox {
+			e.create(t, "dir")
+			closeBox(t, e.open(t, "dir", store.ReadWrite))
+			return
+		}
 		wantErr(t, "Create of the parent", e.st.Create(t.Context(), e.name("dir")), store.ErrExists)
 	})
 	t.Run("SiblingUnderExistingParent", func(t *testing.T) {
