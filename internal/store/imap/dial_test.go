@@ -7,9 +7,12 @@ import (
 	"errors"
 	"net"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	goimap "github.com/emersion/go-imap/v2"
 
 	"github.com/mailsync/mailsync/internal/store"
 	"github.com/mailsync/mailsync/internal/store/imap"
@@ -205,5 +208,39 @@ func TestSilentServerTimesOut(t *testing.T) {
 	_, err = imap.Dial(ctx, "{"+ln.Addr().String()+"/notls/user=joe}", imap.Options{Passwd: "x"})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled Dial = %v, want context.Canceled", err)
+	}
+}
+
+// TestNonASCIIFolderNames: names are UTF-8 everywhere and modified UTF-7
+// on the wire for an IMAP4rev1 server (RFC 3501 5.1.3; IMAP4rev2 servers
+// take UTF-8).
+func TestNonASCIIFolderNames(t *testing.T) {
+	m := startMemServerCaps(t, false, goimap.CapSet{goimap.CapIMAP4rev1: {}, goimap.CapUnselect: {}})
+	st, err := m.dial(t, "", imap.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := "Entwürfe/Grüße & Co"
+	if err := st.Create(t.Context(), name); err != nil {
+		t.Fatal(err)
+	}
+	list, err := st.List(t.Context(), "", "Entw*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range list {
+		names = append(names, e.Name)
+	}
+	if !slices.Contains(names, name) {
+		t.Errorf("List = %q, want it to contain %q", names, name)
+	}
+	mb, err := st.Open(t.Context(), name, store.ReadWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mb.Close()
+	if tr := m.serverTrace(); !strings.Contains(tr, `"Entw&APw-rfe/Gr&APwA3w-e &- Co"`) {
+		t.Errorf("the wire does not carry the modified UTF-7 name:\n%s", tr)
 	}
 }

@@ -57,6 +57,12 @@ func (m *memServer) serverTrace() string {
 // 127.0.0.1 signed by a fresh test CA (m.ca).
 func startMemServer(t *testing.T, withTLS bool) *memServer {
 	t.Helper()
+	return startMemServerCaps(t, withTLS, goimap.CapSet{goimap.CapIMAP4rev1: {}, goimap.CapIMAP4rev2: {}})
+}
+
+// startMemServerCaps is startMemServer with the given capabilities.
+func startMemServerCaps(t *testing.T, withTLS bool, caps goimap.CapSet) *memServer {
+	t.Helper()
 	mem := imapmemserver.New()
 	user := imapmemserver.NewUser(testUser, testPass)
 	if err := user.Create("INBOX", nil); err != nil {
@@ -69,7 +75,7 @@ func startMemServer(t *testing.T, withTLS bool) *memServer {
 			return mem.NewSession(), nil, nil
 		},
 		InsecureAuth: true,
-		Caps:         goimap.CapSet{goimap.CapIMAP4rev1: {}, goimap.CapIMAP4rev2: {}},
+		Caps:         caps,
 		DebugWriter:  m,
 		Logger:       log.New(io.Discard, "", 0),
 	}
