@@ -11,11 +11,13 @@ import (
 )
 
 // cmdFaultProxy is the script command "faultproxy UPSTREAM_PORT DIR
-// PATTERN [N]": a TCP proxy on a loopback port ($PROXYPORT) in front of
-// 127.0.0.1:UPSTREAM_PORT that cuts a connection N bytes (default 20)
-// after PATTERN first passes in direction DIR ("c2s" client to server,
-// "s2c" server to client): the connection breaks mid-command, as when a
-// server dies or a network drops. Connections without the pattern pass.
+// PATTERN [N [stall]]": a TCP proxy on a loopback port ($PROXYPORT) in
+// front of 127.0.0.1:UPSTREAM_PORT that cuts a connection N bytes
+// (default 20) after PATTERN first passes in direction DIR ("c2s" client
+// to server, "s2c" server to client): the connection breaks mid-command,
+// as when a server dies or a network drops. With "stall" it stops
+// forwarding instead and holds the connection open (a hung server).
+// Connections without the pattern pass.
 func cmdFaultProxy(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 3 || (args[1] != "c2s" && args[1] != "s2c") {
 		ts.Fatalf("usage: faultproxy UPSTREAM_PORT c2s|s2c PATTERN [N]")
@@ -27,6 +29,8 @@ func cmdFaultProxy(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(err)
 		after = n
 	}
+	stall := len(args) > 4 && args[4] == "stall"
+	stop := make(chan struct{})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	ts.Check(err)
 	var wg sync.WaitGroup
@@ -39,11 +43,12 @@ func cmdFaultProxy(ts *testscript.TestScript, neg bool, args []string) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				proxyConn(c, upstream, args[1] == "c2s", []byte(args[2]), after)
+				proxyConn(c, upstream, args[1] == "c2s", []byte(args[2]), after, stall, stop)
 			}()
 		}
 	}()
 	ts.Defer(func() {
+		close(stop)
 		ln.Close()
 		wg.Wait()
 	})
@@ -51,7 +56,7 @@ func cmdFaultProxy(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 // proxyConn relays one connection and cuts it as cmdFaultProxy says.
-func proxyConn(client net.Conn, upstream string, c2s bool, pattern []byte, after int) {
+func proxyConn(client net.Conn, upstream string, c2s bool, pattern []byte, after int, stall bool, stop <-chan struct{}) {
 	server, err := net.Dial("tcp", upstream)
 	if err != nil {
 		client.Close()
@@ -89,6 +94,9 @@ func proxyConn(client net.Conn, upstream string, c2s bool, pattern []byte, after
 		if left >= 0 {
 			if left < len(chunk) {
 				wdst.Write(chunk[:left])
+				if stall {
+					<-stop
+				}
 				return
 			}
 			left -= len(chunk)

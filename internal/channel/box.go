@@ -65,6 +65,9 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last map[
 		r.Outf("%d remain.\n", remain)
 	}
 
+	if ctx.Err() != nil {
+		return nil, remain, false // interrupted: change nothing more
+	}
 	if !e.Opt.NoDelete && !e.Opt.Simulate {
 		if !e.deleteAndExpunge(ctx, oa, ob, plan, name) {
 			ok = false
