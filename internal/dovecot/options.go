@@ -1,0 +1,106 @@
+package dovecot
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Options describe the server Launch starts. The zero value is a server
+// with separator '/', no namespace prefix and one user "joe" with password
+// "secret".
+type Options struct {
+	// Delim is the namespace separator, '/' or '.', which LIST reports as
+	// the hierarchy delimiter. Zero means '.' when InboxPrefix is set and
+	// '/' otherwise. With '.' and no InboxPrefix the server is
+	// "Courier-style" (spec 3.2): INBOX plus top-level folders such as
+	// "work", and "INBOX.work" is a child of INBOX.
+	Delim byte
+	// InboxPrefix puts every folder under the namespace prefix "INBOX"+Delim,
+	// as Courier and Cyrus do: LIST shows INBOX, INBOX.work, INBOX.a.b.
+	InboxPrefix bool
+	// Users are the accounts the server accepts (passwd-file, plaintext
+	// LOGIN and AUTHENTICATE PLAIN allowed). Empty means DefaultUser. The
+	// first user is the Server's primary user.
+	Users []User
+	// MaxConnections is mail_max_userip_connections, the number of IMAP
+	// sessions one user may hold from 127.0.0.1 at once. Zero means 64.
+	MaxConnections int
+}
+
+// User is one IMAP account.
+type User struct {
+	Name     string
+	Password string
+}
+
+// DefaultUser is the account a server has when Options.Users is empty.
+var DefaultUser = User{Name: "joe", Password: "secret"}
+
+const defaultMaxConnections = 64
+
+// normalize returns opt with defaults filled in, or an error for options
+// Dovecot cannot honour.
+func (opt Options) normalize() (Options, error) {
+	switch opt.Delim {
+	case 0:
+		opt.Delim = '/'
+		if opt.InboxPrefix {
+			opt.Delim = '.'
+		}
+	case '/', '.':
+	default:
+		return opt, fmt.Errorf("dovecot options: delimiter %q: want '/' or '.'", opt.Delim)
+	}
+	if len(opt.Users) == 0 {
+		opt.Users = []User{DefaultUser}
+	}
+	seen := map[string]bool{}
+	for _, u := range opt.Users {
+		if err := u.validate(); err != nil {
+			return opt, err
+		}
+		if seen[u.Name] {
+			return opt, fmt.Errorf("dovecot options: user %q listed twice", u.Name)
+		}
+		seen[u.Name] = true
+	}
+	if opt.MaxConnections < 0 {
+		return opt, fmt.Errorf("dovecot options: MaxConnections %d < 0", opt.MaxConnections)
+	}
+	if opt.MaxConnections == 0 {
+		opt.MaxConnections = defaultMaxConnections
+	}
+	return opt, nil
+}
+
+// prefix is the inbox namespace prefix: "" or "INBOX"+Delim.
+func (opt Options) prefix() string {
+	if opt.InboxPrefix {
+		return "INBOX" + string(opt.Delim)
+	}
+	return ""
+}
+
+// key identifies normalized options, for Shared.
+func (opt Options) key() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%c|%t|%d", opt.Delim, opt.InboxPrefix, opt.MaxConnections)
+	for _, u := range opt.Users {
+		fmt.Fprintf(&b, "|%q:%q", u.Name, u.Password)
+	}
+	return b.String()
+}
+
+// validate rejects names and passwords that cannot be written to a
+// passwd-file line (user:{PLAIN}password:uid:gid::home::) or used as a
+// directory name.
+func (u User) validate() error {
+	if u.Name == "" || u.Name == "." || u.Name == ".." ||
+		strings.ContainsAny(u.Name, ":/\\\n\r\t *%\"'") {
+		return fmt.Errorf("dovecot options: unusable user name %q", u.Name)
+	}
+	if u.Password == "" || strings.ContainsAny(u.Password, ":\n\r") {
+		return fmt.Errorf("dovecot options: user %q: password must be non-empty without ':' or line breaks", u.Name)
+	}
+	return nil
+}
