@@ -158,3 +158,18 @@ type Mailbox interface {
 	// this session and not expunged may be dropped.
 	Close() error
 }
+
+// BulkFetcher is implemented by mailboxes that can stream many messages
+// without a round trip each (IMAP pipelines its FETCH commands). The sync
+// engine uses it when copying; Fetch remains the reference behaviour.
+type BulkFetcher interface {
+	// FetchEach calls fn with each message of keys, in the order of keys,
+	// each body yielding the same bytes Fetch would. fn must consume or
+	// abandon body before returning and must not call the Mailbox (its
+	// connection is busy with the pipeline); an error from fn is recorded by the
+	// caller, not returned here: FetchEach goes on with the next key. It
+	// returns an error when the mailbox cannot deliver the remaining
+	// messages (e.g. the connection broke), together with the number of
+	// keys whose fn call completed.
+	FetchEach(ctx context.Context, keys []uint64, fn func(key uint64, body io.Reader) error) (int, error)
+}
