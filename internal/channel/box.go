@@ -100,6 +100,7 @@ func (e *Engine) openAndScan(ctx context.Context, s *Side, name string, style sc
 	e.R.Debugf("Opening %s with options 2", full)
 	mb, err := s.Store.Open(ctx, MailboxName(s.Cfg, s.Boxes.Delim, name), e.mode())
 	if err == nil {
+		e.debugFetching(s, name)
 		var sc *scanned
 		if sc, err = e.scanBox(ctx, mb, style); err == nil {
 			if n := len(sc.dups); n > 0 {
@@ -120,5 +121,13 @@ func (e *Engine) reportDups(n int, storeName string) {
 		e.R.Outf("%d %s for deletion in %s\n", n, plural(n, "duplicate", "duplicates"), storeName)
 	} else {
 		e.R.Outf("%d %s in %s, ", n, plural(n, "duplicate", "duplicates"), storeName)
+	}
+}
+
+// debugFetching prints 5.2.7's -d line naming the mailbox whose ids are
+// read, with c-client's full name (a local file's absolute path).
+func (e *Engine) debugFetching(s *Side, name string) {
+	if d, ok := s.Store.(store.Describer); ok && e.R.Debug {
+		e.R.Debugf(" Fetching message id's in mailbox \"%s\"", d.Describe(MailboxName(s.Cfg, s.Boxes.Delim, name)))
 	}
 }

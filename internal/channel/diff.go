@@ -33,6 +33,7 @@ func (e *Engine) diffBox(ctx context.Context, s *Side, name string, last map[str
 	mb, err := s.Store.Open(ctx, MailboxName(s.Cfg, s.Boxes.Delim, name), store.ReadOnly)
 	var sc *scanned
 	if err == nil {
+		e.debugFetching(s, name)
 		sc, err = e.scanBox(ctx, mb, style)
 		mb.Close()
 	}

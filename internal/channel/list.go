@@ -21,6 +21,8 @@ func (e *Engine) List(ctx context.Context, s *Side) {
 			continue
 		}
 		full := FullName(s.Cfg, s.Boxes.Delim, name)
+		// 5.2.7 opens read-write here (D4: the clone reads only).
+		e.R.Debugf("Opening %s with options 0", full)
 		mb, err := s.Store.Open(ctx, MailboxName(s.Cfg, s.Boxes.Delim, name), store.ReadOnly)
 		if err == nil {
 			_, err = e.scanBox(ctx, mb, styleList)

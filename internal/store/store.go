@@ -173,3 +173,10 @@ type BulkFetcher interface {
 	// keys whose fn call completed.
 	FetchEach(ctx context.Context, keys []uint64, fn func(key uint64, body io.Reader) error) (int, error)
 }
+
+// Describer is implemented by stores that can name a mailbox the way
+// c-client does in 5.2.7's -d output: the absolute path of a local file,
+// {host:port/imap/...}NAME for a server.
+type Describer interface {
+	Describe(name string) string
+}
