@@ -40,10 +40,17 @@ const (
 //     directory named INBOX (any case) is left out.
 //   - Directories below the MH root are MH folders: listed selectable and
 //     without their message files.
+//   - Maildirs (our addition) are selectable as "d"; inside one only its
+//     child boxes are listed: nested child directories and Maildir++
+//     sub-folders (".a.b" as "d/a/b", implied parents \NoSelect) — see the
+//     package comment. A pattern inside cur/, new/ or tmp/ lists nothing.
 //   - INBOX (delimiter 0, \NoInferiors) is added when the upper-cased
 //     pattern matches "INBOX".
 //   - "#mh/…" patterns list MH folders below the MH root (none when
 //     ~/.mh_profile does not exist); "#mhinbox" lists itself.
+//   - "#maildir/…" patterns list like the plain pattern after the prefix,
+//     directories only (Maildirs selectable), without INBOX; names keep
+//     the prefix.
 //
 // Absolute patterns work (D7). A directory that does not exist lists
 // nothing; one that cannot be read is an error naming it.
@@ -57,6 +64,9 @@ func (s *Store) List(ctx context.Context, ref, pat string) ([]store.ListEntry, e
 	}
 	if _, ok := isMHName(full); ok || strings.EqualFold(full, mhInbox) {
 		return s.listMH(ctx, full)
+	}
+	if rest, ok := isMaildirName(full); ok {
+		return s.listMaildirNS(ctx, full[:len(full)-len(rest)], rest)
 	}
 	if full[0] == '#' {
 		return nil, nil // other namespaces list nothing in 5.2.7
@@ -102,6 +112,7 @@ type lister struct {
 	ctx context.Context
 	pat string
 	out []store.ListEntry
+	ns  namespace // nsPlain, or nsMaildir: only directories are listed
 }
 
 // listFS is dummy_scan: find the directory the pattern starts in and list.
@@ -127,28 +138,35 @@ func (l *lister) work(dir string, level int) error {
 	if err != nil {
 		return err
 	}
+	if level == 0 && inMaildirInternals(path) {
+		return nil // a Maildir's cur/, new/, tmp/ hold no mailboxes
+	}
 	entries, err := os.ReadDir(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+			if dir != "" {
+				return l.workFolder(dir, path, level)
+			}
 			return nil
 		}
 		return fmt.Errorf("list %s: %w", l.pat, err)
 	}
-	internal := false // MH folder: hide its message files
+	k := kindDir
 	if dir != "" {
-		k, err := l.s.dirKind(path)
-		if err != nil {
+		if k, err = l.s.dirKind(path, l.ns); err != nil {
 			return err
 		}
-		internal = k == kindMH
 		if level == 0 && pattern.Match(l.pat, dir, delim) {
 			l.add(dir, k)
 		}
 	}
 	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
+	if k == kindMaildir {
+		return l.workMaildir(dir, path, entries, level)
+	}
 	for _, e := range entries {
-		if internal && mh.IsInternal(e.Name()) {
-			continue
+		if k == kindMH && mh.IsInternal(e.Name()) {
+			continue // MH folder: hide its message files
 		}
 		if err := l.entry(dir, path, e.Name(), level); err != nil {
 			return err
@@ -170,7 +188,7 @@ func (l *lister) entry(dir, dirPath, base string, level int) error {
 	}
 	switch {
 	case fi.IsDir():
-		k, err := l.s.kindOf(path, false, fi)
+		k, err := l.s.kindOf(path, l.ns, fi)
 		if err != nil {
 			return err
 		}
@@ -184,7 +202,7 @@ func (l *lister) entry(dir, dirPath, base string, level int) error {
 		if extends(l.pat, name+"/") && level < maxLevel {
 			return l.work(name+"/", level+1)
 		}
-	case fi.Mode().IsRegular():
+	case fi.Mode().IsRegular() && l.ns == nsPlain:
 		if pattern.Match(l.pat, name, delim) && !isInbox(name) {
 			l.out = append(l.out, store.ListEntry{Name: name, Delim: delim, NoInferiors: true,
 				Marked: marked(fi), Unmarked: !marked(fi)})
@@ -193,9 +211,11 @@ func (l *lister) entry(dir, dirPath, base string, level int) error {
 	return nil
 }
 
-// add lists a directory: an MH folder is selectable, anything else not.
+// add lists a directory: an MH folder is selectable, a Maildir too unless
+// listed as a directory ("name/"), anything else not.
 func (l *lister) add(name string, k kind) {
-	l.out = append(l.out, store.ListEntry{Name: name, Delim: delim, NoSelect: k != kindMH})
+	sel := k == kindMH || k == kindMaildir && !strings.HasSuffix(name, "/")
+	l.out = append(l.out, store.ListEntry{Name: name, Delim: delim, NoSelect: !sel})
 }
 
 // dirPath resolves a directory name of the listing ("" is the home).

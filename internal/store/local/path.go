@@ -35,6 +35,40 @@ func isMHName(name string) (rest string, ok bool) {
 	return "", false
 }
 
+// maildirNS is the prefix of the #maildir namespace (any case): a plain
+// local name after it, whose boxes are all Maildirs.
+const maildirNS = "#maildir/"
+
+// isMaildirName reports whether name is in the #maildir namespace:
+// "#maildir/X" ("maildir" in any case, X not empty). rest is X, a plain
+// local name.
+func isMaildirName(name string) (rest string, ok bool) {
+	if len(name) > len(maildirNS) && strings.EqualFold(name[:len(maildirNS)], maildirNS) {
+		return name[len(maildirNS):], true
+	}
+	return "", false
+}
+
+// namespace is the part of the local namespace a name is in.
+type namespace int
+
+const (
+	nsPlain   namespace = iota // c-client file names
+	nsMH                       // #mh/… and #mhinbox
+	nsMaildir                  // #maildir/…
+)
+
+// nsOf returns the namespace of name.
+func nsOf(name string) namespace {
+	if _, ok := isMHName(name); ok {
+		return nsMH
+	}
+	if _, ok := isMaildirName(name); ok {
+		return nsMaildir
+	}
+	return nsPlain
+}
+
 // isInbox reports whether name is INBOX in any case.
 func isInbox(name string) bool { return strings.EqualFold(name, "INBOX") }
 
@@ -43,8 +77,9 @@ func isInbox(name string) bool { return strings.EqualFold(name, "INBOX") }
 // that user's home, absolute names and ".." are allowed (D7), INBOX (any
 // case) is ~/mbox if it exists, else /var/mail/USER; "#mh/NAME" is NAME
 // under the MH root and "#mhinbox" the MH inbox (an error wrapping
-// store.ErrNoMailbox when ~/.mh_profile does not exist). Other "#" names
-// and remote "{…}" names are errors. A trailing "/" is dropped.
+// store.ErrNoMailbox when ~/.mh_profile does not exist); "#maildir/NAME"
+// is the plain name NAME. Other "#" names and remote "{…}" names are
+// errors. A trailing "/" is dropped.
 func (s *Store) Path(name string) (string, error) {
 	switch {
 	case name == "":
@@ -54,6 +89,9 @@ func (s *Store) Path(name string) (string, error) {
 	case name[0] == '{':
 		return "", fmt.Errorf("mailbox %s: remote name in a local store: %w", name, store.ErrNoMailbox)
 	case name[0] == '#':
+		if rest, ok := isMaildirName(name); ok {
+			return s.filePath(rest)
+		}
 		rest, ok := isMHName(name)
 		if !ok {
 			return "", fmt.Errorf("mailbox %s: unknown namespace: %w", name, store.ErrNoMailbox)

@@ -10,6 +10,7 @@ import (
 	"syscall"
 
 	"github.com/mailsync/mailsync/internal/store"
+	"github.com/mailsync/mailsync/internal/store/maildir"
 	"github.com/mailsync/mailsync/internal/store/mbox"
 	"github.com/mailsync/mailsync/internal/store/mh"
 )
@@ -29,38 +30,45 @@ func New(env store.Env) *Store { return &Store{env: env} }
 type kind int
 
 const (
-	kindMissing kind = iota // nothing there
-	kindMbox                // a regular file: mbox
-	kindMH                  // an MH folder
-	kindDir                 // a directory that is no mailbox (\NoSelect)
-	kindOther               // a device, socket, fifo: no mailbox
+	kindMissing  kind = iota // nothing there
+	kindMbox                 // a regular file: mbox
+	kindMH                   // an MH folder
+	kindMaildir              // a Maildir (cur/, new/, tmp/)
+	kindDir                  // a directory that is no mailbox (\NoSelect)
+	kindOther                // a device, socket, fifo: no mailbox
+	kindInternal             // in a Maildir's cur/, new/ or tmp/: no name
 )
 
 // kindOf tells what the resolved name refers to: the one place where
-// local formats are recognised. (A Maildir backend belongs here: a
-// directory holding cur/, new/ and tmp/.) isMH says the name is in the
-// #mh namespace; fi is the file's stat (symbolic links followed), nil when
-// it does not exist.
-func (s *Store) kindOf(path string, isMH bool, fi os.FileInfo) (kind, error) {
+// local formats are recognised. ns is the name's namespace; fi is the
+// file's stat (symbolic links followed), nil when it does not exist.
+func (s *Store) kindOf(path string, ns namespace, fi os.FileInfo) (kind, error) {
 	switch {
 	case fi == nil:
 		return kindMissing, nil
 	case fi.Mode().IsRegular():
-		if isMH {
+		if ns != nsPlain {
 			return kindOther, nil
 		}
 		return kindMbox, nil
 	case !fi.IsDir():
 		return kindOther, nil
-	case isMH:
+	case ns == nsMH:
 		return kindMH, nil
 	}
-	return s.dirKind(path)
+	return s.dirKind(path, ns)
 }
 
-// dirKind tells what the directory path is: an MH folder when it lies
-// below the MH root, else a plain directory.
-func (s *Store) dirKind(path string) (kind, error) {
+// dirKind tells what the directory path is: a Maildir when it holds cur/,
+// new/ and tmp/, else (plain names) an MH folder when it lies below the MH
+// root, else a plain directory.
+func (s *Store) dirKind(path string, ns namespace) (kind, error) {
+	if maildir.IsMaildir(path) {
+		return kindMaildir, nil
+	}
+	if ns == nsMaildir {
+		return kindDir, nil
+	}
 	below, err := s.belowMHRoot(path)
 	if err != nil {
 		return 0, err
@@ -82,7 +90,9 @@ func (s *Store) belowMHRoot(path string) (bool, error) {
 	return strings.HasPrefix(filepath.Clean(path), root+"/"), nil
 }
 
-// resolve returns the path of name and what it is.
+// resolve returns the path of name and what it is. A missing plain or
+// #maildir name below a Maildir may be a Maildir++ sub-folder: then the
+// folder's directory is returned (see plusFolder).
 func (s *Store) resolve(name string) (string, kind, error) {
 	path, err := s.Path(name)
 	if err != nil {
@@ -95,8 +105,16 @@ func (s *Store) resolve(name string) (string, kind, error) {
 		}
 		fi = nil
 	}
-	_, isMH := isMHName(name)
-	k, err := s.kindOf(path, isMH, fi)
+	ns := nsOf(name)
+	if ns != nsMH && inMaildirInternals(path) {
+		return path, kindInternal, nil
+	}
+	if fi == nil && ns != nsMH && !isInbox(name) {
+		if dir, k := s.plusFolder(path); k != kindMissing {
+			return dir, k, nil
+		}
+	}
+	k, err := s.kindOf(path, ns, fi)
 	return path, k, err
 }
 
@@ -116,6 +134,8 @@ func (s *Store) Open(ctx context.Context, name string, mode store.Mode) (store.M
 		return mbox.Open(path, mode, s.env)
 	case kindMH:
 		return mh.Open(path, mode, s.env)
+	case kindMaildir:
+		return maildir.Open(path, mode, s.env)
 	case kindMissing:
 		return nil, fmt.Errorf("open %s (%s): %w", name, path, store.ErrNoMailbox)
 	default:
@@ -124,10 +144,11 @@ func (s *Store) Open(ctx context.Context, name string, mode store.Mode) (store.M
 }
 
 // Create makes a new, empty mailbox: an MH folder for #mh names, a
-// directory for a name ending in "/" (c-client does the same), otherwise
-// an mbox file. Missing parent directories are created (0700). It fails
-// with ErrExists when anything exists under that name; INBOX cannot be
-// created (c-client: "invalid name").
+// directory for a name ending in "/" (c-client does the same), a Maildir
+// when createMaildir says so (#maildir names, names below a Maildir or
+// beside Maildirs), otherwise an mbox file. Missing parent directories are
+// created (0700). It fails with ErrExists when anything exists under that
+// name; INBOX cannot be created (c-client: "invalid name").
 func (s *Store) Create(ctx context.Context, name string) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -138,6 +159,9 @@ func (s *Store) Create(ctx context.Context, name string) error {
 	path, k, err := s.resolve(name)
 	if err != nil {
 		return err
+	}
+	if k == kindInternal {
+		return fmt.Errorf("create %s (%s): invalid name: inside a Maildir's cur/, new/ or tmp/", name, path)
 	}
 	if k != kindMissing {
 		return fmt.Errorf("create %s (%s): %w", name, path, store.ErrExists)
@@ -156,6 +180,16 @@ func (s *Store) Create(ctx context.Context, name string) error {
 			if errors.Is(err, os.ErrExist) {
 				return fmt.Errorf("create %s (%s): %w", name, path, store.ErrExists)
 			}
+			return fmt.Errorf("create %s: %w", name, err)
+		}
+		return nil
+	}
+	dir, folder, ok, err := s.createMaildir(name, path)
+	if err != nil {
+		return fmt.Errorf("create %s: %w", name, err)
+	}
+	if ok {
+		if err := maildir.Create(dir, folder); err != nil {
 			return fmt.Errorf("create %s: %w", name, err)
 		}
 		return nil
@@ -182,8 +216,10 @@ func validMHName(rest string) bool {
 
 // Delete removes a mailbox: an mbox file is unlinked, an MH folder loses
 // its message files and then its directory (kept if other entries remain,
-// as in c-client), a plain directory is removed when empty. INBOX is never
-// deleted. ErrNoMailbox when the name does not exist.
+// as in c-client), a Maildir is removed as maildir.Remove says (never one
+// holding Maildir++ sub-folders), a plain directory is removed when empty.
+// The implied parent of Maildir++ sub-folders cannot be deleted. INBOX is
+// never deleted. ErrNoMailbox when the name does not exist.
 func (s *Store) Delete(ctx context.Context, name string) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -200,7 +236,17 @@ func (s *Store) Delete(ctx context.Context, name string) error {
 		return fmt.Errorf("delete %s (%s): %w", name, path, store.ErrNoMailbox)
 	case kindMH:
 		return mh.Remove(path)
-	case kindMbox, kindDir:
+	case kindMaildir:
+		if err := maildir.Remove(path); err != nil {
+			return fmt.Errorf("delete %s: %w", name, err)
+		}
+		return nil
+	case kindDir:
+		if _, err := os.Lstat(path); errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("delete %s: parent of Maildir++ folders, not a mailbox: %w", name, store.ErrNotMailbox)
+		}
+		fallthrough
+	case kindMbox:
 		if err := os.Remove(path); err != nil {
 			return fmt.Errorf("delete %s: %w", name, err)
 		}

@@ -1,0 +1,77 @@
+// Package maildir implements store.Mailbox for Maildir directories (a
+// directory holding cur/, new/ and tmp/), as qmail, Postfix, Dovecot,
+// Courier, mutt and mbsync keep them, and the Maildir++ layout helpers the
+// local store uses to name sub-folders. This is an addition of the clone:
+// mailsync 5.2.7 (c-client) has no Maildir driver.
+//
+// Messages:
+//
+//   - One message per file in new/ and cur/ (names starting with "." and
+//     directories are ignored). A file in new/ is Recent. Flags come from
+//     the info part of the name, "UNIQUE:2,LETTERS": S \Seen, R \Answered,
+//     F \Flagged, T \Deleted (trashed), D \Draft; other letters (P,
+//     Dovecot keywords a–z) are kept untouched on rename.
+//   - Mailbox order is delivery order: files are sorted by the delivery time
+//     in their unique part (the leading decimal seconds, then the
+//     microseconds of an "M<digits>" field as Dovecot, Courier and this
+//     package write), then by the unique part as a byte string. The unique
+//     part does not change when flags change or a file moves from new/ to
+//     cur/, so the order is the same in every run. When the same unique
+//     part appears twice (new/ and cur/), the cur/ file is the message.
+//   - Keys are numbers given to unique parts in the order they are first
+//     seen in a session; they stay valid while the Box is open, also when
+//     another program renames the file.
+//   - The internal date is the file's modification time, in whole seconds.
+//   - Files are stored with LF line ends. Size and Fetch present them in
+//     wire form: every LF not preceded by CR counts and reads as CRLF, so a
+//     file written with CRLF by another program reads unchanged. When the
+//     name carries Dovecot's ",S=<file size>,W=<CRLF size>" fields and S
+//     equals the file's size, W is the Size and listing reads only the
+//     header of the file; otherwise the whole file is read (streamed, so
+//     memory does not grow with message bodies) to count its line ends.
+//
+// Writing:
+//
+//   - Append writes tmp/UNIQUE (mode 0600) with CRLF turned into LF (a CR
+//     not followed by LF is kept), sets the modification time to the
+//     internal date, fsyncs it, hard-links it into new/ (no flags: it
+//     arrives as new mail, like an mbox copy without "Status: O", decision
+//     D5) or into cur/ with ":2,LETTERS" (any flag), removes the tmp/ name
+//     and fsyncs the destination directory. UNIQUE is
+//     "SECONDS.M<usec>P<pid>Q<n>.HOST,S=<size>,W=<CRLF size>" with a
+//     delivery time later than every message already in the box, so an
+//     appended message sorts last even when the clock is behind. A CR
+//     directly before an LF cannot be represented and is lost ("a\r\r\n"
+//     reads back "a\r\n"); wire-form messages have none.
+//   - MarkDeleted renames the file to cur/UNIQUE:2,…T (atomic). Expunge
+//     unlinks every file whose info has T, also ones marked before the
+//     session or by another program, and fsyncs the directories. Each
+//     removal is atomic; a crash leaves some marked files, which the next
+//     Expunge removes.
+//   - A ReadOnly Box changes nothing, not even new/ → cur/ moves; a
+//     ReadWrite Box changes nothing until Append, MarkDeleted or Expunge.
+//
+// Layout (used by package local; see its documentation for naming):
+//
+//   - Create makes a Maildir (the directory and cur/, new/, tmp/, 0700;
+//     missing parents are plain 0700 directories). A Maildir++ sub-folder
+//     also gets the empty "maildirfolder" marker Courier and Dovecot write.
+//   - The Maildir++ sub-folders of a root Maildir are its entries ".a.b"
+//     that are Maildirs; their names are the components a, b
+//     (github.com/emersion/go-maildir/maildirpp). A component may not be
+//     empty nor contain "." or "/".
+//   - Remove deletes a Maildir's messages and cur/, new/ and tmp/. When
+//     nothing else but files is left the directory goes too (its regular
+//     files are Maildir metadata: maildirfolder, dovecot-uidlist, …); when
+//     sub-directories remain (nested child boxes) the directory stays as a
+//     plain directory so that the children keep their names. A Maildir that
+//     holds Maildir++ sub-folders is never removed: their names depend on
+//     it.
+//
+// github.com/emersion/go-maildir supplies the flag letters, the Maildir++
+// name mapping and the directory initialisation; its delivery (Dir.Create,
+// Delivery) is not used because it neither fsyncs the file nor the
+// directory, cannot set the modification time, creates files 0666, may
+// overwrite a name with rename(2), and names messages by the second only,
+// so appends within one second would not keep their order.
+package maildir

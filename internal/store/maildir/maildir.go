@@ -1,0 +1,195 @@
+package maildir
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/mailsync/mailsync/internal/store"
+)
+
+// Box is one open Maildir. It implements store.Mailbox.
+type Box struct {
+	dir    string
+	mode   store.Mode
+	env    store.Env
+	closed bool
+	// keys maps unique parts to keys, files keys to the file last seen.
+	keys    map[string]uint64
+	files   map[uint64]file
+	nextKey uint64
+	// last is the latest delivery time of any message seen; scanned says
+	// whether the directory was read at least once.
+	last    stamp
+	scanned bool
+	// q counts the messages this Box appended (the Q field of new names).
+	q uint64
+}
+
+var _ store.Mailbox = (*Box)(nil)
+
+// Open opens the Maildir dir. The error wraps store.ErrNoMailbox when dir
+// does not exist and store.ErrNotMailbox when it is not a Maildir.
+// Opening changes nothing on disk.
+func Open(dir string, mode store.Mode, env store.Env) (*Box, error) {
+	if _, err := os.Stat(dir); err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("open Maildir %s: %w", dir, store.ErrNoMailbox)
+		}
+		return nil, fmt.Errorf("open Maildir: %w", err)
+	}
+	if !IsMaildir(dir) {
+		return nil, fmt.Errorf("open Maildir %s: no cur/, new/ and tmp/: %w", dir, store.ErrNotMailbox)
+	}
+	return &Box{dir: dir, mode: mode, env: env, keys: map[string]uint64{}, files: map[uint64]file{}, nextKey: 1}, nil
+}
+
+func (b *Box) check(what string, write bool) error {
+	if b.closed {
+		return fmt.Errorf("%s Maildir %s: closed", what, b.dir)
+	}
+	if write && b.mode != store.ReadWrite {
+		return fmt.Errorf("%s Maildir %s: %w", what, b.dir, store.ErrReadOnly)
+	}
+	return nil
+}
+
+// scan reads new/ and cur/ and returns the message files in mailbox order,
+// giving keys to unique parts not seen before.
+func (b *Box) scan() ([]file, error) {
+	var fs []file
+	for _, sub := range []string{"cur", "new"} {
+		des, err := os.ReadDir(filepath.Join(b.dir, sub))
+		if err != nil {
+			return nil, fmt.Errorf("read Maildir %s: %w", b.dir, err)
+		}
+		for _, de := range des {
+			if de.Name()[0] == '.' || de.IsDir() {
+				continue
+			}
+			fs = append(fs, parseName(sub, de.Name()))
+		}
+	}
+	sortFiles(fs)
+	out := fs[:0]
+	b.files = make(map[uint64]file, len(fs))
+	for i, f := range fs {
+		if i > 0 && fs[i-1].uniq == f.uniq {
+			continue // the same message in cur/ and new/: cur/ wins
+		}
+		key, ok := b.keys[f.uniq]
+		if !ok {
+			key = b.nextKey
+			b.nextKey++
+			b.keys[f.uniq] = key
+		}
+		b.files[key] = f
+		if st := (stamp{f.sec, f.usec}); st.after(b.last) {
+			b.last = st
+		}
+		out = append(out, f)
+	}
+	b.scanned = true
+	return out, nil
+}
+
+func (b *Box) path(f file) string { return filepath.Join(b.dir, f.sub, f.name) }
+
+// Messages returns every message in mailbox order (see the package
+// comment), reading the header of each file.
+func (b *Box) Messages(ctx context.Context) ([]store.Message, error) {
+	if err := b.check("read", false); err != nil {
+		return nil, err
+	}
+	fs, err := b.scan()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]store.Message, 0, len(fs))
+	for _, f := range fs {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		m, err := readMessage(b.path(f), f)
+		if errors.Is(err, os.ErrNotExist) {
+			// Renamed by another program since the scan: read it again.
+			if m, f, err = b.reread(f); errors.Is(err, os.ErrNotExist) {
+				continue // removed meanwhile
+			}
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read Maildir message: %w", err)
+		}
+		m.Key = b.keys[f.uniq]
+		m.Flags = f.flags()
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// reread finds the current file of a message that vanished under its old
+// name and reads it.
+func (b *Box) reread(old file) (store.Message, file, error) {
+	if _, err := b.scan(); err != nil {
+		return store.Message{}, old, err
+	}
+	f, ok := b.files[b.keys[old.uniq]]
+	if !ok || f.uniq != old.uniq {
+		return store.Message{}, old, os.ErrNotExist
+	}
+	m, err := readMessage(b.path(f), f)
+	return m, f, err
+}
+
+// locate returns the current file of key, reading the directories again
+// when key is unknown or its file was renamed by another program.
+func (b *Box) locate(key uint64) (file, error) {
+	if f, ok := b.files[key]; ok {
+		if _, err := os.Lstat(b.path(f)); err == nil {
+			return f, nil
+		}
+	}
+	if _, err := b.scan(); err != nil {
+		return file{}, err
+	}
+	if f, ok := b.files[key]; ok {
+		return f, nil
+	}
+	return file{}, fmt.Errorf("maildir %s: no message with key %d", b.dir, key)
+}
+
+// Fetch returns message key with CRLF line ends. Reading changes nothing.
+func (b *Box) Fetch(ctx context.Context, key uint64) (io.ReadCloser, error) {
+	if err := b.check("fetch from", false); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	f, err := b.locate(key)
+	if err != nil {
+		return nil, err
+	}
+	fh, err := os.Open(b.path(f))
+	if errors.Is(err, os.ErrNotExist) {
+		delete(b.files, key)
+		if f, err = b.locate(key); err == nil {
+			fh, err = os.Open(b.path(f))
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("fetch Maildir message: %w", err)
+	}
+	return &crlfReader{r: bufio.NewReader(fh), c: fh}, nil
+}
+
+// Close releases the Box. Nothing is pending: every change is on disk.
+func (b *Box) Close() error {
+	b.closed = true
+	b.files, b.keys = nil, nil
+	return nil
+}
