@@ -27,6 +27,14 @@ func dispatch(ctx context.Context, cfg *config.Config, opt *options, env store.E
 	}
 	r := newRun(ctx, cfg, opt, env, stdout, stderr)
 	r.env.Remote = remoteUI(r.rep, os.Stdin, stderr, opt.debugIMAP)
+	r.rep.Interactive = isTerminal(stdout)
+	r.rep.Verbose = opt.verbose
+	if r.progress = newProgress(stderr); r.progress != nil {
+		r.rep.Pause = r.progress.Pause
+		if r.rep.Interactive {
+			r.progress.partial = r.rep.Partial
+		}
+	}
 	defer r.rep.Flush()
 	switch {
 	case len(channels) == 1 && len(stores) == 0:

@@ -6,12 +6,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/mailsync/mailsync/internal/config"
@@ -32,11 +34,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	opt, err := parseArgs(args, stdout)
 	if err != nil {
 		io.WriteString(stdout, usageText)
-		if errors.Is(err, errBadIDType) {
+		if errors.Is(err, errBadIDType) || errors.Is(err, errBadMaxDelete) {
 			// 5.2.7 prints this on stdout, after the usage text.
 			fmt.Fprintf(stdout, "Error: %v\n", err)
 		}
 		return 1
+	}
+	if opt.version {
+		fmt.Fprintf(stdout, "mailsync %s\n", versionString())
+		return 0
 	}
 	env, err := loadEnv(opt.configFile == "")
 	if errors.Is(err, errNoHome) {
@@ -51,11 +57,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if path == "" {
 		path = env.Home + "/.mailsync"
 	}
-	var trace io.Writer
-	if opt.debugConfig {
-		trace = stdout
+	// The -dc trace is held back until the permission warning, which
+	// needs the parsed file, has been printed.
+	var trace bytes.Buffer
+	cfg, err := config.Load(path, &trace)
+	if err == nil {
+		warnReadablePasswords(stderr, path, cfg)
 	}
-	cfg, err := config.Load(path, trace)
+	if opt.debugConfig {
+		stdout.Write(trace.Bytes())
+	}
 	if err != nil {
 		var pe *config.ParseError
 		var oe *config.OpenError
@@ -70,4 +81,41 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return dispatch(ctx, cfg, opt, env, stdout, stderr)
+}
+
+// version is the version of this mailsync, set when building with
+// -ldflags "-X main.version=VERSION".
+var version = ""
+
+// versionString is version, else the module version of the build, else
+// "devel".
+func versionString() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
+}
+
+// warnReadablePasswords prints a warning on stderr when the configuration
+// file holds a password (of a store or a channel) and other users may read
+// it. 5.2.7 does not check (spec 8); the clone warns and carries on.
+func warnReadablePasswords(stderr io.Writer, path string, cfg *config.Config) {
+	has := false
+	for _, s := range cfg.Stores {
+		has = has || s.Passwd != ""
+	}
+	for _, c := range cfg.Channels {
+		has = has || c.Passwd != ""
+	}
+	if !has {
+		return
+	}
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode().Perm()&0o044 == 0 {
+		return
+	}
+	fmt.Fprintf(stderr, "Warning: %s contains passwords and is readable by other users; run chmod 600 %s\n", path, path)
 }

@@ -22,6 +22,8 @@ type runner struct {
 	env    store.Env
 	rep    *channel.Reporter
 	stderr io.Writer
+	// progress is the live display on a terminal; nil otherwise.
+	progress *termProgress
 }
 
 func newRun(ctx context.Context, cfg *config.Config, opt *options, env store.Env, stdout, stderr io.Writer) *runner {
@@ -33,9 +35,14 @@ func newRun(ctx context.Context, cfg *config.Config, opt *options, env store.Env
 // engine returns a sync engine configured from the options.
 func (r *runner) engine(sizeLimit uint64) *channel.Engine {
 	o := r.opt
-	return &channel.Engine{R: r.rep, Opt: channel.Options{
+	var progress channel.Progress
+	if r.progress != nil {
+		progress = r.progress
+	}
+	return &channel.Engine{R: r.rep, Progress: progress, Opt: channel.Options{
 		NoDelete: o.noDelete, Simulate: o.simulate, Long: o.long, ShowIDs: o.showIDs,
 		DeleteEmpty: o.deleteEmpty, CopyDeleted: o.copyDeleted, Alg: o.alg, SizeLimit: sizeLimit,
+		LimitDeletes: o.limitDeletes, MaxDelete: o.maxDelete,
 	}}
 }
 
@@ -121,7 +128,8 @@ func (r *runner) sync(ch *config.Channel) int {
 	if e.Failed() {
 		status = 1
 	}
-	if !r.opt.simulate && r.ctx.Err() == nil {
+	// When the brake refused the run the msinfo is left as it was.
+	if !r.opt.simulate && r.ctx.Err() == nil && !e.Refused() {
 		if err := f.Save(r.ctx, ch.Name, next); err != nil {
 			r.rep.Errf("Error: write msinfo %s: %v\n", ch.Msinfo, err)
 			status = 1

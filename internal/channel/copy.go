@@ -37,6 +37,20 @@ func (e *Engine) copyAll(ctx context.Context, src, dst *openSide, ids []string, 
 		jobs = append(jobs, j)
 	}
 	c := &copier{e: e, src: src, dst: dst, dir: dir, ignDir: ignDir, keep: keep, ok: true}
+	if p := e.Progress; p != nil && !e.Opt.Simulate {
+		var count int
+		var bytes int64
+		for _, j := range jobs {
+			if j.skip == "" {
+				count++
+				bytes += j.m.Size
+			}
+		}
+		if count > 0 {
+			p.Start(src.box, src.side.Name()+"->"+dst.side.Name(), count, bytes)
+			defer p.Stop()
+		}
+	}
 	if bulk, ok := src.mb.(store.BulkFetcher); ok && !e.Opt.Simulate {
 		c.bulk(ctx, bulk, jobs)
 	} else {
@@ -80,6 +94,9 @@ func (c *copier) done(j copyJob, err error) {
 	}
 	if !e.Opt.Simulate {
 		e.R.Debugf(" Flags: %q", flagString(j.m.Flags))
+		if e.Progress != nil {
+			e.Progress.Copied(j.m.Size)
+		}
 	}
 	if e.Opt.Long {
 		e.R.Outf("%s%s\n", lead("copied", c.dir), j.line)

@@ -16,6 +16,12 @@ type Options struct {
 	CopyDeleted bool // -cd: copy messages flagged \Deleted
 	Alg         msgid.Algorithm
 	SizeLimit   uint64 // channel sizelimit, 0 = none
+	// LimitDeletes and MaxDelete are --max-delete=N (brake.go): a box
+	// whose deletions on one side exceed MaxDelete percent of its
+	// messages there is skipped; 100 also lifts the brake on a store
+	// that lists no mailbox, which is on by default.
+	LimitDeletes bool
+	MaxDelete    int
 }
 
 // Side is one store of a run: its configuration, its open Store and its
@@ -33,12 +39,21 @@ func (s *Side) Name() string { return s.Cfg.Name }
 type Engine struct {
 	Opt Options
 	R   *Reporter
+	// Progress, when set, is told how the copies advance (a live
+	// display on a terminal).
+	Progress Progress
 	// failed records that some part of the work failed (D8: exit 1).
 	failed bool
+	// refused records that the brake stopped the whole sync.
+	refused bool
 }
 
 // Failed reports whether any part of the work failed.
 func (e *Engine) Failed() bool { return e.failed }
+
+// Refused reports whether Sync refused to do anything (the mass-deletion
+// brake): the msinfo must then be left as it was.
+func (e *Engine) Refused() bool { return e.refused }
 
 // fail records a failure.
 func (e *Engine) fail() { e.failed = true }

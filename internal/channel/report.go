@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"strings"
 	"time"
 
 	"github.com/mailsync/mailsync/internal/header"
@@ -17,6 +18,14 @@ import (
 type Reporter struct {
 	out *bufio.Writer
 	err io.Writer
+	// Verbose enables the -v notes (D14: the clone's own, on stderr).
+	Verbose bool
+	// Interactive: stdout is a terminal; it is written out as it comes.
+	Interactive bool
+	partial     string
+	// Pause, when set, is called before anything reaches stdout or
+	// stderr (a live progress line clears itself).
+	Pause func()
 	// Debug enables the -d lines.
 	Debug bool
 	// Vb enables the -vb warnings about repaired message ids.
@@ -27,20 +36,58 @@ type Reporter struct {
 
 // NewReporter returns a Reporter writing to stdout and stderr.
 func NewReporter(stdout, stderr io.Writer) *Reporter {
-	return &Reporter{out: bufio.NewWriterSize(stdout, 64*1024), err: stderr}
+	r := &Reporter{err: stderr}
+	r.out = bufio.NewWriterSize(pausingWriter{stdout, r}, 64*1024)
+	return r
+}
+
+// pausingWriter calls the Reporter's Pause before each write.
+type pausingWriter struct {
+	w io.Writer
+	r *Reporter
+}
+
+func (p pausingWriter) Write(b []byte) (int, error) {
+	if p.r.Pause != nil {
+		p.r.Pause()
+	}
+	return p.w.Write(b)
 }
 
 // Out writes s to stdout.
-func (r *Reporter) Out(s string) { r.out.WriteString(s) }
+func (r *Reporter) Out(s string) {
+	r.out.WriteString(s)
+	r.track(s)
+}
 
 // Outf writes a formatted string to stdout.
-func (r *Reporter) Outf(format string, args ...any) { fmt.Fprintf(r.out, format, args...) }
+func (r *Reporter) Outf(format string, args ...any) {
+	r.Out(fmt.Sprintf(format, args...))
+}
+
+// track writes stdout out at once when it is a terminal (Interactive), as
+// C's line-buffered stdout does for 5.2.7, and remembers the unfinished
+// last line.
+func (r *Reporter) track(s string) {
+	if !r.Interactive {
+		return
+	}
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		r.partial = s[i+1:]
+	} else {
+		r.partial += s
+	}
+	r.out.Flush()
+}
+
+// Partial is the unfinished last line of stdout on a terminal ("inbox: "),
+// which a progress line drawn over it must restore.
+func (r *Reporter) Partial() string { return r.partial }
 
 // Debugf writes a -d line (with newline) to stdout when debugging.
 func (r *Reporter) Debugf(format string, args ...any) {
 	if r.Debug {
-		fmt.Fprintf(r.out, format, args...)
-		r.out.WriteByte('\n')
+		r.Out(fmt.Sprintf(format, args...) + "\n")
 	}
 }
 
@@ -48,7 +95,17 @@ func (r *Reporter) Debugf(format string, args ...any) {
 // interleave in the order of the work on a terminal.
 func (r *Reporter) Errf(format string, args ...any) {
 	r.out.Flush()
+	if r.Pause != nil {
+		r.Pause()
+	}
 	fmt.Fprintf(r.err, format, args...)
+}
+
+// Notef writes a -v note on stderr in c-client's "[...]" style (D14).
+func (r *Reporter) Notef(format string, args ...any) {
+	if r.Verbose {
+		r.Errf("[%s]\n", fmt.Sprintf(format, args...))
+	}
 }
 
 // Flush writes buffered stdout.

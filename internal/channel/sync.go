@@ -11,8 +11,14 @@ import (
 // Sync synchronises every box of the two sides (spec 5.1 step 4–6) and
 // returns the new msinfo state. last is the state after the previous sync.
 // Boxes whose sync failed keep their last state, so nothing is resurrected
-// or lost because of a transient fault.
+// or lost because of a transient fault. When the mass-deletion brake
+// refuses the run (Refused), nothing is done and last is returned.
 func (e *Engine) Sync(ctx context.Context, a, b *Side, last msinfo.State) msinfo.State {
+	if e.storeBrake(a, b, last) {
+		e.fail()
+		e.refused = true
+		return last
+	}
 	next := msinfo.State{}
 	var empty []string
 	for _, name := range pairOrder(a.Boxes, b.Boxes) {
@@ -21,6 +27,12 @@ func (e *Engine) Sync(ctx context.Context, a, b *Side, last msinfo.State) msinfo
 			break
 		}
 		if !e.ensureBox(ctx, a, b, name) || !e.ensureBox(ctx, b, a, name) {
+			// A box that could not be created keeps its last state:
+			// without it the next run would copy back what the other
+			// side deleted (found by TestInterruptEveryStep).
+			if ids, had := last[name]; had {
+				next[name] = ids
+			}
 			continue
 		}
 		ba, _ := a.Boxes.Lookup(name)

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"reflect"
+	"sort"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -53,6 +55,91 @@ func FuzzParse(f *testing.F) {
 		}
 		if pe.Line < 0 || pe.Line > bytes.Count(data, []byte("\n")) {
 			t.Fatalf("line %d out of range", pe.Line)
+		}
+	})
+}
+
+// render writes cfg back as a configuration file: every store and channel
+// in name order, every non-empty field once, each token escaped so that
+// the lexer returns it unchanged.
+func render(cfg *Config) string {
+	var b strings.Builder
+	tok := func(s string) {
+		for i := 0; i < len(s); i++ {
+			c := s[i]
+			if isSpace(c) || c == '\\' || (c == '#' && i == 0) {
+				b.WriteByte('\\')
+			}
+			b.WriteByte(c)
+		}
+		b.WriteByte(' ')
+	}
+	field := func(name, v string) {
+		if v != "" {
+			b.WriteString("\n\t" + name + " ")
+			tok(v)
+		}
+	}
+	for _, name := range sortedKeys(cfg.Stores) {
+		s := cfg.Stores[name]
+		b.WriteString("store ")
+		tok(s.Name)
+		b.WriteString("{")
+		field("server", s.Server)
+		field("ref", s.Ref)
+		field("pat", s.Pat)
+		field("prefix", s.Prefix)
+		field("passwd", s.Passwd)
+		b.WriteString("\n}\n")
+	}
+	for _, name := range sortedKeys(cfg.Channels) {
+		c := cfg.Channels[name]
+		b.WriteString("channel ")
+		tok(c.Name)
+		tok(c.StoreA)
+		tok(c.StoreB)
+		b.WriteString("{")
+		field("msinfo", c.Msinfo)
+		field("passwd", c.Passwd)
+		if c.SizeLimit != 0 {
+			field("sizelimit", strconv.FormatUint(c.SizeLimit, 10))
+		}
+		b.WriteString("\n}\n")
+	}
+	return b.String()
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// FuzzRender checks that a configuration that parses can be written back
+// (render, the -dc-like re-rendering) and parses to the same definitions,
+// and that rendering is stable.
+func FuzzRender(f *testing.F) {
+	for _, c := range goldenOK {
+		f.Add([]byte(c.input))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cfg, err := Parse(bytes.NewReader(data), nil)
+		if err != nil {
+			return
+		}
+		text := render(cfg)
+		again, err := Parse(strings.NewReader(text), nil)
+		if err != nil {
+			t.Fatalf("rendered configuration does not parse: %v\n%s", err, text)
+		}
+		if !reflect.DeepEqual(cfg, again) {
+			t.Fatalf("round trip changed the configuration:\n%#v\n%#v\n%s", cfg, again, text)
+		}
+		if render(again) != text {
+			t.Fatalf("rendering is not stable:\n%s\n%s", text, render(again))
 		}
 	})
 }

@@ -1,6 +1,7 @@
 package mbox
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -84,15 +85,28 @@ func (b *Box) Expunge(ctx context.Context) (int, error) {
 func (b *Box) copyKept(w io.Writer) ([]msg, int64, error) {
 	var kept []msg
 	var pos int64
-	if len(b.msgs) > 0 && b.msgs[0].start > 0 {
-		if _, err := io.Copy(w, io.NewSectionReader(b.f, 0, b.msgs[0].start)); err != nil {
-			return nil, 0, err
-		}
-		pos = b.msgs[0].start
-	}
 	for _, m := range b.msgs {
 		if !m.pseudo && (m.deleted || m.flags&store.Deleted != 0) {
 			continue
+		}
+		if len(kept) == 0 && b.msgs[0].start > 0 {
+			// The blank space before the first message stays, unless
+			// no message does: a file of blank space alone is no mbox.
+			if _, err := io.Copy(w, io.NewSectionReader(b.f, 0, b.msgs[0].start)); err != nil {
+				return nil, 0, err
+			}
+			pos = b.msgs[0].start
+		}
+		if len(kept) == 0 && !m.pseudo && m.imap {
+			// This message would become the first of the file, where
+			// its X-IMAP: header would make it the hidden pseudo
+			// message; a fresh pseudo message keeps it visible.
+			p, err := b.pseudoAt(w, pos)
+			if err != nil {
+				return nil, 0, err
+			}
+			kept = append(kept, p)
+			pos = p.end
 		}
 		if _, err := io.Copy(w, io.NewSectionReader(b.f, m.start, m.end-m.start)); err != nil {
 			return nil, 0, err
@@ -107,6 +121,21 @@ func (b *Box) copyKept(w io.Writer) ([]msg, int64, error) {
 		kept = append(kept, m)
 	}
 	return kept, pos, nil
+}
+
+// pseudoAt writes a pseudo message in creation form to w at offset pos
+// and returns its description.
+func (b *Box) pseudoAt(w io.Writer, pos int64) (msg, error) {
+	data := PseudoCreate(b.env)
+	ms, err := newScanner(bytes.NewReader(data), pos, b.path).scanMessages(true, b.nextKey)
+	if err != nil || len(ms) != 1 || !ms[0].pseudo {
+		return msg{}, fmt.Errorf("pseudo message does not read back: %v", err)
+	}
+	if _, err := w.Write(data); err != nil {
+		return msg{}, err
+	}
+	b.nextKey++
+	return ms[0], nil
 }
 
 func syncDir(dir string) error {

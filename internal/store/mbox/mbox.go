@@ -24,6 +24,7 @@ type Box struct {
 	scanned bool
 	size    int64 // file size covered by msgs
 	nextKey uint64
+	tail    tail // how the file ends after this Box's last append
 }
 
 var _ store.Mailbox = (*Box)(nil)
@@ -275,7 +276,10 @@ func (r *fetchReader) Close() error {
 }
 
 // Append adds m at the end of the file in 5.2.7's append form and fsyncs.
-// Nothing before the end of the file is touched.
+// Nothing before the end of the file is touched, except that a file whose
+// last line or last header is unfinished first gets the line end or blank
+// line without which the new message would be read as part of the last
+// one (tail.go).
 func (b *Box) Append(ctx context.Context, m store.NewMessage) error {
 	if b.mode != store.ReadWrite {
 		return fmt.Errorf("append to %s: %w", b.path, store.ErrReadOnly)
@@ -287,13 +291,24 @@ func (b *Box) Append(ctx context.Context, m store.NewMessage) error {
 	if err != nil {
 		return fmt.Errorf("append to %s: %w", b.path, err)
 	}
-	if _, err := WriteAppend(b.f, b.env, m); err != nil {
+	fix, err := b.endLastMessage(st.Size())
+	if err == nil {
+		_, err = b.f.Write(fix)
+	}
+	if err != nil {
+		_ = b.f.Truncate(st.Size())
+		return fmt.Errorf("append to %s: %w", b.path, err)
+	}
+	w := &blankWatch{w: b.f}
+	n, err := WriteAppend(w, b.env, m)
+	if err != nil {
 		_ = b.f.Truncate(st.Size())
 		return fmt.Errorf("append to %s: %w", b.path, err)
 	}
 	if err := b.f.Sync(); err != nil {
 		return fmt.Errorf("append to %s: %w", b.path, err)
 	}
+	b.tail = tail{known: true, size: st.Size() + int64(len(fix)) + n, hdrOpen: !w.blank}
 	return nil
 }
 

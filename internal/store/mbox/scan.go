@@ -27,6 +27,8 @@ type msg struct {
 	date      time.Time
 	header    []byte
 	pseudo    bool
+	imap      bool // has an X-IMAP: header: would be the pseudo message if first
+	hdrOpen   bool // the file ends inside the header (no blank line ends it)
 	deleted   bool // marked deleted in this session
 }
 
@@ -158,6 +160,7 @@ func (s *scanner) scanMessages(first bool, nextKey uint64) ([]msg, error) {
 			return nil, fmt.Errorf("read %s: %w", s.path, err)
 		}
 		m.hdrStart = s.pos
+		m.hdrOpen = true
 		h := newHdrState()
 		for {
 			l, err := s.readLine()
@@ -174,8 +177,12 @@ func (s *scanner) scanMessages(first bool, nextKey uint64) ([]msg, error) {
 				}
 			}
 			if isBlank(l) {
+				m.hdrOpen = false
 				break
 			}
+		}
+		if len(m.header) > 0 && m.header[len(m.header)-1] != '\n' {
+			m.header = append(m.header, '\n') // a last line cut short by the end of the file
 		}
 		m.header = append(m.header, '\n')
 		m.bodyStart = s.pos
@@ -183,6 +190,7 @@ func (s *scanner) scanMessages(first bool, nextKey uint64) ([]msg, error) {
 		if !h.old {
 			m.flags |= store.Recent
 		}
+		m.imap = h.imap
 		m.pseudo = first && len(out) == 0 && h.imap
 		var sepRaw, sepCRLF int64
 		line = nil

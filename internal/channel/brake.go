@@ -1,0 +1,82 @@
+package channel
+
+import (
+	"github.com/mailsync/mailsync/internal/msinfo"
+)
+
+// The mass-deletion brake. A store that lists no mailbox at all (an
+// unmounted disk, a wrong path, a broken server) looks to the three-way
+// decision exactly like a store whose mail was deleted: every message the
+// msinfo remembers would be deleted on the other side. 5.2.7 does that; the
+// clone refuses, unless --max-delete=100 says deletions are not limited.
+// With --max-delete=N below 100, a box whose deletions on one side would
+// exceed N percent of its messages there is skipped as a whole.
+
+// storeBrake reports whether the run must be refused because one side
+// lists no selectable mailbox while the msinfo remembers messages in boxes
+// the other side lists (their deletion would be propagated). It prints
+// the reason.
+func (e *Engine) storeBrake(a, b *Side, last msinfo.State) bool {
+	if e.Opt.LimitDeletes && e.Opt.MaxDelete >= 100 {
+		return false
+	}
+	for _, p := range [][2]*Side{{a, b}, {b, a}} {
+		empty, other := p[0], p[1]
+		if selectable(empty.Boxes) > 0 {
+			continue
+		}
+		msgs, boxes := 0, 0
+		for _, name := range other.Boxes.Names() {
+			if n := len(last[name]); n > 0 {
+				msgs += n
+				boxes++
+			}
+		}
+		if msgs == 0 {
+			continue
+		}
+		e.R.Errf("Error: store %s lists no mailboxes, but the msinfo remembers %d %s in %d %s for it; "+
+			"refusing to delete them on the other side. If the mailboxes were really removed, "+
+			"delete the msinfo entry (or run with --max-delete=100).\n",
+			empty.Name(), msgs, plural(msgs, "message", "messages"), boxes, plural(boxes, "box", "boxes"))
+		return true
+	}
+	return false
+}
+
+// selectable counts the boxes that can hold messages.
+func selectable(b *Boxes) int {
+	n := 0
+	for _, x := range b.byName {
+		if !x.NoSelect {
+			n++
+		}
+	}
+	return n
+}
+
+// boxBrake reports whether the deletions the plan makes in one side of a
+// box exceed --max-delete; it prints which. Deletions count the messages
+// that would be flagged (ids deleted on the other side and later
+// duplicates) against all messages of the box on that side.
+func (e *Engine) boxBrake(oa, ob *openSide, plan Plan, name string) bool {
+	if !e.Opt.LimitDeletes || e.Opt.MaxDelete >= 100 || (e.Opt.NoDelete && !e.Opt.Simulate) {
+		return false
+	}
+	for _, s := range []struct {
+		o    *openSide
+		gone []string
+	}{{oa, plan.DeleteA}, {ob, plan.DeleteB}} {
+		total := len(s.o.scan.msgs)
+		n := len(victims(s.o.scan, s.gone))
+		if n == 0 || n*100 <= e.Opt.MaxDelete*total {
+			continue
+		}
+		e.R.Errf("Error: %d of the %d messages of mailbox %s in store %s would be deleted (%d%%), "+
+			"more than --max-delete=%d allows; skipping this mailbox. "+
+			"If the deletions are intended, run with a higher --max-delete.\n",
+			n, total, name, s.o.side.Name(), n*100/total, e.Opt.MaxDelete)
+		return true
+	}
+	return false
+}
