@@ -35,6 +35,7 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last map[
 	defer ob.mb.Close()
 
 	plan := Decide(oa.scan.set(), ob.scan.set(), last)
+	e.idless = oa.scan.missing() + ob.scan.missing()
 	r.Notef("%s: %d messages in %s, %d in %s; %d to copy %s->%s, %d %s->%s; %d to delete in %s, %d in %s",
 		name, len(oa.scan.msgs), a.Name(), len(ob.scan.msgs), b.Name(),
 		len(plan.CopyAB), a.Name(), b.Name(), len(plan.CopyBA), b.Name(), a.Name(),

@@ -42,6 +42,9 @@ type Engine struct {
 	// Progress, when set, is told how the copies advance (a live
 	// display on a terminal).
 	Progress Progress
+	// idless is the number of messages without an id in the box syncBox
+	// handled last: -D must not delete a box that still holds them.
+	idless int
 	// failed records that some part of the work failed (D8: exit 1).
 	failed bool
 	// refused records that the brake stopped the whole sync.

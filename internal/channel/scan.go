@@ -16,6 +16,17 @@ type scanned struct {
 	dups  []int          // indexes of later occurrences of an id
 }
 
+// missing counts the messages without an id (left alone under D1).
+func (s *scanned) missing() int {
+	n := 0
+	for _, id := range s.ids {
+		if id.Missing {
+			n++
+		}
+	}
+	return n
+}
+
 // set returns the ids of the box as a set.
 func (s *scanned) set() map[string]bool {
 	m := make(map[string]bool, len(s.first))

@@ -41,6 +41,7 @@ func (e *Engine) Sync(ctx context.Context, a, b *Side, last msinfo.State) msinfo
 			e.R.Debugf("%s is not selectable: skipping", name)
 			continue
 		}
+		e.idless = 0
 		kept, remain, ok := e.syncBox(ctx, a, b, name, toSet(last[name]))
 		if !ok {
 			e.fail()
@@ -50,7 +51,9 @@ func (e *Engine) Sync(ctx context.Context, a, b *Side, last msinfo.State) msinfo
 			continue
 		}
 		next[name] = kept
-		if e.Opt.DeleteEmpty && remain == 0 {
+		// A box whose only messages have no id (D1 leaves them alone)
+		// is not empty: -D must not delete it with them.
+		if e.Opt.DeleteEmpty && remain == 0 && e.idless == 0 {
 			empty = append(empty, name)
 		}
 	}
