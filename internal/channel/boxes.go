@@ -81,9 +81,13 @@ func MailboxName(cfg *config.Store, delim byte, box string) string {
 func ListBoxes(ctx context.Context, st store.Store, cfg *config.Store, r *Reporter) (*Boxes, error) {
 	b := &Boxes{byName: map[string]*Box{}}
 	var entries []store.ListEntry
-	if cfg.Pat != "" {
+	// c-client lists a server only for a remote ref or pattern
+	// ({host}...); a store with a server but a local ref and pattern
+	// lists nothing (5.2.7 then aborts; D10: no boxes).
+	remote := cfg.Server == "" || isRemote(cfg.Ref) || isRemote(cfg.Pat)
+	if cfg.Pat != "" && remote {
 		var err error
-		entries, err = st.List(ctx, stripServer(cfg.Ref), cfg.Pat)
+		entries, err = st.List(ctx, stripServer(cfg.Ref), stripServer(cfg.Pat))
 		if err != nil {
 			return nil, fmt.Errorf("list store %s: %w", cfg.Name, err)
 		}
@@ -94,7 +98,7 @@ func ListBoxes(ctx context.Context, st store.Store, cfg *config.Store, r *Report
 			b.Delim = e.Delim
 		}
 	}
-	if b.Delim == 0 {
+	if b.Delim == 0 && remote {
 		// Learn the delimiter from INBOX under the ref (3.3); D10: a
 		// store whose delimiter cannot be learned uses '/'.
 		if inbox, err := st.List(ctx, stripServer(cfg.Ref), "INBOX"); err == nil {
@@ -123,6 +127,9 @@ func ListBoxes(ctx context.Context, st store.Store, cfg *config.Store, r *Report
 	}
 	return b, nil
 }
+
+// isRemote reports whether a c-client name names a server.
+func isRemote(name string) bool { return strings.HasPrefix(name, "{") }
 
 // stripServer removes everything up to and including the first '}'.
 func stripServer(name string) string {

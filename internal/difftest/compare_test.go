@@ -48,6 +48,9 @@ func compareSnap(want, got *Snapshot, o compareOpts) string {
 	if wp != gp {
 		fmt.Fprintf(&b, "files differ (- want, + got):\n%s", lineDiff(wp, gp))
 	}
+	if wf, gf := strings.Join(want.Folders, "\n"), strings.Join(got.Folders, "\n"); wf != gf {
+		fmt.Fprintf(&b, "IMAP folders differ (- want, + got):\n%s", lineDiff(wf+"\n", gf+"\n"))
+	}
 	for _, k := range unionKeys(want.Files, got.Files) {
 		if w, g := want.Files[k], got.Files[k]; w != g {
 			fmt.Fprintf(&b, "file %s differs:\n%s", k, lineDiff(w, g))

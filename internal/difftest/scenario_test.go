@@ -20,6 +20,38 @@ type Scenario struct {
 	Modes  map[string]os.FileMode // permissions set after the files are written
 	Dev    []string               // decisions this scenario exercises (documentation + D5/D14 switches)
 	Steps  []Step
+	// Concurrent runs the two sides of each step at the same time (they
+	// must share no state); for slow steps such as failing logins.
+	Concurrent bool
+	// Skip, when set, skips the scenario against the clone (a known bug
+	// of the clone, "BUG: ..."); it still runs in self mode.
+	Skip string
+	// Ext is state outside the home directories (the IMAP accounts of
+	// imap_*_test.go); nil for purely local scenarios.
+	Ext Extension
+}
+
+// Sides of a scenario: the directory names of the two copies.
+const (
+	sideOrig = "o" // 5.2.7's copy
+	sideOurs = "n" // the clone's copy
+)
+
+// Extension is a scenario's state outside the home directories, one
+// instance per scenario (e.g. an IMAP account per side).
+type Extension interface {
+	// Setup prepares a side before its home directory is written and
+	// returns replacements (old, new, ...) applied to the configuration
+	// and the scenario's files of that side.
+	Setup(t *testing.T, side string) ([]string, error)
+	// Snap adds the side's outside state to a snapshot (before and
+	// after every step).
+	Snap(side string, s *Snapshot) error
+	// Normalize turns 5.2.7's result (want: a copy, after Step.Adjust)
+	// into the clone's terms where the sides differ by construction, and
+	// takes out of both results what it checks separately; an error is a
+	// failed separate check. dev is false when 5.2.7 produced got.
+	Normalize(want, got *Result, dev bool) error
 }
 
 // Step is one run of mailsync on both copies of the home directory.
@@ -32,6 +64,9 @@ type Step struct {
 	// Write and Remove change both copies before the step.
 	Write  map[string]string
 	Remove []string
+	// Prep changes the outside state (Scenario.Ext) of a side before
+	// the step, e.g. deletes a message on the IMAP server.
+	Prep func(side string) error
 	// OursWrite is written to the clone's copy only (5.2.7 would treat
 	// such a file differently, e.g. a lock file as c-client's dot-lock).
 	OursWrite map[string]string
@@ -115,8 +150,9 @@ func (h *harness) mkdirs(home, dir string) error {
 	return nil
 }
 
-// prepare creates root/home with the scenario's files.
-func (h *harness) prepare(s *Scenario, root string) error {
+// prepare creates root/home with the scenario's files; repl are
+// replacements (old, new, ...) applied to the configuration and files.
+func (h *harness) prepare(s *Scenario, root string, repl []string) error {
 	home := filepath.Join(root, "home")
 	if err := os.MkdirAll(home, 0o755); err != nil {
 		return err
@@ -130,11 +166,12 @@ func (h *harness) prepare(s *Scenario, root string) error {
 		return err
 	}
 	files := map[string]string{}
+	r := strings.NewReplacer(repl...)
 	for k, v := range s.Files {
-		files[k] = v
+		files[k] = r.Replace(v)
 	}
 	if s.Config != "" {
-		files[".mailsync"] = s.Config
+		files[".mailsync"] = r.Replace(s.Config)
 	}
 	if err := h.writeTree(home, files); err != nil {
 		return err
@@ -150,6 +187,12 @@ func (h *harness) prepare(s *Scenario, root string) error {
 // step runs one step with bin in root and snapshots the result.
 func (h *harness) step(s *Scenario, st *Step, bin, root string, ours bool) (before, after *Result, err error) {
 	home := filepath.Join(root, "home")
+	side := filepath.Base(root)
+	if st.Prep != nil {
+		if err := st.Prep(side); err != nil {
+			return nil, nil, err
+		}
+	}
 	if ours {
 		if err := h.writeTree(home, st.OursWrite); err != nil {
 			return nil, nil, err
@@ -163,7 +206,7 @@ func (h *harness) step(s *Scenario, st *Step, bin, root string, ours bool) (befo
 	if err := h.writeTree(home, st.Write); err != nil {
 		return nil, nil, err
 	}
-	snap, err := takeSnapshot(home, s.msinfos())
+	snap, err := h.snapshot(s, side, home)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -172,11 +215,23 @@ func (h *harness) step(s *Scenario, st *Step, bin, root string, ours bool) (befo
 	if err != nil {
 		return nil, nil, err
 	}
-	after.Snap, err = takeSnapshot(home, s.msinfos())
+	after.Snap, err = h.snapshot(s, side, home)
 	return before, after, err
 }
 
+// snapshot takes the snapshot of a side: its home and outside state.
+func (h *harness) snapshot(s *Scenario, side, home string) (*Snapshot, error) {
+	snap, err := takeSnapshot(home, s.msinfos())
+	if err != nil || s.Ext == nil {
+		return snap, err
+	}
+	return snap, s.Ext.Snap(side, snap)
+}
+
 func (h *harness) runScenario(t *testing.T, s *Scenario) {
+	if s.Skip != "" && !h.self {
+		t.Skip(s.Skip)
+	}
 	dir, err := os.MkdirTemp(h.tmp, s.Name+"-")
 	if err != nil {
 		t.Fatal(err)
@@ -184,27 +239,47 @@ func (h *harness) runScenario(t *testing.T, s *Scenario) {
 	if err := os.Chmod(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	origRoot, oursRoot := filepath.Join(dir, "o"), filepath.Join(dir, "n")
+	origRoot, oursRoot := filepath.Join(dir, sideOrig), filepath.Join(dir, sideOurs)
 	for _, r := range []string{origRoot, oursRoot} {
-		if err := h.prepare(s, r); err != nil {
+		var repl []string
+		if s.Ext != nil {
+			if repl, err = s.Ext.Setup(t, filepath.Base(r)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := h.prepare(s, r, repl); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for i := range s.Steps {
 		st := &s.Steps[i]
 		name := fmt.Sprintf("step %d (mailsync %s)", i+1, strings.Join(st.Args, " "))
-		_, orig, err := h.step(s, st, origBin, origRoot, false)
-		if err != nil {
-			t.Fatalf("%s: 5.2.7: %v", name, err)
-		}
-		if h.verbose {
-			t.Logf("%s: 5.2.7 exit %d\nstdout:\n%s\nstderr:\n%s", name, orig.Exit, orig.Stdout, orig.Stderr)
-		}
 		bin, who := h.ours, "clone"
 		if st.Orig {
 			bin, who = origBin, "5.2.7 on the clone's files"
 		}
-		before, got, err := h.step(s, st, bin, oursRoot, !h.self)
+		var orig, before, got *Result
+		var origErr, err error
+		if s.Concurrent {
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				_, orig, origErr = h.step(s, st, origBin, origRoot, false)
+			}()
+			before, got, err = h.step(s, st, bin, oursRoot, !h.self)
+			<-done
+		} else {
+			_, orig, origErr = h.step(s, st, origBin, origRoot, false)
+			if origErr == nil {
+				before, got, err = h.step(s, st, bin, oursRoot, !h.self)
+			}
+		}
+		if origErr != nil {
+			t.Fatalf("%s: 5.2.7: %v", name, origErr)
+		}
+		if h.verbose {
+			t.Logf("%s: 5.2.7 exit %d\nstdout:\n%s\nstderr:\n%s", name, orig.Exit, orig.Stdout, orig.Stderr)
+		}
 		if err != nil {
 			t.Fatalf("%s: %s: %v", name, who, err)
 		}
@@ -212,6 +287,11 @@ func (h *harness) runScenario(t *testing.T, s *Scenario) {
 		dev := !h.self && !st.Orig
 		if dev && st.Adjust != nil {
 			st.Adjust(before, want)
+		}
+		if s.Ext != nil {
+			if err := s.Ext.Normalize(want, got, dev); err != nil {
+				t.Errorf("%s: %v", name, err)
+			}
 		}
 		o := compareOpts{ignoreOld: !h.self && s.has("D5"), ignoreStderr: dev && s.has("D14")}
 		if d := compare(want, got, o); d != "" {

@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/mailsync/mailsync/internal/dovecot"
 )
 
 const (
@@ -54,6 +56,12 @@ func getHarness(t *testing.T) *harness {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	if err := dovecot.StopShared(); err != nil {
+		fmt.Fprintln(os.Stderr, "difftest: stopping Dovecot:", err)
+		if code == 0 {
+			code = 1
+		}
+	}
 	if theH != nil && theH.tmp != "" && os.Getenv("MAILSYNC_DIFFTEST_KEEP") == "" {
 		os.RemoveAll(theH.tmp)
 	}

@@ -17,12 +17,14 @@ type Box struct {
 	Msgs []Msg
 }
 
-// Snapshot is the semantic content of a home directory.
+// Snapshot is the semantic content of a home directory (and of the
+// scenario's IMAP account, see imapExt.Snap: boxes "{imap}NAME").
 type Snapshot struct {
-	Paths  []string                     // every path below HOME, "dir/" or "file MODE"
-	Boxes  map[string]*Box              // mbox files and MH folders by relative path
-	Files  map[string]string            // other regular files (configuration, text files)
-	Msinfo map[string]map[string]string // msinfo path -> channel -> entry body
+	Paths   []string                     // every path below HOME, "dir/" or "file MODE"
+	Boxes   map[string]*Box              // mbox files and MH folders by relative path
+	Files   map[string]string            // other regular files (configuration, text files)
+	Msinfo  map[string]map[string]string // msinfo path -> channel -> entry body
+	Folders []string                     // outside state: IMAP folders with attributes (Scenario.Ext)
 }
 
 // mhRoot returns the MH root (relative to home) named by ~/.mh_profile, or "".
@@ -135,7 +137,8 @@ func msinfoEntries(msgs []Msg) map[string]string {
 
 // clone returns a deep copy of s.
 func (s *Snapshot) clone() *Snapshot {
-	c := &Snapshot{Paths: append([]string(nil), s.Paths...), Boxes: map[string]*Box{}, Files: map[string]string{}, Msinfo: map[string]map[string]string{}}
+	c := &Snapshot{Paths: append([]string(nil), s.Paths...), Boxes: map[string]*Box{}, Files: map[string]string{}, Msinfo: map[string]map[string]string{},
+		Folders: append([]string(nil), s.Folders...)}
 	for k, b := range s.Boxes {
 		nb := &Box{MH: b.MH}
 		for _, m := range b.Msgs {

@@ -1,113 +1,120 @@
 package imap
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 
 	goimap "github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapclient"
 
 	"github.com/mailsync/mailsync/internal/store"
 )
 
-// pipelineDepth is how many UID FETCH commands are in flight at once.
-// Servers answer pipelined commands in order, so the bodies arrive in the
-// order asked for with no round trip between them.
-const pipelineDepth = 32
+// Batches of FetchEach: one UID FETCH for up to batchMessages messages of
+// at most batchBytes together (a larger message is streamed alone).
+// Servers answer one command in folder order, so a batch is collected
+// before it is handed out in the order asked for; separate pipelined
+// commands would be answered in order too, but a server may interleave
+// one command's data with the next one's completion, which go-imap can
+// only consume in arrival order.
+const (
+	batchMessages = 256
+	batchBytes    = 8 << 20
+)
 
 var _ store.BulkFetcher = (*Mailbox)(nil)
 
-// FetchEach streams the messages with UID FETCH n BODY.PEEK[], keeping up
-// to pipelineDepth commands in flight, and hands each body to fn in the
-// order of keys.
+// FetchEach fetches the messages in batches with UID FETCH set
+// BODY.PEEK[], one round trip per batch, and hands each body to fn in the
+// order of keys. A message missing from the answer (expunged by another
+// client) is handed over as a reader that fails.
 func (m *Mailbox) FetchEach(ctx context.Context, keys []uint64, fn func(key uint64, body io.Reader) error) (int, error) {
-	if m.closed {
-		return 0, errors.New("mailbox is closed")
-	}
-	stop := m.sess.bindContext(ctx)
-	defer stop()
-	whole := &goimap.FetchItemBodySection{Peek: true}
-	opts := &goimap.FetchOptions{UID: true, BodySection: []*goimap.FetchItemBodySection{whole}}
-	cmds := make([]*imapclient.FetchCommand, 0, len(keys))
-	issue := func() {
-		if i := len(cmds); i < len(keys) {
-			cmds = append(cmds, m.sess.c.Fetch(goimap.UIDSetNum(goimap.UID(keys[i])), opts))
+	for i := 0; i < len(keys); {
+		j, total := i, int64(0)
+		for j < len(keys) && j-i < batchMessages && (j == i || total+m.sizes[keys[j]] <= batchBytes) {
+			total += m.sizes[keys[j]]
+			j++
 		}
-	}
-	for range pipelineDepth {
-		issue()
-	}
-	// On an early return, finish every command already sent so the
-	// connection stays in step (or is known broken).
-	done := 0
-	defer func() {
-		for _, c := range cmds[done:] {
-			drainFetch(c)
-		}
-		if !m.sess.alive() {
-			m.broken = true
-		}
-	}()
-	for i, key := range keys {
-		cmd := cmds[i]
-		r, err := m.bodyOf(cmd, key)
-		done = i + 1
-		if err != nil {
-			if ctx.Err() != nil {
-				return i, ctx.Err()
+		if j == i+1 && m.sizes[keys[i]] > batchBytes {
+			if err := m.streamOne(ctx, keys[i], fn); err != nil {
+				return i, err
 			}
-			if !m.sess.alive() {
-				return i, fmt.Errorf("fetch UID %d of %s: %w", key, m.name, err)
-			}
-			// The message is gone (expunged by another client): the
-			// caller reports it; the others still come.
-			fn(key, errReader{err})
-			issue()
+			i = j
 			continue
 		}
-		fn(key, r)
-		err = r.Close()
-		issue()
-		if err != nil && !m.sess.alive() {
-			if ctx.Err() != nil {
-				return i, ctx.Err()
-			}
-			return i, fmt.Errorf("fetch UID %d of %s: %w", key, m.name, err)
+		bodies, err := m.fetchBatch(ctx, keys[i:j])
+		if err != nil {
+			return i, err
 		}
+		for _, key := range keys[i:j] {
+			if b, ok := bodies[key]; ok {
+				fn(key, bytes.NewReader(b))
+			} else {
+				fn(key, errReader{fmt.Errorf("message UID %d is gone from %s", key, m.name)})
+			}
+		}
+		i = j
 	}
 	return len(keys), nil
 }
 
-// bodyOf waits for the body literal of one pipelined fetch.
-func (m *Mailbox) bodyOf(cmd *imapclient.FetchCommand, key uint64) (*bodyReader, error) {
-	r := &bodyReader{m: m, cmd: cmd, stop: func() bool { return true }}
-	for {
-		msg := cmd.Next()
-		if msg == nil {
-			err := r.Close()
-			if err == nil {
-				err = fmt.Errorf("message UID %d is gone from %s", key, m.name)
-			}
-			return nil, err
+// streamOne hands one large message to fn straight from the connection.
+func (m *Mailbox) streamOne(ctx context.Context, key uint64, fn func(uint64, io.Reader) error) error {
+	r, err := m.Fetch(ctx, key)
+	if err != nil {
+		if !m.broken && m.sess.alive() && ctx.Err() == nil {
+			fn(key, errReader{err}) // the message is gone; go on
+			return nil
 		}
-		for item := msg.Next(); item != nil; item = msg.Next() {
-			if body, ok := item.(imapclient.FetchItemDataBodySection); ok && body.Literal != nil {
-				r.msg, r.lit = msg, store.ExactReader(body.Literal, body.Literal.Size())
-				return r, nil
-			}
-		}
+		return err
 	}
+	fn(key, r)
+	if err := r.Close(); err != nil && (m.broken || ctx.Err() != nil) {
+		return fmt.Errorf("fetch UID %d of %s: %w", key, m.name, err)
+	}
+	return nil
 }
 
-// drainFetch consumes and finishes a fetch command whose data is unused.
-func drainFetch(cmd *imapclient.FetchCommand) {
-	for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
-		for item := msg.Next(); item != nil; item = msg.Next() {
+// fetchBatch runs one UID FETCH for keys and returns the bodies by UID.
+func (m *Mailbox) fetchBatch(ctx context.Context, keys []uint64) (map[uint64][]byte, error) {
+	whole := &goimap.FetchItemBodySection{Peek: true}
+	out := make(map[uint64][]byte, len(keys))
+	err := m.run(ctx, func() error {
+		cmd := m.sess.c.Fetch(goimap.UIDSetNum(toUIDs(keys)...), &goimap.FetchOptions{
+			UID: true, BodySection: []*goimap.FetchItemBodySection{whole},
+		})
+		for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
+			buf, err := msg.Collect()
+			if err != nil {
+				cmd.Close()
+				return err
+			}
+			if body := buf.FindBodySection(whole); buf.UID != 0 && body != nil {
+				out[uint64(buf.UID)] = body
+			}
 		}
+		return cmd.Close()
+	})
+	if err != nil {
+		var ie *goimap.Error
+		if errors.As(err, &ie) && !m.broken {
+			// NO for the whole batch (e.g. some messages vanished):
+			// the missing ones fail one by one.
+			return out, nil
+		}
+		return nil, fmt.Errorf("fetch %d messages of %s: %w", len(keys), m.name, err)
 	}
-	cmd.Close()
+	return out, nil
+}
+
+func toUIDs(keys []uint64) []goimap.UID {
+	uids := make([]goimap.UID, len(keys))
+	for i, k := range keys {
+		uids[i] = goimap.UID(k)
+	}
+	return uids
 }
 
 // errReader fails every read with err.

@@ -29,7 +29,7 @@ func TestFetchEach(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer mb.Close()
-	const n = 100 // more than the pipeline depth
+	const n = 300 // more than one batch
 	for i := range n {
 		raw := []byte(fmt.Sprintf("Message-ID: <%d@x>\r\nSubject: %d\r\n\r\n%s\r\n", i, i, bytes.Repeat([]byte("x"), i*37)))
 		if err := mb.Append(ctx, store.NewMessage{Size: int64(len(raw)), Body: bytes.NewReader(raw), InternalDate: time.Unix(1e9, 0)}); err != nil {

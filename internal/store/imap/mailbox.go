@@ -24,6 +24,9 @@ type Mailbox struct {
 	count  uint32
 	closed bool
 	broken bool
+	// sizes are the RFC822.SIZE of the messages Messages listed, by UID:
+	// FetchEach uses them to bound its batches.
+	sizes map[uint64]int64
 }
 
 var _ store.Mailbox = (*Mailbox)(nil)
@@ -82,6 +85,10 @@ func (m *Mailbox) Messages(ctx context.Context) ([]store.Message, error) {
 			if buf.UID == 0 {
 				continue // an unsolicited FETCH (flag change by another client)
 			}
+			if m.sizes == nil {
+				m.sizes = map[uint64]int64{}
+			}
+			m.sizes[uint64(buf.UID)] = buf.RFC822Size
 			out = append(out, store.Message{
 				Key:          uint64(buf.UID),
 				Size:         buf.RFC822Size,
