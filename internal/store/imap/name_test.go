@@ -70,3 +70,16 @@ func TestGreetingCaps(t *testing.T) {
 		t.Error("greetingCaps without a CAPABILITY code reported caps")
 	}
 }
+
+// TestCRAMMD5 checks the client response with the example of RFC 2195.
+func TestCRAMMD5(t *testing.T) {
+	c := &cramMD5{user: "tim", pass: "tanstaaftanstaaf"}
+	mech, ir, err := c.Start()
+	if mech != "CRAM-MD5" || ir != nil || err != nil {
+		t.Fatalf("Start = %q, %q, %v", mech, ir, err)
+	}
+	resp, err := c.Next([]byte("<1896.697170952@postoffice.reston.mci.net>"))
+	if want := "tim b913a602c7eda7a495b4e6e7334d3890"; err != nil || string(resp) != want {
+		t.Errorf("Next = %q, %v; want %q", resp, err, want)
+	}
+}
