@@ -2,7 +2,9 @@
 #
 #   make test      setup + gofmt check + go vet + staticcheck + go test (what CI runs)
 #   make demo      build, then run scripts/demo.sh on the sample stores in testdata/demo
-#   make bench     build, then time a sync against mailsync 5.2.7 (BENCH_SIZES=1000,5000,50000)
+#   make bench     build, then time syncs against mailsync 5.2.7 and mbsync: local mbox (BENCH_SIZES)
+#                  and Dovecot -> local (BENCH_IMAP_SIZES=10000)
+#   make bench-imap  only the IMAP benchmark
 #   make build     bin/mailsync
 #   make install   PREFIX=/usr/local (DESTDIR supported)
 #   make lint      gofmt check + go vet + staticcheck
@@ -23,12 +25,13 @@ STATICCHECK_CHECKS ?= inherit
 TEST_TIMEOUT ?= 9m
 TEST_FLAGS  ?=
 BENCH_SIZES ?= 1000,5000,50000
+BENCH_IMAP_SIZES ?= 10000
 VERSION     ?=
 # The man page, once the project has one; installed when the file exists.
 MANPAGE     ?= doc/mailsync.1
-export TOOLS_BIN BENCH_SIZES BENCH_REF_MAX BENCH_DIR
+export TOOLS_BIN BENCH_SIZES BENCH_REF_MAX BENCH_DIR BENCH_IMAP_SIZES BENCH_IMAP_REF_MAX
 
-.PHONY: all setup test lint fmt-check vet staticcheck unit build install release demo bench clean
+.PHONY: all setup test lint fmt-check vet staticcheck unit build install release demo bench bench-imap clean
 
 all: build
 
@@ -67,7 +70,10 @@ demo: build
 	bash scripts/demo.sh bin/mailsync
 
 bench: build
-	$(GO) run ./internal/bench/cmd/mailsync-bench -mailsync bin/mailsync -sizes $(BENCH_SIZES)
+	$(GO) run ./internal/bench/cmd/mailsync-bench -mailsync bin/mailsync -sizes $(BENCH_SIZES) -imap-sizes $(BENCH_IMAP_SIZES)
+
+bench-imap: build
+	$(GO) run ./internal/bench/cmd/mailsync-bench -mailsync bin/mailsync -sizes none -imap-sizes $(BENCH_IMAP_SIZES)
 
 release:
 	bash scripts/release.sh $(VERSION)

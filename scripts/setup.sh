@@ -3,7 +3,8 @@
 # missing. Idempotent: a second run only checks and returns within a second or two.
 #
 #   Debian packages: mailsync (the reference 5.2.7), dovecot-imapd (IMAP tests),
-#                    isync (mbsync, for benchmarks), groff-base and man-db (man page)
+#                    isync (mbsync, for benchmarks), time (GNU time: peak RSS in
+#                    benchmarks), groff-base and man-db (man page)
 #   Go modules:      go mod download
 #   staticcheck:     honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION into
 #                    $TOOLS_BIN (default ~/.cache/mailsync/bin)
@@ -15,7 +16,7 @@ set -euo pipefail
 
 STATICCHECK_VERSION=${STATICCHECK_VERSION:-v0.8.2}
 TOOLS_BIN=${TOOLS_BIN:-${XDG_CACHE_HOME:-$HOME/.cache}/mailsync/bin}
-APT_PACKAGES=(mailsync dovecot-imapd isync groff-base man-db)
+APT_PACKAGES=(mailsync dovecot-imapd isync groff-base man-db time)
 
 export PATH="/usr/local/go/bin:$PATH"
 cd "$(dirname "$0")/.."

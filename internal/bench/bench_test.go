@@ -5,8 +5,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"os"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestGenerateDeterministicAndRealistic(t *testing.T) {
@@ -101,5 +103,37 @@ func TestRunMeasuresChild(t *testing.T) {
 	}
 	if r.Exit != 3 || strings.TrimSpace(string(r.Stdout)) != home || r.MaxRSS <= 0 || r.Wall <= 0 {
 		t.Fatalf("got exit %d, stdout %q, maxrss %d, wall %v", r.Exit, r.Stdout, r.MaxRSS, r.Wall)
+	}
+}
+
+// TestRunRSSExcludesParent: the peak RSS of a small child must not
+// include the benchmark's own memory (see timeBin).
+func TestRunRSSExcludesParent(t *testing.T) {
+	if !haveGNUTime() {
+		t.Skipf("no GNU time at %s: Run falls back to wait4 (%s)", timeBin, RSSMethod())
+	}
+	ballast := make([]byte, 150<<20)
+	for i := range ballast {
+		ballast[i] = byte(i)
+	}
+	r, err := Run(context.Background(), Account{}, t.TempDir(), "/bin/sh", "-c", "exit 0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.MaxRSS <= 0 || r.MaxRSS > 50<<20 {
+		t.Errorf("peak RSS of sh = %d bytes, want a few MB (this process holds %d MB)", r.MaxRSS, len(ballast)>>20)
+	}
+	runtime.KeepAlive(ballast)
+}
+
+func TestRunKillsProcessGroupOnCancel(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	// The grandchild sleep holds stdout open: killing only the direct
+	// child would leave Run waiting for WaitDelay (5s).
+	_, err := Run(ctx, Account{}, t.TempDir(), "/bin/sh", "-c", "sleep 30; exit 0")
+	if err == nil || time.Since(start) > 3*time.Second {
+		t.Fatalf("Run returned %v after %v", err, time.Since(start))
 	}
 }

@@ -1,19 +1,31 @@
-// Package bench measures mailsync against mailsync 5.2.7 on generated mail.
+// Package bench measures mailsync against mailsync 5.2.7 (and, over IMAP,
+// mbsync) on generated mail.
 //
-// It owns three things, all independent of the code being measured:
+// It owns these things, all independent of the code being measured:
 //
 //   - Generate writes a deterministic mbox of n realistic messages (about
 //     18 KB on average, Received chains, MIME attachments, unique
-//     Message-IDs) from a seed;
+//     Message-IDs) from a seed; GenerateMails returns the same messages one
+//     by one, as a server keeps them (no From_ line, status headers turned
+//     into flags), for loading into Dovecot;
 //   - ScanMbox reads an mbox file back and returns the Message-IDs of its
-//     messages, skipping c-client's pseudo message; the benchmark uses it to
-//     check that a sync delivered every message. It is a separate, minimal
-//     reader on purpose: the result of a sync is not checked with the code
-//     that produced it;
-//   - Run starts one sync as a child process (optionally as another user)
-//     and reports its wall time and peak resident set size.
+//     messages, skipping c-client's pseudo message; ScanMaildir does the
+//     same for a Maildir. The benchmark uses them to check that a sync
+//     delivered every message. They are separate, minimal readers on
+//     purpose: the result of a sync is not checked with the code that
+//     produced it;
+//   - EditMbox, AddToMaildir and RemoveFromMaildir change a local store as
+//     a mail reader and a delivery agent would, between two syncs;
+//   - RawFetch, ServerIDs and DeleteOnServer are a minimal IMAP client of
+//     its own (go-imap): the floor for an initial sync (one pipelined UID
+//     FETCH 1:* BODY.PEEK[] per folder), and the server side's checks and
+//     changes;
+//   - Run starts one program as a child process (optionally as another
+//     user) and reports its wall time, CPU time and peak resident set size
+//     (through GNU time, so that the benchmark's own memory is not counted;
+//     see RSSMethod).
 //
 // The command internal/bench/cmd/mailsync-bench ties them together
-// (`make bench`). Nothing here is part of `make test` except the generator's
-// own tests.
+// (`make bench`). Nothing here is part of `make test` except the package's
+// own tests (one of which starts a small Dovecot).
 package bench

@@ -121,6 +121,14 @@ func asciiFold(s string) string {
 
 // message writes message i and returns its Message-ID.
 func (g *generator) message(w *bufio.Writer, i int) string {
+	id := g.render(i)
+	w.WriteString(g.sb.String())
+	return id
+}
+
+// render builds message i in mbox form (From_ line, header, body, the
+// separating empty line) in g.sb and returns its Message-ID.
+func (g *generator) render(i int) string {
 	g.t = g.t.Add(time.Duration(1+g.rng.IntN(180)) * time.Minute)
 	date := g.t
 	from, to := g.person(), g.person()
@@ -187,7 +195,6 @@ func (g *generator) message(w *bufio.Writer, i int) string {
 		g.text(h, rest-80)
 	}
 	h.WriteString("\n") // the separator line before the next From_ line
-	w.WriteString(h.String())
 	return id
 }
 

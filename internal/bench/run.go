@@ -10,6 +10,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -57,16 +58,46 @@ func EnsureAccount(name string) (Account, error) {
 type Result struct {
 	Wall   time.Duration
 	CPU    time.Duration // user + system time of the child
-	MaxRSS int64         // peak resident set size in bytes
+	MaxRSS int64         // peak resident set size in bytes (see RSSMethod)
 	Stdout []byte
 	Stderr []byte
 	Exit   int
 }
 
+// timeBin is GNU time. On Linux a child's ru_maxrss is at least the peak
+// resident size of the process that forked it (the kernel carries the old
+// address space's high-water mark over execve, and a vfork child's old
+// address space is its parent's), so wait4 would report the benchmark's
+// own memory. Run therefore starts the program through GNU time, which
+// is small, and takes the peak RSS that time reports for its child.
+const timeBin = "/usr/bin/time"
+
+var (
+	gnuTimeOnce sync.Once
+	gnuTimeOK   bool
+)
+
+func haveGNUTime() bool {
+	gnuTimeOnce.Do(func() {
+		out, err := exec.Command(timeBin, "--version").CombinedOutput()
+		gnuTimeOK = err == nil && bytes.Contains(out, []byte("GNU"))
+	})
+	return gnuTimeOK
+}
+
+// RSSMethod says how Run measures peak RSS, for the benchmark's header.
+func RSSMethod() string {
+	if haveGNUTime() {
+		return "peak RSS of the program alone (" + timeBin + " %M)"
+	}
+	return "peak RSS from wait4 (no GNU time at " + timeBin + "): at least this benchmark's own RSS at fork"
+}
+
 // Run runs argv with HOME=home as account and measures it. The environment
 // is minimal and fixed (HOME, USER, LOGNAME, PATH, TZ=UTC, LC_ALL=C) so that
-// both implementations see the same one. A non-zero exit status is reported
-// in Result.Exit, not as an error.
+// all programs see the same one. A non-zero exit status is reported
+// in Result.Exit (128+N for signal N), not as an error. When ctx ends the
+// whole process group of the child is killed.
 func Run(ctx context.Context, account Account, home string, argv ...string) (Result, error) {
 	name := account.Name
 	if account.IsCurrent() {
@@ -76,6 +107,23 @@ func Run(ctx context.Context, account Account, home string, argv ...string) (Res
 		}
 		name = u.Username
 	}
+	prog := argv[0]
+	rssFile := ""
+	if haveGNUTime() {
+		f, err := os.CreateTemp("", "mailsync-bench-rss.")
+		if err != nil {
+			return Result{}, fmt.Errorf("run %s: %w", prog, err)
+		}
+		rssFile = f.Name()
+		f.Close()
+		defer os.Remove(rssFile)
+		if !account.IsCurrent() {
+			if err := os.Chown(rssFile, int(account.UID), int(account.GID)); err != nil {
+				return Result{}, fmt.Errorf("run %s: %w", prog, err)
+			}
+		}
+		argv = append([]string{timeBin, "-q", "-f", "%M", "-o", rssFile}, argv...)
+	}
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Dir = home
 	cmd.Env = []string{
@@ -84,27 +132,39 @@ func Run(ctx context.Context, account Account, home string, argv ...string) (Res
 	}
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if !account.IsCurrent() {
-		cmd.SysProcAttr = &syscall.SysProcAttr{
-			Credential: &syscall.Credential{Uid: account.UID, Gid: account.GID, Groups: []uint32{}},
-		}
+		cmd.SysProcAttr.Credential = &syscall.Credential{Uid: account.UID, Gid: account.GID, Groups: []uint32{}}
 	}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = 5 * time.Second
 	start := time.Now()
 	err := cmd.Run()
 	r := Result{Wall: time.Since(start), Stdout: stdout.Bytes(), Stderr: stderr.Bytes()}
 	if cmd.ProcessState == nil {
-		return r, fmt.Errorf("%s: %w", argv[0], err)
+		return r, fmt.Errorf("%s: %w", prog, err)
 	}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		r.MaxRSS = ru.Maxrss * 1024 // Linux reports kilobytes
 		r.CPU = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	}
+	if rssFile != "" {
+		r.MaxRSS = -1 // unknown unless time reports it
+		if out, rerr := os.ReadFile(rssFile); rerr == nil {
+			if kb, perr := strconv.ParseInt(string(bytes.TrimSpace(out)), 10, 64); perr == nil {
+				r.MaxRSS = kb * 1024
+			}
+		}
+	}
 	r.Exit = cmd.ProcessState.ExitCode()
+	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		r.Exit = 128 + int(ws.Signal())
+	}
 	if ctx.Err() != nil {
-		return r, fmt.Errorf("%s: %w", argv[0], ctx.Err())
+		return r, fmt.Errorf("%s: %w", prog, ctx.Err())
 	}
 	if _, ok := err.(*exec.ExitError); err != nil && !ok {
-		return r, err
+		return r, fmt.Errorf("%s: %w", prog, err)
 	}
 	return r, nil
 }
