@@ -21,6 +21,9 @@ func (b *Box) Expunge(ctx context.Context) (int, error) {
 	if b.mode != store.ReadWrite {
 		return 0, fmt.Errorf("expunge %s: %w", b.path, store.ErrReadOnly)
 	}
+	if b.onlyOwnCleanAppends() {
+		return 0, nil
+	}
 	if err := b.rescan(); err != nil {
 		return 0, fmt.Errorf("expunge: %w", err)
 	}
@@ -148,4 +151,21 @@ func syncDir(dir string) error {
 		return fmt.Errorf("sync directory %s: %w", dir, err)
 	}
 	return nil
+}
+
+// onlyOwnCleanAppends reports that an expunge has nothing to do without
+// reading the file again: no message known is flagged deleted, and all
+// bytes after the scanned part are our own appends, none flagged
+// \Deleted (the file ends where our last append ended).
+func (b *Box) onlyOwnCleanAppends() bool {
+	if !b.scanned || !b.tail.known || b.appendedDeleted {
+		return false
+	}
+	for _, m := range b.msgs {
+		if !m.pseudo && (m.deleted || m.flags&store.Deleted != 0) {
+			return false
+		}
+	}
+	st, err := b.f.Stat()
+	return err == nil && st.Size() == b.tail.size
 }

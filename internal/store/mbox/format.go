@@ -1,6 +1,7 @@
 package mbox
 
 import (
+	"bytes"
 	"bufio"
 	"fmt"
 	"io"
@@ -124,19 +125,31 @@ func copyAppendText(w io.Writer, r io.Reader) error {
 	defer func() { bw.Reset(nil); writerPool.Put(bw) }()
 	hdr := true
 	atStart := true
-	var line []byte
+	var line, scratch []byte
 	for {
 		chunk, err := br.ReadSlice('\n')
 		if len(chunk) > 0 {
-			line = line[:0]
-			for _, b := range chunk {
-				switch b {
-				case '\r':
-				case 0:
-					line = append(line, 0x80)
-				default:
-					line = append(line, b)
+			if cr := bytes.IndexByte(chunk, '\r'); (cr < 0 || cr == len(chunk)-2 && chunk[cr+1] == '\n') && bytes.IndexByte(chunk, 0) < 0 {
+				// The common line: no NUL, at most a CR before the LF.
+				// Drop the CR in place (the buffer is ours until the
+				// next read) instead of copying byte by byte.
+				if cr >= 0 {
+					chunk[cr] = '\n'
+					chunk = chunk[:cr+1]
 				}
+				line = chunk
+			} else {
+				scratch = scratch[:0]
+				for _, b := range chunk {
+					switch b {
+					case '\r':
+					case 0:
+						scratch = append(scratch, 0x80)
+					default:
+						scratch = append(scratch, b)
+					}
+				}
+				line = scratch
 			}
 			if len(line) > 0 {
 				if atStart {

@@ -25,6 +25,8 @@ type Box struct {
 	size    int64 // file size covered by msgs
 	nextKey uint64
 	tail    tail // how the file ends after this Box's last append
+	// appendedDeleted: a message appended in this session has \Deleted.
+	appendedDeleted bool
 }
 
 var _ store.Mailbox = (*Box)(nil)
@@ -309,6 +311,9 @@ func (b *Box) Append(ctx context.Context, m store.NewMessage) error {
 		return fmt.Errorf("append to %s: %w", b.path, err)
 	}
 	b.tail = tail{known: true, size: st.Size() + int64(len(fix)) + n, hdrOpen: !w.blank}
+	if m.Flags&store.Deleted != 0 {
+		b.appendedDeleted = true
+	}
 	return nil
 }
 
