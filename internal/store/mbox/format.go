@@ -1,8 +1,8 @@
 package mbox
 
 import (
-	"bytes"
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"strings"

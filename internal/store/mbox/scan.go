@@ -2,6 +2,7 @@ package mbox
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -68,6 +69,24 @@ func indexLF(b []byte) int {
 		}
 	}
 	return -1
+}
+
+// bodyRun returns the longest run of whole buffered lines, starting at
+// the current position, none of which starts with "From " (so none can
+// start a message): the body of a message is skipped in such runs, not
+// line by line. The caller consumes them.
+func (s *scanner) bodyRun() []byte {
+	w, _ := s.r.Peek(s.r.Buffered())
+	if len(w) == 0 || bytes.HasPrefix(w, []byte("From ")) {
+		return nil
+	}
+	if j := bytes.Index(w, []byte("\nFrom ")); j >= 0 {
+		return w[:j+1]
+	}
+	if k := bytes.LastIndexByte(w, '\n'); k >= 0 {
+		return w[:k+1]
+	}
+	return nil
 }
 
 // skipLine consumes one line, returning its raw length and its CRLF-form length.
@@ -212,6 +231,17 @@ func (s *scanner) scanMessages(first bool, nextKey uint64) ([]msg, error) {
 				sepRaw, sepCRLF = n, crlf
 			} else {
 				sepRaw, sepCRLF = 0, 0
+			}
+			if r := s.bodyRun(); len(r) > 0 {
+				lastLine := r[bytes.LastIndexByte(r[:len(r)-1], '\n')+1:]
+				if isBlank(lastLine) {
+					sepRaw, sepCRLF = int64(len(lastLine)), crlfLen(lastLine)
+				} else {
+					sepRaw, sepCRLF = 0, 0
+				}
+				m.size += crlfLen(r)
+				s.pos += int64(len(r))
+				s.r.Discard(len(r))
 			}
 		}
 		m.end = s.pos
