@@ -85,6 +85,12 @@ func ListBoxes(ctx context.Context, st store.Store, cfg *config.Store, r *Report
 	// ({host}...); a store with a server but a local ref and pattern
 	// lists nothing (5.2.7 then aborts; D10: no boxes).
 	remote := cfg.Server == "" || isRemote(cfg.Ref) || isRemote(cfg.Pat)
+	if !remote {
+		// 5.2.7 aborts on such a store; listing nothing would make the
+		// first sync create every box on the server and later syncs
+		// stop at the mass-deletion brake: say how to fix it instead.
+		return nil, fmt.Errorf("store %s has a server, but neither its ref nor its pat names it, so it lists no mailboxes (mailsync 5.2.7 aborts here); add the line \"ref %s\" to the store", cfg.Name, cfg.Server)
+	}
 	if cfg.Pat != "" && remote {
 		var err error
 		entries, err = st.List(ctx, stripServer(cfg.Ref), stripServer(cfg.Pat))

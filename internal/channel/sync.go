@@ -86,6 +86,12 @@ func (e *Engine) ensureBox(ctx context.Context, dst, src *Side, name string) boo
 		return false
 	}
 	err := dst.Store.Create(ctx, MailboxName(dst.Cfg, dst.Boxes.Delim, name))
+	if errors.Is(err, store.ErrExists) && e.selectable(ctx, dst, name) {
+		// Made earlier in this run as the parent of another box (an MH
+		// folder holds both): synchronise it now (D3).
+		dst.Boxes.Add(name, false)
+		return true
+	}
 	if err != nil {
 		e.R.Debugf("Failed to create %s in %s", name, dst.Name())
 		if sb, ok := src.Boxes.Lookup(name); ok && !sb.NoSelect && !errors.Is(err, store.ErrExists) {
@@ -131,4 +137,15 @@ func (e *Engine) deleteEmpty(ctx context.Context, a, b *Side, boxes []string, ne
 		}
 		delete(next, name)
 	}
+}
+
+// selectable reports whether box name of side s can be opened as a
+// mailbox (not a mere directory).
+func (e *Engine) selectable(ctx context.Context, s *Side, name string) bool {
+	mb, err := s.Store.Open(ctx, MailboxName(s.Cfg, s.Boxes.Delim, name), store.ReadOnly)
+	if err != nil {
+		return false
+	}
+	mb.Close()
+	return true
 }

@@ -101,12 +101,18 @@ func adjustCourierD8(_, want *Result) {
 // store has no boxes (D10): the banner, the login (5.2.7 logs in before
 // listing, but its buffered stdout is lost in the abort) and nothing
 // else, exit 0.
-func adjustNoRefD10(_, want *Result) {
+func adjustNoRefD10(before, want *Result) {
 	if !strings.Contains(want.Stderr, "Assertion `0' failed.") {
 		want.Stderr += "[harness: expected 5.2.7 to abort]\n"
 		return
 	}
-	want.Stdout, want.Stderr, want.Exit = "Listing store \"r\"\n"+authLine, "", 0
+	want.Stdout, want.Exit = "Listing store \"r\"\n"+authLine, 1
+	srv := ""
+	if cfg := before.Snap.Files[".mailsync"]; strings.Contains(cfg, "server ") {
+		srv = strings.Fields(cfg[strings.Index(cfg, "server ")+len("server "):])[0]
+	}
+	want.Stderr = "Error: store r has a server, but neither its ref nor its pat names it, so it lists no mailboxes " +
+		"(mailsync 5.2.7 aborts here); add the line \"ref " + srv + "\" to the store\n"
 }
 
 // tlsFailure is 5.2.7's STARTTLS failure (TLS 1.0 only).

@@ -22,7 +22,8 @@ func init() {
 			Ext:    newIMAP("imap-badcert", nsSlash, folder("INBOX", im("i1", ""))),
 			Steps:  steps("r", "ch")},
 		// a server store without ref: 5.2.7 lists nothing and aborts
-		// (spec 3.3); D10: no boxes, delimiter '/'.
+		// (spec 3.3); D10 (no crash): the clone says how to fix the
+		// store and exits 1.
 		Scenario{Name: "imap-noref", Dev: []string{"D10", "D15"},
 			Config: "store r {\n\tserver @SRV@\n\tpat %\n\tpasswd @PW@\n}\n",
 			Ext:    newIMAP("imap-noref", nsSlash, folder("INBOX", im("i1", ""))),

@@ -20,6 +20,10 @@ type Folder struct {
 	env     store.Env
 	deleted map[uint64]bool
 	closed  bool
+	// next is the number the next append tries first (0: not known yet);
+	// a number taken by another program meanwhile is skipped by the
+	// exclusive link.
+	next uint64
 }
 
 var _ store.Mailbox = (*Folder)(nil)

@@ -117,18 +117,25 @@ func (f *Folder) times(m store.NewMessage) (mtime, atime time.Time) {
 }
 
 // linkNext links tmp to the lowest free number above the highest message.
+// The folder is scanned once per session; later appends continue from the
+// number after the last one linked (a scan per append made appends
+// quadratic).
 func (f *Folder) linkNext(tmp string) error {
-	ents, err := f.scan()
-	if err != nil {
-		return err
-	}
-	var next uint64 = 1
-	if len(ents) > 0 {
-		next = ents[len(ents)-1].num + 1
+	next := f.next
+	if next == 0 {
+		ents, err := f.scan()
+		if err != nil {
+			return err
+		}
+		next = 1
+		if len(ents) > 0 {
+			next = ents[len(ents)-1].num + 1
+		}
 	}
 	for i := 0; i < maxLinkTries; i++ {
 		err := os.Link(tmp, filepath.Join(f.dir, strconv.FormatUint(next, 10)))
 		if err == nil {
+			f.next = next + 1
 			return nil
 		}
 		if !errors.Is(err, os.ErrExist) {
@@ -158,6 +165,7 @@ func (f *Folder) MarkDeleted(ctx context.Context, keys []uint64) error {
 // how many it removed. A marked file that vanished meanwhile is not
 // counted. Each removal is atomic; the directory is fsynced at the end.
 func (f *Folder) Expunge(ctx context.Context) (int, error) {
+	f.next = 0 // numbers may be free again: the next append scans
 	if f.closed {
 		return 0, fmt.Errorf("MH folder %s: closed", f.dir)
 	}
