@@ -28,36 +28,89 @@ var _ store.BulkFetcher = (*Mailbox)(nil)
 
 // FetchEach fetches the messages in batches with UID FETCH set
 // BODY.PEEK[], one round trip per batch, and hands each body to fn in the
-// order of keys. A message missing from the answer (expunged by another
+// order of keys. The next batch is fetched while fn works through the
+// current one. A message missing from the answer (expunged by another
 // client) is handed over as a reader that fails.
 func (m *Mailbox) FetchEach(ctx context.Context, keys []uint64, fn func(key uint64, body io.Reader) error) (int, error) {
+	type fetched struct {
+		lo, hi int
+		bodies map[uint64][]byte // nil: stream keys[lo] alone
+		err    error
+	}
+	results := make(chan fetched, 1)
+	resume := make(chan struct{})
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		defer close(results)
+		for _, r := range m.batches(keys) {
+			f := fetched{lo: r[0], hi: r[1]}
+			if r[1] == r[0]+1 && m.sizes[keys[r[0]]] > batchBytes {
+				// Streamed by the consumer on this connection: wait
+				// until it is done before fetching on.
+				select {
+				case results <- f:
+				case <-done:
+					return
+				}
+				select {
+				case <-resume:
+				case <-done:
+					return
+				}
+				continue
+			}
+			f.bodies, f.err = m.fetchBatch(ctx, keys[r[0]:r[1]])
+			select {
+			case results <- f:
+			case <-done:
+				return
+			}
+			if f.err != nil {
+				return
+			}
+		}
+	}()
+	for f := range results {
+		if f.err != nil {
+			return f.lo, f.err
+		}
+		if f.bodies == nil {
+			err := m.streamOne(ctx, keys[f.lo], fn)
+			if err != nil {
+				return f.lo, err
+			}
+			resume <- struct{}{}
+			continue
+		}
+		for _, key := range keys[f.lo:f.hi] {
+			if b, ok := f.bodies[key]; ok {
+				fn(key, bytes.NewReader(b))
+			} else {
+				fn(key, errReader{fmt.Errorf("message UID %d is gone from %s", key, m.name)})
+			}
+		}
+	}
+	if ctx.Err() != nil {
+		return 0, ctx.Err()
+	}
+	return len(keys), nil
+}
+
+// batches splits keys into runs [lo, hi) of at most batchMessages
+// messages and batchBytes bytes; a larger message is a run of its own.
+func (m *Mailbox) batches(keys []uint64) [][2]int {
+	var out [][2]int
 	for i := 0; i < len(keys); {
 		j, total := i, int64(0)
 		for j < len(keys) && j-i < batchMessages && (j == i || total+m.sizes[keys[j]] <= batchBytes) {
 			total += m.sizes[keys[j]]
 			j++
 		}
-		if j == i+1 && m.sizes[keys[i]] > batchBytes {
-			if err := m.streamOne(ctx, keys[i], fn); err != nil {
-				return i, err
-			}
-			i = j
-			continue
-		}
-		bodies, err := m.fetchBatch(ctx, keys[i:j])
-		if err != nil {
-			return i, err
-		}
-		for _, key := range keys[i:j] {
-			if b, ok := bodies[key]; ok {
-				fn(key, bytes.NewReader(b))
-			} else {
-				fn(key, errReader{fmt.Errorf("message UID %d is gone from %s", key, m.name)})
-			}
-		}
+		out = append(out, [2]int{i, j})
 		i = j
 	}
-	return len(keys), nil
+	return out
 }
 
 // streamOne hands one large message to fn straight from the connection.
