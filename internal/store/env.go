@@ -20,6 +20,9 @@ type Env struct {
 	Now func() time.Time
 	// Remote is the user interface of network backends.
 	Remote Remote
+	// Notes receives "Info:" notes for the user (stderr), such as a stale
+	// lock taken over; nil discards them.
+	Notes io.Writer
 }
 
 // Time returns e.Now() or time.Now() when Now is unset.

@@ -11,6 +11,8 @@ import (
 	"net"
 	"os"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	goimap "github.com/emersion/go-imap/v2"
@@ -33,9 +35,21 @@ type Options struct {
 	// Timeout bounds connecting, the greeting, TLS and login; 0 means 30 s.
 	// Later commands use go-imap's own response timeouts.
 	Timeout time.Duration
+	// StallTimeout: a command during which no byte moves for this long
+	// fails and drops its connection; 0 means two minutes.
+	StallTimeout time.Duration
 	// CanonicalHost names the server in "Authorizing against {HOST/imap}";
 	// nil looks the name up as c-client does (127.0.0.1 → localhost).
 	CanonicalHost func(ctx context.Context, host string) string
+}
+
+// stall is how long an operation may see no traffic: StallTimeout, else
+// two minutes.
+func (o *Options) stall() time.Duration {
+	if o.StallTimeout > 0 {
+		return o.StallTimeout
+	}
+	return 2 * time.Minute
 }
 
 func (o *Options) timeout() time.Duration {
@@ -49,6 +63,10 @@ func (o *Options) timeout() time.Duration {
 type session struct {
 	c      *imapclient.Client
 	secure bool // the link is encrypted
+	conn   *prefixConn
+	// stall is how long an operation may see no traffic at all before
+	// the connection is given up (a hung server must not hang cron).
+	stall time.Duration
 }
 
 // alive reports whether the connection is still open.
@@ -61,10 +79,47 @@ func (s *session) alive() bool {
 	}
 }
 
+// lost is the error of an operation on a connection that is gone.
+func (s *session) lost() error {
+	if s.conn != nil && s.conn.stalled.Load() {
+		return fmt.Errorf("no answer from the server for %v: connection given up", s.stall)
+	}
+	return errors.New("the connection to the server was lost")
+}
+
 // bindContext closes the connection when ctx ends, so a blocked command
 // returns; the returned function undoes the binding.
+// While bound, a watchdog also closes it when neither byte arrives nor
+// leaves for the stall time (go-imap times out only responses that have
+// begun to arrive).
 func (s *session) bindContext(ctx context.Context) func() bool {
-	return context.AfterFunc(ctx, func() { s.c.Close() })
+	stopCtx := context.AfterFunc(ctx, func() { s.c.Close() })
+	if s.conn == nil || s.stall <= 0 {
+		return stopCtx
+	}
+	s.conn.touch()
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(s.stall / 8)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				if s.conn.idleFor() > s.stall {
+					s.conn.stalled.Store(true)
+					s.c.Close()
+					return
+				}
+			}
+		}
+	}()
+	var once sync.Once
+	return func() bool {
+		once.Do(func() { close(done) })
+		return stopCtx()
+	}
 }
 
 // connect dials the server and negotiates TLS as the flags say (D11).
@@ -116,12 +171,13 @@ func negotiate(ctx context.Context, srv Server, opt *Options, trace io.Writer) (
 		return nil, wording("Unable to negotiate TLS with this server")
 	}
 	cliOpt := &imapclient.Options{TLSConfig: tlsCfg, DebugWriter: trace}
+	stall := opt.stall()
 	if !wantTLS {
-		return &session{c: imapclient.New(pc, cliOpt), secure: secure}, nil
+		return &session{c: imapclient.New(pc, cliOpt), secure: secure, conn: pc, stall: stall}, nil
 	}
 	c, err := imapclient.NewStartTLS(pc, cliOpt)
 	if err == nil {
-		return &session{c: c, secure: true}, nil
+		return &session{c: c, secure: true, conn: pc, stall: stall}, nil
 	}
 	var ie *goimap.Error
 	if errors.As(err, &ie) && !srv.TLS && !known {
@@ -137,17 +193,40 @@ func negotiate(ctx context.Context, srv Server, opt *Options, trace io.Writer) (
 	return nil, asCertificateError(srv.Host, err)
 }
 
-// prefixConn replays what was read ahead of the client library.
+// prefixConn replays what was read ahead of the client library and
+// records when bytes last moved (for the stall watchdog).
 type prefixConn struct {
 	net.Conn
-	r io.Reader
+	r       io.Reader
+	last    atomic.Int64 // unix nanoseconds of the last traffic
+	stalled atomic.Bool  // the watchdog gave the connection up
 }
 
-func (p prefixConn) Read(b []byte) (int, error) { return p.r.Read(b) }
+func (p *prefixConn) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	if n > 0 {
+		p.touch()
+	}
+	return n, err
+}
+
+func (p *prefixConn) Write(b []byte) (int, error) {
+	n, err := p.Conn.Write(b)
+	if n > 0 {
+		p.touch()
+	}
+	return n, err
+}
+
+func (p *prefixConn) touch() { p.last.Store(time.Now().UnixNano()) }
+
+func (p *prefixConn) idleFor() time.Duration {
+	return time.Since(time.Unix(0, p.last.Load()))
+}
 
 // readGreeting reads the server's first line and returns it with a
 // connection that replays it to go-imap.
-func readGreeting(ctx context.Context, conn net.Conn) (string, net.Conn, error) {
+func readGreeting(ctx context.Context, conn net.Conn) (string, *prefixConn, error) {
 	if dl, ok := ctx.Deadline(); ok {
 		conn.SetReadDeadline(dl)
 		defer conn.SetReadDeadline(time.Time{})
@@ -168,7 +247,7 @@ func readGreeting(ctx context.Context, conn net.Conn) (string, net.Conn, error) 
 	if strings.HasPrefix(strings.ToUpper(greeting), "* BYE") {
 		return "", nil, fmt.Errorf("server said goodbye: %s", strings.TrimSpace(greeting[5:]))
 	}
-	return greeting, prefixConn{Conn: conn, r: br}, nil
+	return greeting, &prefixConn{Conn: conn, r: br}, nil
 }
 
 // greetingCaps returns the capabilities a greeting announces in a

@@ -44,9 +44,16 @@ func (m *Mailbox) run(ctx context.Context, f func() error) error {
 	if m.closed {
 		return errors.New("mailbox is closed")
 	}
+	if m.broken || !m.sess.alive() {
+		m.broken = true
+		return m.sess.lost()
+	}
 	stop := m.sess.bindContext(ctx)
 	err := f()
 	stop()
+	if err != nil && m.sess.conn != nil && m.sess.conn.stalled.Load() {
+		err = m.sess.lost()
+	}
 	if !m.sess.alive() {
 		m.broken = true
 	}
@@ -125,6 +132,10 @@ func (m *Mailbox) Fetch(ctx context.Context, key uint64) (io.ReadCloser, error) 
 	if m.closed {
 		return nil, errors.New("mailbox is closed")
 	}
+	if m.broken || !m.sess.alive() {
+		m.broken = true
+		return nil, m.sess.lost()
+	}
 	stop := m.sess.bindContext(ctx)
 	whole := &goimap.FetchItemBodySection{Peek: true}
 	cmd := m.sess.c.Fetch(goimap.UIDSetNum(goimap.UID(key)), &goimap.FetchOptions{
@@ -201,8 +212,11 @@ func (m *Mailbox) Append(ctx context.Context, nm store.NewMessage) error {
 		n, err := io.CopyN(cmd, nm.Body, nm.Size)
 		if err != nil {
 			// The literal is half sent: the connection cannot go on.
+			// Close the command too, or go-imap keeps its encoder
+			// locked and every later command waits forever.
 			m.broken = true
 			m.sess.c.Close()
+			cmd.Close()
 			return fmt.Errorf("read message after %d of %d bytes: %w", n, nm.Size, err)
 		}
 		if err := cmd.Close(); err != nil {

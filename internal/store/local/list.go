@@ -203,7 +203,7 @@ func (l *lister) entry(dir, dirPath, base string, level int) error {
 			return l.work(name+"/", level+1)
 		}
 	case fi.Mode().IsRegular() && l.ns == nsPlain:
-		if pattern.Match(l.pat, name, delim) && !isInbox(name) {
+		if pattern.Match(l.pat, name, delim) && !isInbox(name) && !isLockOrTemp(base) {
 			l.out = append(l.out, store.ListEntry{Name: name, Delim: delim, NoInferiors: true,
 				Marked: marked(fi), Unmarked: !marked(fi)})
 		}
@@ -242,4 +242,13 @@ func upperASCII(s string) string {
 		}
 	}
 	return string(b)
+}
+
+// isLockOrTemp reports files that are never mailboxes although c-client
+// would list them: dotlocks (BOX.lock, held by mail clients, delivery
+// agents and mailsync itself, also the msinfo's lock) and the temporary
+// file of an mbox expunge (.BOX.mailsync-PID-N) left by a crash. Listing
+// them would copy them into the other store as mailboxes.
+func isLockOrTemp(base string) bool {
+	return strings.HasSuffix(base, ".lock") || (strings.HasPrefix(base, ".") && strings.Contains(base, ".mailsync-"))
 }

@@ -3,6 +3,7 @@ package mbox
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -25,7 +26,8 @@ var ErrLocked = errors.New("mailbox is locked by another program")
 
 // dotlock creates PATH.lock holding our pid, the way mutt and liblockfile
 // do, taking over stale locks (older than staleAge, or whose pid is gone).
-func dotlock(path string) (string, error) {
+// A stale lock taken over is reported on notes (nil: not reported).
+func dotlock(path string, notes io.Writer) (string, error) {
 	name := path + ".lock"
 	deadline := time.Now().Add(lockTimeout)
 	for {
@@ -43,6 +45,11 @@ func dotlock(path string) (string, error) {
 			return "", fmt.Errorf("create lock %s: %w", name, err)
 		}
 		if stale(name) {
+			if notes != nil {
+				owner, _ := os.ReadFile(name)
+				fmt.Fprintf(notes, "Info: taking over the stale lock %s (pid %s is gone or the lock is older than %v)\n",
+					name, strings.TrimSpace(string(owner)), staleAge)
+			}
 			os.Remove(name)
 			continue
 		}

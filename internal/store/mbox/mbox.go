@@ -49,7 +49,7 @@ func Open(path string, mode store.Mode, env store.Env) (*Box, error) {
 		}
 		return b, nil
 	}
-	if b.lock, err = dotlock(path); err != nil {
+	if b.lock, err = dotlock(path, env.Notes); err != nil {
 		return nil, err
 	}
 	if b.f, err = os.OpenFile(path, os.O_RDWR|os.O_APPEND, 0); err != nil {

@@ -1,0 +1,116 @@
+package crashtest
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/mailsync/mailsync/internal/dovecot"
+)
+
+// server is the package's Dovecot (one for all tests; each test uses
+// folders of its own).
+func server(t *testing.T) *dovecot.Server {
+	return dovecot.Shared(t, dovecot.Options{})
+}
+
+// remoteConfig is a channel between the Dovecot folders below prefix
+// (store a, reached at addr) and the mbox files in mail/b.
+func remoteConfig(addr, prefix string) string {
+	return fmt.Sprintf(`store a {
+	server	{%s/notls/user=joe}
+	ref	{%s/notls/user=joe}
+	pat	%s/%%
+	prefix	%s/
+	passwd	secret
+}
+store b {
+	pat	mail/b/%%
+	prefix	mail/b/
+}
+channel ch a b {
+	msinfo	.msinfo
+}
+`, addr, addr, prefix, prefix)
+}
+
+// loadRemote puts side a of l into the Dovecot folders below prefix.
+func loadRemote(ctx context.Context, s *dovecot.Server, prefix string, a map[string][]mail) error {
+	for box, msgs := range a {
+		if err := s.LoadMessages(ctx, prefix+"/"+box, dovecotMsgs(msgs)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeLocalSide lays out side b of l as mbox files in mail/b plus the
+// msinfo.
+func writeLocalSide(t *testing.T, h *home, l layout) {
+	t.Helper()
+	for box, msgs := range l.b {
+		if err := writeMbox(h.path("mail/b/"+box), msgs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := writeMsinfo(t.Context(), h.path(".msinfo"), "ch", l.last); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// readRemote reads the Dovecot folders below prefix (side a, from the
+// server's Maildir++ files) and mail/b (side b).
+func readRemote(ctx context.Context, s *dovecot.Server, h *home, prefix string, hash bool) (snapshot, error) {
+	var sn snapshot
+	var errA, errB error
+	var wg sync.WaitGroup
+	root := filepath.Dir(s.MaildirPath(prefix))
+	wg.Go(func() { sn.a, errA = readMaildirPlus(ctx, root, "."+prefix+".", hash) })
+	wg.Go(func() { sn.b, errB = readMboxDir(ctx, h.path("mail/b"), hash) })
+	wg.Wait()
+	if errA != nil {
+		return sn, errA
+	}
+	return sn, errB
+}
+
+// remoteWorld is the Dovecot→local channel of genLayout's mail; run i
+// uses the folders below TAGi.
+type remoteWorld struct {
+	s    *dovecot.Server
+	l    layout
+	tmpl *home
+	tag  string
+}
+
+func (w *remoteWorld) prefix(i int) string { return fmt.Sprintf("%s%d", w.tag, i) }
+
+func (w *remoteWorld) fresh(t *testing.T, i int) *home {
+	if err := loadRemote(t.Context(), w.s, w.prefix(i), w.l.a); err != nil {
+		t.Fatal(err)
+	}
+	h := newHome(t)
+	if err := copyTree(t.Context(), w.tmpl.dir, h.dir); err != nil {
+		t.Fatal(err)
+	}
+	h.write(".mailsync", []byte(remoteConfig(w.s.Addr(), w.prefix(i))))
+	return h
+}
+
+func (w *remoteWorld) read(ctx context.Context, h *home, i int, hash bool) (snapshot, error) {
+	return readRemote(ctx, w.s, h, w.prefix(i), hash)
+}
+
+// TestKill9Dovecot kills a 5,000-message Dovecot ↔ mbox sync at random
+// moments (see runKills).
+func TestKill9Dovecot(t *testing.T) {
+	t.Parallel()
+	s := server(t)
+	seed := testSeed(t)
+	l := genLayout(seed, 5000, "D")
+	tmpl := newHome(t)
+	writeLocalSide(t, tmpl, l)
+	runKills(t, &remoteWorld{s: s, l: l, tmpl: tmpl, tag: "kill"}, seed, envInt(t, "CRASHTEST_KILLS", 20))
+}
