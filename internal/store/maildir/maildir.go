@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 
 	"github.com/mailsync/mailsync/internal/store"
+
+	"github.com/mailsync/mailsync/internal/store/lineend"
 )
 
 // Box is one open Maildir. It implements store.Mailbox.
@@ -184,7 +186,7 @@ func (b *Box) Fetch(ctx context.Context, key uint64) (io.ReadCloser, error) {
 	if err != nil {
 		return nil, fmt.Errorf("fetch Maildir message: %w", err)
 	}
-	return &crlfReader{r: bufio.NewReader(fh), c: fh}, nil
+	return lineend.NewCRLFReader(bufio.NewReader(fh), fh), nil
 }
 
 // Close releases the Box. Nothing is pending: every change is on disk.

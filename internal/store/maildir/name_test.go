@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/mailsync/mailsync/internal/store"
+
+	"github.com/mailsync/mailsync/internal/store/lineend"
 )
 
 func TestScanContentAndCRLF(t *testing.T) {
@@ -27,7 +29,7 @@ func TestScanContentAndCRLF(t *testing.T) {
 			if err != nil || string(hdr) != c.header || size != int64(len(c.crlf)) {
 				t.Errorf("scanContent = %d, %q, %v; want %d, %q", size, hdr, err, len(c.crlf), c.header)
 			}
-			got, err := io.ReadAll(&crlfReader{r: bufio.NewReaderSize(strings.NewReader(c.in), 16), c: io.NopCloser(nil)})
+			got, err := io.ReadAll(lineend.NewCRLFReader(bufio.NewReaderSize(strings.NewReader(c.in), 16), io.NopCloser(nil)))
 			if err != nil || string(got) != c.crlf {
 				t.Errorf("crlf = %q, %v; want %q", got, err, c.crlf)
 			}

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/mailsync/mailsync/internal/store"
+
+	"github.com/mailsync/mailsync/internal/store/lineend"
 )
 
 // openFile opens path for reading without touching its access time where
@@ -119,45 +121,5 @@ func (f *Folder) Fetch(ctx context.Context, key uint64) (io.ReadCloser, error) {
 	if err != nil {
 		return nil, fmt.Errorf("fetch MH message: %w", err)
 	}
-	return &crlfReader{r: bufio.NewReader(file), c: file}, nil
+	return lineend.NewCRLFReader(bufio.NewReader(file), file), nil
 }
-
-// crlfReader turns every LF not preceded by CR into CRLF.
-type crlfReader struct {
-	r       *bufio.Reader
-	c       io.Closer
-	lastCR  bool // the previous byte delivered was CR
-	pending bool // an LF is owed after an inserted CR
-}
-
-func (c *crlfReader) Read(p []byte) (int, error) {
-	n := 0
-	for n < len(p) {
-		if c.pending {
-			p[n] = '\n'
-			n++
-			c.pending = false
-			c.lastCR = false
-			continue
-		}
-		b, err := c.r.ReadByte()
-		if err != nil {
-			if n > 0 && errors.Is(err, io.EOF) {
-				return n, nil
-			}
-			return n, err
-		}
-		if b == '\n' && !c.lastCR {
-			p[n] = '\r'
-			n++
-			c.pending = true
-			continue
-		}
-		p[n] = b
-		n++
-		c.lastCR = b == '\r'
-	}
-	return n, nil
-}
-
-func (c *crlfReader) Close() error { return c.c.Close() }

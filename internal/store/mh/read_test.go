@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/mailsync/mailsync/internal/store/lineend"
 )
 
 func TestScanContentAndCRLF(t *testing.T) {
@@ -35,7 +37,7 @@ func TestScanContentAndCRLF(t *testing.T) {
 			if size != int64(len(c.crlf)) {
 				t.Errorf("size = %d, want %d", size, len(c.crlf))
 			}
-			got, err := io.ReadAll(&crlfReader{r: bufio.NewReaderSize(strings.NewReader(c.in), 16), c: io.NopCloser(nil)})
+			got, err := io.ReadAll(lineend.NewCRLFReader(bufio.NewReaderSize(strings.NewReader(c.in), 16), io.NopCloser(nil)))
 			if err != nil {
 				t.Fatal(err)
 			}
