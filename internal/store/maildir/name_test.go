@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/mailsync/mailsync/internal/store"
-
 	"github.com/mailsync/mailsync/internal/store/lineend"
 )
 
