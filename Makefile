@@ -5,6 +5,7 @@
 #   make bench     build, then time syncs against mailsync 5.2.7 and mbsync: local mbox (BENCH_SIZES)
 #                  and Dovecot -> local (BENCH_IMAP_SIZES=10000)
 #   make bench-imap  only the IMAP benchmark
+#   make bench-maildir  only Maildir -> Maildir against mbsync (BENCH_MAILDIR_SIZES=20000)
 #   make build     bin/mailsync
 #   make install   PREFIX=/usr/local (DESTDIR supported)
 #   make lint      gofmt check + go vet + staticcheck
@@ -26,12 +27,13 @@ TEST_TIMEOUT ?= 9m
 TEST_FLAGS  ?=
 BENCH_SIZES ?= 1000,5000,50000
 BENCH_IMAP_SIZES ?= 10000
+BENCH_MAILDIR_SIZES ?= 20000
 VERSION     ?=
 # The man page, once the project has one; installed when the file exists.
 MANPAGE     ?= doc/mailsync.1
-export TOOLS_BIN BENCH_SIZES BENCH_REF_MAX BENCH_DIR BENCH_IMAP_SIZES BENCH_IMAP_REF_MAX
+export TOOLS_BIN BENCH_SIZES BENCH_REF_MAX BENCH_DIR BENCH_IMAP_SIZES BENCH_IMAP_REF_MAX BENCH_MAILDIR_SIZES
 
-.PHONY: all setup test lint fmt-check vet staticcheck unit build install release demo bench bench-imap clean
+.PHONY: all setup test lint fmt-check vet staticcheck unit build install release demo bench bench-imap bench-maildir clean
 
 all: build
 
@@ -70,10 +72,13 @@ demo: build
 	bash scripts/demo.sh bin/mailsync
 
 bench: build
-	$(GO) run ./internal/bench/cmd/mailsync-bench -mailsync bin/mailsync -sizes $(BENCH_SIZES) -imap-sizes $(BENCH_IMAP_SIZES)
+	$(GO) run ./internal/bench/cmd/mailsync-bench -mailsync bin/mailsync -sizes $(BENCH_SIZES) -imap-sizes $(BENCH_IMAP_SIZES) -maildir-sizes $(BENCH_MAILDIR_SIZES)
 
 bench-imap: build
-	$(GO) run ./internal/bench/cmd/mailsync-bench -mailsync bin/mailsync -sizes none -imap-sizes $(BENCH_IMAP_SIZES)
+	$(GO) run ./internal/bench/cmd/mailsync-bench -mailsync bin/mailsync -sizes none -imap-sizes $(BENCH_IMAP_SIZES) -maildir-sizes none
+
+bench-maildir: build
+	$(GO) run ./internal/bench/cmd/mailsync-bench -mailsync bin/mailsync -sizes none -imap-sizes none -maildir-sizes $(BENCH_MAILDIR_SIZES)
 
 release:
 	bash scripts/release.sh $(VERSION)

@@ -16,6 +16,8 @@
 //     produced it;
 //   - EditMbox, AddToMaildir and RemoveFromMaildir change a local store as
 //     a mail reader and a delivery agent would, between two syncs;
+//     FillMaildir writes generated messages as a Maildir a mail reader has
+//     read (the source of the Maildir suite);
 //   - RawFetch, ServerIDs and DeleteOnServer are a minimal IMAP client of
 //     its own (go-imap): the floor for an initial sync (one pipelined UID
 //     FETCH 1:* BODY.PEEK[] per folder), and the server side's checks and

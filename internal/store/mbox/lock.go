@@ -17,6 +17,8 @@ var (
 	lockTimeout = 60 * time.Second
 	// staleAge: a dotlock older than this is stale (liblockfile uses 5 min).
 	staleAge = 5 * time.Minute
+	// emptyStaleAge: an empty dotlock older than this is stale.
+	emptyStaleAge = 10 * time.Second
 	// lockPoll is the retry interval.
 	lockPoll = 100 * time.Millisecond
 )
@@ -26,9 +28,13 @@ var ErrLocked = errors.New("mailbox is locked by another program")
 
 // dotlock creates PATH.lock holding our pid, the way mutt and liblockfile
 // do, taking over stale locks (older than staleAge, or whose pid is gone).
-// A stale lock taken over is reported on notes (nil: not reported).
-func dotlock(path string, notes io.Writer) (string, error) {
-	name := path + ".lock"
+// A stale lock taken over is reported on notes (nil: not reported). When
+// that lock was a mailsync's that died in the middle of an append (its
+// lock names the size the mailbox had before: appendMark), unfinished is
+// that size; else -1.
+func dotlock(path string, notes io.Writer) (name string, unfinished int64, err error) {
+	name = path + ".lock"
+	unfinished = -1
 	deadline := time.Now().Add(lockTimeout)
 	for {
 		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
@@ -37,24 +43,26 @@ func dotlock(path string, notes io.Writer) (string, error) {
 			cerr := f.Close()
 			if werr != nil || cerr != nil {
 				os.Remove(name)
-				return "", fmt.Errorf("write lock %s: %w", name, errors.Join(werr, cerr))
+				return "", -1, fmt.Errorf("write lock %s: %w", name, errors.Join(werr, cerr))
 			}
-			return name, nil
+			return name, unfinished, nil
 		}
 		if !errors.Is(err, os.ErrExist) {
-			return "", fmt.Errorf("create lock %s: %w", name, err)
+			return "", -1, fmt.Errorf("create lock %s: %w", name, err)
 		}
 		if stale(name) {
+			owner, _ := os.ReadFile(name)
+			pid, size := parseLock(owner)
 			if notes != nil {
-				owner, _ := os.ReadFile(name)
 				fmt.Fprintf(notes, "Info: taking over the stale lock %s (pid %s is gone or the lock is older than %v)\n",
-					name, strings.TrimSpace(string(owner)), staleAge)
+					name, pid, staleAge)
 			}
+			unfinished = size
 			os.Remove(name)
 			continue
 		}
 		if time.Now().After(deadline) {
-			return "", fmt.Errorf("lock %s: %w", path, ErrLocked)
+			return "", -1, fmt.Errorf("lock %s: %w", path, ErrLocked)
 		}
 		time.Sleep(lockPoll)
 	}
@@ -73,11 +81,36 @@ func stale(name string) bool {
 	if err != nil {
 		return false
 	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	p, _ := parseLock(b)
+	if p == "" {
+		// Empty: its creator died between creating and writing it (a
+		// live one writes its pid at once).
+		return time.Since(st.ModTime()) > emptyStaleAge
+	}
+	pid, err := strconv.Atoi(p)
 	if err != nil || pid <= 0 {
 		return false
 	}
 	return !ProcessAlive(pid)
+}
+
+// appendMark starts the second line of a mailsync dotlock while an append
+// is under way: "append-from SIZE", the mailbox's size before it. If the
+// process dies, whoever takes the lock over can cut the unfinished
+// message off. Other programs read only the pid on the first line.
+const appendMark = "append-from "
+
+// parseLock returns the pid (first line) of a dotlock's content and the
+// size its appendMark line names (-1 without one).
+func parseLock(b []byte) (pid string, size int64) {
+	first, rest, _ := strings.Cut(string(b), "\n")
+	size = -1
+	if v, ok := strings.CutPrefix(strings.TrimSpace(rest), appendMark); ok {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil && n >= 0 {
+			size = n
+		}
+	}
+	return strings.TrimSpace(first), size
 }
 
 // ProcessAlive reports whether a process with this pid exists.

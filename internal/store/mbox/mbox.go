@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -49,7 +50,8 @@ func Open(path string, mode store.Mode, env store.Env) (*Box, error) {
 		}
 		return b, nil
 	}
-	if b.lock, err = dotlock(path, env.Notes); err != nil {
+	var unfinished int64
+	if b.lock, unfinished, err = dotlock(path, env.Notes); err != nil {
 		return nil, err
 	}
 	if b.f, err = os.OpenFile(path, os.O_RDWR|os.O_APPEND, 0); err != nil {
@@ -60,6 +62,12 @@ func Open(path string, mode store.Mode, env store.Env) (*Box, error) {
 		b.f.Close()
 		os.Remove(b.lock)
 		return nil, err
+	}
+	if unfinished >= 0 {
+		if err := b.cutUnfinished(unfinished); err != nil {
+			b.Close()
+			return nil, err
+		}
 	}
 	return b, nil
 }
@@ -301,6 +309,10 @@ func (b *Box) Append(ctx context.Context, m store.NewMessage) error {
 		_ = b.f.Truncate(st.Size())
 		return fmt.Errorf("append to %s: %w", b.path, err)
 	}
+	// Journal the append in our dotlock: a kill -9 before it completes
+	// lets the next Open cut the unfinished message off.
+	b.markLock(st.Size())
+	defer b.markLock(-1)
 	w := &blankWatch{w: b.f}
 	n, err := WriteAppend(w, b.env, m)
 	if err != nil {
@@ -358,3 +370,47 @@ func (b *Box) Close() error {
 
 // now is used for temporary file names.
 var now = time.Now
+
+// markLock rewrites this Box's dotlock: the pid, and while an append is
+// under way (size >= 0) the appendMark line with the size before it.
+func (b *Box) markLock(size int64) {
+	if b.lock == "" {
+		return
+	}
+	content := strconv.Itoa(os.Getpid()) + "\n"
+	if size >= 0 {
+		content += appendMark + strconv.FormatInt(size, 10) + "\n"
+	}
+	// Overwrite in place, then cut: the file always starts with the pid
+	// line, even if the process dies in between (an empty lock would
+	// look like another program's and block the next run).
+	if f, err := os.OpenFile(b.lock, os.O_WRONLY, 0); err == nil {
+		if _, err := f.WriteAt([]byte(content), 0); err == nil {
+			f.Truncate(int64(len(content)))
+		}
+		f.Close()
+	}
+}
+
+// cutUnfinished truncates the file to size when a mailsync that held the
+// lock died while appending after that offset (the stale lock said so):
+// the unfinished message must not pass for a copy.
+func (b *Box) cutUnfinished(size int64) error {
+	st, err := b.f.Stat()
+	if err != nil {
+		return fmt.Errorf("open %s: %w", b.path, err)
+	}
+	if st.Size() <= size {
+		return nil
+	}
+	if err := b.f.Truncate(size); err != nil {
+		return fmt.Errorf("remove the unfinished message at the end of %s: %w", b.path, err)
+	}
+	if err := b.f.Sync(); err != nil {
+		return fmt.Errorf("remove the unfinished message at the end of %s: %w", b.path, err)
+	}
+	if b.env.Notes != nil {
+		fmt.Fprintf(b.env.Notes, "Info: removed the unfinished message (%d bytes) a killed mailsync left at the end of %s\n", st.Size()-size, b.path)
+	}
+	return nil
+}

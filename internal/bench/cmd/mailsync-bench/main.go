@@ -4,7 +4,7 @@
 //
 //	go run ./internal/bench/cmd/mailsync-bench -mailsync bin/mailsync -sizes 1000,5000,50000 -imap-sizes 10000
 //
-// It runs two suites, each skipped with a size list of "none":
+// It runs three suites, each skipped with a size list of "none":
 //
 //   - the mbox suite (-sizes, $BENCH_SIZES): a first sync of one mbox box
 //     of N messages into an empty local store, ours and, up to -ref-max
@@ -14,7 +14,10 @@
 //     local store: the initial sync, a no-op re-sync and a re-sync after 1%
 //     new and 1% deleted messages on each side, by ours, mbsync and 5.2.7
 //     (its initial sync only up to -imap-ref-max, $BENCH_IMAP_REF_MAX),
-//     with a raw pipelined UID FETCH 1:* BODY.PEEK[] as the floor.
+//     with a raw pipelined UID FETCH 1:* BODY.PEEK[] as the floor;
+//   - the Maildir suite (-maildir-sizes, $BENCH_MAILDIR_SIZES; see
+//     maildir.go): N messages in 5 Maildirs against an empty Maildir tree,
+//     the same three steps, by ours and mbsync (both as the bench user).
 //
 // 5.2.7 must run as an unprivileged user (its mail library ignores $HOME for
 // root): as root the command runs it, and mbsync, as the system user
@@ -57,7 +60,8 @@ func main() {
 	imapSizes := flag.String("imap-sizes", envOr("BENCH_IMAP_SIZES", "10000"), `message counts of the IMAP suite ("none" skips it)`)
 	imapRefMax := flag.Int("imap-ref-max", envInt("BENCH_IMAP_REF_MAX", 2000),
 		"IMAP suite: run 5.2.7's initial sync only up to this many messages (above, it starts from ours' result)")
-	timeout := flag.Duration("timeout", 30*time.Minute, "mbox suite: limit for one sync")
+	maildirSizes := flag.String("maildir-sizes", envOr("BENCH_MAILDIR_SIZES", "20000"), `message counts of the Maildir suite ("none" skips it)`)
+	timeout := flag.Duration("timeout", 30*time.Minute, "mbox and Maildir suites: limit for one sync")
 	imapTimeout := flag.Duration("imap-timeout", 10*time.Minute, "IMAP suite: limit for one sync")
 	keep := flag.Bool("keep", false, "keep the temporary directories")
 	raw := flag.String("raw-fetch", "", "internal: fetch every message of ACCOUNT (addr,user,password,folder...) and exit")
@@ -74,8 +78,12 @@ func main() {
 	if err != nil {
 		fatalf("-imap-sizes: %v", err)
 	}
-	if len(mboxNs) == 0 && len(imapNs) == 0 {
-		fatalf("nothing to do: -sizes and -imap-sizes are both none")
+	maildirNs, err := parseSizes(*maildirSizes)
+	if err != nil {
+		fatalf("-maildir-sizes: %v", err)
+	}
+	if len(mboxNs) == 0 && len(imapNs) == 0 && len(maildirNs) == 0 {
+		fatalf("nothing to do: -sizes, -imap-sizes and -maildir-sizes are all none")
 	}
 	if *ours, err = filepath.Abs(*ours); err != nil {
 		fatalf("%v", err)
@@ -108,6 +116,20 @@ func main() {
 			refMax:     *imapRefMax, timeout: *imapTimeout, keep: *keep,
 		}.run()
 		ok = ok && imapOK
+	}
+	if len(maildirNs) > 0 {
+		if len(mboxNs) > 0 || len(imapNs) > 0 {
+			fmt.Println()
+		}
+		suite := maildirSuite{
+			sizes: maildirNs, ours: *ours, mbsync: *mbsync, account: account,
+			mbsyncNote: toolNote(*mbsync, accountErr, "apt-get install isync"),
+			timeout:    *timeout, keep: *keep,
+		}
+		if accountErr != nil {
+			suite.accountNote = accountErr.Error()
+		}
+		ok = suite.run() && ok
 	}
 	if !ok {
 		os.Exit(1)
