@@ -11,9 +11,12 @@ import (
 type copyJob struct {
 	id   string
 	m    store.Message
-	line string // the date/from/subject (and -M id) part of its lines
 	skip string // "ign. del" or "too big" when it is not copied
 }
+
+// line is the date/from/subject (and -M id) part of the job's lines,
+// built only when a line is printed.
+func (e *Engine) line(j copyJob) string { return fromPart(j.m.InternalDate, j.m.Header) + e.optID(j.id) }
 
 // copyAll copies the messages with the given ids from src to dst (5.5),
 // in the order given (byte order of ids). dir is the direction string of
@@ -27,7 +30,7 @@ func (e *Engine) copyAll(ctx context.Context, src, dst *openSide, ids []string, 
 		i := src.scan.first[id]
 		m := src.scan.msgs[i]
 		e.warnRepairs(src.scan.ids[i].Repairs) // 5.2.7 computes the id again here
-		j := copyJob{id: id, m: m, line: fromPart(m.InternalDate, m.Header) + e.optID(id)}
+		j := copyJob{id: id, m: m}
 		switch {
 		case m.Flags&store.Deleted != 0 && !e.Opt.CopyDeleted:
 			j.skip = "ign. del"
@@ -75,7 +78,7 @@ func (c *copier) skipped(j copyJob) {
 	if j.skip == "ign. del" {
 		d = c.ignDir
 	}
-	c.e.R.Outf("%s%s\n", lead(j.skip, d), j.line)
+	c.e.R.Outf("%s%s\n", lead(j.skip, d), c.e.line(j))
 	delete(c.keep, j.id)
 }
 
@@ -86,7 +89,7 @@ func (c *copier) done(j copyJob, err error) {
 		e.R.Errf("Error: copy message %s from %s (store %s) to %s (store %s): %v\n", j.id,
 			c.src.full(), c.src.side.Name(), c.dst.full(), c.dst.side.Name(), err)
 		if e.Opt.Long {
-			e.R.Outf("%s%s\n", lead("copyfail", c.dir), j.line)
+			e.R.Outf("%s%s\n", lead("copyfail", c.dir), e.line(j))
 		}
 		delete(c.keep, j.id)
 		c.ok = false
@@ -99,7 +102,7 @@ func (c *copier) done(j copyJob, err error) {
 		}
 	}
 	if e.Opt.Long {
-		e.R.Outf("%s%s\n", lead("copied", c.dir), j.line)
+		e.R.Outf("%s%s\n", lead("copied", c.dir), e.line(j))
 	}
 	c.n++
 }

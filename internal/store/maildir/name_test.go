@@ -3,6 +3,7 @@ package maildir
 import (
 	"bufio"
 	"io"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -96,5 +97,46 @@ func TestParseName(t *testing.T) {
 	}
 	if got := hostPart("a/b:c,d"); got != `a\057b\072c\054d` {
 		t.Errorf("hostPart = %q", got)
+	}
+}
+
+// TestLFWriterRandom compares lfWriter with the rule written byte by
+// byte, on random CR/LF-heavy input cut into random writes.
+func TestLFWriterRandom(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(1, 2))
+	alphabet := []byte("\r\n\r\nab")
+	for range 2000 {
+		in := make([]byte, rnd.IntN(40))
+		for i := range in {
+			in[i] = alphabet[rnd.IntN(len(alphabet))]
+		}
+		// Reference: drop each CR directly before an LF; count the LFs
+		// of the output not preceded by a CR.
+		var want []byte
+		for i, c := range in {
+			if c == '\r' && i+1 < len(in) && in[i+1] == '\n' {
+				continue
+			}
+			want = append(want, c)
+		}
+		var bare int64
+		for i, c := range want {
+			if c == '\n' && (i == 0 || want[i-1] != '\r') {
+				bare++
+			}
+		}
+		var sb strings.Builder
+		w := &lfWriter{w: &sb}
+		for rest := in; len(rest) > 0; {
+			n := 1 + rnd.IntN(len(rest))
+			w.Write(rest[:n])
+			rest = rest[n:]
+		}
+		if err := w.flush(); err != nil {
+			t.Fatal(err)
+		}
+		if sb.String() != string(want) || w.bareLF != bare || w.n != int64(len(want)) {
+			t.Fatalf("lfWriter(%q) = %q bare=%d n=%d; want %q bare=%d", in, sb.String(), w.bareLF, w.n, want, bare)
+		}
 	}
 }

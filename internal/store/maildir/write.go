@@ -2,6 +2,7 @@ package maildir
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -268,23 +269,35 @@ type lfWriter struct {
 
 func (l *lfWriter) Write(p []byte) (int, error) {
 	out := l.buf[:0]
-	for _, c := range p {
+	// Copy the runs between CRs at once (most messages: CRLF lines, so
+	// one run per line); only a CR needs a decision.
+	for rest := p; len(rest) > 0; {
 		if l.heldCR {
 			l.heldCR = false
-			if c != '\n' {
+			if rest[0] != '\n' {
 				out = append(out, '\r')
 				l.lastOutCR = true
 			}
 		}
-		if c == '\r' {
-			l.heldCR = true
-			continue
+		run := rest
+		cr := bytes.IndexByte(rest, '\r')
+		if cr >= 0 {
+			run = rest[:cr]
 		}
-		if c == '\n' && !l.lastOutCR {
-			l.bareLF++
+		if len(run) > 0 {
+			bare := bytes.Count(run, []byte{'\n'})
+			if l.lastOutCR && run[0] == '\n' {
+				bare--
+			}
+			l.bareLF += int64(bare)
+			out = append(out, run...)
+			l.lastOutCR = false
 		}
-		out = append(out, c)
-		l.lastOutCR = false
+		if cr < 0 {
+			break
+		}
+		l.heldCR = true
+		rest = rest[cr+1:]
 	}
 	l.buf = out
 	if _, err := l.w.Write(out); err != nil {
