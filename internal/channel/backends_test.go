@@ -42,6 +42,12 @@ var backends = []backend{
 		return st, st, &config.Store{Name: "a", Pat: "#mh/a/*", Prefix: "#mh/a/"},
 			&config.Store{Name: "b", Pat: "#mh/b/*", Prefix: "#mh/b/"}
 	}},
+	{name: "maildir", flags: store.CopiedFlags, new: func(t *testing.T) (store.Store, store.Store, *config.Store, *config.Store) {
+		st := localHome(t, "mail/a", "mail/b")
+		return st, st, &config.Store{Name: "a", Pat: "#maildir/mail/a/*", Prefix: "#maildir/mail/a/"},
+			&config.Store{Name: "b", Pat: "#maildir/mail/b/*", Prefix: "#maildir/mail/b/"}
+	}},
+	{name: "imap", flags: store.CopiedFlags, new: imapBackend},
 }
 
 // localHome returns the local store of a fresh home directory holding the
