@@ -16,7 +16,9 @@ type copyJob struct {
 
 // line is the date/from/subject (and -M id) part of the job's lines,
 // built only when a line is printed.
-func (e *Engine) line(j copyJob) string { return fromPart(j.m.InternalDate, j.m.Header) + e.optID(j.id) }
+func (e *Engine) line(j copyJob) string {
+	return fromPart(j.m.InternalDate, j.m.Header) + e.optID(j.id)
+}
 
 // copyAll copies the messages with the given ids from src to dst (5.5),
 // in the order given (byte order of ids). dir is the direction string of
