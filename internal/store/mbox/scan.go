@@ -39,6 +39,7 @@ type scanner struct {
 	pos  int64 // offset of the next unread byte
 	path string
 	long []byte
+	hdr  []byte // the header lines of the message being read
 }
 
 func newScanner(r io.Reader, pos int64, path string) *scanner {
@@ -181,6 +182,7 @@ func (s *scanner) scanMessages(first bool, nextKey uint64) ([]msg, error) {
 		m.hdrStart = s.pos
 		m.hdrOpen = true
 		h := newHdrState()
+		s.hdr = s.hdr[:0]
 		for {
 			l, err := s.readLine()
 			if err != nil {
@@ -192,7 +194,7 @@ func (s *scanner) scanMessages(first bool, nextKey uint64) ([]msg, error) {
 			if h.line(l) {
 				m.size += crlfLen(l)
 				if h.capture {
-					m.header = append(m.header, l...)
+					s.hdr = append(s.hdr, l...)
 				}
 			}
 			if isBlank(l) {
@@ -200,10 +202,13 @@ func (s *scanner) scanMessages(first bool, nextKey uint64) ([]msg, error) {
 				break
 			}
 		}
-		if len(m.header) > 0 && m.header[len(m.header)-1] != '\n' {
-			m.header = append(m.header, '\n') // a last line cut short by the end of the file
+		if len(s.hdr) > 0 && s.hdr[len(s.hdr)-1] != '\n' {
+			s.hdr = append(s.hdr, '\n') // a last line cut short by the end of the file
 		}
-		m.header = append(m.header, '\n')
+		// The lines were gathered in the scanner's buffer; the header
+		// gets a block of its own size (it lives as long as the box).
+		s.hdr = append(s.hdr, '\n')
+		m.header = bytes.Clone(s.hdr)
 		m.bodyStart = s.pos
 		m.flags = h.flags
 		if !h.old {
