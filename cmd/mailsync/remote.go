@@ -17,15 +17,14 @@ import (
 // user name from stdin, the password from the terminal without echo, the
 // -di trace on stderr.
 func remoteUI(rep *channel.Reporter, stdin io.Reader, stderr io.Writer, trace bool) store.Remote {
-	out := rep.Stdout()
 	in := bufio.NewReader(stdin)
 	r := store.Remote{
-		Out: flushingWriter{out},
+		Out: writeNow{rep},
 		AskUser: func() (string, error) {
-			out.Flush()
+			rep.Flush()
 			return in.ReadString('\n')
 		},
-		AskPassword: askPassword(out),
+		AskPassword: askPassword(rep),
 	}
 	if trace {
 		r.Trace = stderr
@@ -33,23 +32,17 @@ func remoteUI(rep *channel.Reporter, stdin io.Reader, stderr io.Writer, trace bo
 	return r
 }
 
-// flushingWriter writes through the buffered stdout and flushes, so that
+// writeNow writes through the reporter's stdout and flushes, so that
 // prompts and login notes appear before the program waits.
-type flushingWriter struct{ w *bufio.Writer }
+type writeNow struct{ rep *channel.Reporter }
 
-func (f flushingWriter) Write(p []byte) (int, error) {
-	n, err := f.w.Write(p)
-	if err == nil {
-		err = f.w.Flush()
-	}
-	return n, err
-}
+func (w writeNow) Write(p []byte) (int, error) { return w.rep.WriteNow(p) }
 
 // askPassword reads a password from the controlling terminal with echo
 // off. Without a terminal (cron) it fails at once (D12).
-func askPassword(out *bufio.Writer) func(prompt string) (string, error) {
+func askPassword(rep *channel.Reporter) func(prompt string) (string, error) {
 	return func(prompt string) (string, error) {
-		out.Flush()
+		rep.Flush()
 		tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
 		if err != nil {
 			return "", store.ErrNoTerminal

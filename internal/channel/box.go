@@ -23,12 +23,18 @@ func (o *openSide) full() string { return FullName(o.side.Cfg, o.side.Boxes.Deli
 func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last map[string]bool) (kept []string, remain int, ok bool) {
 	r := e.R
 	style := e.boxHeader(name)
-	oa, err := e.openAndScan(ctx, a, name, style, "opening and writing")
+	// Read the second side while the first is read (a server answers
+	// while the local file is scanned); what is printed keeps its order.
+	ahead := e.prefetch(ctx, b, name)
+	oa, err := e.openAndScan(ctx, a, name, style, "opening and writing", nil)
 	if err != nil {
+		if l := <-ahead; l.mb != nil {
+			l.mb.Close()
+		}
 		return nil, 0, false
 	}
 	defer oa.mb.Close()
-	ob, err := e.openAndScan(ctx, b, name, style, "fetching of mail ids")
+	ob, err := e.openAndScan(ctx, b, name, style, "fetching of mail ids", ahead)
 	if err != nil {
 		return nil, 0, false
 	}
@@ -100,24 +106,52 @@ func (e *Engine) boxHeader(name string) scanStyle {
 // openAndScan opens the box in one side and reads its ids. cause is the
 // wording 5.2.7 uses when it cannot ("opening and writing" for the first
 // store, "fetching of mail ids" for the second).
-func (e *Engine) openAndScan(ctx context.Context, s *Side, name string, style scanStyle, cause string) (*openSide, error) {
+func (e *Engine) openAndScan(ctx context.Context, s *Side, name string, style scanStyle, cause string, ahead <-chan listing) (*openSide, error) {
 	full := FullName(s.Cfg, s.Boxes.Delim, name)
 	e.R.Debugf("Opening %s with options 2", full)
-	mb, err := s.Store.Open(ctx, MailboxName(s.Cfg, s.Boxes.Delim, name), e.mode())
-	if err == nil {
+	if ahead == nil {
+		ahead = e.prefetch(ctx, s, name)
+	}
+	l := <-ahead
+	err := l.err
+	if l.mb != nil {
 		e.debugFetching(s, name)
-		var sc *scanned
-		if sc, err = e.scanBox(ctx, mb, style); err == nil {
+		if err == nil {
+			sc := e.scanList(l.msgs, style)
 			if n := len(sc.dups); n > 0 {
 				e.reportDups(n, s.Name())
 			}
-			return &openSide{side: s, box: name, mb: mb, scan: sc}, nil
+			return &openSide{side: s, box: name, mb: l.mb, scan: sc}, nil
 		}
-		mb.Close()
+		l.mb.Close()
 	}
 	e.reportOpenError(err, full)
 	e.R.Errf("Error: Couldn't access mailbox \"%s\" in store \"%s\" for %s\n       Continuing with next mailbox\n", name, s.Name(), cause)
 	return nil, fmt.Errorf("open %s: %w", full, err)
+}
+
+// listing is a box opened and listed, maybe ahead of its use.
+type listing struct {
+	mb   store.Mailbox // nil when Open failed
+	msgs []store.Message
+	err  error
+}
+
+// prefetch opens box name of side s and lists its messages in the
+// background. It prints nothing: the caller reports, in order.
+func (e *Engine) prefetch(ctx context.Context, s *Side, name string) <-chan listing {
+	ch := make(chan listing, 1)
+	go func() {
+		var l listing
+		l.mb, l.err = s.Store.Open(ctx, MailboxName(s.Cfg, s.Boxes.Delim, name), e.mode())
+		if l.err != nil {
+			l.mb = nil
+		} else {
+			l.msgs, l.err = l.mb.Messages(ctx)
+		}
+		ch <- l
+	}()
+	return ch
 }
 
 // reportDups prints the duplicate count of one store (4.3, 4.4).

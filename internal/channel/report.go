@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mailsync/mailsync/internal/header"
@@ -16,6 +17,7 @@ import (
 // order of the work) and stderr (errors, -vb warnings). Tests give it
 // buffers; the CLI gives it the process streams.
 type Reporter struct {
+	mu  sync.Mutex // Out, Errf, Flush and WriteNow may come from two goroutines
 	out *bufio.Writer
 	err io.Writer
 	// Verbose enables the -v notes (D14: the clone's own, on stderr).
@@ -56,6 +58,8 @@ func (p pausingWriter) Write(b []byte) (int, error) {
 
 // Out writes s to stdout.
 func (r *Reporter) Out(s string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.out.WriteString(s)
 	r.track(s)
 }
@@ -94,6 +98,8 @@ func (r *Reporter) Debugf(format string, args ...any) {
 // Errf writes to stderr, after flushing stdout so that the two streams
 // interleave in the order of the work on a terminal.
 func (r *Reporter) Errf(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.out.Flush()
 	if r.Pause != nil {
 		r.Pause()
@@ -109,10 +115,23 @@ func (r *Reporter) Notef(format string, args ...any) {
 }
 
 // Flush writes buffered stdout.
-func (r *Reporter) Flush() error { return r.out.Flush() }
+func (r *Reporter) Flush() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.out.Flush()
+}
 
-// Stdout is the underlying buffered stdout (for prompts that must flush).
-func (r *Reporter) Stdout() *bufio.Writer { return r.out }
+// WriteNow writes p to stdout at once (login notes and prompts, which may
+// come from a backend working ahead in another goroutine).
+func (r *Reporter) WriteNow(p []byte) (int, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n, err := r.out.Write(p)
+	if err == nil {
+		err = r.out.Flush()
+	}
+	return n, err
+}
 
 // lead is the action part of a message line (4.1).
 func lead(action, dir string) string {

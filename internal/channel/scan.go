@@ -53,6 +53,12 @@ func (e *Engine) scanBox(ctx context.Context, mb store.Mailbox, style scanStyle)
 	if err != nil {
 		return nil, err
 	}
+	return e.scanList(msgs, style), nil
+}
+
+// scanList computes the ids of a box's messages (scanBox's work once the
+// list is read).
+func (e *Engine) scanList(msgs []store.Message, style scanStyle) *scanned {
 	s := &scanned{msgs: msgs, ids: make([]msgid.ID, len(msgs)), first: map[string]int{}}
 	r := e.R
 	for i, m := range msgs {
@@ -91,7 +97,7 @@ func (e *Engine) scanBox(ctx context.Context, mb store.Mailbox, style scanStyle)
 			r.Outf("%s%s\n", e.optID(id.Value), fromPart(m.InternalDate, m.Header))
 		}
 	}
-	return s, nil
+	return s
 }
 
 // warnRepairs prints the -vb warnings of one id computation.
