@@ -50,7 +50,9 @@ func (m *Mailbox) run(ctx context.Context, f func() error) error {
 	}
 	stop := m.sess.bindContext(ctx)
 	err := f()
-	stop()
+	if !stop() {
+		m.broken = true // the context ended and is closing the connection
+	}
 	if err != nil && m.sess.conn != nil && m.sess.conn.stalled.Load() {
 		err = m.sess.lost()
 	}
@@ -192,8 +194,7 @@ func (r *bodyReader) Close() error {
 		}
 	}
 	err := r.cmd.Close()
-	r.stop()
-	if !r.m.sess.alive() {
+	if !r.stop() || !r.m.sess.alive() {
 		r.m.broken = true
 	}
 	return err

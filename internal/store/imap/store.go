@@ -98,11 +98,14 @@ func (s *Store) take(ctx context.Context) (*session, error) {
 		s.mu.Unlock()
 		return nil, errors.New("store is closed")
 	}
-	if n := len(s.idle); n > 0 {
+	for n := len(s.idle); n > 0; n = len(s.idle) {
 		sess := s.idle[n-1]
 		s.idle = s.idle[:n-1]
-		s.mu.Unlock()
-		return sess, nil
+		if sess.alive() {
+			s.mu.Unlock()
+			return sess, nil
+		}
+		sess.c.Close() // died while idle (server timeout, or closed by a cancelled context)
 	}
 	s.mu.Unlock()
 	return s.dial(ctx)
@@ -127,8 +130,8 @@ func (s *Store) withSession(ctx context.Context, f func(*session) error) error {
 	}
 	stop := sess.bindContext(ctx)
 	err = f(sess)
-	stop()
-	s.give(sess, !sess.alive())
+	cut := !stop() // the context ended and is closing the connection
+	s.give(sess, cut || !sess.alive())
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
@@ -220,9 +223,11 @@ func (s *Store) Open(ctx context.Context, name string, mode store.Mode) (store.M
 	}
 	stop := sess.bindContext(ctx)
 	data, err := sess.c.Select(name, &goimap.SelectOptions{ReadOnly: mode == store.ReadOnly}).Wait()
-	stop()
+	if cut := !stop(); cut && err == nil {
+		err = ctx.Err() // the connection is being closed under us
+	}
 	if err != nil {
-		s.give(sess, !sess.alive())
+		s.give(sess, ctx.Err() != nil || !sess.alive())
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
