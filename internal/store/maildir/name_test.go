@@ -25,7 +25,7 @@ func TestScanContentAndCRLF(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			size, hdr, err := scanContent(bufio.NewReaderSize(strings.NewReader(c.in), 16), false)
+			size, hdr, err := lineend.ScanContent(bufio.NewReaderSize(strings.NewReader(c.in), 16), false)
 			if err != nil || string(hdr) != c.header || size != int64(len(c.crlf)) {
 				t.Errorf("scanContent = %d, %q, %v; want %d, %q", size, hdr, err, len(c.crlf), c.header)
 			}

@@ -27,7 +27,7 @@ func TestScanContentAndCRLF(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			size, hdr, err := scanContent(bufio.NewReaderSize(strings.NewReader(c.in), 16))
+			size, hdr, err := lineend.ScanContent(bufio.NewReaderSize(strings.NewReader(c.in), 16), false)
 			if err != nil {
 				t.Fatal(err)
 			}
