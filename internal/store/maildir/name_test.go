@@ -50,17 +50,17 @@ func TestLFWriter(t *testing.T) {
 	}
 	for _, c := range cases {
 		var sb strings.Builder
-		w := &lfWriter{w: &sb}
+		w := lineend.NewLFWriter(&sb)
 		for i := 0; i < len(c.in); i++ { // byte by byte: a CR held across writes
 			if _, err := w.Write([]byte{c.in[i]}); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if err := w.flush(); err != nil {
+		if err := w.Flush(); err != nil {
 			t.Fatal(err)
 		}
-		if sb.String() != c.want || w.n != int64(len(c.want)) || w.bareLF != c.bare {
-			t.Errorf("lfWriter(%q) = %q n=%d bare=%d; want %q bare=%d", c.in, sb.String(), w.n, w.bareLF, c.want, c.bare)
+		if sb.String() != c.want || w.N != int64(len(c.want)) || w.BareLF != c.bare {
+			t.Errorf("lfWriter(%q) = %q n=%d bare=%d; want %q bare=%d", c.in, sb.String(), w.N, w.BareLF, c.want, c.bare)
 		}
 	}
 }
@@ -126,17 +126,17 @@ func TestLFWriterRandom(t *testing.T) {
 			}
 		}
 		var sb strings.Builder
-		w := &lfWriter{w: &sb}
+		w := lineend.NewLFWriter(&sb)
 		for rest := in; len(rest) > 0; {
 			n := 1 + rnd.IntN(len(rest))
 			w.Write(rest[:n])
 			rest = rest[n:]
 		}
-		if err := w.flush(); err != nil {
+		if err := w.Flush(); err != nil {
 			t.Fatal(err)
 		}
-		if sb.String() != string(want) || w.bareLF != bare || w.n != int64(len(want)) {
-			t.Fatalf("lfWriter(%q) = %q bare=%d n=%d; want %q bare=%d", in, sb.String(), w.bareLF, w.n, want, bare)
+		if sb.String() != string(want) || w.BareLF != bare || w.N != int64(len(want)) {
+			t.Fatalf("lfWriter(%q) = %q bare=%d n=%d; want %q bare=%d", in, sb.String(), w.BareLF, w.N, want, bare)
 		}
 	}
 }

@@ -2,7 +2,6 @@ package maildir
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mailsync/mailsync/internal/store"
+	"github.com/mailsync/mailsync/internal/store/lineend"
 )
 
 // maxNameTries bounds the search for an unused name.
@@ -121,7 +121,7 @@ func (b *Box) writeTemp(m store.NewMessage, st stamp, host string) (path, base s
 		}
 	}()
 	w := bufio.NewWriter(fh)
-	lf := &lfWriter{w: w}
+	lf := lineend.NewLFWriter(w)
 	n, err := io.Copy(lf, io.LimitReader(m.Body, m.Size))
 	if err != nil {
 		return "", "", 0, 0, fmt.Errorf("append to Maildir %s: reading message: %w", b.dir, err)
@@ -129,7 +129,7 @@ func (b *Box) writeTemp(m store.NewMessage, st stamp, host string) (path, base s
 	if n != m.Size {
 		return "", "", 0, 0, fmt.Errorf("append to Maildir %s: message has %d bytes, want %d", b.dir, n, m.Size)
 	}
-	if err = lf.flush(); err == nil {
+	if err = lf.Flush(); err == nil {
 		err = w.Flush()
 	}
 	if err != nil {
@@ -151,7 +151,7 @@ func (b *Box) writeTemp(m store.NewMessage, st stamp, host string) (path, base s
 	if err != nil {
 		return "", "", 0, 0, fmt.Errorf("append to Maildir: %w", err)
 	}
-	return path, base, lf.n, lf.n + lf.bareLF, nil
+	return path, base, lf.N, lf.N + lf.BareLF, nil
 }
 
 // MarkDeleted adds T to the info of the given messages by renaming each
@@ -253,69 +253,5 @@ func syncDir(dir string) error {
 	if err := d.Sync(); err != nil {
 		return fmt.Errorf("sync directory %s: %w", dir, err)
 	}
-	return nil
-}
-
-// lfWriter removes every CR that directly precedes an LF and counts what
-// it writes: n bytes, of which bareLF are LFs not preceded by CR (each
-// reads back as two bytes).
-type lfWriter struct {
-	w         io.Writer
-	heldCR    bool // a CR was seen at the end of the last write
-	lastOutCR bool // the last byte written was CR
-	n, bareLF int64
-	buf       []byte
-}
-
-func (l *lfWriter) Write(p []byte) (int, error) {
-	out := l.buf[:0]
-	// Copy the runs between CRs at once (most messages: CRLF lines, so
-	// one run per line); only a CR needs a decision.
-	for rest := p; len(rest) > 0; {
-		if l.heldCR {
-			l.heldCR = false
-			if rest[0] != '\n' {
-				out = append(out, '\r')
-				l.lastOutCR = true
-			}
-		}
-		run := rest
-		cr := bytes.IndexByte(rest, '\r')
-		if cr >= 0 {
-			run = rest[:cr]
-		}
-		if len(run) > 0 {
-			bare := bytes.Count(run, []byte{'\n'})
-			if l.lastOutCR && run[0] == '\n' {
-				bare--
-			}
-			l.bareLF += int64(bare)
-			out = append(out, run...)
-			l.lastOutCR = false
-		}
-		if cr < 0 {
-			break
-		}
-		l.heldCR = true
-		rest = rest[cr+1:]
-	}
-	l.buf = out
-	if _, err := l.w.Write(out); err != nil {
-		return 0, err
-	}
-	l.n += int64(len(out))
-	return len(p), nil
-}
-
-// flush writes a CR held back at the end of the message.
-func (l *lfWriter) flush() error {
-	if !l.heldCR {
-		return nil
-	}
-	l.heldCR = false
-	if _, err := l.w.Write([]byte{'\r'}); err != nil {
-		return err
-	}
-	l.n++
 	return nil
 }

@@ -58,13 +58,13 @@ func TestLFWriter(t *testing.T) {
 	for _, c := range cases {
 		// Feed byte by byte to exercise a CR held across writes.
 		var sb strings.Builder
-		w := &lfWriter{w: &sb}
+		w := lineend.NewLFWriter(&sb)
 		for i := 0; i < len(c.in); i++ {
 			if _, err := w.Write([]byte{c.in[i]}); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if err := w.flush(); err != nil {
+		if err := w.Flush(); err != nil {
 			t.Fatal(err)
 		}
 		if sb.String() != c.want {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mailsync/mailsync/internal/store"
+	"github.com/mailsync/mailsync/internal/store/lineend"
 )
 
 // maxLinkTries bounds the search for a free message number when other
@@ -70,7 +71,7 @@ func (f *Folder) writeTemp(m store.NewMessage) (_ string, err error) {
 		return "", fmt.Errorf("append to MH folder: %w", err)
 	}
 	w := bufio.NewWriter(file)
-	lf := &lfWriter{w: w}
+	lf := lineend.NewLFWriter(w)
 	n, err := io.Copy(lf, io.LimitReader(m.Body, m.Size))
 	if err != nil {
 		return "", fmt.Errorf("append to MH folder %s: reading message: %w", f.dir, err)
@@ -78,7 +79,7 @@ func (f *Folder) writeTemp(m store.NewMessage) (_ string, err error) {
 	if n != m.Size {
 		return "", fmt.Errorf("append to MH folder %s: message has %d bytes, want %d", f.dir, n, m.Size)
 	}
-	if err := lf.flush(); err != nil {
+	if err := lf.Flush(); err != nil {
 		return "", fmt.Errorf("append to MH folder: %w", err)
 	}
 	if err := w.Flush(); err != nil {
@@ -209,41 +210,4 @@ func syncDir(dir string) error {
 		return fmt.Errorf("sync directory %s: %w", dir, err)
 	}
 	return nil
-}
-
-// lfWriter removes every CR that directly precedes an LF.
-type lfWriter struct {
-	w      io.Writer
-	heldCR bool // a CR was seen at the end of the last write
-}
-
-func (l *lfWriter) Write(p []byte) (int, error) {
-	out := make([]byte, 0, len(p)+1)
-	for _, b := range p {
-		if l.heldCR {
-			l.heldCR = false
-			if b != '\n' {
-				out = append(out, '\r')
-			}
-		}
-		if b == '\r' {
-			l.heldCR = true
-			continue
-		}
-		out = append(out, b)
-	}
-	if _, err := l.w.Write(out); err != nil {
-		return 0, err
-	}
-	return len(p), nil
-}
-
-// flush writes a CR held back at the end of the message.
-func (l *lfWriter) flush() error {
-	if !l.heldCR {
-		return nil
-	}
-	l.heldCR = false
-	_, err := l.w.Write([]byte{'\r'})
-	return err
 }
