@@ -1,16 +1,12 @@
 package main
 
 import (
-	"io"
-	"log"
 	"net"
 	"os"
-	"strconv"
 
-	goimap "github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapserver"
-	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/mailsync/mailsync/internal/store/imap/imaptest"
 )
 
 // cmdIMAPD is the script command "imapd USER PASSWORD [FOLDER...]": it
@@ -21,32 +17,11 @@ func cmdIMAPD(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 2 {
 		ts.Fatalf("usage: imapd USER PASSWORD [FOLDER...]")
 	}
-	mem := imapmemserver.New()
-	user := imapmemserver.NewUser(args[0], args[1])
-	for _, name := range append([]string{"INBOX"}, args[2:]...) {
-		ts.Check(user.Create(name, nil))
-	}
-	mem.AddUser(user)
-	srv := imapserver.New(&imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
-		},
-		InsecureAuth: true,
-		Caps:         goimap.CapSet{goimap.CapIMAP4rev1: {}, goimap.CapIMAP4rev2: {}},
-		Logger:       log.New(io.Discard, "", 0),
-	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, stop, err := imaptest.Start(imaptest.Options{User: args[0], Password: args[1], Folders: args[2:]})
 	ts.Check(err)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		srv.Serve(ln)
-	}()
-	ts.Defer(func() {
-		srv.Close()
-		<-done
-	})
-	ts.Setenv("IMAPPORT", strconv.Itoa(ln.Addr().(*net.TCPAddr).Port))
+	ts.Defer(stop)
+	_, port, _ := net.SplitHostPort(addr)
+	ts.Setenv("IMAPPORT", port)
 }
 
 // cmdEnvsubst is the script command "envsubst FILE...": it replaces

@@ -1,18 +1,12 @@
 package channel
 
 import (
-	"io"
-	"log"
-	"net"
 	"testing"
-
-	goimap "github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapserver"
-	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 
 	"github.com/mailsync/mailsync/internal/config"
 	"github.com/mailsync/mailsync/internal/store"
 	"github.com/mailsync/mailsync/internal/store/imap"
+	"github.com/mailsync/mailsync/internal/store/imap/imaptest"
 )
 
 // imapBackend is an IMAP store on go-imap's in-process server against a
@@ -27,34 +21,12 @@ func imapBackend(t *testing.T) (store.Store, store.Store, *config.Store, *config
 // on it with the configuration of a store named name.
 func memIMAP(t *testing.T, name string) (store.Store, *config.Store) {
 	t.Helper()
-	mem := imapmemserver.New()
-	user := imapmemserver.NewUser("joe", "secret")
-	if err := user.Create("INBOX", nil); err != nil {
-		t.Fatal(err)
-	}
-	mem.AddUser(user)
-	srv := imapserver.New(&imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
-		},
-		InsecureAuth: true,
-		Caps:         goimap.CapSet{goimap.CapIMAP4rev1: {}, goimap.CapIMAP4rev2: {}},
-		Logger:       log.New(io.Discard, "", 0),
-	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, stop, err := imaptest.Start(imaptest.Options{User: "joe", Password: "secret"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		srv.Serve(ln)
-	}()
-	t.Cleanup(func() {
-		srv.Close()
-		<-done
-	})
-	server := "{" + ln.Addr().String() + "/notls/user=joe}"
+	t.Cleanup(stop)
+	server := "{" + addr + "/notls/user=joe}"
 	st, err := imap.Dial(t.Context(), server, imap.Options{Passwd: "secret"})
 	if err != nil {
 		t.Fatal(err)

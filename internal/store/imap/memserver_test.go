@@ -9,8 +9,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"io"
-	"log"
 	"math/big"
 	"net"
 	"strconv"
@@ -19,11 +17,9 @@ import (
 	"time"
 
 	goimap "github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapserver"
-	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
-
 	"github.com/mailsync/mailsync/internal/store"
 	"github.com/mailsync/mailsync/internal/store/imap"
+	"github.com/mailsync/mailsync/internal/store/imap/imaptest"
 )
 
 const (
@@ -63,42 +59,19 @@ func startMemServer(t *testing.T, withTLS bool) *memServer {
 // startMemServerCaps is startMemServer with the given capabilities.
 func startMemServerCaps(t *testing.T, withTLS bool, caps goimap.CapSet) *memServer {
 	t.Helper()
-	mem := imapmemserver.New()
-	user := imapmemserver.NewUser(testUser, testPass)
-	if err := user.Create("INBOX", nil); err != nil {
-		t.Fatal(err)
-	}
-	mem.AddUser(user)
 	m := &memServer{}
-	opt := &imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
-		},
-		InsecureAuth: true,
-		Caps:         caps,
-		DebugWriter:  m,
-		Logger:       log.New(io.Discard, "", 0),
-	}
+	opt := imaptest.Options{User: testUser, Password: testPass, Caps: caps, Trace: m}
 	if withTLS {
 		cert, pool := testCertificate(t)
-		opt.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}}
+		opt.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
 		m.ca = pool
 	}
-	srv := imapserver.New(opt)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, stop, err := imaptest.Start(opt)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m.addr = ln.Addr().String()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		srv.Serve(ln)
-	}()
-	t.Cleanup(func() {
-		srv.Close()
-		<-done
-	})
+	m.addr = addr
+	t.Cleanup(stop)
 	return m
 }
 
