@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"os/user"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -30,6 +31,7 @@ func loadEnv(needHome bool) (store.Env, error) {
 			env.User = u.Username
 		}
 	}
+	env.CacheDir = cacheDir(env.Home)
 	env.Host = os.Getenv("MAILSYNC_TEST_HOSTNAME")
 	if env.Host == "" {
 		env.Host = hostname()
@@ -42,6 +44,18 @@ func loadEnv(needHome bool) (store.Env, error) {
 		env.Now = func() time.Time { return t }
 	}
 	return env, nil
+}
+
+// cacheDir is where the header caches live: $XDG_CACHE_HOME/mailsync,
+// else ~/.cache/mailsync; "" (no cache) without either.
+func cacheDir(home string) string {
+	if d := os.Getenv("XDG_CACHE_HOME"); d != "" {
+		return filepath.Join(d, "mailsync")
+	}
+	if home == "" {
+		return ""
+	}
+	return filepath.Join(home, ".cache", "mailsync")
 }
 
 // hostname is the machine's name as c-client writes it in From_ lines.

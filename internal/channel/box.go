@@ -33,12 +33,21 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last map[
 		}
 		return nil, 0, false
 	}
-	defer oa.mb.Close()
 	ob, err := e.openAndScan(ctx, b, name, style, "fetching of mail ids", ahead)
 	if err != nil {
+		oa.mb.Close()
 		return nil, 0, false
 	}
-	defer ob.mb.Close()
+	// Closing makes appended messages durable (a backend may batch its
+	// syncs until then): a box whose close fails keeps its last state.
+	defer func() {
+		for _, o := range []*openSide{oa, ob} {
+			if err := o.mb.Close(); err != nil {
+				e.R.Errf("Error: Couldn't close mailbox \"%s\" in store \"%s\": %v\n", name, o.side.Name(), err)
+				kept, ok = nil, false
+			}
+		}
+	}()
 
 	plan := Decide(oa.scan.set(), ob.scan.set(), last)
 	e.idless = oa.scan.missing() + ob.scan.missing()

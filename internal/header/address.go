@@ -33,11 +33,13 @@ func ParseAddressList(value string) []Address {
 // ">From:" lines.
 func envelopeList(hdr []byte, name string) []*entry {
 	var out []*entry
-	for _, l := range lines(hdr) {
-		if sameName(l.name, name) || (name == "From" && sameName(l.name, ">From")) {
+	eachRaw(hdr, func(raw []byte) bool {
+		if rawNameIs(raw, name) || (name == "From" && rawNameIs(raw, ">From")) {
+			l, _ := parseRaw(raw)
 			out = append(out, parseAdrlist(l.value)...)
 		}
-	}
+		return true
+	})
 	return out
 }
 

@@ -23,6 +23,9 @@ type Env struct {
 	// Notes receives "Info:" notes for the user (stderr), such as a stale
 	// lock taken over; nil discards them.
 	Notes io.Writer
+	// CacheDir is the directory backends keep their header caches in
+	// (package hdrcache), one subdirectory per backend; "" keeps none.
+	CacheDir string
 }
 
 // Time returns e.Now() or time.Now() when Now is unset.

@@ -145,7 +145,8 @@ type Mailbox interface {
 	// changes the message's flags (no \Seen).
 	Fetch(ctx context.Context, key uint64) (io.ReadCloser, error)
 	// Append adds a message at the end of the mailbox. When Append returns
-	// nil the message is durable (fsynced for local files).
+	// nil the message is written; it is durable (fsynced for local files)
+	// once Close returns nil: a backend may batch its syncs until Close.
 	Append(ctx context.Context, m NewMessage) error
 	// MarkDeleted sets \Deleted on the given messages.
 	MarkDeleted(ctx context.Context, keys []uint64) error
@@ -154,8 +155,10 @@ type Mailbox interface {
 	// backend writes the new file beside the old one and renames it, so a
 	// crash leaves either the old or the new mailbox, never a mix.
 	Expunge(ctx context.Context) (int, error)
-	// Close releases the mailbox (and its locks). \Deleted marks made in
-	// this session and not expunged may be dropped.
+	// Close releases the mailbox (and its locks) and makes what Append
+	// wrote durable; an error means appended messages may be lost in a
+	// crash. \Deleted marks made in this session and not expunged may be
+	// dropped.
 	Close() error
 }
 

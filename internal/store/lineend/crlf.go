@@ -22,6 +22,7 @@ type CRLFReader struct {
 	c       io.Closer
 	lastCR  bool // the previous byte delivered was CR
 	pending bool // an LF is owed after an inserted CR
+	pooled  bool // r came from PooledReader
 }
 
 func (c *CRLFReader) Read(p []byte) (int, error) {
@@ -33,37 +34,47 @@ func (c *CRLFReader) Read(p []byte) (int, error) {
 			c.pending, c.lastCR = false, false
 			continue
 		}
-		// Copy a run without LF at once.
 		buf, _ := c.r.Peek(c.r.Buffered())
-		if len(buf) > 0 && buf[0] != '\n' {
-			i := bytes.IndexByte(buf, '\n')
-			if i < 0 {
-				i = len(buf)
+		if len(buf) == 0 {
+			if _, err := c.r.Peek(1); err != nil {
+				if n > 0 && errors.Is(err, io.EOF) {
+					return n, nil
+				}
+				return n, err
 			}
-			k := copy(p[n:], buf[:i])
-			c.lastCR = p[n+k-1] == '\r'
-			n += k
-			c.r.Discard(k)
 			continue
 		}
-		b, err := c.r.ReadByte()
-		if err != nil {
-			if n > 0 && errors.Is(err, io.EOF) {
-				return n, nil
+		if buf[0] == '\n' {
+			c.r.Discard(1)
+			if c.lastCR {
+				p[n] = '\n'
+				n++
+				c.lastCR = false
+			} else {
+				p[n] = '\r' // the LF follows
+				n++
+				c.pending = true
 			}
-			return n, err
-		}
-		if b == '\n' && !c.lastCR {
-			p[n] = '\r'
-			n++
-			c.pending = true
 			continue
 		}
-		p[n] = b
-		n++
-		c.lastCR = b == '\r'
+		// Copy a run without LF at once.
+		i := bytes.IndexByte(buf, '\n')
+		if i < 0 {
+			i = len(buf)
+		}
+		k := copy(p[n:], buf[:i])
+		c.lastCR = p[n+k-1] == '\r'
+		n += k
+		c.r.Discard(k)
 	}
 	return n, nil
 }
 
-func (c *CRLFReader) Close() error { return c.c.Close() }
+// Close closes the underlying file (and gives a pooled buffer back).
+func (c *CRLFReader) Close() error {
+	if c.pooled && c.r != nil {
+		ReleaseReader(c.r)
+		c.r = nil
+	}
+	return c.c.Close()
+}

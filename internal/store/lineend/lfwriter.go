@@ -5,7 +5,8 @@ import (
 	"io"
 )
 
-// NewLFWriter returns an LFWriter writing to w.
+// NewLFWriter returns an LFWriter writing to w. LFWriter writes w in
+// small pieces (one per line of CRLF input): give it a buffered writer.
 func NewLFWriter(w io.Writer) *LFWriter { return &LFWriter{w: w} }
 
 // LFWriter removes every CR that directly precedes an LF (the form local
@@ -18,25 +19,27 @@ type LFWriter struct {
 	// N counts the bytes written, BareLF the LFs among them not preceded
 	// by CR (each reads back as two bytes).
 	N, BareLF int64
-	buf       []byte
 }
 
+var cr = []byte{'\r'}
+
 func (l *LFWriter) Write(p []byte) (int, error) {
-	out := l.buf[:0]
-	// Copy the runs between CRs at once (most messages: CRLF lines, so
+	// Write the runs between CRs at once (most messages: CRLF lines, so
 	// one run per line); only a CR needs a decision.
 	for rest := p; len(rest) > 0; {
 		if l.heldCR {
 			l.heldCR = false
 			if rest[0] != '\n' {
-				out = append(out, '\r')
+				if err := l.put(cr); err != nil {
+					return 0, err
+				}
 				l.lastOutCR = true
 			}
 		}
 		run := rest
-		cr := bytes.IndexByte(rest, '\r')
-		if cr >= 0 {
-			run = rest[:cr]
+		i := bytes.IndexByte(rest, '\r')
+		if i >= 0 {
+			run = rest[:i]
 		}
 		if len(run) > 0 {
 			bare := bytes.Count(run, []byte{'\n'})
@@ -44,32 +47,32 @@ func (l *LFWriter) Write(p []byte) (int, error) {
 				bare--
 			}
 			l.BareLF += int64(bare)
-			out = append(out, run...)
+			if err := l.put(run); err != nil {
+				return 0, err
+			}
 			l.lastOutCR = false
 		}
-		if cr < 0 {
+		if i < 0 {
 			break
 		}
 		l.heldCR = true
-		rest = rest[cr+1:]
+		rest = rest[i+1:]
 	}
-	l.buf = out
-	if _, err := l.w.Write(out); err != nil {
-		return 0, err
-	}
-	l.N += int64(len(out))
 	return len(p), nil
 }
 
-// flush writes a CR held back at the end of the message.
+// put writes b to the underlying writer and counts it.
+func (l *LFWriter) put(b []byte) error {
+	n, err := l.w.Write(b)
+	l.N += int64(n)
+	return err
+}
+
+// Flush writes a CR held back at the end of the message.
 func (l *LFWriter) Flush() error {
 	if !l.heldCR {
 		return nil
 	}
 	l.heldCR = false
-	if _, err := l.w.Write([]byte{'\r'}); err != nil {
-		return err
-	}
-	l.N++
-	return nil
+	return l.put(cr)
 }

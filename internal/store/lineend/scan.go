@@ -32,8 +32,12 @@ func ScanContent(r *bufio.Reader, headerOnly bool) (int64, []byte, error) {
 			if inHdr {
 				header = append(header, line...)
 				inHdr = !(start && isEmptyLine(line))
-				if !inHdr && headerOnly {
-					return size, header, nil
+				if !inHdr {
+					if headerOnly {
+						return size, header, nil
+					}
+					n, err := bodySize(r)
+					return size + n, header, err
 				}
 			}
 			prevCR = line[k-1] == '\r'
@@ -56,7 +60,70 @@ func ScanContent(r *bufio.Reader, headerOnly bool) (int64, []byte, error) {
 	}
 }
 
+// bodySize returns the wire size of what r holds from the start of a
+// line to the end: its length plus one for every LF not preceded by CR,
+// counted over whole buffers at once.
+func bodySize(r *bufio.Reader) (int64, error) {
+	var size int64
+	prevCR := false
+	for {
+		if r.Buffered() == 0 {
+			if _, err := r.Peek(1); err != nil {
+				if errors.Is(err, io.EOF) {
+					return size, nil
+				}
+				return 0, err
+			}
+		}
+		buf, _ := r.Peek(r.Buffered())
+		size += int64(len(buf) + bytes.Count(buf, lf) - bytes.Count(buf, crlf))
+		if prevCR && buf[0] == '\n' {
+			size-- // the CR ended the previous buffer
+		}
+		prevCR = buf[len(buf)-1] == '\r'
+		r.Discard(len(buf))
+	}
+}
+
+var lf, crlf = []byte("\n"), []byte("\r\n")
+
 // isEmptyLine reports whether line is "\n" or "\r\n".
 func isEmptyLine(line []byte) bool {
 	return bytes.Equal(line, []byte("\n")) || bytes.Equal(line, []byte("\r\n"))
+}
+
+// HeaderOf returns the header section ScanContent returns for a message
+// whose first bytes are prefix (the whole message when whole), and false
+// when prefix ends before the header section does.
+func HeaderOf(prefix []byte, whole bool) ([]byte, bool) {
+	_, hdr, err := ScanContent(bufio.NewReader(bytes.NewReader(prefix)), true)
+	if err != nil {
+		return nil, false
+	}
+	// Without an empty line in prefix, ScanContent returns all of it
+	// plus an empty line: longer than prefix.
+	return hdr, whole || len(hdr) <= len(prefix)
+}
+
+// HeaderTap is a writer that keeps the first bytes written to it, up to
+// the end of the header section or Max bytes, whichever comes first.
+type HeaderTap struct {
+	Max  int
+	Buf  []byte
+	done bool
+}
+
+// Reset empties the tap for the next message, keeping its buffer.
+func (t *HeaderTap) Reset() { t.Buf, t.done = t.Buf[:0], false }
+
+func (t *HeaderTap) Write(p []byte) (int, error) {
+	if t.done {
+		return len(p), nil
+	}
+	from := max(len(t.Buf)-2, 0)
+	t.Buf = append(t.Buf, p[:min(len(p), t.Max-len(t.Buf))]...)
+	rest := t.Buf[from:]
+	t.done = len(t.Buf) >= t.Max || bytes.HasPrefix(t.Buf, []byte("\n")) || bytes.HasPrefix(t.Buf, []byte("\r\n")) ||
+		bytes.Contains(rest, []byte("\n\n")) || bytes.Contains(rest, []byte("\n\r\n"))
+	return len(p), nil
 }

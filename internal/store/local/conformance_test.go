@@ -13,9 +13,17 @@ import (
 
 // newHome returns a Store over a fresh home directory holding an empty
 // ~/mail and, for MH, ~/.mh_profile with "Path: Mail" and an empty ~/Mail.
-func newHome(t *testing.T) *local.Store {
+func newHome(t *testing.T) *local.Store { return newHomeCache(t, false) }
+
+// newHomeCache is newHome; with cache, backends keep header caches in
+// ~/.cache/mailsync, as the CLI has them do.
+func newHomeCache(t *testing.T, cache bool) *local.Store {
 	t.Helper()
 	home := t.TempDir()
+	cacheDir := ""
+	if cache {
+		cacheDir = filepath.Join(home, ".cache", "mailsync")
+	}
 	for _, dir := range []string{"mail", "Mail"} {
 		if err := os.Mkdir(filepath.Join(home, dir), 0o700); err != nil {
 			t.Fatal(err)
@@ -25,10 +33,11 @@ func newHome(t *testing.T) *local.Store {
 		t.Fatal(err)
 	}
 	return local.New(store.Env{
-		Home: home,
-		User: "user",
-		Host: "host.example.org",
-		Now:  func() time.Time { return time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC) },
+		Home:     home,
+		User:     "user",
+		Host:     "host.example.org",
+		Now:      func() time.Time { return time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC) },
+		CacheDir: cacheDir,
 	})
 }
 

@@ -11,10 +11,12 @@ import (
 // TestConformanceMaildirPlusPlus runs the suite below ~/Maildir, a Maildir
 // root: Create makes Maildir++ sub-folders (~/Maildir/.dir.c for
 // "Maildir/dir/c"), whose implied parents are listed not selectable.
+// The header cache is on (the nested run below has it off), so every
+// check also passes through it.
 func TestConformanceMaildirPlusPlus(t *testing.T) {
 	storetest.Run(t, storetest.Harness{
 		New: func(t *testing.T) (store.Store, func(string) string) {
-			s := newHome(t)
+			s := newHomeCache(t, true)
 			p, err := s.Path("Maildir")
 			if err != nil {
 				t.Fatal(err)

@@ -8,9 +8,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 
+	"github.com/mailsync/mailsync/internal/header"
 	"github.com/mailsync/mailsync/internal/store"
-
+	"github.com/mailsync/mailsync/internal/store/fileio"
+	"github.com/mailsync/mailsync/internal/store/hdrcache"
 	"github.com/mailsync/mailsync/internal/store/lineend"
 )
 
@@ -30,6 +33,17 @@ type Box struct {
 	scanned bool
 	// q counts the messages this Box appended (the Q field of new names).
 	q uint64
+	// unsynced names the subdirectories ("new", "cur") Append changed
+	// since their last fsync; Close fsyncs them.
+	unsynced map[string]bool
+	// hdrs is the header cache (nil until first used); listed says
+	// whether Messages listed the whole mailbox.
+	hdrs   *hdrcache.Cache
+	listed bool
+	// bw and tap are reused by every Append (a buffer per message costs
+	// more than writing it on a RAM disk).
+	bw  *bufio.Writer
+	tap *lineend.HeaderTap
 }
 
 var _ store.Mailbox = (*Box)(nil)
@@ -47,7 +61,8 @@ func Open(dir string, mode store.Mode, env store.Env) (*Box, error) {
 	if !IsMaildir(dir) {
 		return nil, fmt.Errorf("open Maildir %s: no cur/, new/ and tmp/: %w", dir, store.ErrNotMailbox)
 	}
-	return &Box{dir: dir, mode: mode, env: env, keys: map[string]uint64{}, files: map[uint64]file{}, nextKey: 1}, nil
+	return &Box{dir: dir, mode: mode, env: env, keys: map[string]uint64{}, files: map[uint64]file{}, nextKey: 1,
+		unsynced: map[string]bool{}}, nil
 }
 
 func (b *Box) check(what string, write bool) error {
@@ -102,7 +117,7 @@ func (b *Box) scan() ([]file, error) {
 func (b *Box) path(f file) string { return filepath.Join(b.dir, f.sub, f.name) }
 
 // Messages returns every message in mailbox order (see the package
-// comment), reading the header of each file.
+// comment), reading the header of each file not in the header cache.
 func (b *Box) Messages(ctx context.Context) ([]store.Message, error) {
 	if err := b.check("read", false); err != nil {
 		return nil, err
@@ -112,9 +127,15 @@ func (b *Box) Messages(ctx context.Context) ([]store.Message, error) {
 		return nil, err
 	}
 	out := make([]store.Message, 0, len(fs))
+	hdrs := b.cache()
 	for _, f := range fs {
 		if err := ctx.Err(); err != nil {
 			return nil, err
+		}
+		if e, ok := hdrs.Get(f.uniq); ok && (f.vsize < 0 || f.vsize == e.Size) {
+			out = append(out, store.Message{Key: b.keys[f.uniq], Size: e.Size, Flags: f.flags(),
+				InternalDate: e.Date.Local(), Header: e.Header})
+			continue
 		}
 		m, err := readMessage(b.path(f), f)
 		if errors.Is(err, os.ErrNotExist) {
@@ -129,8 +150,35 @@ func (b *Box) Messages(ctx context.Context) ([]store.Message, error) {
 		m.Key = b.keys[f.uniq]
 		m.Flags = f.flags()
 		out = append(out, m)
+		hdrs.Put(f.uniq, cacheEntry(m.Size, m.InternalDate, m.Header))
 	}
+	b.listed = true
 	return out, nil
+}
+
+// cacheEntry is what the header cache keeps of a message: the header
+// fields the store interface promises (store.HeaderFields), not the whole
+// header section.
+func cacheEntry(size int64, date time.Time, hdr []byte) hdrcache.Entry {
+	return hdrcache.Entry{Size: size, Date: date, Header: header.Select(hdr, store.HeaderFields)}
+}
+
+// cache returns the header cache, loading it on first use. Its file is
+// named after the Maildir's absolute path; without a cache directory it
+// is an empty cache that is never saved.
+func (b *Box) cache() *hdrcache.Cache {
+	if b.hdrs == nil {
+		dir := ""
+		if b.env.CacheDir != "" {
+			dir = filepath.Join(b.env.CacheDir, "maildir")
+		}
+		abs, err := filepath.Abs(b.dir)
+		if err != nil {
+			abs = b.dir
+		}
+		b.hdrs = hdrcache.Open(dir, "maildir "+abs)
+	}
+	return b.hdrs
 }
 
 // reread finds the current file of a message that vanished under its old
@@ -151,9 +199,9 @@ func (b *Box) reread(old file) (store.Message, file, error) {
 // when key is unknown or its file was renamed by another program.
 func (b *Box) locate(key uint64) (file, error) {
 	if f, ok := b.files[key]; ok {
-		if _, err := os.Lstat(b.path(f)); err == nil {
-			return f, nil
-		}
+		// Callers that find the file gone (renamed by another program)
+		// forget it and ask again.
+		return f, nil
 	}
 	if _, err := b.scan(); err != nil {
 		return file{}, err
@@ -176,22 +224,40 @@ func (b *Box) Fetch(ctx context.Context, key uint64) (io.ReadCloser, error) {
 	if err != nil {
 		return nil, err
 	}
-	fh, err := os.Open(b.path(f))
+	fh, err := fileio.Open(b.path(f))
 	if errors.Is(err, os.ErrNotExist) {
 		delete(b.files, key)
 		if f, err = b.locate(key); err == nil {
-			fh, err = os.Open(b.path(f))
+			fh, err = fileio.Open(b.path(f))
 		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("fetch Maildir message: %w", err)
 	}
-	return lineend.NewCRLFReader(bufio.NewReader(fh), fh), nil
+	return lineend.OpenCRLF(fh), nil
 }
 
-// Close releases the Box. Nothing is pending: every change is on disk.
+// Close makes the messages Append delivered durable (fsyncs the
+// directories they were moved into) and saves the header cache of a box
+// open read-write (dry runs write nothing, not even a cache). An error
+// means appended messages may not survive a crash.
 func (b *Box) Close() error {
+	if b.closed {
+		return nil
+	}
 	b.closed = true
-	b.files, b.keys = nil, nil
-	return nil
+	var err error
+	for _, sub := range []string{"new", "cur"} {
+		if b.unsynced[sub] {
+			if serr := syncDir(filepath.Join(b.dir, sub)); serr != nil && err == nil {
+				err = serr
+			}
+		}
+	}
+	if b.mode == store.ReadWrite {
+		// The cache only saves time: failing to write it is no error.
+		b.hdrs.Save(b.listed)
+	}
+	b.files, b.keys, b.hdrs = nil, nil, nil
+	return err
 }

@@ -1,12 +1,11 @@
 package maildir
 
 import (
-	"bufio"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/mailsync/mailsync/internal/store"
+	"github.com/mailsync/mailsync/internal/store/fileio"
 	"github.com/mailsync/mailsync/internal/store/lineend"
 )
 
@@ -15,7 +14,7 @@ import (
 // trusted (its S= equals the file size) only the header is read.
 func readMessage(path string, f file) (store.Message, error) {
 	var m store.Message
-	fh, err := os.Open(path)
+	fh, err := fileio.Open(path)
 	if err != nil {
 		return m, err
 	}
@@ -26,7 +25,9 @@ func readMessage(path string, f file) (store.Message, error) {
 	}
 	m.InternalDate = fi.ModTime().Truncate(time.Second).Local()
 	trusted := f.vsize >= 0 && f.size == fi.Size()
-	size, hdr, err := lineend.ScanContent(bufio.NewReader(fh), trusted)
+	br := lineend.PooledReader(fh)
+	size, hdr, err := lineend.ScanContent(br, trusted)
+	lineend.ReleaseReader(br)
 	if err != nil {
 		return m, fmt.Errorf("read Maildir message %s: %w", path, err)
 	}

@@ -10,16 +10,20 @@ import (
 	"path/filepath"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/mailsync/mailsync/internal/store"
+	"github.com/mailsync/mailsync/internal/store/fileio"
 	"github.com/mailsync/mailsync/internal/store/lineend"
 )
 
 // maxNameTries bounds the search for an unused name.
 const maxNameTries = 100
 
-// Append delivers m (see the package comment): tmp/, fsync, link into
-// new/ (no flags) or cur/ (flags), fsync the directory. When it returns
-// nil the message is durable.
+// Append delivers m (see the package comment): tmp/, fsync, move into
+// new/ (no flags) or cur/ (flags) without replacing any file. The new
+// name is durable once Close returns nil (Close fsyncs the directories
+// Append changed, once per directory instead of once per message).
 func (b *Box) Append(ctx context.Context, m store.NewMessage) error {
 	if err := b.check("append to", true); err != nil {
 		return err
@@ -38,54 +42,71 @@ func (b *Box) Append(ctx context.Context, m store.NewMessage) error {
 		st = b.last.next()
 	}
 	host := hostPart(b.env.Host)
-	tmp, base, size, vsize, err := b.writeTemp(m, st, host)
+	w, err := b.writeTemp(m, st, host)
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp)
 	sub, info := "new", ""
 	if l := letters(m.Flags & store.CopiedFlags); l != "" {
 		sub, info = "cur", string(infoSep)+"2,"+l
 	}
+	base := w.base
 	var uniq string
 	for i := 0; ; i++ {
-		uniq = fmt.Sprintf("%s,S=%d,W=%d", base, size, vsize)
-		err := link(tmp, filepath.Join(b.dir, sub, uniq+info))
+		uniq = fmt.Sprintf("%s,S=%d,W=%d", base, w.size, w.vsize)
+		err := moveNoReplace(w.path, filepath.Join(b.dir, sub, uniq+info))
 		if err == nil {
 			break
 		}
 		if !errors.Is(err, os.ErrExist) || i == maxNameTries {
+			os.Remove(w.path)
 			return fmt.Errorf("append to Maildir %s: %w", b.dir, err)
 		}
 		b.q++ // another writer took the name: take the next counter
 		base = uniqBase(st, b.q, host)
 	}
-	if err := os.Remove(tmp); err != nil {
-		return fmt.Errorf("append to Maildir: %w", err)
-	}
-	if err := syncDir(filepath.Join(b.dir, sub)); err != nil {
-		return err
-	}
+	b.unsynced[sub] = true
 	b.last = st
 	key := b.nextKey
 	b.nextKey++
 	b.keys[uniq] = key
 	b.files[key] = parseName(sub, uniq+info)
+	if w.header != nil {
+		b.cache().Put(uniq, cacheEntry(w.vsize, w.date, w.header))
+	}
 	return nil
 }
 
+// pid is this process's id, part of every unique name.
+var pid = os.Getpid()
+
 // uniqBase is the unique part without its S= and W= fields.
 func uniqBase(st stamp, q uint64, host string) string {
-	return fmt.Sprintf("%d.M%06dP%dQ%d.%s", st.sec, st.usec, os.Getpid(), q, host)
+	return fmt.Sprintf("%d.M%06dP%dQ%d.%s", st.sec, st.usec, pid, q, host)
 }
 
-// link gives tmp the name dst without ever replacing an existing file:
-// link(2) as the Maildir specification has it, or, on file systems
-// without hard links, rename(2) after checking that dst is free.
-func link(tmp, dst string) error {
-	err := os.Link(tmp, dst)
-	if err == nil || errors.Is(err, os.ErrExist) {
-		return err
+// moveNoReplace gives tmp the name dst without ever replacing an existing
+// file (os.ErrExist when dst exists): rename(2) with RENAME_NOREPLACE, or
+// link(2) and unlink(2) as the Maildir specification has it where the
+// file system lacks the former, or rename(2) after checking that dst is
+// free where it lacks hard links too. On success tmp is gone.
+func moveNoReplace(tmp, dst string) error {
+	err := unix.Renameat2(unix.AT_FDCWD, tmp, unix.AT_FDCWD, dst, unix.RENAME_NOREPLACE)
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, unix.EEXIST) {
+		return os.ErrExist
+	}
+	if !errors.Is(err, unix.EINVAL) && !errors.Is(err, unix.ENOSYS) && !errors.Is(err, unix.ENOTSUP) {
+		return &os.LinkError{Op: "rename", Old: tmp, New: dst, Err: err}
+	}
+	err = os.Link(tmp, dst)
+	if err == nil {
+		return os.Remove(tmp)
+	}
+	if errors.Is(err, os.ErrExist) {
+		return os.ErrExist
 	}
 	if _, serr := os.Lstat(dst); serr == nil {
 		return os.ErrExist
@@ -96,62 +117,91 @@ func link(tmp, dst string) error {
 	return nil
 }
 
+// written is a message written to tmp/ by writeTemp.
+type written struct {
+	path, base  string // the file and its unique part without sizes
+	size, vsize int64  // file and wire sizes
+	date        time.Time
+	header      []byte // the header section as read back; nil when unknown
+}
+
+// maxTappedHeader bounds the header section Append keeps for the cache.
+const maxTappedHeader = 64 << 10
+
 // writeTemp writes the message to tmp/ with LF line ends, sets its times,
-// fsyncs and closes it. It returns its path, its unique part without
-// sizes, and its file and wire sizes.
-func (b *Box) writeTemp(m store.NewMessage, st stamp, host string) (path, base string, size, vsize int64, err error) {
+// fsyncs and closes it.
+func (b *Box) writeTemp(m store.NewMessage, st stamp, host string) (w written, err error) {
 	var fh *os.File
 	for i := 0; ; i++ {
 		b.q++
-		base = uniqBase(st, b.q, host)
-		path = filepath.Join(b.dir, "tmp", base)
-		fh, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		w.base = uniqBase(st, b.q, host)
+		w.path = filepath.Join(b.dir, "tmp", w.base)
+		fh, err = fileio.OpenFile(w.path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		if err == nil {
 			break
 		}
 		if !errors.Is(err, os.ErrExist) || i == maxNameTries {
-			return "", "", 0, 0, fmt.Errorf("append to Maildir %s: %w", b.dir, err)
+			return w, fmt.Errorf("append to Maildir %s: %w", b.dir, err)
 		}
 	}
-	tmp := path
 	defer func() {
 		if err != nil {
 			fh.Close()
-			os.Remove(tmp)
+			os.Remove(w.path)
 		}
 	}()
-	w := bufio.NewWriter(fh)
-	lf := lineend.NewLFWriter(w)
+	if b.bw == nil {
+		b.bw, b.tap = bufio.NewWriterSize(fh, 64<<10), &lineend.HeaderTap{Max: maxTappedHeader}
+	}
+	bw, tap := b.bw, b.tap
+	bw.Reset(fh)
+	tap.Reset()
+	lf := lineend.NewLFWriter(tee{bw, tap})
 	n, err := io.Copy(lf, io.LimitReader(m.Body, m.Size))
 	if err != nil {
-		return "", "", 0, 0, fmt.Errorf("append to Maildir %s: reading message: %w", b.dir, err)
+		return w, fmt.Errorf("append to Maildir %s: reading message: %w", b.dir, err)
 	}
 	if n != m.Size {
-		return "", "", 0, 0, fmt.Errorf("append to Maildir %s: message has %d bytes, want %d", b.dir, n, m.Size)
+		return w, fmt.Errorf("append to Maildir %s: message has %d bytes, want %d", b.dir, n, m.Size)
 	}
 	if err = lf.Flush(); err == nil {
-		err = w.Flush()
+		err = bw.Flush()
 	}
 	if err != nil {
-		return "", "", 0, 0, fmt.Errorf("append to Maildir: %w", err)
+		return w, fmt.Errorf("append to Maildir: %w", err)
 	}
-	date := m.InternalDate
-	if date.IsZero() {
-		date = b.env.Time()
+	w.date = m.InternalDate
+	if w.date.IsZero() {
+		w.date = b.env.Time()
 	}
-	date = date.Truncate(time.Second)
+	w.date = w.date.Truncate(time.Second)
 	// Times first, then fsync, so that the modification time is durable
 	// together with the data.
-	if err = os.Chtimes(path, date, date); err == nil {
+	if err = os.Chtimes(w.path, w.date, w.date); err == nil {
 		err = fh.Sync()
 	}
 	if cerr := fh.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		return "", "", 0, 0, fmt.Errorf("append to Maildir: %w", err)
+		return w, fmt.Errorf("append to Maildir: %w", err)
 	}
-	return path, base, lf.N, lf.N + lf.BareLF, nil
+	w.size, w.vsize = lf.N, lf.N+lf.BareLF
+	if hdr, ok := lineend.HeaderOf(tap.Buf, int64(len(tap.Buf)) == lf.N); ok {
+		w.header = hdr
+	}
+	return w, nil
+}
+
+// tee writes to a buffered file and a header tap.
+type tee struct {
+	w   *bufio.Writer
+	tap *lineend.HeaderTap
+}
+
+func (t tee) Write(p []byte) (int, error) {
+	t.tap.Write(p)
+	return t.w.Write(p)
 }
 
 // MarkDeleted adds T to the info of the given messages by renaming each
@@ -211,9 +261,20 @@ func (b *Box) Expunge(ctx context.Context) (int, error) {
 	if err := b.check("expunge", true); err != nil {
 		return 0, err
 	}
-	fs, err := b.scan()
-	if err != nil {
-		return 0, err
+	// After a listing, the files it found (with this session's appends
+	// and marks) are what to look at: a message another program flags
+	// meanwhile is expunged by the next run. Otherwise read the
+	// directories.
+	var fs []file
+	if b.listed {
+		for _, f := range b.files {
+			fs = append(fs, f)
+		}
+	} else {
+		var err error
+		if fs, err = b.scan(); err != nil {
+			return 0, err
+		}
 	}
 	n := 0
 	dirs := map[string]bool{}
@@ -231,6 +292,7 @@ func (b *Box) Expunge(ctx context.Context) (int, error) {
 			return n, fmt.Errorf("expunge Maildir: %w", err)
 		}
 		delete(b.files, b.keys[f.uniq])
+		b.cache().Delete(f.uniq)
 		dirs[f.sub] = true
 		n++
 	}

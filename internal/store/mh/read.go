@@ -1,7 +1,6 @@
 package mh
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mailsync/mailsync/internal/store"
+	"github.com/mailsync/mailsync/internal/store/fileio"
 
 	"github.com/mailsync/mailsync/internal/store/lineend"
 )
@@ -20,12 +20,12 @@ import (
 // does not own; then it opens normally).
 func openFile(path string) (*os.File, error) {
 	if oNoAtime != 0 {
-		f, err := os.OpenFile(path, os.O_RDONLY|oNoAtime, 0)
+		f, err := fileio.OpenFile(path, os.O_RDONLY|oNoAtime, 0)
 		if err == nil || !errors.Is(err, syscall.EPERM) {
 			return f, err
 		}
 	}
-	return os.Open(path)
+	return fileio.Open(path)
 }
 
 // readMessage reads one message file: its CRLF size, header section,
@@ -46,7 +46,9 @@ func readMessage(path string) (store.Message, error) {
 	if accessTime(fi).Unix() > fi.ModTime().Unix() {
 		m.Flags |= store.Seen
 	}
-	m.Size, m.Header, err = lineend.ScanContent(bufio.NewReader(f), false)
+	br := lineend.PooledReader(f)
+	m.Size, m.Header, err = lineend.ScanContent(br, false)
+	lineend.ReleaseReader(br)
 	if err != nil {
 		return m, fmt.Errorf("read MH message %s: %w", path, err)
 	}
@@ -70,5 +72,5 @@ func (f *Folder) Fetch(ctx context.Context, key uint64) (io.ReadCloser, error) {
 	if err != nil {
 		return nil, fmt.Errorf("fetch MH message: %w", err)
 	}
-	return lineend.NewCRLFReader(bufio.NewReader(file), file), nil
+	return lineend.OpenCRLF(file), nil
 }

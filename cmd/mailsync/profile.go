@@ -1,0 +1,41 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"runtime/pprof"
+)
+
+// startProfiles writes a CPU profile to $MAILSYNC_CPUPROFILE and a heap
+// profile (taken at exit) to $MAILSYNC_MEMPROFILE when they are set: a
+// developer's tool for the benchmarks (make bench), not a user feature.
+// The returned function stops the profiles; it never fails the run.
+func startProfiles() (stop func()) {
+	var stops []func()
+	if path := os.Getenv("MAILSYNC_CPUPROFILE"); path != "" {
+		f, err := os.Create(path)
+		if err == nil && pprof.StartCPUProfile(f) == nil {
+			stops = append(stops, func() { pprof.StopCPUProfile(); f.Close() })
+		} else {
+			fmt.Fprintf(os.Stderr, "mailsync: cpu profile %s: %v\n", path, err)
+		}
+	}
+	if path := os.Getenv("MAILSYNC_MEMPROFILE"); path != "" {
+		stops = append(stops, func() {
+			f, err := os.Create(path)
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "mailsync: heap profile: %v\n", err)
+				return
+			}
+			defer f.Close()
+			runtime.GC()
+			pprof.Lookup("allocs").WriteTo(f, 0)
+		})
+	}
+	return func() {
+		for _, s := range stops {
+			s()
+		}
+	}
+}

@@ -1,0 +1,110 @@
+package header
+
+import (
+	"bytes"
+	"unsafe"
+)
+
+// unsafeString views b as a string without copying; the caller must not
+// keep it beyond b's lifetime or change b meanwhile.
+func unsafeString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
+// eachRaw calls fn with the raw bytes of each logical header line, split
+// exactly as lines splits them (a line break not followed by a space or
+// tab ends a logical line, so does a NUL byte; an empty line ends the
+// header), until fn returns false. Parsing a piece alone (parseRaw) gives
+// the line lines gives for it.
+func eachRaw(hdr []byte, fn func(raw []byte) bool) {
+	i, n := 0, len(hdr)
+	for i < n && hdr[i] != '\n' && !(hdr[i] == '\r' && i+1 < n && hdr[i+1] == '\n') {
+		start := i
+		for i < n {
+			j := bytes.IndexAny(hdr[i:], "\n\x00")
+			if j < 0 {
+				i = n
+				break
+			}
+			i += j + 1
+			if hdr[i-1] == 0 || i >= n || (hdr[i] != ' ' && hdr[i] != '\t') {
+				break
+			}
+		}
+		if !fn(hdr[start:i]) {
+			return
+		}
+	}
+}
+
+// parseRaw is lines' work on one piece eachRaw delivered.
+func parseRaw(raw []byte) (line, bool) {
+	b := make([]byte, 0, len(raw))
+	for i := 0; i < len(raw); i++ {
+		switch c := raw[i]; c {
+		case '\r':
+		case '\n':
+			if i+1 >= len(raw) {
+				return splitLine(b)
+			}
+		case 0:
+			return splitLine(b)
+		case '\t':
+			b = append(b, ' ')
+		default:
+			b = append(b, c)
+		}
+	}
+	return splitLine(b)
+}
+
+// rawNameIs reports whether the logical line raw has the field name name
+// (case-insensitive), without building the line when it can tell.
+func rawNameIs(raw []byte, name string) bool {
+	n, ok := rawName(raw)
+	return ok && sameName(n, name)
+}
+
+// rawName returns the field name of the logical line raw as lines has it
+// (false for a line lines drops), building the line only when the name
+// is folded or holds a CR or tab.
+func rawName(raw []byte) (string, bool) {
+	colon := bytes.IndexByte(raw, ':')
+	if colon < 0 {
+		return "", false // no ':': lines drops it
+	}
+	n := raw[:colon]
+	if bytes.ContainsAny(n, "\r\n\t") {
+		l, ok := parseRaw(raw) // the slow way
+		return l.name, ok
+	}
+	for len(n) > 0 && n[len(n)-1] == ' ' {
+		n = n[:len(n)-1]
+	}
+	return unsafeString(n), true
+}
+
+// Select returns the header section reduced to the logical lines of the
+// named fields (with ">From" when "From" is named, as the From address
+// list takes those too), in order, ending with an empty line: every
+// function of this package returns for the named fields of the result
+// what it returns for them on hdr. A header holding NUL bytes is
+// returned whole.
+func Select(hdr []byte, names []string) []byte {
+	if bytes.IndexByte(hdr, 0) >= 0 {
+		return hdr
+	}
+	var out []byte
+	eachRaw(hdr, func(raw []byte) bool {
+		n, ok := rawName(raw)
+		for _, name := range names {
+			if ok && (sameName(n, name) || name == "From" && sameName(n, ">From")) {
+				out = append(out, raw...)
+				break
+			}
+		}
+		return true
+	})
+	if len(out) > 0 && out[len(out)-1] != '\n' {
+		out = append(out, '\n')
+	}
+	return append(out, '\n')
+}

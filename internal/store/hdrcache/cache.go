@@ -1,0 +1,226 @@
+// Package hdrcache keeps, per mailbox, what reading a message's header
+// costs a backend: the header section, the wire size and the internal
+// date, keyed by a name the mailbox never reuses for other content (a
+// Maildir unique name, an IMAP UIDVALIDITY and UID). A sync that finds
+// every message in the cache reads no message file at all, as mbsync does
+// with its state.
+//
+// The cache is an optimisation only: a missing, unreadable, damaged or
+// foreign cache file is an empty cache, and a cache that cannot be written
+// changes nothing but speed. Every file carries its mailbox's identity and
+// a checksum; it is replaced atomically (write beside, rename), so
+// concurrent runs leave one complete file. Entries never go stale (their
+// keys are never reused), they only become unused; Save drops the unused
+// ones after a full listing.
+package hdrcache
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+)
+
+// magic starts every cache file; the digit is the format version.
+const magic = "mailsync header cache 1\n"
+
+// Entry is what the cache knows about one message.
+type Entry struct {
+	// Size is the message's wire size (CRLF line ends).
+	Size int64
+	// Date is the internal date, whole seconds.
+	Date time.Time
+	// Header is the header section (at least store.HeaderFields), ending
+	// with an empty line.
+	Header []byte
+}
+
+// Cache is the header cache of one mailbox. The zero Cache and a nil
+// *Cache are empty and never saved.
+type Cache struct {
+	path, identity string
+	old            map[string]Entry // as loaded
+	now            map[string]Entry // looked up or added in this session
+	changed        bool             // something was added since the load
+}
+
+// Open loads the cache of the mailbox named identity (an absolute path, a
+// server and folder with its UIDVALIDITY, ...) from directory dir. An
+// empty dir gives a cache that is never saved.
+func Open(dir, identity string) *Cache {
+	c := &Cache{identity: identity, old: map[string]Entry{}, now: map[string]Entry{}}
+	if dir == "" {
+		return c
+	}
+	sum := sha256.Sum256([]byte(identity))
+	c.path = filepath.Join(dir, hex.EncodeToString(sum[:16]))
+	if data, err := os.ReadFile(c.path); err == nil {
+		if m, err := decode(data, identity); err == nil {
+			c.old = m
+		}
+	}
+	return c
+}
+
+// Len is the number of entries loaded.
+func (c *Cache) Len() int {
+	if c == nil {
+		return 0
+	}
+	return len(c.old)
+}
+
+// Get returns the entry of key and marks it used.
+func (c *Cache) Get(key string) (Entry, bool) {
+	if c == nil {
+		return Entry{}, false
+	}
+	if e, ok := c.now[key]; ok {
+		return e, true
+	}
+	e, ok := c.old[key]
+	if ok {
+		c.now[key] = e
+	}
+	return e, ok
+}
+
+// Put records the entry of key (and marks it used).
+func (c *Cache) Put(key string, e Entry) {
+	if c == nil {
+		return
+	}
+	c.now[key] = e
+	c.changed = true
+}
+
+// Delete forgets key (its message is gone).
+func (c *Cache) Delete(key string) {
+	if c == nil {
+		return
+	}
+	if _, ok := c.now[key]; ok {
+		delete(c.now, key)
+		c.changed = true
+	}
+	if _, ok := c.old[key]; ok {
+		delete(c.old, key)
+		c.changed = true
+	}
+}
+
+// Save writes the cache when it changed. After a full listing of the
+// mailbox (full), only the entries used in this session are kept;
+// otherwise the loaded ones are kept too. Save never leaves a partial
+// file: it writes a temporary file beside the cache and renames it.
+func (c *Cache) Save(full bool) error {
+	if c == nil || c.path == "" {
+		return nil
+	}
+	keep := c.now
+	if full {
+		if !c.changed && len(c.now) == len(c.old) {
+			return nil // the same entries as on disk
+		}
+	} else {
+		if !c.changed {
+			return nil
+		}
+		keep = make(map[string]Entry, len(c.old)+len(c.now))
+		for k, e := range c.old {
+			keep[k] = e
+		}
+		for k, e := range c.now {
+			keep[k] = e
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(c.path), 0o700); err != nil {
+		return fmt.Errorf("save header cache: %w", err)
+	}
+	tmp := c.path + ".tmp" + strconv.Itoa(os.Getpid())
+	if err := os.WriteFile(tmp, encode(keep, c.identity), 0o600); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("save header cache: %w", err)
+	}
+	if err := os.Rename(tmp, c.path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("save header cache: %w", err)
+	}
+	c.old, c.now, c.changed = keep, map[string]Entry{}, false
+	return nil
+}
+
+// The file: magic, identity and LF, then per entry the uvarints of the
+// key length, the size, the date (Unix seconds, zig-zag) and the header
+// length, followed by key and header; at the end the CRC-32C of all that
+// precedes it.
+var table = crc32.MakeTable(crc32.Castagnoli)
+
+func encode(m map[string]Entry, identity string) []byte {
+	var b bytes.Buffer
+	b.WriteString(magic)
+	b.WriteString(identity)
+	b.WriteByte('\n')
+	var num [binary.MaxVarintLen64]byte
+	for k, e := range m {
+		b.Write(num[:binary.PutUvarint(num[:], uint64(len(k)))])
+		b.Write(num[:binary.PutUvarint(num[:], uint64(e.Size))])
+		b.Write(num[:binary.PutVarint(num[:], e.Date.Unix())])
+		b.Write(num[:binary.PutUvarint(num[:], uint64(len(e.Header)))])
+		b.WriteString(k)
+		b.Write(e.Header)
+	}
+	b.Write(binary.BigEndian.AppendUint32(nil, crc32.Checksum(b.Bytes(), table)))
+	return b.Bytes()
+}
+
+var errDamaged = errors.New("damaged header cache")
+
+// decode parses a cache file; the headers share data's memory.
+func decode(data []byte, identity string) (map[string]Entry, error) {
+	if len(data) < 4 {
+		return nil, errDamaged
+	}
+	body, sum := data[:len(data)-4], binary.BigEndian.Uint32(data[len(data)-4:])
+	if crc32.Checksum(body, table) != sum {
+		return nil, errDamaged
+	}
+	head := magic + identity + "\n"
+	if !bytes.HasPrefix(body, []byte(head)) {
+		return nil, errDamaged // another version or another mailbox
+	}
+	m := map[string]Entry{}
+	for p := body[len(head):]; len(p) > 0; {
+		var v [4]uint64
+		for i := range v {
+			var n int
+			if i == 2 {
+				var s int64
+				s, n = binary.Varint(p)
+				v[i] = uint64(s)
+			} else {
+				v[i], n = binary.Uvarint(p)
+			}
+			if n <= 0 {
+				return nil, errDamaged
+			}
+			p = p[n:]
+		}
+		klen, hlen := v[0], v[3]
+		if klen > uint64(len(p)) || hlen > uint64(len(p))-klen || v[1] > 1<<62 {
+			return nil, errDamaged
+		}
+		key := string(p[:klen])
+		hdr := p[klen : klen+hlen : klen+hlen]
+		p = p[klen+hlen:]
+		m[key] = Entry{Size: int64(v[1]), Date: time.Unix(int64(v[2]), 0), Header: hdr}
+	}
+	return m, nil
+}
