@@ -46,16 +46,23 @@ type Entry struct {
 // *Cache are empty and never saved.
 type Cache struct {
 	path, identity string
-	old            map[string]Entry // as loaded
-	now            map[string]Entry // looked up or added in this session
-	changed        bool             // something was added since the load
+	entries        map[string]*slot
+	loaded         int  // entries in the file as loaded
+	used           int  // entries looked up or added in this session
+	changed        bool // something was added or deleted since the load
+}
+
+// slot is an entry and whether this session used it.
+type slot struct {
+	Entry
+	used bool
 }
 
 // Open loads the cache of the mailbox named identity (an absolute path, a
 // server and folder with its UIDVALIDITY, ...) from directory dir. An
 // empty dir gives a cache that is never saved.
 func Open(dir, identity string) *Cache {
-	c := &Cache{identity: identity, old: map[string]Entry{}, now: map[string]Entry{}}
+	c := &Cache{identity: identity, entries: map[string]*slot{}}
 	if dir == "" {
 		return c
 	}
@@ -63,7 +70,7 @@ func Open(dir, identity string) *Cache {
 	c.path = filepath.Join(dir, hex.EncodeToString(sum[:16]))
 	if data, err := os.ReadFile(c.path); err == nil {
 		if m, err := decode(data, identity); err == nil {
-			c.old = m
+			c.entries, c.loaded = m, len(m)
 		}
 	}
 	return c
@@ -74,7 +81,7 @@ func (c *Cache) Len() int {
 	if c == nil {
 		return 0
 	}
-	return len(c.old)
+	return c.loaded
 }
 
 // Get returns the entry of key and marks it used.
@@ -82,14 +89,15 @@ func (c *Cache) Get(key string) (Entry, bool) {
 	if c == nil {
 		return Entry{}, false
 	}
-	if e, ok := c.now[key]; ok {
-		return e, true
+	s, ok := c.entries[key]
+	if !ok {
+		return Entry{}, false
 	}
-	e, ok := c.old[key]
-	if ok {
-		c.now[key] = e
+	if !s.used {
+		s.used = true
+		c.used++
 	}
-	return e, ok
+	return s.Entry, true
 }
 
 // Put records the entry of key (and marks it used).
@@ -97,7 +105,15 @@ func (c *Cache) Put(key string, e Entry) {
 	if c == nil {
 		return
 	}
-	c.now[key] = e
+	if s, ok := c.entries[key]; ok {
+		if !s.used {
+			c.used++
+		}
+		s.Entry, s.used = e, true
+	} else {
+		c.entries[key] = &slot{Entry: e, used: true}
+		c.used++
+	}
 	c.changed = true
 }
 
@@ -106,12 +122,11 @@ func (c *Cache) Delete(key string) {
 	if c == nil {
 		return
 	}
-	if _, ok := c.now[key]; ok {
-		delete(c.now, key)
-		c.changed = true
-	}
-	if _, ok := c.old[key]; ok {
-		delete(c.old, key)
+	if s, ok := c.entries[key]; ok {
+		if s.used {
+			c.used--
+		}
+		delete(c.entries, key)
 		c.changed = true
 	}
 }
@@ -124,28 +139,14 @@ func (c *Cache) Save(full bool) error {
 	if c == nil || c.path == "" {
 		return nil
 	}
-	keep := c.now
-	if full {
-		if !c.changed && len(c.now) == len(c.old) {
-			return nil // the same entries as on disk
-		}
-	} else {
-		if !c.changed {
-			return nil
-		}
-		keep = make(map[string]Entry, len(c.old)+len(c.now))
-		for k, e := range c.old {
-			keep[k] = e
-		}
-		for k, e := range c.now {
-			keep[k] = e
-		}
+	if !c.changed && (!full || c.used == len(c.entries)) {
+		return nil // the same entries as on disk
 	}
 	if err := os.MkdirAll(filepath.Dir(c.path), 0o700); err != nil {
 		return fmt.Errorf("save header cache: %w", err)
 	}
 	tmp := c.path + ".tmp" + strconv.Itoa(os.Getpid())
-	if err := os.WriteFile(tmp, encode(keep, c.identity), 0o600); err != nil {
+	if err := os.WriteFile(tmp, encode(c.entries, c.identity, full), 0o600); err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("save header cache: %w", err)
 	}
@@ -153,7 +154,14 @@ func (c *Cache) Save(full bool) error {
 		os.Remove(tmp)
 		return fmt.Errorf("save header cache: %w", err)
 	}
-	c.old, c.now, c.changed = keep, map[string]Entry{}, false
+	if full {
+		for k, s := range c.entries {
+			if !s.used {
+				delete(c.entries, k)
+			}
+		}
+	}
+	c.loaded, c.changed = len(c.entries), false
 	return nil
 }
 
@@ -163,28 +171,33 @@ func (c *Cache) Save(full bool) error {
 // precedes it.
 var table = crc32.MakeTable(crc32.Castagnoli)
 
-func encode(m map[string]Entry, identity string) []byte {
-	var b bytes.Buffer
-	b.WriteString(magic)
-	b.WriteString(identity)
-	b.WriteByte('\n')
-	var num [binary.MaxVarintLen64]byte
+func encode(m map[string]*slot, identity string, onlyUsed bool) []byte {
+	size := len(magic) + len(identity) + 1 + 4
 	for k, e := range m {
-		b.Write(num[:binary.PutUvarint(num[:], uint64(len(k)))])
-		b.Write(num[:binary.PutUvarint(num[:], uint64(e.Size))])
-		b.Write(num[:binary.PutVarint(num[:], e.Date.Unix())])
-		b.Write(num[:binary.PutUvarint(num[:], uint64(len(e.Header)))])
-		b.WriteString(k)
-		b.Write(e.Header)
+		size += len(k) + len(e.Header) + 4*binary.MaxVarintLen64
 	}
-	b.Write(binary.BigEndian.AppendUint32(nil, crc32.Checksum(b.Bytes(), table)))
-	return b.Bytes()
+	b := make([]byte, 0, size)
+	b = append(b, magic...)
+	b = append(b, identity...)
+	b = append(b, '\n')
+	for k, e := range m {
+		if onlyUsed && !e.used {
+			continue
+		}
+		b = binary.AppendUvarint(b, uint64(len(k)))
+		b = binary.AppendUvarint(b, uint64(e.Size))
+		b = binary.AppendVarint(b, e.Date.Unix())
+		b = binary.AppendUvarint(b, uint64(len(e.Header)))
+		b = append(b, k...)
+		b = append(b, e.Header...)
+	}
+	return binary.BigEndian.AppendUint32(b, crc32.Checksum(b, table))
 }
 
 var errDamaged = errors.New("damaged header cache")
 
 // decode parses a cache file; the headers share data's memory.
-func decode(data []byte, identity string) (map[string]Entry, error) {
+func decode(data []byte, identity string) (map[string]*slot, error) {
 	if len(data) < 4 {
 		return nil, errDamaged
 	}
@@ -196,7 +209,7 @@ func decode(data []byte, identity string) (map[string]Entry, error) {
 	if !bytes.HasPrefix(body, []byte(head)) {
 		return nil, errDamaged // another version or another mailbox
 	}
-	m := map[string]Entry{}
+	m := map[string]*slot{}
 	for p := body[len(head):]; len(p) > 0; {
 		var v [4]uint64
 		for i := range v {
@@ -220,7 +233,7 @@ func decode(data []byte, identity string) (map[string]Entry, error) {
 		key := string(p[:klen])
 		hdr := p[klen : klen+hlen : klen+hlen]
 		p = p[klen+hlen:]
-		m[key] = Entry{Size: int64(v[1]), Date: time.Unix(int64(v[2]), 0), Header: hdr}
+		m[key] = &slot{Entry: Entry{Size: int64(v[1]), Date: time.Unix(int64(v[2]), 0), Header: hdr}}
 	}
 	return m, nil
 }

@@ -99,7 +99,7 @@ func TestOtherMailboxDamageAndNoDir(t *testing.T) {
 }
 
 func FuzzDecode(f *testing.F) {
-	f.Add(encode(map[string]Entry{"k": entry(0), "l": entry(1)}, "id"))
+	f.Add(encode(map[string]*slot{"k": {Entry: entry(0)}, "l": {Entry: entry(1)}}, "id", false))
 	f.Add([]byte(magic + "id\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := decode(data, "id")
@@ -107,7 +107,7 @@ func FuzzDecode(f *testing.F) {
 			return
 		}
 		// What decodes encodes to a file that decodes to the same.
-		again, err := decode(encode(m, "id"), "id")
+		again, err := decode(encode(m, "id", false), "id")
 		if err != nil || len(again) != len(m) {
 			t.Fatalf("re-decode: %v, %d vs %d entries", err, len(again), len(m))
 		}
