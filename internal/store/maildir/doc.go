@@ -34,10 +34,10 @@
 //
 //   - Append writes tmp/UNIQUE (mode 0600) with CRLF turned into LF (a CR
 //     not followed by LF is kept), sets the modification time to the
-//     internal date, fsyncs it, hard-links it into new/ (no flags: it
-//     arrives as new mail, like an mbox copy without "Status: O", decision
-//     D5) or into cur/ with ":2,LETTERS" (any flag), removes the tmp/ name
-//     and fsyncs the destination directory. UNIQUE is
+//     internal date, fsyncs it and moves it without replacing any file
+//     (rename with RENAME_NOREPLACE, else link and unlink) into new/ (no
+//     flags: it arrives as new mail, like an mbox copy without "Status: O",
+//     decision D5) or into cur/ with ":2,LETTERS" (any flag). UNIQUE is
 //     "SECONDS.M<usec>P<pid>Q<n>.HOST,S=<size>,W=<CRLF size>" with a
 //     delivery time later than every message already in the box, so an
 //     appended message sorts last even when the clock is behind. A CR
@@ -45,9 +45,19 @@
 //     reads back "a\r\n"); wire-form messages have none.
 //   - MarkDeleted renames the file to cur/UNIQUE:2,…T (atomic). Expunge
 //     unlinks every file whose info has T, also ones marked before the
-//     session or by another program, and fsyncs the directories. Each
-//     removal is atomic; a crash leaves some marked files, which the next
-//     Expunge removes.
+//     session or by another program. Each removal is atomic; a crash
+//     leaves some marked files, which the next Expunge removes.
+//   - Close fsyncs each directory that Append, MarkDeleted or Expunge
+//     changed, once (not once per message): what a session did is durable
+//     when Close returns nil, which the engine waits for before it records
+//     the box in the msinfo.
+//   - The header cache (package hdrcache, when Env.CacheDir is set) keeps
+//     the header fields, wire size and internal date of each unique name;
+//     Messages reads only files it does not know (or whose W= disagrees),
+//     Append adds what it wrote, Expunge forgets, and Close of a ReadWrite
+//     Box saves it. Unique names are never reused for other content, so
+//     an entry never goes stale; a mail client that edits a message writes
+//     a new file.
 //   - A ReadOnly Box changes nothing, not even new/ → cur/ moves; a
 //     ReadWrite Box changes nothing until Append, MarkDeleted or Expunge.
 //

@@ -33,8 +33,9 @@ type Box struct {
 	scanned bool
 	// q counts the messages this Box appended (the Q field of new names).
 	q uint64
-	// unsynced names the subdirectories ("new", "cur") Append changed
-	// since their last fsync; Close fsyncs them.
+	// unsynced names the subdirectories ("new", "cur") that Append,
+	// MarkDeleted or Expunge changed since their last fsync; Close fsyncs
+	// them, once per directory, before the engine records the changes.
 	unsynced map[string]bool
 	// hdrs is the header cache (nil until first used); listed says
 	// whether Messages listed the whole mailbox.
@@ -237,8 +238,8 @@ func (b *Box) Fetch(ctx context.Context, key uint64) (io.ReadCloser, error) {
 	return lineend.OpenCRLF(fh), nil
 }
 
-// Close makes the messages Append delivered durable (fsyncs the
-// directories they were moved into) and saves the header cache of a box
+// Close makes what Append, MarkDeleted and Expunge did durable (fsyncs
+// the directories they changed) and saves the header cache of a box
 // open read-write (dry runs write nothing, not even a cache). An error
 // means appended messages may not survive a crash.
 func (b *Box) Close() error {

@@ -205,36 +205,31 @@ func (t tee) Write(p []byte) (int, error) {
 }
 
 // MarkDeleted adds T to the info of the given messages by renaming each
-// into cur/ (atomic); a message in new/ moves to cur/. A message another
+// into cur/ (atomic); a message in new/ moves to cur/. Close makes the
+// renames durable. A message another
 // program removed since it was listed is skipped (it is gone, as asked);
 // a key never given out is an error.
 func (b *Box) MarkDeleted(ctx context.Context, keys []uint64) error {
 	if err := b.check("mark deleted in", true); err != nil {
 		return err
 	}
-	dirs := map[string]bool{}
 	for _, key := range keys {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		err := b.markOne(key, dirs)
+		err := b.markOne(key)
 		if errors.Is(err, os.ErrNotExist) {
 			delete(b.files, key) // renamed meanwhile: find it again
-			err = b.markOne(key, dirs)
+			err = b.markOne(key)
 		}
 		if err != nil {
 			return fmt.Errorf("mark deleted in Maildir %s: %w", b.dir, err)
 		}
 	}
-	for d := range dirs {
-		if err := syncDir(filepath.Join(b.dir, d)); err != nil {
-			return err
-		}
-	}
 	return nil
 }
 
-func (b *Box) markOne(key uint64, dirs map[string]bool) error {
+func (b *Box) markOne(key uint64) error {
 	f, err := b.locate(key)
 	if err != nil {
 		if key > 0 && key < b.nextKey {
@@ -250,13 +245,14 @@ func (b *Box) markOne(key uint64, dirs map[string]bool) error {
 	if err := os.Rename(b.path(f), filepath.Join(b.dir, "cur", name)); err != nil {
 		return err
 	}
-	dirs[f.sub], dirs["cur"] = true, true
+	b.unsynced[f.sub], b.unsynced["cur"] = true, true // Close fsyncs them
 	b.files[key] = parseName("cur", name)
 	return nil
 }
 
 // Expunge unlinks every message whose info has T and returns how many it
-// removed (a file that vanished meanwhile is not counted).
+// removed (a file that vanished meanwhile is not counted). Close makes
+// the removals durable.
 func (b *Box) Expunge(ctx context.Context) (int, error) {
 	if err := b.check("expunge", true); err != nil {
 		return 0, err
@@ -277,7 +273,6 @@ func (b *Box) Expunge(ctx context.Context) (int, error) {
 		}
 	}
 	n := 0
-	dirs := map[string]bool{}
 	for _, f := range fs {
 		if f.flags()&store.Deleted == 0 {
 			continue
@@ -293,13 +288,8 @@ func (b *Box) Expunge(ctx context.Context) (int, error) {
 		}
 		delete(b.files, b.keys[f.uniq])
 		b.cache().Delete(f.uniq)
-		dirs[f.sub] = true
+		b.unsynced[f.sub] = true // Close fsyncs it
 		n++
-	}
-	for d := range dirs {
-		if err := syncDir(filepath.Join(b.dir, d)); err != nil {
-			return n, err
-		}
 	}
 	return n, nil
 }
