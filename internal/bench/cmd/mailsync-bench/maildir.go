@@ -70,7 +70,8 @@ type maildirRow struct {
 
 // durability says what each program makes durable per message; see the
 // package comment of internal/store/maildir and mbsync's FSync option.
-const durability = `durability: ours fsyncs every message file before linking it into cur/ or new/, then the directory;
+const durability = `durability: ours fsyncs every message file before moving it into cur/ or new/, and each changed
+            directory once per box before the msinfo records the box;
             mbsync (FSync yes, its default) fsyncs every message file before renaming it into cur/ or new/
             and fdatasyncs its UID counter (.uidvalidity), but fsyncs no directory`
 
