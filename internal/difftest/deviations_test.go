@@ -126,3 +126,24 @@ func adjustEmptiedDeleteX1(_, want *Result) {
 	}
 	want.Snap.Paths = paths
 }
+
+// mhSequences (MH flags, a difference README's "Differences from 5.2.7"
+// lists): the clone keeps \Answered, \Flagged and \Draft of MH messages
+// in the folder's .mh_sequences (mutt's sequence names replied and
+// flagged, and draft), which 5.2.7 (c-client) neither reads nor writes.
+func mhSequences(rel, content string) func(before, want *Result) {
+	return func(_, want *Result) {
+		if _, ok := want.Snap.Files[rel]; !ok {
+			addPath(want, rel+" 0600")
+		}
+		want.Snap.Files[rel] = content
+	}
+}
+
+// withAdjust sets adjust on steps[from:] (which have none).
+func withAdjust(steps []Step, from int, adjust func(before, want *Result)) []Step {
+	for i := from; i < len(steps); i++ {
+		steps[i].Adjust = adjust
+	}
+	return steps
+}

@@ -54,7 +54,7 @@ func init() {
 				"Mail/work/1", msg("w1").text(),
 				"mail/b/inbox", mbox(msg("both"), M{Subj: "mb1", ID: "<mb1@x>", Status: "RO", XStat: "F"}),
 				"mail/b/other", mbox(msg("o1"))),
-			Steps: steps("m", "-m mh", "mh", "-M m")},
+			Steps: withAdjust(steps("m", "-m mh", "mh", "-M m"), 1, mhSequences("Mail/inbox/.mh_sequences", "flagged: 3\n"))},
 		Scenario{Name: "sync-nested-star", Config: nestedConfig, Dev: d5,
 			Files: files("mail/a/top", mbox(msg("t1")), "mail/a/dir/sub", mbox(msg("s1")),
 				"mail/a/dir/deeper/deep", mbox(msg("d1")), "mail/a/other", "",

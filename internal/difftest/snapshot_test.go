@@ -69,6 +69,11 @@ func takeSnapshot(home string, msinfos []string) (*Snapshot, error) {
 		if err != nil {
 			return err
 		}
+		if d.IsDir() && rel == ".cache" {
+			// The clone's header caches (~/.cache/mailsync): a speed-up
+			// outside every store, not behaviour; no scenario has others.
+			return filepath.SkipDir
+		}
 		if d.IsDir() {
 			s.Paths = append(s.Paths, rel+"/")
 			if inMH(rel) {

@@ -22,14 +22,12 @@ func (f format) String() string {
 
 // keeps is the set of the four travelling flags a format can store.
 // mbox: Status: R, X-Status: A F T. Maildir: the S R F D letters. IMAP:
-// the system flags. MH: only \Seen (as access time later than
-// modification time; c-client's MH driver stores no flags at all), so
-// \Answered, \Flagged and \Draft are lost at the first MH hop and cannot
-// come back.
+// the system flags. MH: \Seen as an access time later than the
+// modification time (as c-client), \Answered, \Flagged and \Draft as the
+// folder's .mh_sequences sequences replied, flagged and draft (c-client's
+// MH driver stores none of the three: with 5.2.7 they are lost at the
+// first MH hop). Every format keeps all four.
 func (f format) keeps() store.Flags {
-	if f == fmtMH {
-		return store.Seen
-	}
 	return store.Seen | store.Answered | store.Flagged | store.Draft
 }
 

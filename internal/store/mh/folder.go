@@ -24,6 +24,11 @@ type Folder struct {
 	// a number taken by another program meanwhile is skipped by the
 	// exclusive link.
 	next uint64
+	// seqChanges are the numbers this session appended or removed, for
+	// .mh_sequences; written once, by Close.
+	seqChanges map[uint64]seqChange
+	// unsynced: messages were linked since the directory was last fsynced.
+	unsynced bool
 }
 
 var _ store.Mailbox = (*Folder)(nil)
@@ -190,6 +195,10 @@ func (f *Folder) Messages(ctx context.Context) ([]store.Message, error) {
 	if err != nil {
 		return nil, err
 	}
+	seqs, err := f.loadSeqFlags(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var out []store.Message
 	for i, e := range ents {
 		if i > 0 && ents[i-1].num == e.num {
@@ -203,6 +212,8 @@ func (f *Folder) Messages(ctx context.Context) ([]store.Message, error) {
 			return nil, err
 		}
 		m.Key = e.num
+		// \Seen stays c-client's (file times); "unseen" is not read.
+		m.Flags |= seqs.flags(e.num)
 		if f.deleted[e.num] {
 			m.Flags |= store.Deleted
 		}
@@ -212,8 +223,23 @@ func (f *Folder) Messages(ctx context.Context) ([]store.Message, error) {
 }
 
 // Close releases the folder; deletion marks not expunged are dropped.
+// For a folder changed in this session it first makes the appended
+// messages durable (one fsync of the directory), then writes the
+// session's changes to .mh_sequences (one rewrite), so that a number is
+// never in a sequence before its message is on disk. An error means
+// appended messages or their flags may be lost.
 func (f *Folder) Close() error {
+	if f.closed {
+		return nil
+	}
 	f.closed = true
 	f.deleted = nil
-	return nil
+	if f.unsynced {
+		f.unsynced = false
+		if err := syncDir(f.dir); err != nil {
+			f.seqChanges = nil
+			return fmt.Errorf("MH folder %s: %w", f.dir, err)
+		}
+	}
+	return f.flushSequences()
 }

@@ -47,7 +47,7 @@ func TestMessages(t *testing.T) {
 	t1 := time.Date(2023, 5, 5, 12, 0, 0, 0, time.UTC)
 	writeFile(t, filepath.Join(dir, "10"), "Subject: ten\n\nbody\n", t1, t1)                  // unseen
 	writeFile(t, filepath.Join(dir, "2"), "Subject: two\r\n\r\nx\r\n", t1, t1.Add(time.Hour)) // seen
-	writeFile(t, filepath.Join(dir, ".mh_sequences"), "unseen: 10\n", t1, t1)
+	writeFile(t, filepath.Join(dir, ".mh_sequences"), "unseen: 2 10\n", t1, t1)               // not read
 	writeFile(t, filepath.Join(dir, "notes"), "x\n", t1, t1)
 	if err := os.Mkdir(filepath.Join(dir, "77"), 0o700); err != nil {
 		t.Fatal(err)
@@ -132,7 +132,7 @@ func TestAppendExpunge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(msgs) != 3 || msgs[1].Flags != store.Seen || msgs[2].Flags != 0 ||
+	if len(msgs) != 3 || msgs[1].Flags != store.Seen|store.Flagged || msgs[2].Flags != 0 ||
 		!msgs[1].InternalDate.Equal(d1) || !msgs[2].InternalDate.Equal(d2) || msgs[1].Size != 29 {
 		t.Fatalf("messages after append = %+v", msgs)
 	}
@@ -171,6 +171,11 @@ func TestAppendExpunge(t *testing.T) {
 	}
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
+	}
+	// Message 6 (\Flagged) is the only one left in a sequence: 7 was
+	// flagged by nobody, and the expunged 5 and 7 left nothing behind.
+	if b, err := os.ReadFile(filepath.Join(dir, ".mh_sequences")); err != nil || string(b) != "flagged: 6\n" {
+		t.Errorf(".mh_sequences = %q, %v", b, err)
 	}
 }
 

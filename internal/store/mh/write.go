@@ -24,8 +24,11 @@ const maxLinkTries = 1000
 // modification time set to m.InternalDate (now when zero) and its access
 // time set so that it reads back Seen exactly when m.Flags has Seen; then
 // it is hard-linked to the first number above every existing one that is
-// still free, so no message is ever overwritten. Flags other than Seen
-// cannot be stored in MH and are dropped.
+// still free, so no message is ever overwritten. \Answered, \Flagged and
+// \Draft are kept in memory and written to .mh_sequences by Close (a
+// sync appends thousands of messages: one rewrite, not one each); the
+// directory is fsynced by Close too. \Deleted is not kept (c-client
+// stores it nowhere either).
 func (f *Folder) Append(ctx context.Context, m store.NewMessage) error {
 	if f.closed {
 		return fmt.Errorf("MH folder %s: closed", f.dir)
@@ -44,13 +47,19 @@ func (f *Folder) Append(ctx context.Context, m store.NewMessage) error {
 		return err
 	}
 	defer os.Remove(tmp)
-	if err := f.linkNext(tmp); err != nil {
+	n, err := f.linkNext(tmp)
+	if err != nil {
 		return err
 	}
+	f.unsynced = true
+	if f.seqChanges == nil {
+		f.seqChanges = map[uint64]seqChange{}
+	}
+	f.seqChanges[n] = seqChange{flags: m.Flags & store.CopiedFlags}
 	if err := os.Remove(tmp); err != nil {
 		return fmt.Errorf("append to MH folder: %w", err)
 	}
-	return syncDir(f.dir)
+	return nil
 }
 
 // writeTemp writes the message to a new dot file in the folder and
@@ -121,12 +130,12 @@ func (f *Folder) times(m store.NewMessage) (mtime, atime time.Time) {
 // The folder is scanned once per session; later appends continue from the
 // number after the last one linked (a scan per append made appends
 // quadratic).
-func (f *Folder) linkNext(tmp string) error {
+func (f *Folder) linkNext(tmp string) (uint64, error) {
 	next := f.next
 	if next == 0 {
 		ents, err := f.scan()
 		if err != nil {
-			return err
+			return 0, err
 		}
 		next = 1
 		if len(ents) > 0 {
@@ -137,14 +146,14 @@ func (f *Folder) linkNext(tmp string) error {
 		err := os.Link(tmp, filepath.Join(f.dir, strconv.FormatUint(next, 10)))
 		if err == nil {
 			f.next = next + 1
-			return nil
+			return next, nil
 		}
 		if !errors.Is(err, os.ErrExist) {
-			return fmt.Errorf("append to MH folder: %w", err)
+			return 0, fmt.Errorf("append to MH folder: %w", err)
 		}
 		next++
 	}
-	return fmt.Errorf("append to MH folder %s: no free message number found", f.dir)
+	return 0, fmt.Errorf("append to MH folder %s: no free message number found", f.dir)
 }
 
 // MarkDeleted marks messages for the next Expunge. MH stores no flags, so
@@ -165,6 +174,8 @@ func (f *Folder) MarkDeleted(ctx context.Context, keys []uint64) error {
 // Expunge removes the files of the messages marked deleted and returns
 // how many it removed. A marked file that vanished meanwhile is not
 // counted. Each removal is atomic; the directory is fsynced at the end.
+// The numbers removed leave the sequences this package reads (see
+// applySeqChanges) when Close writes .mh_sequences.
 func (f *Folder) Expunge(ctx context.Context) (int, error) {
 	f.next = 0 // numbers may be free again: the next append scans
 	if f.closed {
@@ -188,6 +199,10 @@ func (f *Folder) Expunge(ctx context.Context) (int, error) {
 			}
 			return n, fmt.Errorf("expunge MH folder: %w", err)
 		}
+		if f.seqChanges == nil {
+			f.seqChanges = map[uint64]seqChange{}
+		}
+		f.seqChanges[e.num] = seqChange{gone: true}
 		n++
 	}
 	f.deleted = map[uint64]bool{}
