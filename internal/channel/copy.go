@@ -7,17 +7,30 @@ import (
 	"github.com/mailsync/mailsync/internal/store"
 )
 
-// copyJob is one id to copy: its message, its line and why it is skipped.
+// copyJob is one id to copy: the index of its message in the source box
+// and why it is not copied, if it is not.
 type copyJob struct {
-	id   string
-	m    store.Message
-	skip string // "ign. del" or "too big" when it is not copied
+	i    int32
+	skip skipReason
 }
 
-// line is the date/from/subject (and -M id) part of the job's lines,
-// built only when a line is printed.
-func (e *Engine) line(j copyJob) string {
-	return fromPart(j.m.InternalDate, j.m.Header) + e.optID(j.id)
+// skipReason says why a message is not copied.
+type skipReason uint8
+
+const (
+	noSkip     skipReason = iota
+	skipDel               // flagged deleted, no -cd
+	skipTooBig            // over the channel's sizelimit
+)
+
+func (r skipReason) String() string {
+	switch r {
+	case skipDel:
+		return "ign. del"
+	case skipTooBig:
+		return "too big"
+	}
+	return ""
 }
 
 // copyAll copies the messages with the given ids from src to dst (5.5),
@@ -27,28 +40,28 @@ func (e *Engine) line(j copyJob) string {
 // and whether no copy failed. A source that can stream many messages at
 // once (store.BulkFetcher, IMAP) is read that way; the output is the same.
 func (e *Engine) copyAll(ctx context.Context, src, dst *openSide, ids []string, dir, ignDir string, keep map[string]bool) (int, bool) {
-	jobs := make([]copyJob, 0, len(ids))
-	for _, id := range ids {
-		i := src.scan.first[id]
-		m := src.scan.msgs[i]
-		e.warnRepairs(src.scan.ids[i].Repairs) // 5.2.7 computes the id again here
-		j := copyJob{id: id, m: m}
+	jobs := make([]copyJob, len(ids))
+	for k, id := range ids {
+		i := src.scan.firstOf(id)
+		m := &src.scan.msgs[i]
+		e.warnRepairs(src.scan.repairsOf(i)) // 5.2.7 computes the id again here
+		j := copyJob{i: int32(i)}
 		switch {
 		case m.Flags&store.Deleted != 0 && !e.Opt.CopyDeleted:
-			j.skip = "ign. del"
+			j.skip = skipDel
 		case e.Opt.SizeLimit > 0 && uint64(m.Size) > e.Opt.SizeLimit:
-			j.skip = "too big"
+			j.skip = skipTooBig
 		}
-		jobs = append(jobs, j)
+		jobs[k] = j
 	}
-	c := &copier{e: e, src: src, dst: dst, dir: dir, ignDir: ignDir, keep: keep, ok: true}
+	c := &copier{e: e, src: src, dst: dst, dir: dir, ignDir: ignDir, keep: keep, ids: ids, ok: true}
 	if p := e.Progress; p != nil && !e.Opt.Simulate {
 		var count int
 		var bytes int64
 		for _, j := range jobs {
-			if j.skip == "" {
+			if j.skip == noSkip {
 				count++
-				bytes += j.m.Size
+				bytes += src.scan.msgs[j.i].Size
 			}
 		}
 		if count > 0 {
@@ -70,58 +83,66 @@ type copier struct {
 	src, dst    *openSide
 	dir, ignDir string
 	keep        map[string]bool
+	ids         []string // the id of each job
 	n           int
 	ok          bool
 }
 
-// skipped prints the line of a job that is not copied.
-func (c *copier) skipped(j copyJob) {
-	d := c.dir
-	if j.skip == "ign. del" {
-		d = c.ignDir
-	}
-	c.e.R.Outf("%s%s\n", lead(j.skip, d), c.e.line(j))
-	delete(c.keep, j.id)
+// line is the date/from/subject (and -M id) part of job k's lines, built
+// only when a line is printed.
+func (c *copier) line(k int, j copyJob) string {
+	return c.src.scan.fromPart(int(j.i)) + c.e.optID(c.ids[k])
 }
 
-// done reports the outcome of one copy.
-func (c *copier) done(j copyJob, err error) {
+// skipped prints the line of job k, which is not copied.
+func (c *copier) skipped(k int, j copyJob) {
+	d := c.dir
+	if j.skip == skipDel {
+		d = c.ignDir
+	}
+	c.e.R.Outf("%s%s\n", lead(j.skip.String(), d), c.line(k, j))
+	delete(c.keep, c.ids[k])
+}
+
+// done reports the outcome of job k's copy.
+func (c *copier) done(k int, j copyJob, err error) {
 	e := c.e
+	m := &c.src.scan.msgs[j.i]
 	if err != nil {
-		e.R.Errf("Error: copy message %s from %s (store %s) to %s (store %s): %v\n", j.id,
+		e.R.Errf("Error: copy message %s from %s (store %s) to %s (store %s): %v\n", c.ids[k],
 			c.src.full(), c.src.side.Name(), c.dst.full(), c.dst.side.Name(), err)
 		if e.Opt.Long {
-			e.R.Outf("%s%s\n", lead("copyfail", c.dir), e.line(j))
+			e.R.Outf("%s%s\n", lead("copyfail", c.dir), c.line(k, j))
 		}
-		delete(c.keep, j.id)
+		delete(c.keep, c.ids[k])
 		c.ok = false
 		return
 	}
 	if !e.Opt.Simulate {
-		e.R.Debugf(" Flags: %q", flagString(j.m.Flags))
+		e.R.Debugf(" Flags: %q", flagString(m.Flags))
 		if e.Progress != nil {
-			e.Progress.Copied(j.m.Size)
+			e.Progress.Copied(m.Size)
 		}
 	}
 	if e.Opt.Long {
-		e.R.Outf("%s%s\n", lead("copied", c.dir), e.line(j))
+		e.R.Outf("%s%s\n", lead("copied", c.dir), c.line(k, j))
 	}
 	c.n++
 }
 
 // oneByOne fetches and appends each message in turn.
 func (c *copier) oneByOne(ctx context.Context, jobs []copyJob) {
-	for _, j := range jobs {
-		if j.skip != "" {
-			c.skipped(j)
+	for k, j := range jobs {
+		if j.skip != noSkip {
+			c.skipped(k, j)
 			continue
 		}
 		if c.e.Opt.Simulate {
-			c.done(j, nil)
+			c.done(k, j, nil)
 			continue
 		}
-		err := c.copyOne(ctx, j.m)
-		c.done(j, err)
+		err := c.copyOne(ctx, &c.src.scan.msgs[j.i])
+		c.done(k, j, err)
 		if err != nil && ctx.Err() != nil {
 			return
 		}
@@ -133,33 +154,34 @@ func (c *copier) oneByOne(ctx context.Context, jobs []copyJob) {
 func (c *copier) bulk(ctx context.Context, src store.BulkFetcher, jobs []copyJob) {
 	var keys []uint64
 	var at []int // index in jobs of each key
-	for i, j := range jobs {
-		if j.skip == "" {
-			keys = append(keys, j.m.Key)
-			at = append(at, i)
+	for k, j := range jobs {
+		if j.skip == noSkip {
+			keys = append(keys, c.src.scan.msgs[j.i].Key)
+			at = append(at, k)
 		}
 	}
 	next := 0 // the first job not yet reported
 	skipsUpTo := func(end int) {
 		for ; next < end; next++ {
-			c.skipped(jobs[next])
+			c.skipped(next, jobs[next])
 		}
 	}
-	k := 0
+	calls := 0
 	n, err := src.FetchEach(ctx, keys, func(_ uint64, body io.Reader) error {
-		skipsUpTo(at[k])
-		j := jobs[at[k]]
+		k := at[calls]
+		skipsUpTo(k)
+		m := &c.src.scan.msgs[jobs[k].i]
 		err := c.dst.mb.Append(ctx, store.NewMessage{
-			Flags: j.m.Flags & store.CopiedFlags, InternalDate: j.m.InternalDate, Size: j.m.Size, Body: body,
+			Flags: m.Flags & store.CopiedFlags, InternalDate: m.InternalDate, Size: m.Size, Body: body,
 		})
-		c.done(j, err)
-		next, k = at[k]+1, k+1
+		c.done(k, jobs[k], err)
+		next, calls = k+1, calls+1
 		return err
 	})
 	if err != nil {
 		for ; n < len(keys); n++ {
 			skipsUpTo(at[n])
-			c.done(jobs[at[n]], err)
+			c.done(at[n], jobs[at[n]], err)
 			next = at[n] + 1
 			if ctx.Err() != nil {
 				return
@@ -170,7 +192,7 @@ func (c *copier) bulk(ctx context.Context, src store.BulkFetcher, jobs []copyJob
 }
 
 // copyOne streams one message from src to dst with its flags and date.
-func (c *copier) copyOne(ctx context.Context, m store.Message) error {
+func (c *copier) copyOne(ctx context.Context, m *store.Message) error {
 	body, err := c.src.mb.Fetch(ctx, m.Key)
 	if err != nil {
 		return err

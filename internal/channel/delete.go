@@ -38,17 +38,17 @@ func (e *Engine) deleteAndExpunge(ctx context.Context, oa, ob *openSide, plan Pl
 // victims returns the indexes of the messages to delete in one side, in
 // byte order of their ids (5.2.7 walks its id set in that order).
 func victims(sc *scanned, gone []string) []int {
-	byID := map[string][]int{}
+	byID := make(map[string][]int, len(gone)+len(sc.dups))
 	for _, id := range gone {
 		byID[id] = nil
 	}
 	for i, id := range sc.ids {
-		if id.Missing {
+		if id == "" {
 			continue
 		}
-		_, isGone := byID[id.Value]
-		if isGone || sc.first[id.Value] != i {
-			byID[id.Value] = append(byID[id.Value], i)
+		_, isGone := byID[id]
+		if isGone || sc.firstOf(id) != i {
+			byID[id] = append(byID[id], i)
 		}
 	}
 	ids := make([]string, 0, len(byID))
@@ -71,11 +71,10 @@ func (e *Engine) markDeleted(ctx context.Context, o *openSide, gone []string, di
 	}
 	keys := make([]uint64, len(idx))
 	for j, i := range idx {
-		m := o.scan.msgs[i]
-		keys[j] = m.Key
-		e.warnRepairs(o.scan.ids[i].Repairs) // the re-check before deleting
+		keys[j] = o.scan.msgs[i].Key
+		e.warnRepairs(o.scan.repairsOf(i)) // the re-check before deleting
 		if e.Opt.Long {
-			e.R.Outf("%s%s\n", lead("deleted", dir), fromPart(m.InternalDate, m.Header))
+			e.R.Outf("%s%s\n", lead("deleted", dir), o.scan.fromPart(i))
 		}
 	}
 	if err := o.mb.MarkDeleted(ctx, keys); err != nil {

@@ -37,23 +37,51 @@ func eachRaw(hdr []byte, fn func(raw []byte) bool) {
 
 // parseRaw is lines' work on one piece eachRaw delivered.
 func parseRaw(raw []byte) (line, bool) {
-	b := make([]byte, 0, len(raw))
+	return splitLine(unfold(make([]byte, 0, len(raw)), raw))
+}
+
+// unfold appends to dst the logical line raw as lines builds it: every CR
+// dropped, a final line break or NUL dropped, the breaks of folded lines
+// removed (the space or tab after them stays), tabs made spaces.
+func unfold(dst, raw []byte) []byte {
 	for i := 0; i < len(raw); i++ {
 		switch c := raw[i]; c {
 		case '\r':
 		case '\n':
 			if i+1 >= len(raw) {
-				return splitLine(b)
+				return dst
 			}
 		case 0:
-			return splitLine(b)
+			return dst
 		case '\t':
-			b = append(b, ' ')
+			dst = append(dst, ' ')
 		default:
-			b = append(b, c)
+			dst = append(dst, c)
 		}
 	}
-	return splitLine(b)
+	return dst
+}
+
+// AppendValue appends to dst the value of the first field name of hdr as
+// Get returns it and reports whether there is one; it allocates nothing
+// but dst's growth (message identity runs it for every message).
+func AppendValue(dst, hdr []byte, name string) ([]byte, bool) {
+	base, found := len(dst), false
+	eachRaw(hdr, func(raw []byte) bool {
+		if !rawNameIs(raw, name) {
+			return true
+		}
+		dst = unfold(dst, raw)
+		v := dst[base:]
+		v = v[bytes.IndexByte(v, ':')+1:] // rawNameIs saw the ':'
+		for len(v) > 0 && v[0] == ' ' {
+			v = v[1:]
+		}
+		dst = append(dst[:base], v...)
+		found = true
+		return false
+	})
+	return dst, found
 }
 
 // rawNameIs reports whether the logical line raw has the field name name
@@ -86,25 +114,29 @@ func rawName(raw []byte) (string, bool) {
 // named fields (with ">From" when "From" is named, as the From address
 // list takes those too), in order, ending with an empty line: every
 // function of this package returns for the named fields of the result
-// what it returns for them on hdr. A header holding NUL bytes is
-// returned whole.
+// what it returns for them on hdr.
 func Select(hdr []byte, names []string) []byte {
-	if bytes.IndexByte(hdr, 0) >= 0 {
-		return hdr
+	out := AppendSelect(nil, hdr, names...)
+	if len(out) > 0 && out[len(out)-1] != '\n' {
+		out = append(out, '\n')
 	}
-	var out []byte
+	return append(out, '\n')
+}
+
+// AppendSelect appends to dst the raw logical lines of hdr that Select
+// keeps, without Select's final line break and empty line. A kept line
+// never starts with a space or tab (its name would), so kept lines never
+// fold into each other, whatever was between them.
+func AppendSelect(dst, hdr []byte, names ...string) []byte {
 	eachRaw(hdr, func(raw []byte) bool {
 		n, ok := rawName(raw)
 		for _, name := range names {
 			if ok && (sameName(n, name) || name == "From" && sameName(n, ">From")) {
-				out = append(out, raw...)
+				dst = append(dst, raw...)
 				break
 			}
 		}
 		return true
 	})
-	if len(out) > 0 && out[len(out)-1] != '\n' {
-		out = append(out, '\n')
-	}
-	return append(out, '\n')
+	return dst
 }

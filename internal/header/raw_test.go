@@ -93,6 +93,9 @@ func checkRaw(t *testing.T, hdr []byte) {
 		if ok != (len(want) > 0) || ok && v != want[0] {
 			t.Fatalf("%q: Get(%q) %q %v, want %q", hdr, name, v, ok, want)
 		}
+		if b, ok := AppendValue([]byte("pre"), hdr, name); ok != (len(want) > 0) || ok && string(b) != "pre"+want[0] || !ok && string(b) != "pre" {
+			t.Fatalf("%q: AppendValue(%q) %q %v, want %q", hdr, name, b, ok, want)
+		}
 		switch name {
 		case "Message-ID", "Date", "Subject", "From", "To":
 			if g := refGetAll(sel, name); !slices.Equal(g, want) {
@@ -112,8 +115,21 @@ func checkRaw(t *testing.T, hdr []byte) {
 	if g, w := FromLocal(sel), FromLocal(hdr); g != w {
 		t.Fatalf("%q: FromLocal of the selection %q, want %q", hdr, g, w)
 	}
-	if bytes.IndexByte(hdr, 0) < 0 && !bytes.HasSuffix(sel, []byte("\n")) {
+	if !bytes.HasSuffix(sel, []byte("\n")) {
 		t.Fatalf("%q: selection %q does not end with a line break", hdr, sel)
+	}
+}
+
+// TestAppendValueAllocations: message identity runs AppendValue for every
+// message: with room in dst it allocates nothing.
+func TestAppendValueAllocations(t *testing.T) {
+	hdr := []byte("From: Carol <c@x>\nTo: v@y\nSubject: Re: lunch\nMessage-ID: <1@x>\n\n")
+	buf := make([]byte, 0, 256)
+	if n := testing.AllocsPerRun(100, func() { buf, _ = AppendValue(buf[:0], hdr, "Message-ID") }); n != 0 {
+		t.Errorf("AppendValue makes %v allocations, want 0", n)
+	}
+	if string(buf) != "<1@x>" {
+		t.Errorf("value %q", buf)
 	}
 }
 

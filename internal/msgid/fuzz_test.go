@@ -35,7 +35,7 @@ func FuzzCompute(f *testing.F) {
 		if id.Missing != (id.Value == "<>") {
 			t.Errorf("Missing = %v for %q", id.Missing, id.Value)
 		}
-		if again, repairs := sanitize(id.Value); again != id.Value || len(repairs) != 0 {
+		if again, repairs := sanitize([]byte(id.Value)); again != id.Value || len(repairs) != 0 {
 			t.Errorf("sanitize(%q) = %q, %q: not a fixed point", id.Value, again, repairs)
 		}
 		if !id.Missing {

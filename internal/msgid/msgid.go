@@ -44,45 +44,53 @@ type ID struct {
 	Repairs []string
 }
 
-// Compute returns the id of the message with header section hdr.
+// Compute returns the id of the message with header section hdr. In
+// msgid mode it allocates nothing but the id string.
 func Compute(alg Algorithm, hdr []byte) ID {
 	if alg == MD5 {
 		return computeMD5(hdr)
 	}
-	raw, _ := header.Get(hdr, "Message-ID")
-	if raw == "" || raw == "<>" {
-		raw = "<>"
+	var buf [256]byte
+	raw, _ := header.AppendValue(buf[:0], hdr, "Message-ID")
+	if len(raw) == 0 || string(raw) == "<>" {
+		return ID{Value: "<>", Missing: true}
 	}
 	id, repairs := sanitize(raw)
 	return ID{Value: id, Missing: id == "<>", Repairs: repairs}
 }
 
 // sanitize repairs a Message-ID value like mailsync's
-// MsgId::sanitize_message_id.
-func sanitize(id string) (string, []string) {
-	if len(id) > 1 && id[0] == ' ' && id[1] == '<' {
-		id = id[1:] // a Message-ID folded with a bare LF
+// MsgId::sanitize_message_id: brackets added where missing, blanks and
+// control characters turned into '.', everything after the first '>'
+// cut.
+func sanitize(raw []byte) (string, []string) {
+	if len(raw) > 1 && raw[0] == ' ' && raw[1] == '<' {
+		raw = raw[1:] // a Message-ID folded with a bare LF
 	}
-	added, replaced := false, false
-	if id == "" || id[0] != '<' {
-		id = "<" + id
+	var buf [128]byte
+	b := buf[:0]
+	added, replaced, closed := false, false, false
+	if len(raw) == 0 || raw[0] != '<' {
+		b = append(b, '<')
 		added = true
 	}
-	b := []byte(id)
-	i := 0
-	for ; i < len(b) && b[i] != '>'; i++ {
-		if b[i] <= ' ' || b[i] == 0x7f { // isspace || iscntrl in the C locale
-			b[i] = '.'
+	for _, c := range raw {
+		if c == '>' {
+			closed = true
+			b = append(b, c)
+			break
+		}
+		if c <= ' ' || c == 0x7f { // isspace || iscntrl in the C locale
+			c = '.'
 			replaced = true
 		}
+		b = append(b, c)
 	}
-	if i == len(b) {
+	if !closed {
 		b = append(b, '>')
 		added = true
-	} else {
-		b = b[:i+1]
 	}
-	id = string(b)
+	id := string(b)
 	switch {
 	case added:
 		return id, []string{"Warning: added brackets <> around message id " + id}

@@ -69,7 +69,7 @@ func TestComputeMsgID(t *testing.T) {
 func TestSanitizeUnfoldedSpace(t *testing.T) {
 	// c-client never leaves a leading space; mailsync still strips one
 	// before '<' (a Message-ID folded with a bare LF on some servers).
-	if got, rep := sanitize(" <x@y>"); got != "<x@y>" || rep != nil {
+	if got, rep := sanitize([]byte(" <x@y>")); got != "<x@y>" || rep != nil {
 		t.Errorf("sanitize = %q, %q", got, rep)
 	}
 }

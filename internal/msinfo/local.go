@@ -1,6 +1,7 @@
 package msinfo
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -71,24 +72,25 @@ func OpenLocal(path, displayName string, opt Options) (File, error) {
 	return lf, nil
 }
 
-// read parses the file; a missing file is an empty mailbox.
-func (lf *localFile) read() (*mbox.RawFile, error) {
+// read parses the file; a missing file is an empty mailbox. It returns
+// the file's bytes too (the parsed messages point into them).
+func (lf *localFile) read() (*mbox.RawFile, []byte, error) {
 	data, err := os.ReadFile(lf.path)
 	if errors.Is(err, os.ErrNotExist) {
-		return &mbox.RawFile{}, nil
+		return &mbox.RawFile{}, nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read msinfo %s: %w", lf.display, err)
+		return nil, nil, fmt.Errorf("read msinfo %s: %w", lf.display, err)
 	}
 	rf, err := mbox.ParseBytes(data, lf.path)
 	if err != nil {
-		return nil, fmt.Errorf("read msinfo %s: %w", lf.display, err)
+		return nil, nil, fmt.Errorf("read msinfo %s: %w", lf.display, err)
 	}
-	return rf, nil
+	return rf, data, nil
 }
 
 func (lf *localFile) Load(ctx context.Context, channel string) (State, error) {
-	rf, err := lf.read()
+	rf, _, err := lf.read()
 	if err != nil {
 		return nil, err
 	}
@@ -100,12 +102,13 @@ func (lf *localFile) Load(ctx context.Context, channel string) (State, error) {
 }
 
 // Save writes the new file beside the old one: what c-client's read-write
-// open, expunge of the channel's old entries and append would produce.
+// open, expunge of the channel's old entries and append would produce. The
+// new entry is formatted as it is written, never whole in memory.
 func (lf *localFile) Save(ctx context.Context, channel string, s State) error {
 	if lf.opt.ReadOnly {
 		return fmt.Errorf("save msinfo %s: %w", lf.display, store.ErrReadOnly)
 	}
-	rf, err := lf.read()
+	rf, data, err := lf.read()
 	if err != nil {
 		return err
 	}
@@ -120,36 +123,40 @@ func (lf *localFile) Save(ctx context.Context, channel string, s State) error {
 		kept = append(kept, m)
 	}
 	rf.Messages = kept
-	var out []byte
+	out := data
 	if changed {
 		out = rf.Rewrite(lf.opt.Env)
-	} else if out, err = os.ReadFile(lf.path); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("save msinfo %s: %w", lf.display, err)
 	}
 	if len(out) == 0 && len(rf.Messages) == 0 && !rf.Pseudo {
 		out = mbox.PseudoCreate(lf.opt.Env)
 	}
-	w := &appendBuf{b: out}
-	if _, err := mbox.WriteAppend(w, lf.opt.Env, store.NewMessage{InternalDate: lf.opt.Env.Time(), Body: bytesReader(Format(channel, s, lf.opt.MD5))}); err != nil {
-		return fmt.Errorf("save msinfo %s: %w", lf.display, err)
-	}
-	return writeAtomic(lf.path, w.b)
+	return writeAtomic(lf.path, func(w io.Writer) error {
+		if _, err := w.Write(out); err != nil {
+			return err
+		}
+		body := newMessageReader(header(channel), s, lf.opt.MD5)
+		if _, err := mbox.WriteAppend(w, lf.opt.Env, store.NewMessage{InternalDate: lf.opt.Env.Time(), Body: body}); err != nil {
+			return fmt.Errorf("save msinfo %s: %w", lf.display, err)
+		}
+		return nil
+	})
 }
 
-type appendBuf struct{ b []byte }
-
-func (a *appendBuf) Write(p []byte) (int, error) { a.b = append(a.b, p...); return len(p), nil }
-
-// writeAtomic writes data to a temporary file in path's directory (0600),
-// fsyncs it, renames it over path and fsyncs the directory.
-func writeAtomic(path string, data []byte) error {
+// writeAtomic writes what write writes to a temporary file in path's
+// directory (0600), fsyncs it, renames it over path and fsyncs the
+// directory.
+func writeAtomic(path string, write func(io.Writer) error) error {
 	dir := filepath.Dir(path)
 	tmp := filepath.Join(dir, "."+filepath.Base(path)+".tmp-"+strconv.Itoa(os.Getpid())+"-"+strconv.FormatInt(time.Now().UnixNano(), 36))
 	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	_, err = f.Write(data)
+	bw := bufio.NewWriterSize(f, 64<<10)
+	err = write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
 	if err == nil {
 		err = f.Sync()
 	}

@@ -13,8 +13,6 @@ import (
 	"github.com/mailsync/mailsync/internal/store"
 )
 
-func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
-
 type boxFile struct {
 	st            store.Store
 	name, display string

@@ -1,42 +1,45 @@
 package msinfo
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 )
 
 // State maps a box name to the ids recorded for it: msgid form "<a@b>" or,
 // in md5 mode, the md5 hex string.
 type State map[string][]string
 
-var md5Marker = []byte(">, md5: <")
+const md5Marker = ">, md5: <"
 
 // Parse reads the body of a channel message (spec 6.3 steps 4-5). Lines end
 // with LF or CRLF (D6). In md5 mode id lines without the md5 marker are
-// reported on warn as "Warning: line is missing a md5: LINE".
+// reported on warn as "Warning: line is missing a md5: LINE". The box
+// names and ids are substrings of one copy of body: one allocation, not
+// one per id.
 func Parse(body []byte, md5 bool, warn io.Writer) State {
 	s := State{}
 	box := ""
+	text := string(body)
 	for {
-		i := bytes.IndexByte(body, '\n')
+		i := strings.IndexByte(text, '\n')
 		if i < 0 {
 			break
 		}
-		line := body[:i]
-		body = body[i+1:]
-		line = bytes.TrimSuffix(line, []byte{'\r'})
+		line := text[:i]
+		text = text[i+1:]
+		line = strings.TrimSuffix(line, "\r")
 		if len(line) == 0 || line[0] != '<' {
-			box = string(line)
+			box = line
 			if _, ok := s[box]; !ok {
 				s[box] = nil
 			}
 			continue
 		}
-		var id []byte
+		var id string
 		if md5 {
-			j := bytes.Index(line, md5Marker)
+			j := strings.Index(line, md5Marker)
 			if j < 0 {
 				if warn != nil {
 					fmt.Fprintf(warn, "Warning: line is missing a md5: %s\n", line)
@@ -44,19 +47,19 @@ func Parse(body []byte, md5 bool, warn io.Writer) State {
 				continue
 			}
 			rest := line[j+len(md5Marker):]
-			if k := bytes.IndexByte(rest, '>'); k >= 0 {
+			if k := strings.IndexByte(rest, '>'); k >= 0 {
 				id = rest[:k]
 			} else {
 				id = rest
 			}
 		} else {
 			// 5.2.7 cuts after the first '>'; without one nothing is left.
-			if k := bytes.IndexByte(line, '>'); k >= 0 {
+			if k := strings.IndexByte(line, '>'); k >= 0 {
 				id = line[:k+1]
 			}
 		}
 		if len(id) > 0 {
-			s[box] = append(s[box], string(id))
+			s[box] = append(s[box], id)
 		}
 	}
 	return s
@@ -64,30 +67,85 @@ func Parse(body []byte, md5 bool, warn io.Writer) State {
 
 // Body formats the body of a channel message: boxes and ids in byte order.
 func Body(s State, md5 bool) []byte {
-	var b bytes.Buffer
-	boxes := make([]string, 0, len(s))
-	for k := range s {
-		boxes = append(boxes, k)
-	}
-	sort.Strings(boxes)
-	for _, box := range boxes {
-		b.WriteString(box)
-		b.WriteByte('\n')
-		ids := append([]string(nil), s[box]...)
-		sort.Strings(ids)
-		for _, id := range ids {
-			if md5 {
-				fmt.Fprintf(&b, "<>, md5: <%s>\n", id)
-			} else {
-				b.WriteString(id)
-				b.WriteByte('\n')
-			}
-		}
-	}
-	return b.Bytes()
+	b, _ := io.ReadAll(newMessageReader("", s, md5))
+	return b
 }
 
 // Format returns the whole channel message (spec 6.2).
 func Format(channel string, s State, md5 bool) []byte {
-	return append([]byte("From: mailsync\nSubject: "+channel+"\n\n"), Body(s, md5)...)
+	b, _ := io.ReadAll(newMessageReader(header(channel), s, md5))
+	return b
+}
+
+// header is the header of a channel message (spec 6.2).
+func header(channel string) string { return "From: mailsync\nSubject: " + channel + "\n\n" }
+
+// messageReader yields a channel message (prefix, then the body Body
+// formats) a few kilobytes at a time, so that a state of many ids is
+// written without being formatted whole in memory.
+type messageReader struct {
+	pend  []byte // formatted, not yet read
+	buf   []byte
+	s     State
+	md5   bool
+	boxes []string // in byte order
+	next  int      // the next box of boxes to start
+	ids   []string // the ids of the current box not yet formatted
+}
+
+func newMessageReader(prefix string, s State, md5 bool) *messageReader {
+	r := &messageReader{s: s, md5: md5, buf: make([]byte, 0, 16<<10)}
+	r.buf = append(r.buf, prefix...)
+	r.pend = r.buf
+	r.boxes = make([]string, 0, len(s))
+	for k := range s {
+		r.boxes = append(r.boxes, k)
+	}
+	sort.Strings(r.boxes)
+	return r
+}
+
+func (r *messageReader) Read(p []byte) (int, error) {
+	if len(r.pend) == 0 {
+		r.fill()
+		if len(r.pend) == 0 {
+			return 0, io.EOF
+		}
+	}
+	n := copy(p, r.pend)
+	r.pend = r.pend[n:]
+	return n, nil
+}
+
+// fill formats the next lines, about a buffer's worth.
+func (r *messageReader) fill() {
+	b := r.buf[:0]
+	for len(b) < cap(r.buf)-1024 {
+		switch {
+		case len(r.ids) > 0:
+			if r.md5 {
+				b = append(b, "<>, md5: <"...)
+				b = append(b, r.ids[0]...)
+				b = append(b, ">\n"...)
+			} else {
+				b = append(b, r.ids[0]...)
+				b = append(b, '\n')
+			}
+			r.ids = r.ids[1:]
+		case r.next < len(r.boxes):
+			box := r.boxes[r.next]
+			r.next++
+			b = append(b, box...)
+			b = append(b, '\n')
+			r.ids = r.s[box]
+			if !sort.StringsAreSorted(r.ids) {
+				r.ids = append([]string(nil), r.ids...)
+				sort.Strings(r.ids)
+			}
+		default:
+			r.buf, r.pend = b, b
+			return
+		}
+	}
+	r.buf, r.pend = b, b
 }

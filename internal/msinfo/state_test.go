@@ -3,6 +3,8 @@ package msinfo
 import (
 	"bytes"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -58,4 +60,36 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestFormatLarge: a state of many ids is formatted in pieces; the pieces
+// must make the message a plain formatting makes, and Parse must read it
+// back.
+func TestFormatLarge(t *testing.T) {
+	s := State{"inbox": nil, "From here": {"<x@y>"}, "empty": nil}
+	for i := range 5000 {
+		s["inbox"] = append(s["inbox"], "<"+strings.Repeat("z", i%300)+strconv.Itoa(4999-i)+"@example.org>")
+	}
+	for _, md5 := range []bool{false, true} {
+		var want strings.Builder
+		want.WriteString("From: mailsync\nSubject: ch\n\n")
+		for _, box := range []string{"From here", "empty", "inbox"} {
+			want.WriteString(box + "\n")
+			ids := slices.Clone(s[box])
+			slices.Sort(ids)
+			for _, id := range ids {
+				if md5 {
+					want.WriteString("<>, md5: <" + id + ">\n")
+				} else {
+					want.WriteString(id + "\n")
+				}
+			}
+		}
+		if got := string(Format("ch", s, md5)); got != want.String() {
+			t.Fatalf("md5 %v: Format differs from a plain formatting (%d bytes, want %d)", md5, len(got), want.Len())
+		}
+	}
+	if got := Parse(Body(s, false), false, nil); len(got["inbox"]) != 5000 || got["From here"][0] != "<x@y>" {
+		t.Errorf("round trip: %d ids", len(got["inbox"]))
+	}
 }

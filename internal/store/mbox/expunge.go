@@ -24,7 +24,7 @@ func (b *Box) Expunge(ctx context.Context) (int, error) {
 	if b.onlyOwnCleanAppends() {
 		return 0, nil
 	}
-	if err := b.rescan(); err != nil {
+	if err := b.rescan(nil); err != nil {
 		return 0, fmt.Errorf("expunge: %w", err)
 	}
 	n := 0
@@ -75,19 +75,17 @@ func (b *Box) Expunge(ctx context.Context) (int, error) {
 	b.f.Close()
 	b.f = nf
 	b.msgs = kept
-	b.index = map[uint64]int{}
 	b.size = end
-	for i, m := range kept {
-		b.index[m.key] = i
-	}
 	return n, nil
 }
 
 // copyKept writes the bytes of every kept message (and anything before the
 // first message) to w, returning the kept messages with their new offsets.
+// Adjacent kept messages are copied as one run.
 func (b *Box) copyKept(w io.Writer) ([]msg, int64, error) {
-	var kept []msg
+	kept := make([]msg, 0, len(b.msgs))
 	var pos int64
+	run := runCopy{w: w, f: b.f}
 	for _, m := range b.msgs {
 		if !m.pseudo && (m.deleted || m.flags&store.Deleted != 0) {
 			continue
@@ -95,7 +93,7 @@ func (b *Box) copyKept(w io.Writer) ([]msg, int64, error) {
 		if len(kept) == 0 && b.msgs[0].start > 0 {
 			// The blank space before the first message stays, unless
 			// no message does: a file of blank space alone is no mbox.
-			if _, err := io.Copy(w, io.NewSectionReader(b.f, 0, b.msgs[0].start)); err != nil {
+			if err := run.add(0, b.msgs[0].start); err != nil {
 				return nil, 0, err
 			}
 			pos = b.msgs[0].start
@@ -104,6 +102,9 @@ func (b *Box) copyKept(w io.Writer) ([]msg, int64, error) {
 			// This message would become the first of the file, where
 			// its X-IMAP: header would make it the hidden pseudo
 			// message; a fresh pseudo message keeps it visible.
+			if err := run.flush(); err != nil {
+				return nil, 0, err
+			}
 			p, err := b.pseudoAt(w, pos)
 			if err != nil {
 				return nil, 0, err
@@ -111,26 +112,58 @@ func (b *Box) copyKept(w io.Writer) ([]msg, int64, error) {
 			kept = append(kept, p)
 			pos = p.end
 		}
-		if _, err := io.Copy(w, io.NewSectionReader(b.f, m.start, m.end-m.start)); err != nil {
+		if err := run.add(m.start, m.end); err != nil {
 			return nil, 0, err
 		}
 		d := pos - m.start
 		m.start += d
-		m.hdrStart += d
 		m.bodyStart += d
-		m.bodyEnd += d
 		m.end += d
 		pos = m.end
 		kept = append(kept, m)
 	}
+	if err := run.flush(); err != nil {
+		return nil, 0, err
+	}
 	return kept, pos, nil
+}
+
+// runCopy copies byte ranges of the old file f to w, adjacent ranges with
+// one call.
+type runCopy struct {
+	w          io.Writer
+	f          *os.File
+	start, end int64 // the range gathered, not yet copied
+}
+
+// add appends the range [start, end) to what is to be copied.
+func (r *runCopy) add(start, end int64) error {
+	if start != r.end {
+		if err := r.flush(); err != nil {
+			return err
+		}
+		r.start = start
+	}
+	r.end = end
+	return nil
+}
+
+// flush copies the range gathered.
+func (r *runCopy) flush() error {
+	if n := r.end - r.start; n > 0 {
+		if _, err := io.Copy(r.w, io.NewSectionReader(r.f, r.start, n)); err != nil {
+			return err
+		}
+	}
+	r.start = r.end
+	return nil
 }
 
 // pseudoAt writes a pseudo message in creation form to w at offset pos
 // and returns its description.
 func (b *Box) pseudoAt(w io.Writer, pos int64) (msg, error) {
 	data := PseudoCreate(b.env)
-	ms, err := newScanner(bytes.NewReader(data), pos, b.path).scanMessages(true, b.nextKey)
+	ms, err := newScanner(bytes.NewReader(data), pos, b.path).scanMessages(nil, true, b.nextKey, nil)
 	if err != nil || len(ms) != 1 || !ms[0].pseudo {
 		return msg{}, fmt.Errorf("pseudo message does not read back: %v", err)
 	}

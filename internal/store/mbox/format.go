@@ -181,17 +181,17 @@ var renamed = []string{"status:", "x-uid:", "x-imap:", "x-imapbase:", "x-status:
 func prefix(w *bufio.Writer, line []byte, hdr *bool) {
 	switch line[0] {
 	case 'F':
-		if strings.HasPrefix(string(line), "From ") {
+		if bytes.HasPrefix(line, []byte("From ")) {
 			w.WriteByte('>')
 		}
 	case 'S', 's':
-		if *hdr && len(line) >= 7 && strings.EqualFold(string(line[:7]), "status:") {
+		if *hdr && len(line) >= 7 && asciiFold(line[:7], "status:") {
 			w.WriteString("X-Original-")
 		}
 	case 'X', 'x':
 		if *hdr && len(line) > 1 && line[1] == '-' {
 			for _, n := range renamed[1:] {
-				if len(line) >= len(n) && strings.EqualFold(string(line[:len(n)]), n) {
+				if len(line) >= len(n) && asciiFold(line[:len(n)], n) {
 					w.WriteString("X-Original-")
 					break
 				}

@@ -60,6 +60,17 @@ func readAll(t *testing.T, path string, mode store.Mode) (*Box, []store.Message,
 		}
 		snaps[i] = snapshot{text: string(data), flags: m.Flags, date: m.InternalDate.String(), hdr: string(m.Header)}
 	}
+	// A second listing reads the headers again: it must list the same.
+	again, err := b.Messages(ctx)
+	if err != nil || len(again) != len(ms) {
+		t.Fatalf("second listing: %d messages, %v (first: %d)", len(again), err, len(ms))
+	}
+	for i, m := range again {
+		if m.Key != ms[i].Key || m.Size != ms[i].Size || m.Flags != ms[i].Flags ||
+			m.InternalDate.String() != snaps[i].date || string(m.Header) != snaps[i].hdr {
+			t.Fatalf("message %d listed again as %+v, first as %+v", i, m, ms[i])
+		}
+	}
 	return b, ms, snaps, nil
 }
 

@@ -61,12 +61,9 @@ func (h *hdrState) line(s []byte) bool {
 		for end < len(s) && s[end] != ':' && s[end] != ' ' && s[end] != '\t' && s[end] != '\r' && s[end] != '\n' {
 			end++
 		}
-		name := bytes.ToLower(s[:end])
-		for _, m := range metaNames {
-			if string(name) == m {
-				h.retain = false
-				return false
-			}
+		if isMetaName(s[:end]) {
+			h.retain = false
+			return false
 		}
 	}
 	cont := len(s) > 0 && (s[0] == ' ' || s[0] == '\t')
@@ -76,6 +73,42 @@ func (h *hdrState) line(s []byte) bool {
 	h.retain = true
 	if !cont {
 		h.capture = wanted(s)
+	}
+	return true
+}
+
+// isMetaName reports whether a header name is one of metaNames in any
+// case. An ASCII name is compared without a copy; any other goes through
+// bytes.ToLower, whose Unicode rules let a few more spellings match.
+func isMetaName(name []byte) bool {
+	ascii := true
+	for _, c := range name {
+		if c >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if !ascii {
+		name = bytes.ToLower(name)
+	}
+	for _, m := range metaNames {
+		if len(name) == len(m) && asciiFold(name, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// asciiFold compares a with the lower-case ASCII b, ignoring ASCII case.
+func asciiFold(a []byte, b string) bool {
+	for i := range a {
+		c := a[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != b[i] {
+			return false
+		}
 	}
 	return true
 }
@@ -142,18 +175,4 @@ func isBlank(s []byte) bool {
 // crlfLen is the length of s with CRs removed and LFs turned into CRLF.
 func crlfLen(s []byte) int64 {
 	return int64(len(s) - bytes.Count(s, []byte{'\r'}) + bytes.Count(s, []byte{'\n'}))
-}
-
-// appendCRLF appends s to dst with CRs removed and LFs turned into CRLF.
-func appendCRLF(dst, s []byte) []byte {
-	for _, b := range s {
-		switch b {
-		case '\r':
-		case '\n':
-			dst = append(dst, '\r', '\n')
-		default:
-			dst = append(dst, b)
-		}
-	}
-	return dst
 }

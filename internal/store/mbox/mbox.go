@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strconv"
 	"syscall"
 	"time"
@@ -15,17 +16,19 @@ import (
 
 // Box is one open mbox file. It implements store.Mailbox.
 type Box struct {
-	path    string
-	mode    store.Mode
-	env     store.Env
-	f       *os.File
-	lock    string // dotlock file name while open ReadWrite
-	msgs    []msg
-	index   map[uint64]int
-	scanned bool
-	size    int64 // file size covered by msgs
-	nextKey uint64
-	tail    tail // how the file ends after this Box's last append
+	path string
+	mode store.Mode
+	env  store.Env
+	f    *os.File
+	lock string // dotlock file name while open ReadWrite
+	// lockFile is the dotlock, open once an append journals in it.
+	lockFile *os.File
+	lockBuf  []byte
+	msgs     []msg // in file order; keys increase (except a pseudo message first)
+	scanned  bool
+	size     int64 // file size covered by msgs
+	nextKey  uint64
+	tail     tail // how the file ends after this Box's last append
 	// appendedDeleted: a message appended in this session has \Deleted.
 	appendedDeleted bool
 }
@@ -127,28 +130,9 @@ func IsMbox(path string) (bool, error) {
 	return line != nil && validFrom(line).ok, nil
 }
 
-// Messages scans the file once and lists its messages (the pseudo message
-// is hidden).
-func (b *Box) Messages(ctx context.Context) ([]store.Message, error) {
-	if err := b.rescan(); err != nil {
-		return nil, err
-	}
-	out := make([]store.Message, 0, len(b.msgs))
-	for _, m := range b.msgs {
-		if m.pseudo {
-			continue
-		}
-		fl := m.flags
-		if m.deleted {
-			fl |= store.Deleted
-		}
-		out = append(out, store.Message{Key: m.key, Size: m.size, Flags: fl, InternalDate: m.date, Header: m.header})
-	}
-	return out, nil
-}
-
 // rescan reads the whole file (first time) or what was added to it since.
-func (b *Box) rescan() error {
+// emit, when set, is called with each message read.
+func (b *Box) rescan(emit func(*scanned) error) error {
 	unlock, err := b.readLock()
 	if err != nil {
 		return err
@@ -169,17 +153,15 @@ func (b *Box) rescan() error {
 		from = b.size
 	}
 	s := newScanner(io.NewSectionReader(b.f, from, st.Size()-from), from, b.path)
-	ms, err := s.scanMessages(!b.scanned, b.nextKey)
+	s.begin, s.end = from, st.Size()
+	old := len(b.msgs)
+	ms, err := s.scanMessages(b.msgs, !b.scanned, b.nextKey, emit)
 	if err != nil {
-		return err
+		return err // b.msgs keeps its length: what was appended is not seen
 	}
-	if b.index == nil {
-		b.index = map[uint64]int{}
-	}
-	for _, m := range ms {
-		b.index[m.key] = len(b.msgs)
-		b.msgs = append(b.msgs, m)
-		b.nextKey = m.key + 1
+	b.msgs = ms
+	if len(ms) > old {
+		b.nextKey = ms[len(ms)-1].key + 1
 	}
 	b.size = s.pos
 	b.scanned = true
@@ -201,88 +183,18 @@ func (b *Box) readLock() (func(), error) {
 	return func() { _ = fcntlLock(b.f, syscall.F_UNLCK) }, nil
 }
 
+// lookup finds the message with key by binary search: keys increase
+// along the file, except for a pseudo message first (never looked up).
 func (b *Box) lookup(key uint64) (*msg, error) {
-	i, ok := b.index[key]
-	if !ok || b.msgs[i].pseudo {
+	ms := b.msgs
+	if len(ms) > 0 && ms[0].pseudo {
+		ms = ms[1:]
+	}
+	i := sort.Search(len(ms), func(i int) bool { return ms[i].key >= key })
+	if i == len(ms) || ms[i].key != key {
 		return nil, fmt.Errorf("%s: no message with key %d", b.path, key)
 	}
-	return &b.msgs[i], nil
-}
-
-// Fetch returns the message in CRLF form without its From_ line and
-// metadata headers: exactly Size bytes.
-func (b *Box) Fetch(ctx context.Context, key uint64) (io.ReadCloser, error) {
-	if !b.scanned {
-		if err := b.rescan(); err != nil {
-			return nil, err
-		}
-	}
-	m, err := b.lookup(key)
-	if err != nil {
-		return nil, err
-	}
-	unlock, err := b.readLock()
-	if err != nil {
-		return nil, err
-	}
-	hdr := make([]byte, m.bodyStart-m.hdrStart)
-	if _, err := b.f.ReadAt(hdr, m.hdrStart); err != nil {
-		unlock()
-		return nil, fmt.Errorf("fetch from %s: %w", b.path, err)
-	}
-	var out []byte
-	h := newHdrState()
-	for len(hdr) > 0 {
-		i := indexLF(hdr) + 1
-		if i == 0 {
-			i = len(hdr)
-		}
-		if h.line(hdr[:i]) {
-			out = appendCRLF(out, hdr[:i])
-		}
-		hdr = hdr[i:]
-	}
-	return &fetchReader{hdr: out, body: io.NewSectionReader(b.f, m.bodyStart, m.bodyEnd-m.bodyStart), unlock: unlock}, nil
-}
-
-// fetchReader yields the converted header, then the body converted on the fly.
-type fetchReader struct {
-	hdr    []byte
-	body   io.Reader
-	buf    []byte
-	out    []byte // backing array of pend, reused for every chunk
-	pend   []byte
-	unlock func()
-}
-
-func (r *fetchReader) Read(p []byte) (int, error) {
-	if len(r.hdr) > 0 {
-		n := copy(p, r.hdr)
-		r.hdr = r.hdr[n:]
-		return n, nil
-	}
-	for len(r.pend) == 0 {
-		if r.buf == nil {
-			r.buf = make([]byte, 32<<10)
-		}
-		n, err := r.body.Read(r.buf)
-		r.out = appendCRLF(r.out[:0], r.buf[:n])
-		r.pend = r.out
-		if n == 0 && err != nil {
-			return 0, err
-		}
-	}
-	n := copy(p, r.pend)
-	r.pend = r.pend[n:]
-	return n, nil
-}
-
-func (r *fetchReader) Close() error {
-	if r.unlock != nil {
-		r.unlock()
-		r.unlock = nil
-	}
-	return nil
+	return &ms[i], nil
 }
 
 // Append adds m at the end of the file in 5.2.7's append form and fsyncs.
@@ -335,7 +247,7 @@ func (b *Box) MarkDeleted(ctx context.Context, keys []uint64) error {
 		return fmt.Errorf("mark deleted in %s: %w", b.path, store.ErrReadOnly)
 	}
 	if !b.scanned {
-		if err := b.rescan(); err != nil {
+		if err := b.rescan(nil); err != nil {
 			return err
 		}
 	}
@@ -356,6 +268,10 @@ func (b *Box) Close() error {
 	}
 	err := b.f.Close()
 	b.f = nil
+	if b.lockFile != nil {
+		b.lockFile.Close()
+		b.lockFile = nil
+	}
 	if b.lock != "" {
 		if rerr := os.Remove(b.lock); rerr != nil && err == nil {
 			err = rerr
@@ -377,18 +293,27 @@ func (b *Box) markLock(size int64) {
 	if b.lock == "" {
 		return
 	}
-	content := strconv.Itoa(os.Getpid()) + "\n"
+	buf := strconv.AppendInt(b.lockBuf[:0], int64(os.Getpid()), 10)
+	buf = append(buf, '\n')
 	if size >= 0 {
-		content += appendMark + strconv.FormatInt(size, 10) + "\n"
+		buf = append(buf, appendMark...)
+		buf = strconv.AppendInt(buf, size, 10)
+		buf = append(buf, '\n')
 	}
+	b.lockBuf = buf
 	// Overwrite in place, then cut: the file always starts with the pid
 	// line, even if the process dies in between (an empty lock would
-	// look like another program's and block the next run).
-	if f, err := os.OpenFile(b.lock, os.O_WRONLY, 0); err == nil {
-		if _, err := f.WriteAt([]byte(content), 0); err == nil {
-			f.Truncate(int64(len(content)))
+	// look like another program's and block the next run). The lock
+	// stays open between appends.
+	if b.lockFile == nil {
+		f, err := os.OpenFile(b.lock, os.O_WRONLY, 0)
+		if err != nil {
+			return
 		}
-		f.Close()
+		b.lockFile = f
+	}
+	if _, err := b.lockFile.WriteAt(buf, 0); err == nil {
+		b.lockFile.Truncate(int64(len(buf)))
 	}
 }
 

@@ -32,7 +32,7 @@ type RawFile struct {
 // empty mailbox.
 func ParseBytes(data []byte, name string) (*RawFile, error) {
 	s := newScanner(bytes.NewReader(data), 0, name)
-	ms, err := s.scanMessages(true, 1)
+	ms, err := s.scanMessages(nil, true, 1, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -40,7 +40,7 @@ func ParseBytes(data []byte, name string) (*RawFile, error) {
 	for i, m := range ms {
 		h := newHdrState()
 		var hdr []byte
-		rest := data[m.hdrStart:m.bodyStart]
+		rest := data[m.hdrStart():m.bodyStart]
 		for len(rest) > 0 {
 			j := indexLF(rest) + 1
 			if j == 0 {
@@ -62,9 +62,9 @@ func ParseBytes(data []byte, name string) (*RawFile, error) {
 			continue
 		}
 		rm := RawMessage{
-			FromLine: data[m.start:m.hdrStart],
+			FromLine: data[m.start:m.hdrStart()],
 			Header:   hdr,
-			Body:     data[m.bodyStart:m.bodyEnd],
+			Body:     data[m.bodyStart:m.bodyEnd()],
 			Flags:    m.flags,
 			UID:      h.uid,
 		}

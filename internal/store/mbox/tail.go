@@ -32,7 +32,7 @@ func (b *Box) endLastMessage(size int64) ([]byte, error) {
 		}
 		return nil, nil
 	}
-	if err := b.rescan(); err != nil {
+	if err := b.rescan(nil); err != nil {
 		return nil, err
 	}
 	if len(b.msgs) == 0 || size == 0 {
