@@ -29,7 +29,7 @@ import (
 )
 
 // magic starts every cache file; the digit is the format version.
-const magic = "mailsync header cache 1\n"
+const magic = "mailsync header cache 2\n"
 
 // Entry is what the cache knows about one message.
 type Entry struct {
@@ -165,7 +165,7 @@ func (c *Cache) Save(full bool) error {
 	return nil
 }
 
-// The file: magic, identity and LF, then per entry the uvarints of the
+// The file: magic, identity and LF, the uvarint entry count, then per entry the uvarints of the
 // key length, the size, the date (Unix seconds, zig-zag) and the header
 // length, followed by key and header; at the end the CRC-32C of all that
 // precedes it.
@@ -180,6 +180,13 @@ func encode(m map[string]*slot, identity string, onlyUsed bool) []byte {
 	b = append(b, magic...)
 	b = append(b, identity...)
 	b = append(b, '\n')
+	n := 0
+	for _, e := range m {
+		if !onlyUsed || e.used {
+			n++
+		}
+	}
+	b = binary.AppendUvarint(b, uint64(n))
 	for k, e := range m {
 		if onlyUsed && !e.used {
 			continue
@@ -209,17 +216,27 @@ func decode(data []byte, identity string) (map[string]*slot, error) {
 	if !bytes.HasPrefix(body, []byte(head)) {
 		return nil, errDamaged // another version or another mailbox
 	}
-	m := map[string]*slot{}
-	for p := body[len(head):]; len(p) > 0; {
+	p := body[len(head):]
+	count, k := binary.Uvarint(p)
+	if k <= 0 || count > uint64(len(p)) {
+		return nil, errDamaged
+	}
+	p = p[k:]
+	m := make(map[string]*slot, count)
+	slots := make([]slot, count)
+	for i := 0; len(p) > 0; i++ {
+		if i >= len(slots) {
+			return nil, errDamaged // more entries than counted
+		}
 		var v [4]uint64
-		for i := range v {
+		for j := range v {
 			var n int
-			if i == 2 {
+			if j == 2 {
 				var s int64
 				s, n = binary.Varint(p)
-				v[i] = uint64(s)
+				v[j] = uint64(s)
 			} else {
-				v[i], n = binary.Uvarint(p)
+				v[j], n = binary.Uvarint(p)
 			}
 			if n <= 0 {
 				return nil, errDamaged
@@ -233,7 +250,8 @@ func decode(data []byte, identity string) (map[string]*slot, error) {
 		key := string(p[:klen])
 		hdr := p[klen : klen+hlen : klen+hlen]
 		p = p[klen+hlen:]
-		m[key] = &slot{Entry: Entry{Size: int64(v[1]), Date: time.Unix(int64(v[2]), 0), Header: hdr}}
+		slots[i].Entry = Entry{Size: int64(v[1]), Date: time.Unix(int64(v[2]), 0), Header: hdr}
+		m[key] = &slots[i]
 	}
 	return m, nil
 }

@@ -100,7 +100,7 @@ func TestOtherMailboxDamageAndNoDir(t *testing.T) {
 
 func FuzzDecode(f *testing.F) {
 	f.Add(encode(map[string]*slot{"k": {Entry: entry(0)}, "l": {Entry: entry(1)}}, "id", false))
-	f.Add([]byte(magic + "id\n"))
+	f.Add([]byte(magic + "id\n\x00"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := decode(data, "id")
 		if err != nil {

@@ -80,7 +80,7 @@ func FuzzParseName(f *testing.F) {
 			t.Fatalf("flags %b written as %q read back as %b", copied, letters(copied), back)
 		}
 		other := parseName("cur", "1700000000.M1P1.h:2,S")
-		if fl.before(fl) || fl.before(other) && other.before(fl) {
+		if fl.before(&fl) || fl.before(&other) && other.before(&fl) {
 			t.Fatalf("parseName(%q): mailbox order is not strict", name)
 		}
 	})

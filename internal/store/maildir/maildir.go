@@ -41,6 +41,10 @@ type Box struct {
 	// whether Messages listed the whole mailbox.
 	hdrs   *hdrcache.Cache
 	listed bool
+	// trashed counts the files with T in the last scan plus the ones
+	// MarkDeleted renamed since: Expunge after a listing has nothing to
+	// do while it is 0.
+	trashed int
 	// bw and tap are reused by every Append (a buffer per message costs
 	// more than writing it on a RAM disk).
 	bw  *bufio.Writer
@@ -81,7 +85,7 @@ func (b *Box) check(what string, write bool) error {
 func (b *Box) scan() ([]file, error) {
 	var fs []file
 	for _, sub := range []string{"cur", "new"} {
-		des, err := os.ReadDir(filepath.Join(b.dir, sub))
+		des, err := readDir(filepath.Join(b.dir, sub))
 		if err != nil {
 			return nil, fmt.Errorf("read Maildir %s: %w", b.dir, err)
 		}
@@ -95,6 +99,7 @@ func (b *Box) scan() ([]file, error) {
 	sortFiles(fs)
 	out := fs[:0]
 	b.files = make(map[uint64]file, len(fs))
+	b.trashed = 0
 	for i, f := range fs {
 		if i > 0 && fs[i-1].uniq == f.uniq {
 			continue // the same message in cur/ and new/: cur/ wins
@@ -106,6 +111,9 @@ func (b *Box) scan() ([]file, error) {
 			b.keys[f.uniq] = key
 		}
 		b.files[key] = f
+		if f.trashed() {
+			b.trashed++
+		}
 		if st := (stamp{f.sec, f.usec}); st.after(b.last) {
 			b.last = st
 		}
@@ -155,6 +163,17 @@ func (b *Box) Messages(ctx context.Context) ([]store.Message, error) {
 	}
 	b.listed = true
 	return out, nil
+}
+
+// readDir lists a directory in the order the file system returns it
+// (os.ReadDir also sorts the names, which scan does its own way).
+func readDir(dir string) ([]os.DirEntry, error) {
+	d, err := os.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	return d.ReadDir(-1)
 }
 
 // cacheEntry is what the header cache keeps of a message: the header

@@ -109,7 +109,7 @@ func (f file) flags() store.Flags {
 }
 
 // before reports whether f comes before g in mailbox order.
-func (f file) before(g file) bool {
+func (f *file) before(g *file) bool {
 	if f.sec != g.sec {
 		return f.sec < g.sec
 	}
@@ -123,9 +123,17 @@ func (f file) before(g file) bool {
 }
 
 // sortFiles puts files in mailbox order.
-func sortFiles(fs []file) {
-	sort.Slice(fs, func(i, j int) bool { return fs[i].before(fs[j]) })
-}
+func sortFiles(fs []file) { sort.Sort(byOrder(fs)) }
+
+// byOrder sorts files in mailbox order, comparing them in place.
+type byOrder []file
+
+func (o byOrder) Len() int           { return len(o) }
+func (o byOrder) Less(i, j int) bool { return o[i].before(&o[j]) }
+func (o byOrder) Swap(i, j int)      { o[i], o[j] = o[j], o[i] }
+
+// trashed reports whether the info has T (\Deleted).
+func (f *file) trashed() bool { return strings.IndexByte(f.info, 'T') >= 0 }
 
 // letters returns the info letters for flags (CopiedFlags only).
 func letters(flags store.Flags) string {

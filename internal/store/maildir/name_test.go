@@ -85,7 +85,7 @@ func TestParseName(t *testing.T) {
 		if f.uniq != c.uniq || f.info != c.info || f.sec != c.sec || f.usec != c.usec || f.size != c.size || f.vsize != c.vsize || f.flags() != c.flags {
 			t.Errorf("parseName(%q) = %+v flags %v", c.name, f, f.flags())
 		}
-		if g := parseName("cur", c.before); !f.before(g) || g.before(f) {
+		if g := parseName("cur", c.before); !f.before(&g) || g.before(&f) {
 			t.Errorf("%q does not sort before %q", c.name, c.before)
 		}
 	}

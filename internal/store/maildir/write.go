@@ -246,6 +246,7 @@ func (b *Box) markOne(key uint64) error {
 		return err
 	}
 	b.unsynced[f.sub], b.unsynced["cur"] = true, true // Close fsyncs them
+	b.trashed++
 	b.files[key] = parseName("cur", name)
 	return nil
 }
@@ -262,6 +263,9 @@ func (b *Box) Expunge(ctx context.Context) (int, error) {
 	// meanwhile is expunged by the next run. Otherwise read the
 	// directories.
 	var fs []file
+	if b.listed && b.trashed == 0 {
+		return 0, nil
+	}
 	if b.listed {
 		for _, f := range b.files {
 			fs = append(fs, f)
