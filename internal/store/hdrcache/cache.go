@@ -29,13 +29,14 @@ import (
 )
 
 // magic starts every cache file; the digit is the format version.
-const magic = "mailsync header cache 2\n"
+const magic = "mailsync header cache 3\n"
 
 // Entry is what the cache knows about one message.
 type Entry struct {
 	// Size is the message's wire size (CRLF line ends).
 	Size int64
-	// Date is the internal date, whole seconds.
+	// Date is the internal date, whole seconds, with its zone offset (an
+	// IMAP INTERNALDATE's zone shows in mbox From_ lines and -m).
 	Date time.Time
 	// Header is the header section (at least store.HeaderFields), ending
 	// with an empty line.
@@ -165,8 +166,9 @@ func (c *Cache) Save(full bool) error {
 	return nil
 }
 
-// The file: magic, identity and LF, the uvarint entry count, then per entry the uvarints of the
-// key length, the size, the date (Unix seconds, zig-zag) and the header
+// The file: magic, identity and LF, the uvarint entry count, then per
+// entry the uvarints of the key length, the size, the date (Unix seconds,
+// zig-zag), its zone offset (seconds east of UTC, zig-zag) and the header
 // length, followed by key and header; at the end the CRC-32C of all that
 // precedes it.
 var table = crc32.MakeTable(crc32.Castagnoli)
@@ -194,6 +196,8 @@ func encode(m map[string]*slot, identity string, onlyUsed bool) []byte {
 		b = binary.AppendUvarint(b, uint64(len(k)))
 		b = binary.AppendUvarint(b, uint64(e.Size))
 		b = binary.AppendVarint(b, e.Date.Unix())
+		_, off := e.Date.Zone()
+		b = binary.AppendVarint(b, int64(off))
 		b = binary.AppendUvarint(b, uint64(len(e.Header)))
 		b = append(b, k...)
 		b = append(b, e.Header...)
@@ -228,10 +232,10 @@ func decode(data []byte, identity string) (map[string]*slot, error) {
 		if i >= len(slots) {
 			return nil, errDamaged // more entries than counted
 		}
-		var v [4]uint64
+		var v [5]uint64
 		for j := range v {
 			var n int
-			if j == 2 {
+			if j == 2 || j == 3 {
 				var s int64
 				s, n = binary.Varint(p)
 				v[j] = uint64(s)
@@ -243,14 +247,18 @@ func decode(data []byte, identity string) (map[string]*slot, error) {
 			}
 			p = p[n:]
 		}
-		klen, hlen := v[0], v[3]
-		if klen > uint64(len(p)) || hlen > uint64(len(p))-klen || v[1] > 1<<62 {
+		klen, off, hlen := v[0], int64(v[3]), v[4]
+		if klen > uint64(len(p)) || hlen > uint64(len(p))-klen || v[1] > 1<<62 || off < -86400 || off > 86400 {
 			return nil, errDamaged
 		}
 		key := string(p[:klen])
 		hdr := p[klen : klen+hlen : klen+hlen]
 		p = p[klen+hlen:]
-		slots[i].Entry = Entry{Size: int64(v[1]), Date: time.Unix(int64(v[2]), 0), Header: hdr}
+		date := time.Unix(int64(v[2]), 0).UTC()
+		if off != 0 {
+			date = date.In(time.FixedZone("", int(off)))
+		}
+		slots[i].Entry = Entry{Size: int64(v[1]), Date: date, Header: hdr}
 		m[key] = &slots[i]
 	}
 	return m, nil

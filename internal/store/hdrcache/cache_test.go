@@ -58,6 +58,29 @@ func TestRoundTripAndPrune(t *testing.T) {
 	sameEntry(t, e, ok, entry(0))
 }
 
+// TestZone: a date comes back with its zone offset (an IMAP INTERNALDATE's
+// zone shows in mbox From_ lines).
+func TestZone(t *testing.T) {
+	dir := t.TempDir()
+	c := Open(dir, "z")
+	for i, off := range []int{0, 3600, -5*3600 - 1800} {
+		e := entry(i)
+		e.Date = e.Date.In(time.FixedZone("", off))
+		c.Put(string(rune('a'+i)), e)
+	}
+	if err := c.Save(true); err != nil {
+		t.Fatal(err)
+	}
+	c = Open(dir, "z")
+	for i, off := range []int{0, 3600, -5*3600 - 1800} {
+		e, ok := c.Get(string(rune('a' + i)))
+		_, got := e.Date.Zone()
+		if !ok || got != off || !e.Date.Equal(entry(i).Date) {
+			t.Errorf("entry %d: %v (offset %d), want offset %d", i, e.Date, got, off)
+		}
+	}
+}
+
 func TestOtherMailboxDamageAndNoDir(t *testing.T) {
 	dir := t.TempDir()
 	c := Open(dir, "a")

@@ -30,6 +30,11 @@ var errCancelled = wording("IMAP protocol error: Authentication aborted by clien
 // does.
 func (s *Store) login(ctx context.Context, sess *session) error {
 	if sess.c.State() == goimap.ConnStateAuthenticated {
+		s.mu.Lock()
+		if s.user == "" {
+			s.user = s.srv.User
+		}
+		s.mu.Unlock()
 		return nil // PREAUTH
 	}
 	caps := sess.c.Caps()
@@ -49,6 +54,11 @@ func (s *Store) login(ctx context.Context, sess *session) error {
 		}
 		last = s.authenticate(sess, caps, user, pass)
 		if last == nil {
+			s.mu.Lock()
+			if s.user == "" {
+				s.user = user
+			}
+			s.mu.Unlock()
 			return nil
 		}
 		var ie *goimap.Error

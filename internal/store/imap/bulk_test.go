@@ -13,7 +13,8 @@ import (
 
 // TestFetchEach: pipelined fetches deliver every body in the order asked
 // (not the folder's order), the same bytes Fetch gives, and a message that
-// is gone is reported for its key while the others still come.
+// is gone is reported for its key while the others still come. The second
+// round reads into the batch buffers the first one left.
 func TestFetchEach(t *testing.T) {
 	m := startMemServer(t, false)
 	st, err := m.dial(t, "", imap.Options{})
@@ -29,7 +30,7 @@ func TestFetchEach(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer mb.Close()
-	const n = 300 // more than one batch
+	const n = 600 // three batches
 	for i := range n {
 		raw := []byte(fmt.Sprintf("Message-ID: <%d@x>\r\nSubject: %d\r\n\r\n%s\r\n", i, i, bytes.Repeat([]byte("x"), i*37)))
 		if err := mb.Append(ctx, store.NewMessage{Size: int64(len(raw)), Body: bytes.NewReader(raw), InternalDate: time.Unix(1e9, 0)}); err != nil {
@@ -52,9 +53,16 @@ func TestFetchEach(t *testing.T) {
 		rc.Close()
 	}
 	keys = append(keys[:10], append([]uint64{999999}, keys[10:]...)...) // a UID that does not exist
+	for round := range 2 {
+		fetchEach(t, mb, keys, want, round)
+	}
+}
+
+func fetchEach(t *testing.T, mb store.Mailbox, keys []uint64, want map[uint64][]byte, round int) {
+	t.Helper()
 	var got []uint64
 	var gone int
-	done, err := mb.(store.BulkFetcher).FetchEach(ctx, keys, func(key uint64, body io.Reader) error {
+	done, err := mb.(store.BulkFetcher).FetchEach(t.Context(), keys, func(key uint64, body io.Reader) error {
 		got = append(got, key)
 		data, err := io.ReadAll(body)
 		if key == 999999 {
@@ -65,7 +73,7 @@ func TestFetchEach(t *testing.T) {
 			return err
 		}
 		if err != nil || !bytes.Equal(data, want[key]) {
-			t.Errorf("UID %d: FetchEach body %q, %v; Fetch %q", key, data, err, want[key])
+			t.Errorf("round %d: UID %d: FetchEach body %q, %v; Fetch %q", round, key, data, err, want[key])
 		}
 		return nil
 	})

@@ -41,6 +41,9 @@ type Options struct {
 	// CanonicalHost names the server in "Authorizing against {HOST/imap}";
 	// nil looks the name up as c-client does (127.0.0.1 → localhost).
 	CanonicalHost func(ctx context.Context, host string) string
+	// CacheDir is the directory of the folders' header caches (package
+	// hdrcache); "" keeps none.
+	CacheDir string
 }
 
 // stall is how long an operation may see no traffic: StallTimeout, else

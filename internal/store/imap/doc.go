@@ -12,10 +12,16 @@
 //   - listing, creating and deleting folders, with the server's hierarchy
 //     delimiter kept in names (the engine maps it to '/') and modified
 //     UTF-7 on the wire (store.go);
-//   - one selected folder per connection: ids and -m fields of a whole
-//     folder from one pipelined UID FETCH, bodies streamed with
+//   - one selected folder per connection: bodies streamed with
 //     BODY.PEEK[], APPEND with flags and internal date, UID STORE
 //     +FLAGS.SILENT (\Deleted) and EXPUNGE (mailbox.go);
+//   - listing a folder: ids and -m fields of the whole folder from one
+//     pipelined UID FETCH, or, with a header cache (Options.CacheDir,
+//     package hdrcache, one file per server, user, folder and
+//     UIDVALIDITY), UID FETCH 1:* (UID FLAGS) and the headers of the
+//     messages the cache lacks (list.go);
+//   - copying many bodies in batches of one UID FETCH each, read into
+//     reused buffers while the previous batch is written (bulk.go);
 //   - 5.2.7's error wording for connection and login failures (errors.go).
 //
 // Nothing here knows about channels, msinfo or the sync algorithm.

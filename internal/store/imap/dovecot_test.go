@@ -29,7 +29,8 @@ var folderSeq atomic.Int64
 
 // dovecotStore connects to a shared Dovecot with the given flags; port
 // picks the plain (STARTTLS) or the IMAPS listener.
-func dovecotStore(t *testing.T, d *dovecot.Server, flags string, tlsPort bool) *imap.Store {
+// cacheDir, when not empty, is the stores' header cache directory.
+func dovecotStore(t *testing.T, d *dovecot.Server, flags string, tlsPort bool, cacheDir string) *imap.Store {
 	t.Helper()
 	addr := d.Addr()
 	if tlsPort {
@@ -38,6 +39,7 @@ func dovecotStore(t *testing.T, d *dovecot.Server, flags string, tlsPort bool) *
 	st, err := imap.Dial(t.Context(), "{"+addr+flags+"/user="+d.User+"}", imap.Options{
 		Passwd: d.Password, RootCAs: d.TLSConfig().RootCAs,
 		CanonicalHost: func(context.Context, string) string { return "localhost" },
+		CacheDir:      cacheDir,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -53,17 +55,23 @@ func TestConformanceDovecot(t *testing.T) {
 		opt   dovecot.Options
 		flags string
 		tls   bool
+		cache bool // with a header cache
 	}{
-		{"Slash/STARTTLS", dovecot.Options{Delim: '/'}, "", false},
-		{"DotInboxPrefix/IMAPS", dovecot.Options{Delim: '.', InboxPrefix: true}, "/ssl", true},
-		{"Slash/plain", dovecot.Options{Delim: '/'}, "/notls", false},
+		{"Slash/STARTTLS", dovecot.Options{Delim: '/'}, "", false, false},
+		{"DotInboxPrefix/IMAPS", dovecot.Options{Delim: '.', InboxPrefix: true}, "/ssl", true, false},
+		{"Slash/plain", dovecot.Options{Delim: '/'}, "/notls", false, false},
+		{"Slash/plain/HeaderCache", dovecot.Options{Delim: '/'}, "/notls", false, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			d := dovecot.Shared(t, c.opt)
 			storetest.Run(t, storetest.Harness{
 				New: func(t *testing.T) (store.Store, func(string) string) {
-					st := dovecotStore(t, d, c.flags, c.tls)
+					cacheDir := ""
+					if c.cache {
+						cacheDir = t.TempDir()
+					}
+					st := dovecotStore(t, d, c.flags, c.tls, cacheDir)
 					root := fmt.Sprintf("%sconf%d", d.Prefix, folderSeq.Add(1))
 					delim := string(d.Delim)
 					return st, func(rel string) string { return root + delim + strings.ReplaceAll(rel, "/", delim) }

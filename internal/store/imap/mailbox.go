@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 
 	goimap "github.com/emersion/go-imap/v2"
@@ -24,20 +23,15 @@ type Mailbox struct {
 	count  uint32
 	closed bool
 	broken bool
+	// uidValidity is the folder's UIDVALIDITY (0: the server sent none),
+	// part of its header cache's identity.
+	uidValidity uint32
 	// sizes are the RFC822.SIZE of the messages Messages listed, by UID:
 	// FetchEach uses them to bound its batches.
 	sizes map[uint64]int64
 }
 
 var _ store.Mailbox = (*Mailbox)(nil)
-
-// headerSection is BODY.PEEK[HEADER.FIELDS (...)] of the fields message
-// identity and -m need.
-var headerSection = &goimap.FetchItemBodySection{
-	Specifier:    goimap.PartSpecifierHeader,
-	HeaderFields: store.HeaderFields,
-	Peek:         true,
-}
 
 // run binds ctx to the connection around f and remembers a broken link.
 func (m *Mailbox) run(ctx context.Context, f func() error) error {
@@ -64,68 +58,6 @@ func (m *Mailbox) run(ctx context.Context, f func() error) error {
 		return ctx.Err()
 	}
 	return err
-}
-
-// Messages lists the folder with one pipelined UID FETCH 1:* of UID,
-// FLAGS, INTERNALDATE, RFC822.SIZE and the header fields: never a round
-// trip per message, never a body.
-func (m *Mailbox) Messages(ctx context.Context) ([]store.Message, error) {
-	var out []store.Message
-	var seqs []uint32
-	err := m.run(ctx, func() error {
-		if mb := m.sess.c.Mailbox(); mb != nil && mb.NumMessages == 0 {
-			return nil
-		}
-		all := goimap.UIDSet{goimap.UIDRange{Start: 1, Stop: 0}}
-		cmd := m.sess.c.Fetch(all, &goimap.FetchOptions{
-			UID: true, Flags: true, InternalDate: true, RFC822Size: true,
-			BodySection: []*goimap.FetchItemBodySection{headerSection},
-		})
-		for {
-			msg := cmd.Next()
-			if msg == nil {
-				break
-			}
-			buf, err := msg.Collect()
-			if err != nil {
-				cmd.Close()
-				return err
-			}
-			if buf.UID == 0 {
-				continue // an unsolicited FETCH (flag change by another client)
-			}
-			if m.sizes == nil {
-				m.sizes = map[uint64]int64{}
-			}
-			m.sizes[uint64(buf.UID)] = buf.RFC822Size
-			out = append(out, store.Message{
-				Key:          uint64(buf.UID),
-				Size:         buf.RFC822Size,
-				Flags:        fromIMAP(buf.Flags),
-				InternalDate: buf.InternalDate,
-				Header:       buf.FindBodySection(headerSection),
-			})
-			seqs = append(seqs, buf.SeqNum)
-		}
-		return cmd.Close()
-	})
-	if err != nil {
-		return nil, fmt.Errorf("fetch message list of %s: %w", m.name, err)
-	}
-	sort.Sort(bySeq{out, seqs})
-	return out, nil
-}
-
-type bySeq struct {
-	msgs []store.Message
-	seqs []uint32
-}
-
-func (b bySeq) Len() int           { return len(b.msgs) }
-func (b bySeq) Less(i, j int) bool { return b.seqs[i] < b.seqs[j] }
-func (b bySeq) Swap(i, j int) {
-	b.msgs[i], b.msgs[j] = b.msgs[j], b.msgs[i]
-	b.seqs[i], b.seqs[j] = b.seqs[j], b.seqs[i]
 }
 
 // Fetch streams the whole message with UID FETCH n BODY.PEEK[]: \Seen

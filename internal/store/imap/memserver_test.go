@@ -35,12 +35,27 @@ type memServer struct {
 	// trace collects the server side of the dialogue.
 	mu    sync.Mutex
 	trace bytes.Buffer
+	// hook, when set, sees every piece of the dialogue before the
+	// server goes on (outside mu: it may talk to the server itself).
+	hook func(string)
 }
 
 func (m *memServer) Write(p []byte) (int, error) {
 	m.mu.Lock()
+	n, err := m.trace.Write(p)
+	hook := m.hook
+	m.mu.Unlock()
+	if hook != nil {
+		hook(string(p))
+	}
+	return n, err
+}
+
+// setHook sets the dialogue hook (nil removes it).
+func (m *memServer) setHook(f func(string)) {
+	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.trace.Write(p)
+	m.hook = f
 }
 
 func (m *memServer) serverTrace() string {

@@ -22,7 +22,13 @@ type Store struct {
 	trace *maskingWriter
 	host  string
 
-	mu     sync.Mutex
+	// arenas are FetchEach's batch buffers, kept between calls.
+	arenas chan []byte
+
+	mu sync.Mutex
+	// user is the name the first login succeeded with (the header
+	// caches' identity); "" when unknown (PREAUTH without /user=).
+	user   string
 	idle   []*session
 	all    []*session
 	closed bool
@@ -40,7 +46,7 @@ func Dial(ctx context.Context, name string, opt Options) (*Store, error) {
 	if opt.Name == "" {
 		opt.Name = name
 	}
-	s := &Store{srv: srv, opt: opt}
+	s := &Store{srv: srv, opt: opt, arenas: make(chan []byte, arenas)}
 	s.trace = newTrace(srv, &s.opt)
 	sess, err := s.dial(ctx)
 	if err != nil {
@@ -243,7 +249,7 @@ func (s *Store) Open(ctx context.Context, name string, mode store.Mode) (store.M
 		}
 		return nil, fmt.Errorf("open %s: %w", name, err)
 	}
-	return &Mailbox{st: s, sess: sess, name: name, mode: mode, count: data.NumMessages}, nil
+	return &Mailbox{st: s, sess: sess, name: name, mode: mode, count: data.NumMessages, uidValidity: data.UIDValidity}, nil
 }
 
 func (s *Store) existsOn(ctx context.Context, name string) (bool, error) {

@@ -23,7 +23,11 @@ func Store(ctx context.Context, cfg *config.Store, env store.Env) (store.Store, 
 	if cfg.Server == "" {
 		return local.New(env), nil
 	}
-	return imap.Dial(ctx, cfg.Server, imap.Options{Name: cfg.Server, Passwd: cfg.Passwd, Remote: env.Remote})
+	opt := imap.Options{Name: cfg.Server, Passwd: cfg.Passwd, Remote: env.Remote}
+	if env.CacheDir != "" {
+		opt.CacheDir = filepath.Join(env.CacheDir, "imap")
+	}
+	return imap.Dial(ctx, cfg.Server, opt)
 }
 
 // LockDir is where the locks of msinfo mailboxes on servers live (D9).
