@@ -1,35 +1,31 @@
-// Package hdrcache keeps, per mailbox, what reading a message's header
-// costs a backend: the header section, the wire size and the internal
-// date, keyed by a name the mailbox never reuses for other content (a
-// Maildir unique name, an IMAP UIDVALIDITY and UID). A sync that finds
-// every message in the cache reads no message file at all, as mbsync does
-// with its state.
+// Package hdrcache keeps the caches that spare backends reading every
+// message on every run. A Cache keeps, per mailbox, what reading a
+// message's header costs a backend: the header section, the wire size and
+// the internal date, keyed by a name the mailbox never reuses for other
+// content (a Maildir unique name, an IMAP UIDVALIDITY and UID). A sync
+// that finds every message in the cache reads no message file at all, as
+// mbsync does with its state. Blobs (blob.go) are the cache files
+// themselves, for backends that keep caches of their own formats.
 //
-// The cache is an optimisation only: a missing, unreadable, damaged or
+// A cache is an optimisation only: a missing, unreadable, damaged or
 // foreign cache file is an empty cache, and a cache that cannot be written
-// changes nothing but speed. Every file carries its mailbox's identity and
-// a checksum; it is replaced atomically (write beside, rename), so
-// concurrent runs leave one complete file. Entries never go stale (their
-// keys are never reused), they only become unused; Save drops the unused
-// ones after a full listing.
+// changes nothing but speed. Every file carries its kind, its mailbox's
+// identity and a checksum; it is replaced atomically (write beside,
+// rename), so concurrent runs leave one complete file. Entries of a Cache
+// never go stale (their keys are never reused), they only become unused;
+// Save drops the unused ones after a full listing.
 package hdrcache
 
 import (
-	"bytes"
-	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash/crc32"
-	"os"
-	"path/filepath"
-	"strconv"
 	"time"
 )
 
-// magic starts every cache file; the digit is the format version.
-const magic = "mailsync header cache 3\n"
+// kind starts every header cache file; the digit is the format version.
+const kind = "mailsync header cache 3"
 
 // Entry is what the cache knows about one message.
 type Entry struct {
@@ -46,11 +42,11 @@ type Entry struct {
 // Cache is the header cache of one mailbox. The zero Cache and a nil
 // *Cache are empty and never saved.
 type Cache struct {
-	path, identity string
-	entries        map[string]*slot
-	loaded         int  // entries in the file as loaded
-	used           int  // entries looked up or added in this session
-	changed        bool // something was added or deleted since the load
+	dir, identity string
+	entries       map[string]*slot
+	loaded        int  // entries in the file as loaded
+	used          int  // entries looked up or added in this session
+	changed       bool // something was added or deleted since the load
 }
 
 // slot is an entry and whether this session used it.
@@ -63,14 +59,9 @@ type slot struct {
 // server and folder with its UIDVALIDITY, ...) from directory dir. An
 // empty dir gives a cache that is never saved.
 func Open(dir, identity string) *Cache {
-	c := &Cache{identity: identity, entries: map[string]*slot{}}
-	if dir == "" {
-		return c
-	}
-	sum := sha256.Sum256([]byte(identity))
-	c.path = filepath.Join(dir, hex.EncodeToString(sum[:16]))
-	if data, err := os.ReadFile(c.path); err == nil {
-		if m, err := decode(data, identity); err == nil {
+	c := &Cache{dir: dir, identity: identity, entries: map[string]*slot{}}
+	if payload, ok := ReadBlob(dir, kind, identity); ok {
+		if m, err := decode(payload); err == nil {
 			c.entries, c.loaded = m, len(m)
 		}
 	}
@@ -137,23 +128,14 @@ func (c *Cache) Delete(key string) {
 // otherwise the loaded ones are kept too. Save never leaves a partial
 // file: it writes a temporary file beside the cache and renames it.
 func (c *Cache) Save(full bool) error {
-	if c == nil || c.path == "" {
+	if c == nil || c.dir == "" {
 		return nil
 	}
 	if !c.changed && (!full || c.used == len(c.entries)) {
 		return nil // the same entries as on disk
 	}
-	if err := os.MkdirAll(filepath.Dir(c.path), 0o700); err != nil {
-		return fmt.Errorf("save header cache: %w", err)
-	}
-	tmp := c.path + ".tmp" + strconv.Itoa(os.Getpid())
-	if err := os.WriteFile(tmp, encode(c.entries, c.identity, full), 0o600); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("save header cache: %w", err)
-	}
-	if err := os.Rename(tmp, c.path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("save header cache: %w", err)
+	if err := WriteBlob(c.dir, c.identity, encode(c.entries, c.identity, full)); err != nil {
+		return fmt.Errorf("header cache: %w", err)
 	}
 	if full {
 		for k, s := range c.entries {
@@ -166,22 +148,18 @@ func (c *Cache) Save(full bool) error {
 	return nil
 }
 
-// The file: magic, identity and LF, the uvarint entry count, then per
+// The payload (see blob.go for the file around it): the uvarint entry count, then per
 // entry the uvarints of the key length, the size, the date (Unix seconds,
 // zig-zag), its zone offset (seconds east of UTC, zig-zag) and the header
-// length, followed by key and header; at the end the CRC-32C of all that
-// precedes it.
+// length, followed by key and header.
 var table = crc32.MakeTable(crc32.Castagnoli)
 
 func encode(m map[string]*slot, identity string, onlyUsed bool) []byte {
-	size := len(magic) + len(identity) + 1 + 4
+	size := binary.MaxVarintLen64
 	for k, e := range m {
-		size += len(k) + len(e.Header) + 4*binary.MaxVarintLen64
+		size += len(k) + len(e.Header) + 5*binary.MaxVarintLen64
 	}
-	b := make([]byte, 0, size)
-	b = append(b, magic...)
-	b = append(b, identity...)
-	b = append(b, '\n')
+	b := NewBlob(kind, identity, size)
 	n := 0
 	for _, e := range m {
 		if !onlyUsed || e.used {
@@ -202,25 +180,13 @@ func encode(m map[string]*slot, identity string, onlyUsed bool) []byte {
 		b = append(b, k...)
 		b = append(b, e.Header...)
 	}
-	return binary.BigEndian.AppendUint32(b, crc32.Checksum(b, table))
+	return b
 }
 
 var errDamaged = errors.New("damaged header cache")
 
-// decode parses a cache file; the headers share data's memory.
-func decode(data []byte, identity string) (map[string]*slot, error) {
-	if len(data) < 4 {
-		return nil, errDamaged
-	}
-	body, sum := data[:len(data)-4], binary.BigEndian.Uint32(data[len(data)-4:])
-	if crc32.Checksum(body, table) != sum {
-		return nil, errDamaged
-	}
-	head := magic + identity + "\n"
-	if !bytes.HasPrefix(body, []byte(head)) {
-		return nil, errDamaged // another version or another mailbox
-	}
-	p := body[len(head):]
+// decode parses a cache file's payload; the headers share its memory.
+func decode(p []byte) (map[string]*slot, error) {
 	count, k := binary.Uvarint(p)
 	if k <= 0 || count > uint64(len(p)) {
 		return nil, errDamaged

@@ -103,7 +103,7 @@ func TestOtherMailboxDamageAndNoDir(t *testing.T) {
 		}
 	}
 	flipped := bytes.Clone(data)
-	flipped[len(magic)+3] ^= 0x40
+	flipped[len(kind)+3] ^= 0x40
 	os.WriteFile(files[0], flipped, 0o600)
 	if n := Open(dir, "a").Len(); n != 0 {
 		t.Fatalf("flipped bit: %d entries loaded", n)
@@ -122,17 +122,50 @@ func TestOtherMailboxDamageAndNoDir(t *testing.T) {
 }
 
 func FuzzDecode(f *testing.F) {
-	f.Add(encode(map[string]*slot{"k": {Entry: entry(0)}, "l": {Entry: entry(1)}}, "id", false))
-	f.Add([]byte(magic + "id\n\x00"))
+	full := encode(map[string]*slot{"k": {Entry: entry(0)}, "l": {Entry: entry(1)}}, "id", false)
+	f.Add(full[len(NewBlob(kind, "id", 0)):])
+	f.Add([]byte{0})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		m, err := decode(data, "id")
+		m, err := decode(data)
 		if err != nil {
 			return
 		}
 		// What decodes encodes to a file that decodes to the same.
-		again, err := decode(encode(m, "id", false), "id")
+		again, err := decode(encode(m, "id", false)[len(NewBlob(kind, "id", 0)):])
 		if err != nil || len(again) != len(m) {
 			t.Fatalf("re-decode: %v, %d vs %d entries", err, len(again), len(m))
 		}
 	})
+}
+
+// TestBlob: a blob reads back only with its kind and identity, never
+// damaged, and without a directory nothing is written.
+func TestBlob(t *testing.T) {
+	dir := t.TempDir()
+	content := append(NewBlob("k 1", "box", 3), "abc"...)
+	if err := WriteBlob(dir, "box", content); err != nil {
+		t.Fatal(err)
+	}
+	if p, ok := ReadBlob(dir, "k 1", "box"); !ok || string(p) != "abc" {
+		t.Fatalf("payload %q %v", p, ok)
+	}
+	if _, ok := ReadBlob(dir, "k 2", "box"); ok {
+		t.Error("another kind read the blob")
+	}
+	if _, ok := ReadBlob(dir, "k 1", "other"); ok {
+		t.Error("another identity read the blob")
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*"))
+	data, _ := os.ReadFile(files[0])
+	data[len(data)-6] ^= 1
+	os.WriteFile(files[0], data, 0o600)
+	if _, ok := ReadBlob(dir, "k 1", "box"); ok {
+		t.Error("a damaged blob was read")
+	}
+	if err := WriteBlob("", "box", content); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := ReadBlob("", "k 1", "box"); ok {
+		t.Error("a blob without a directory")
+	}
 }
