@@ -1,12 +1,14 @@
 package hdrcache
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -76,4 +78,114 @@ func WriteBlob(dir, identity string, content []byte) error {
 		return fmt.Errorf("save cache: %w", err)
 	}
 	return nil
+}
+
+// BlobWriter writes a blob as a stream (for payloads not to be held in
+// memory): Commit makes it the cache file, Abort drops it.
+type BlobWriter struct {
+	f    *os.File
+	w    *bufio.Writer
+	crc  uint32
+	path string
+	err  error
+}
+
+// CreateBlob starts writing the cache file of identity in dir beside the
+// current one; nil (which writes nothing) without dir or when the
+// temporary file cannot be created.
+func CreateBlob(dir, kind, identity string) *BlobWriter {
+	if dir == "" || os.MkdirAll(dir, 0o700) != nil {
+		return nil
+	}
+	path := blobPath(dir, identity)
+	f, err := os.CreateTemp(dir, filepath.Base(path)+".tmp*")
+	if err != nil {
+		return nil
+	}
+	bw := &BlobWriter{f: f, w: bufio.NewWriterSize(f, 64<<10), path: path}
+	bw.Write(NewBlob(kind, identity, 0))
+	return bw
+}
+
+// Write adds payload bytes (errors are kept for Commit).
+func (bw *BlobWriter) Write(p []byte) (int, error) {
+	if bw == nil || bw.err != nil {
+		return len(p), nil
+	}
+	bw.crc = crc32.Update(bw.crc, table, p)
+	_, bw.err = bw.w.Write(p)
+	return len(p), nil
+}
+
+// Commit ends the blob with its checksum and renames it over the cache
+// file.
+func (bw *BlobWriter) Commit() error {
+	if bw == nil {
+		return nil
+	}
+	if bw.err == nil {
+		_, bw.err = bw.w.Write(binary.BigEndian.AppendUint32(nil, bw.crc))
+	}
+	if bw.err == nil {
+		bw.err = bw.w.Flush()
+	}
+	if err := bw.f.Close(); bw.err == nil {
+		bw.err = err
+	}
+	if bw.err == nil {
+		bw.err = os.Rename(bw.f.Name(), bw.path)
+	}
+	if bw.err != nil {
+		os.Remove(bw.f.Name())
+		return fmt.Errorf("save cache: %w", bw.err)
+	}
+	return nil
+}
+
+// Abort drops the blob being written.
+func (bw *BlobWriter) Abort() {
+	if bw == nil {
+		return
+	}
+	bw.f.Close()
+	os.Remove(bw.f.Name())
+}
+
+// OpenBlob returns a reader of the payload of the cache file of identity
+// in dir, after checking the whole file's checksum (read as a stream, so
+// the payload need not fit in memory); false as ReadBlob.
+func OpenBlob(dir, kind, identity string) (io.ReadCloser, bool) {
+	if dir == "" {
+		return nil, false
+	}
+	f, err := os.Open(blobPath(dir, identity))
+	if err != nil {
+		return nil, false
+	}
+	fi, err := f.Stat()
+	head := kind + "\n" + identity + "\n"
+	if err != nil || fi.Size() < int64(len(head))+4 {
+		f.Close()
+		return nil, false
+	}
+	body := fi.Size() - 4
+	crc := crc32.New(table)
+	var sum [4]byte
+	if _, err := io.Copy(crc, io.NewSectionReader(f, 0, body)); err != nil {
+		f.Close()
+		return nil, false
+	}
+	if _, err := f.ReadAt(sum[:], body); err != nil || crc.Sum32() != binary.BigEndian.Uint32(sum[:]) {
+		f.Close()
+		return nil, false
+	}
+	got := make([]byte, len(head))
+	if _, err := f.ReadAt(got, 0); err != nil || string(got) != head {
+		f.Close()
+		return nil, false
+	}
+	return struct {
+		io.Reader
+		io.Closer
+	}{io.NewSectionReader(f, int64(len(head)), body-int64(len(head))), f}, true
 }

@@ -2,6 +2,7 @@ package hdrcache
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -167,5 +168,49 @@ func TestBlob(t *testing.T) {
 	}
 	if _, ok := ReadBlob("", "k 1", "box"); ok {
 		t.Error("a blob without a directory")
+	}
+}
+
+// TestBlobStream: a streamed blob reads back like a written one, and an
+// aborted or damaged one not at all.
+func TestBlobStream(t *testing.T) {
+	dir := t.TempDir()
+	bw := CreateBlob(dir, "s 1", "box")
+	for i := 0; i < 1000; i++ {
+		bw.Write([]byte("0123456789"))
+	}
+	if err := bw.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	r, ok := OpenBlob(dir, "s 1", "box")
+	if !ok {
+		t.Fatal("no blob")
+	}
+	data, err := io.ReadAll(r)
+	r.Close()
+	if err != nil || len(data) != 10000 || string(data[:10]) != "0123456789" {
+		t.Fatalf("payload %d bytes, %v", len(data), err)
+	}
+	if p, ok := ReadBlob(dir, "s 1", "box"); !ok || !bytes.Equal(p, data) {
+		t.Fatal("ReadBlob and OpenBlob disagree")
+	}
+	bw = CreateBlob(dir, "s 1", "box")
+	bw.Write([]byte("other"))
+	bw.Abort()
+	if p, ok := ReadBlob(dir, "s 1", "box"); !ok || !bytes.Equal(p, data) {
+		t.Fatal("an aborted blob replaced the file")
+	}
+	if files, _ := filepath.Glob(filepath.Join(dir, "*")); len(files) != 1 {
+		t.Fatalf("files left: %v", files)
+	}
+	if _, ok := OpenBlob(dir, "s 2", "box"); ok {
+		t.Error("another kind opened the blob")
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*"))
+	raw, _ := os.ReadFile(files[0])
+	raw[100] ^= 1
+	os.WriteFile(files[0], raw, 0o600)
+	if _, ok := OpenBlob(dir, "s 1", "box"); ok {
+		t.Error("a damaged blob was opened")
 	}
 }
