@@ -13,27 +13,32 @@ type openSide struct {
 	box  string // the box name
 	mb   store.Mailbox
 	scan *scanned
+	// victims are the indexes of the messages to delete (see victims),
+	// once the plan is made.
+	victims []int32
 }
 
 // full is the c-client name of the open box.
 func (o *openSide) full() string { return FullName(o.side.Cfg, o.side.Boxes.Delim, o.box) }
 
-// syncBox synchronises one box present on both sides. It returns the ids
-// to record, the "remain" count and whether everything succeeded.
-func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last map[string]bool) (kept []string, remain int, ok bool) {
+// syncBox synchronises one box present on both sides. last are the ids
+// recorded for it after the last sync. It returns the ids to record, the
+// "remain" count and whether everything succeeded.
+func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []string) (kept []string, remain int, ok bool) {
 	r := e.R
-	style := e.boxHeader(name)
+	e.boxHeader(name)
+	t := newIDTable(last)
 	// Read the second side while the first is read (a server answers
 	// while the local file is scanned); what is printed keeps its order.
-	ahead := e.prefetch(ctx, b, name)
-	oa, err := e.openAndScan(ctx, a, name, style, "opening and writing", nil)
+	ahead := e.prefetch(ctx, b, name, t, markB)
+	oa, err := e.openAndScan(ctx, a, name, "opening and writing", nil, t, markA)
 	if err != nil {
 		if l := <-ahead; l.mb != nil {
 			l.mb.Close()
 		}
 		return nil, 0, false
 	}
-	ob, err := e.openAndScan(ctx, b, name, style, "fetching of mail ids", ahead)
+	ob, err := e.openAndScan(ctx, b, name, "fetching of mail ids", ahead, t, markB)
 	if err != nil {
 		oa.mb.Close()
 		return nil, 0, false
@@ -49,25 +54,40 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last map[
 		}
 	}()
 
-	plan := Decide(oa.scan.set(), ob.scan.set(), last)
-	e.idless = oa.scan.missing() + ob.scan.missing()
+	plan := Decide(t)
+	e.idless = oa.scan.idless + ob.scan.idless
 	r.Notef("%s: %d messages in %s, %d in %s; %d to copy %s->%s, %d %s->%s; %d to delete in %s, %d in %s",
-		name, len(oa.scan.msgs), a.Name(), len(ob.scan.msgs), b.Name(),
+		name, oa.scan.count(), a.Name(), ob.scan.count(), b.Name(),
 		len(plan.CopyAB), a.Name(), b.Name(), len(plan.CopyBA), b.Name(), a.Name(),
 		len(plan.DeleteA), a.Name(), len(plan.DeleteB), b.Name())
-	if e.boxBrake(oa, ob, plan, name) {
+	oa.victims, ob.victims = victims(oa.scan), victims(ob.scan)
+	if e.boxBrake(oa, ob, name) {
 		return nil, 0, false
 	}
-	keep := toSet(plan.Kept)
+	srcAB, srcBA := oa.scan.firstOf(plan.CopyAB), ob.scan.firstOf(plan.CopyBA)
+	deleting := !e.Opt.NoDelete && !e.Opt.Simulate
+	for _, x := range []struct {
+		o      *openSide
+		copies []int32
+	}{{oa, srcAB}, {ob, srcBA}} {
+		var gone []int32
+		if deleting {
+			gone = x.o.victims
+		}
+		if err := e.loadDetails(ctx, x.o, needed(x.copies, gone)); err != nil {
+			r.Errf("Error: %v\n", err)
+			return nil, 0, false
+		}
+	}
 	remain = len(plan.Kept)
 	ok = true
 
 	r.Debugf(" Copying messages from store %q to store %q", a.Name(), b.Name())
 	r.Debugf("Opening %s with options 2", FullName(a.Cfg, a.Boxes.Delim, name))
-	nab, okab := e.copyAll(ctx, oa, ob, plan.CopyAB, "->", " >", keep)
+	nab, okab := e.copyAll(ctx, oa, ob, plan.CopyAB, srcAB, "->", " >")
 	r.Debugf(" Copying messages from store %q to store %q", b.Name(), a.Name())
 	r.Debugf("Opening %s with options 2", FullName(b.Cfg, b.Boxes.Delim, name))
-	nba, okba := e.copyAll(ctx, ob, oa, plan.CopyBA, "<-", "< ", keep)
+	nba, okba := e.copyAll(ctx, ob, oa, plan.CopyBA, srcBA, "<-", "< ")
 	ok = okab && okba
 
 	r.Out("\n")
@@ -88,49 +108,44 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last map[
 	if ctx.Err() != nil {
 		return nil, remain, false // interrupted: change nothing more
 	}
-	if !e.Opt.NoDelete && !e.Opt.Simulate {
-		if !e.deleteAndExpunge(ctx, oa, ob, plan, name) {
+	if deleting {
+		if !e.deleteAndExpunge(ctx, oa, ob, name) {
 			ok = false
 		}
 	}
-	for _, id := range plan.Kept {
-		if keep[id] {
-			kept = append(kept, id)
-		}
-	}
+	kept = t.state(plan.Kept)
 	return kept, remain, ok
 }
 
-// boxHeader prints what starts a box's output in sync and diff mode and
-// returns the matching scan style.
-func (e *Engine) boxHeader(name string) scanStyle {
+// boxHeader prints what starts a box's output in sync and diff mode.
+func (e *Engine) boxHeader(name string) {
 	if e.Opt.Long {
 		e.R.Outf("\n *** %s ***\n\n", name)
-		return styleLong
+		return
 	}
 	e.R.Outf("%s: ", name)
-	return styleSummary
 }
 
-// openAndScan opens the box in one side and reads its ids. cause is the
-// wording 5.2.7 uses when it cannot ("opening and writing" for the first
-// store, "fetching of mail ids" for the second).
-func (e *Engine) openAndScan(ctx context.Context, s *Side, name string, style scanStyle, cause string, ahead <-chan listing) (*openSide, error) {
+// openAndScan opens a box of one side and reads its ids into t with mark
+// (or takes it from prefetch: ahead), then prints what reading it printed.
+// cause is the wording 5.2.7 uses when it cannot ("opening and writing"
+// for the first store, "fetching of mail ids" for the second).
+func (e *Engine) openAndScan(ctx context.Context, s *Side, name string, cause string, ahead <-chan listing, t *idTable, mark uint8) (*openSide, error) {
 	full := FullName(s.Cfg, s.Boxes.Delim, name)
 	e.R.Debugf("Opening %s with options 2", full)
 	if ahead == nil {
-		ahead = e.prefetch(ctx, s, name)
+		ahead = e.prefetch(ctx, s, name, t, mark)
 	}
 	l := <-ahead
 	err := l.err
 	if l.mb != nil {
 		e.debugFetching(s, name)
 		if err == nil {
-			sc := e.scanList(l.msgs, style)
-			if n := len(sc.dups); n > 0 {
+			l.out.replay(e.R)
+			if n := len(l.scan.dups); n > 0 {
 				e.reportDups(n, s.Name())
 			}
-			return &openSide{side: s, box: name, mb: l.mb, scan: sc}, nil
+			return &openSide{side: s, box: name, mb: l.mb, scan: l.scan}, nil
 		}
 		l.mb.Close()
 	}
@@ -139,16 +154,17 @@ func (e *Engine) openAndScan(ctx context.Context, s *Side, name string, style sc
 	return nil, fmt.Errorf("open %s: %w", full, err)
 }
 
-// listing is a box opened and listed, maybe ahead of its use.
+// listing is a box opened and read, maybe ahead of its use.
 type listing struct {
 	mb   store.Mailbox // nil when Open failed
-	msgs []store.Message
+	scan *scanned
+	out  *deferredOut // what reading it printed
 	err  error
 }
 
-// prefetch opens box name of side s and lists its messages in the
-// background. It prints nothing: the caller reports, in order.
-func (e *Engine) prefetch(ctx context.Context, s *Side, name string) <-chan listing {
+// prefetch opens box name of side s and reads its ids into t with mark,
+// in the background. It prints nothing: the caller reports, in order.
+func (e *Engine) prefetch(ctx context.Context, s *Side, name string, t *idTable, mark uint8) <-chan listing {
 	ch := make(chan listing, 1)
 	go func() {
 		var l listing
@@ -156,7 +172,7 @@ func (e *Engine) prefetch(ctx context.Context, s *Side, name string) <-chan list
 		if l.err != nil {
 			l.mb = nil
 		} else {
-			l.msgs, l.err = l.mb.Messages(ctx)
+			l.scan, l.out, l.err = e.scanBox(ctx, l.mb, e.style(), t, mark, true)
 		}
 		ch <- l
 	}()

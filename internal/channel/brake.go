@@ -59,23 +59,20 @@ func selectable(b *Boxes) int {
 // box exceed --max-delete; it prints which. Deletions count the messages
 // that would be flagged (ids deleted on the other side and later
 // duplicates) against all messages of the box on that side.
-func (e *Engine) boxBrake(oa, ob *openSide, plan Plan, name string) bool {
+func (e *Engine) boxBrake(oa, ob *openSide, name string) bool {
 	if !e.Opt.LimitDeletes || e.Opt.MaxDelete >= 100 || (e.Opt.NoDelete && !e.Opt.Simulate) {
 		return false
 	}
-	for _, s := range []struct {
-		o    *openSide
-		gone []string
-	}{{oa, plan.DeleteA}, {ob, plan.DeleteB}} {
-		total := len(s.o.scan.msgs)
-		n := len(victims(s.o.scan, s.gone))
+	for _, o := range []*openSide{oa, ob} {
+		total := o.scan.count()
+		n := len(o.victims)
 		if n == 0 || n*100 <= e.Opt.MaxDelete*total {
 			continue
 		}
 		e.R.Errf("Error: %d of the %d messages of mailbox %s in store %s would be deleted (%d%%), "+
 			"more than --max-delete=%d allows; skipping this mailbox. "+
 			"If the deletions are intended, run with a higher --max-delete.\n",
-			n, total, name, s.o.side.Name(), n*100/total, e.Opt.MaxDelete)
+			n, total, name, o.side.Name(), n*100/total, e.Opt.MaxDelete)
 		return true
 	}
 	return false

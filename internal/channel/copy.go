@@ -7,13 +7,6 @@ import (
 	"github.com/mailsync/mailsync/internal/store"
 )
 
-// copyJob is one id to copy: the index of its message in the source box
-// and why it is not copied, if it is not.
-type copyJob struct {
-	i    int32
-	skip skipReason
-}
-
 // skipReason says why a message is not copied.
 type skipReason uint8
 
@@ -34,34 +27,24 @@ func (r skipReason) String() string {
 }
 
 // copyAll copies the messages with the given ids from src to dst (5.5),
-// in the order given (byte order of ids). dir is the direction string of
-// copied/too big lines, ignDir that of ign. del lines. Ids whose copy
-// fails or is skipped are removed from keep. It returns the number copied
-// and whether no copy failed. A source that can stream many messages at
-// once (store.BulkFetcher, IMAP) is read that way; the output is the same.
-func (e *Engine) copyAll(ctx context.Context, src, dst *openSide, ids []string, dir, ignDir string, keep map[string]bool) (int, bool) {
-	jobs := make([]copyJob, len(ids))
-	for k, id := range ids {
-		i := src.scan.firstOf(id)
-		m := &src.scan.msgs[i]
+// in the order given (byte order of ids); at are the indexes of their
+// messages in src (firstOf). dir is the direction string of copied/too
+// big lines, ignDir that of ign. del lines. Ids whose copy fails or is
+// skipped are marked markDrop. It returns the number copied and whether no
+// copy failed. A source that can stream many messages at once
+// (store.BulkFetcher, IMAP) is read that way; the output is the same.
+func (e *Engine) copyAll(ctx context.Context, src, dst *openSide, ids, at []int32, dir, ignDir string) (int, bool) {
+	for _, i := range at {
 		e.warnRepairs(src.scan.repairsOf(i)) // 5.2.7 computes the id again here
-		j := copyJob{i: int32(i)}
-		switch {
-		case m.Flags&store.Deleted != 0 && !e.Opt.CopyDeleted:
-			j.skip = skipDel
-		case e.Opt.SizeLimit > 0 && uint64(m.Size) > e.Opt.SizeLimit:
-			j.skip = skipTooBig
-		}
-		jobs[k] = j
 	}
-	c := &copier{e: e, src: src, dst: dst, dir: dir, ignDir: ignDir, keep: keep, ids: ids, ok: true}
+	c := &copier{e: e, src: src, dst: dst, dir: dir, ignDir: ignDir, ids: ids, at: at, ok: true}
 	if p := e.Progress; p != nil && !e.Opt.Simulate {
 		var count int
 		var bytes int64
-		for _, j := range jobs {
-			if j.skip == noSkip {
+		for k := range at {
+			if c.skip(k) == noSkip {
 				count++
-				bytes += src.scan.msgs[j.i].Size
+				bytes += c.rec(k).size
 			}
 		}
 		if count > 0 {
@@ -70,79 +53,101 @@ func (e *Engine) copyAll(ctx context.Context, src, dst *openSide, ids []string, 
 		}
 	}
 	if bulk, ok := src.mb.(store.BulkFetcher); ok && !e.Opt.Simulate {
-		c.bulk(ctx, bulk, jobs)
+		c.bulk(ctx, bulk)
 	} else {
-		c.oneByOne(ctx, jobs)
+		c.oneByOne(ctx)
 	}
 	return c.n, c.ok
 }
 
-// copier carries one direction's copies and their report.
+// copier carries one direction's copies and their report. Copy k is of
+// id ids[k], message at[k] of the source.
 type copier struct {
 	e           *Engine
 	src, dst    *openSide
 	dir, ignDir string
-	keep        map[string]bool
-	ids         []string // the id of each job
+	ids, at     []int32
 	n           int
 	ok          bool
 }
 
-// line is the date/from/subject (and -M id) part of job k's lines, built
-// only when a line is printed.
-func (c *copier) line(k int, j copyJob) string {
-	return c.src.scan.fromPart(int(j.i)) + c.e.optID(c.ids[k])
+// rec is the details of copy k's message.
+func (c *copier) rec(k int) *msgRec { return c.src.scan.det.rec(c.at[k]) }
+
+// skip says why copy k is not made, if it is not.
+func (c *copier) skip(k int) skipReason {
+	m := c.rec(k)
+	switch {
+	case m.flags&store.Deleted != 0 && !c.e.Opt.CopyDeleted:
+		return skipDel
+	case c.e.Opt.SizeLimit > 0 && uint64(m.size) > c.e.Opt.SizeLimit:
+		return skipTooBig
+	}
+	return noSkip
 }
 
-// skipped prints the line of job k, which is not copied.
-func (c *copier) skipped(k int, j copyJob) {
+// id is the id of copy k.
+func (c *copier) id(k int) string { return c.src.scan.t.str(c.ids[k]) }
+
+// drop marks the id of copy k as not kept.
+func (c *copier) drop(k int) { c.src.scan.t.marks[c.ids[k]] |= markDrop }
+
+// line is the date/from/subject (and -M id) part of copy k's lines, built
+// only when a line is printed.
+func (c *copier) line(k int) string {
+	return c.src.scan.det.fromPart(c.at[k]) + c.e.optID(c.id(k))
+}
+
+// skipped prints the line of copy k, which is not made.
+func (c *copier) skipped(k int) {
+	r := c.skip(k)
 	d := c.dir
-	if j.skip == skipDel {
+	if r == skipDel {
 		d = c.ignDir
 	}
-	c.e.R.Outf("%s%s\n", lead(j.skip.String(), d), c.line(k, j))
-	delete(c.keep, c.ids[k])
+	c.e.R.Outf("%s%s\n", lead(r.String(), d), c.line(k))
+	c.drop(k)
 }
 
-// done reports the outcome of job k's copy.
-func (c *copier) done(k int, j copyJob, err error) {
+// done reports the outcome of copy k.
+func (c *copier) done(k int, err error) {
 	e := c.e
-	m := &c.src.scan.msgs[j.i]
+	m := c.rec(k)
 	if err != nil {
-		e.R.Errf("Error: copy message %s from %s (store %s) to %s (store %s): %v\n", c.ids[k],
+		e.R.Errf("Error: copy message %s from %s (store %s) to %s (store %s): %v\n", c.id(k),
 			c.src.full(), c.src.side.Name(), c.dst.full(), c.dst.side.Name(), err)
 		if e.Opt.Long {
-			e.R.Outf("%s%s\n", lead("copyfail", c.dir), c.line(k, j))
+			e.R.Outf("%s%s\n", lead("copyfail", c.dir), c.line(k))
 		}
-		delete(c.keep, c.ids[k])
+		c.drop(k)
 		c.ok = false
 		return
 	}
 	if !e.Opt.Simulate {
-		e.R.Debugf(" Flags: %q", flagString(m.Flags))
+		e.R.Debugf(" Flags: %q", flagString(m.flags))
 		if e.Progress != nil {
-			e.Progress.Copied(m.Size)
+			e.Progress.Copied(m.size)
 		}
 	}
 	if e.Opt.Long {
-		e.R.Outf("%s%s\n", lead("copied", c.dir), c.line(k, j))
+		e.R.Outf("%s%s\n", lead("copied", c.dir), c.line(k))
 	}
 	c.n++
 }
 
 // oneByOne fetches and appends each message in turn.
-func (c *copier) oneByOne(ctx context.Context, jobs []copyJob) {
-	for k, j := range jobs {
-		if j.skip != noSkip {
-			c.skipped(k, j)
+func (c *copier) oneByOne(ctx context.Context) {
+	for k := range c.at {
+		if c.skip(k) != noSkip {
+			c.skipped(k)
 			continue
 		}
 		if c.e.Opt.Simulate {
-			c.done(k, j, nil)
+			c.done(k, nil)
 			continue
 		}
-		err := c.copyOne(ctx, &c.src.scan.msgs[j.i])
-		c.done(k, j, err)
+		err := c.copyOne(ctx, k)
+		c.done(k, err)
 		if err != nil && ctx.Err() != nil {
 			return
 		}
@@ -151,59 +156,62 @@ func (c *copier) oneByOne(ctx context.Context, jobs []copyJob) {
 
 // bulk streams the bodies with one pipelined request and appends each as
 // it arrives, printing every line in the order oneByOne would.
-func (c *copier) bulk(ctx context.Context, src store.BulkFetcher, jobs []copyJob) {
+func (c *copier) bulk(ctx context.Context, src store.BulkFetcher) {
 	var keys []uint64
-	var at []int // index in jobs of each key
-	for k, j := range jobs {
-		if j.skip == noSkip {
-			keys = append(keys, c.src.scan.msgs[j.i].Key)
+	var at []int // the copy of each key
+	for k := range c.at {
+		if c.skip(k) == noSkip {
+			keys = append(keys, c.rec(k).key)
 			at = append(at, k)
 		}
 	}
-	next := 0 // the first job not yet reported
+	next := 0 // the first copy not yet reported
 	skipsUpTo := func(end int) {
 		for ; next < end; next++ {
-			c.skipped(next, jobs[next])
+			c.skipped(next)
 		}
 	}
 	calls := 0
 	n, err := src.FetchEach(ctx, keys, func(_ uint64, body io.Reader) error {
 		k := at[calls]
 		skipsUpTo(k)
-		m := &c.src.scan.msgs[jobs[k].i]
-		err := c.dst.mb.Append(ctx, store.NewMessage{
-			Flags: m.Flags & store.CopiedFlags, InternalDate: m.InternalDate, Size: m.Size, Body: body,
-		})
-		c.done(k, jobs[k], err)
+		err := c.dst.mb.Append(ctx, c.newMessage(k, body))
+		c.done(k, err)
 		next, calls = k+1, calls+1
 		return err
 	})
 	if err != nil {
 		for ; n < len(keys); n++ {
 			skipsUpTo(at[n])
-			c.done(at[n], jobs[at[n]], err)
+			c.done(at[n], err)
 			next = at[n] + 1
 			if ctx.Err() != nil {
 				return
 			}
 		}
 	}
-	skipsUpTo(len(jobs))
+	skipsUpTo(len(c.at))
 }
 
-// copyOne streams one message from src to dst with its flags and date.
-func (c *copier) copyOne(ctx context.Context, m *store.Message) error {
-	body, err := c.src.mb.Fetch(ctx, m.Key)
+// copyOne streams copy k's message from src to dst.
+func (c *copier) copyOne(ctx context.Context, k int) error {
+	body, err := c.src.mb.Fetch(ctx, c.rec(k).key)
 	if err != nil {
 		return err
 	}
 	defer body.Close()
-	return c.dst.mb.Append(ctx, store.NewMessage{
-		Flags:        m.Flags & store.CopiedFlags,
-		InternalDate: m.InternalDate,
-		Size:         m.Size,
+	return c.dst.mb.Append(ctx, c.newMessage(k, body))
+}
+
+// newMessage is copy k's message to append: body with its flags and date.
+func (c *copier) newMessage(k int, body io.Reader) store.NewMessage {
+	m := c.rec(k)
+	return store.NewMessage{
+		Flags:        m.flags & store.CopiedFlags,
+		InternalDate: c.src.scan.det.date(c.at[k]),
+		Size:         m.size,
 		Body:         body,
-	})
+	}
 }
 
 // flagString renders flags as 5.2.7's -d " Flags:" line does.

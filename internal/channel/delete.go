@@ -2,22 +2,22 @@ package channel
 
 import (
 	"context"
-	"sort"
+	"slices"
+	"strings"
 )
 
-// deleteAndExpunge flags the messages to delete on both sides and expunges
-// (5.6): ids deleted on the other side (every occurrence) and, per D2,
-// every later occurrence of a duplicated id (the first one stays).
-func (e *Engine) deleteAndExpunge(ctx context.Context, oa, ob *openSide, plan Plan, name string) bool {
+// deleteAndExpunge flags the messages to delete on both sides (their
+// victims) and expunges (5.6).
+func (e *Engine) deleteAndExpunge(ctx context.Context, oa, ob *openSide, name string) bool {
 	ok := true
 	e.R.Debugf(" Removing messages from store %q", oa.side.Name())
 	e.R.Debugf("Opening %s with options 0", FullName(oa.side.Cfg, oa.side.Boxes.Delim, name))
-	if !e.markDeleted(ctx, oa, plan.DeleteA, "< ") {
+	if !e.markDeleted(ctx, oa, "< ") {
 		ok = false
 	}
 	e.R.Debugf(" Removing messages from store %q", ob.side.Name())
 	e.R.Debugf("Opening %s with options 0", FullName(ob.side.Cfg, ob.side.Boxes.Delim, name))
-	if !e.markDeleted(ctx, ob, plan.DeleteB, "> ") {
+	if !e.markDeleted(ctx, ob, "> ") {
 		ok = false
 	}
 	e.R.Debugf(" Expunging messages")
@@ -35,46 +35,40 @@ func (e *Engine) deleteAndExpunge(ctx context.Context, oa, ob *openSide, plan Pl
 	return ok
 }
 
-// victims returns the indexes of the messages to delete in one side, in
-// byte order of their ids (5.2.7 walks its id set in that order).
-func victims(sc *scanned, gone []string) []int {
-	byID := make(map[string][]int, len(gone)+len(sc.dups))
-	for _, id := range gone {
-		byID[id] = nil
-	}
-	for i, id := range sc.ids {
-		if id == "" {
-			continue
+// victims returns the indexes of the messages to delete in one side: every
+// occurrence of an id deleted on the other side and, per D2, every later
+// occurrence of a duplicated id (the first one stays). They are in byte
+// order of their ids (5.2.7 walks its id set in that order), an id's
+// occurrences in mailbox order.
+func victims(sc *scanned) []int32 {
+	var idx []int32
+	d := 0 // the next of sc.dups
+	for i, n := range sc.nums {
+		dup := d < len(sc.dups) && sc.dups[d] == int32(i)
+		if dup {
+			d++
 		}
-		_, isGone := byID[id]
-		if isGone || sc.firstOf(id) != i {
-			byID[id] = append(byID[id], i)
+		if dup || n != noID && sc.t.goneFrom(n, sc.mark) {
+			idx = append(idx, int32(i))
 		}
 	}
-	ids := make([]string, 0, len(byID))
-	for id := range byID {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	var idx []int
-	for _, id := range ids {
-		idx = append(idx, byID[id]...)
-	}
+	slices.SortStableFunc(idx, func(x, y int32) int {
+		return strings.Compare(sc.t.str(sc.nums[x]), sc.t.str(sc.nums[y]))
+	})
 	return idx
 }
 
-// markDeleted flags the messages of one side.
-func (e *Engine) markDeleted(ctx context.Context, o *openSide, gone []string, dir string) bool {
-	idx := victims(o.scan, gone)
-	if len(idx) == 0 {
+// markDeleted flags the victims of one side.
+func (e *Engine) markDeleted(ctx context.Context, o *openSide, dir string) bool {
+	if len(o.victims) == 0 {
 		return true
 	}
-	keys := make([]uint64, len(idx))
-	for j, i := range idx {
-		keys[j] = o.scan.msgs[i].Key
+	keys := make([]uint64, len(o.victims))
+	for j, i := range o.victims {
+		keys[j] = o.scan.det.rec(i).key
 		e.warnRepairs(o.scan.repairsOf(i)) // the re-check before deleting
 		if e.Opt.Long {
-			e.R.Outf("%s%s\n", lead("deleted", dir), o.scan.fromPart(i))
+			e.R.Outf("%s%s\n", lead("deleted", dir), o.scan.det.fromPart(i))
 		}
 	}
 	if err := o.mb.MarkDeleted(ctx, keys); err != nil {

@@ -21,21 +21,27 @@ func (e *Engine) Diff(ctx context.Context, s *Side, last msinfo.State) {
 			e.R.Debugf("%s is not selectable: skipping", name)
 			continue
 		}
-		e.diffBox(ctx, s, name, toSet(last[name]))
+		e.diffBox(ctx, s, name, last[name])
 	}
 }
 
-// diffBox prints the comparison for one box.
-func (e *Engine) diffBox(ctx context.Context, s *Side, name string, last map[string]bool) {
+// diffBox prints the comparison for one box with the ids recorded for it
+// after the last sync.
+func (e *Engine) diffBox(ctx context.Context, s *Side, name string, last []string) {
 	r := e.R
-	style := e.boxHeader(name)
+	e.boxHeader(name)
 	e.R.Debugf("Opening %s with options 2", FullName(s.Cfg, s.Boxes.Delim, name))
 	mb, err := s.Store.Open(ctx, MailboxName(s.Cfg, s.Boxes.Delim, name), store.ReadOnly)
 	var sc *scanned
+	t := newIDTable(last)
 	if err == nil {
 		e.debugFetching(s, name)
-		sc, err = e.scanBox(ctx, mb, style)
+		var out *deferredOut
+		sc, out, err = e.scanBox(ctx, mb, e.style(), t, markA, false)
 		mb.Close()
+		if err == nil {
+			out.replay(r)
+		}
 	}
 	if err != nil {
 		e.reportOpenError(err, FullName(s.Cfg, s.Boxes.Delim, name))
@@ -51,14 +57,12 @@ func (e *Engine) diffBox(ctx context.Context, s *Side, name string, last map[str
 			line.WriteString(itoa(n) + " " + plural(n, "duplicate", "duplicates") + ", ")
 		}
 	}
-	cur := sc.set()
-	plan := Decide(cur, last, last)
-	if n := len(plan.CopyAB); n > 0 {
+	if n := t.count(markA, markLast); n > 0 {
 		line.WriteString(itoa(n) + " new, ")
 	}
-	if n := len(plan.DeleteB); n > 0 {
+	if n := t.count(markLast, markA); n > 0 {
 		line.WriteString(itoa(n) + " deleted, ")
 	}
-	line.WriteString(itoa(len(cur)) + " currently at store " + s.Name() + ".\n")
+	line.WriteString(itoa(t.count(markA, 0)) + " currently at store " + s.Name() + ".\n")
 	r.Out(line.String())
 }

@@ -85,7 +85,19 @@ func (s *faultyStore) Open(ctx context.Context, name string, mode store.Mode) (s
 	if err != nil {
 		return nil, err
 	}
-	return &faultyMailbox{Mailbox: mb, f: s.f}, nil
+	fm := &faultyMailbox{Mailbox: mb, f: s.f}
+	if _, ok := mb.(store.Streamer); ok {
+		return faultyStreamer{fm}, nil // read as the engine reads the box itself
+	}
+	return fm, nil
+}
+
+// faultyStreamer is a faultyMailbox over a mailbox that streams its
+// messages.
+type faultyStreamer struct{ *faultyMailbox }
+
+func (m faultyStreamer) EachMessage(ctx context.Context, fn func(store.Message) error) error {
+	return m.Mailbox.(store.Streamer).EachMessage(ctx, fn)
 }
 
 // faultyMailbox wraps a store.Mailbox with a faults counter.

@@ -1,69 +1,216 @@
 package channel
 
-import "hash/maphash"
+import (
+	"hash/maphash"
+	"slices"
+	"strings"
+	"sync"
+	"unsafe"
+)
 
-// firstIndex finds the first message of a box with a given id. It is an
-// open-addressing hash table of message indexes into the box's id list
-// (passed to every call): 4 bytes a slot, at most half of the slots
-// used, where a map from id string to index costs about 30 bytes an
-// entry. A box of 50,000 messages needs 512 KB.
-type firstIndex struct {
-	slots []int32 // message index + 1 of a first occurrence; 0 = free
-	n     int     // used slots: the number of distinct ids
+// idTable holds the ids one box's sync deals with, those of both sides
+// and of the last state, each once: a number per id, and marks saying
+// where it occurs. The sides' message lists hold id numbers (4 bytes a
+// message), and the three-way decision reads the marks: no set of ids is
+// built per side. An open-addressing hash table of id numbers (4 bytes a
+// slot, at most half of them used) finds an id.
+//
+// The last state is entered first, so that an id already recorded costs
+// nothing more when a side has it: the table keeps the last state's
+// string, and the side's copy is dropped. A last state in byte order
+// without repeats (as every msinfo is written) is the start of the
+// table's list itself. The ids first met in a side are copied into
+// blocks shared by many (idArena).
+//
+// Both sides of a box are read at the same time: add locks. Everything
+// else is called once the reading is over.
+type idTable struct {
+	mu    sync.Mutex
+	strs  []string // the ids, by number
+	marks []uint8  // where each id occurs, by number
+	slots []int32  // id number + 1; 0 = free
 	seed  maphash.Seed
+	arena idArena
+	// shared is the length of the last state when strs starts with it
+	// (the first ids are numbered as the last state lists them).
+	shared int
 }
 
-func newFirstIndex() *firstIndex { return &firstIndex{seed: maphash.MakeSeed()} }
+// The marks of an id.
+const (
+	markA    uint8 = 1 << iota // a message of the first side has it
+	markB                      // a message of the second side has it
+	markLast                   // the last state has it
+	markDrop                   // not kept: its copy failed or was skipped
+)
 
-// find returns the slot of id: the one holding it, or the free slot
-// where it would go.
-func (f *firstIndex) find(ids []string, id string) int {
-	mask := len(f.slots) - 1
-	k := int(maphash.String(f.seed, id)) & mask
+// noID is the id number of a message without an id (D1).
+const noID = -1
+
+// newIDTable returns a table holding the ids of the last state, each
+// marked markLast.
+func newIDTable(last []string) *idTable {
+	t := &idTable{seed: maphash.MakeSeed()}
+	if len(last) == 0 {
+		return t
+	}
+	if !strictlySorted(last) {
+		t.strs = make([]string, 0, len(last))
+		t.marks = make([]uint8, 0, len(last))
+		for _, id := range last {
+			t.enter(id, markLast, false)
+		}
+		return t
+	}
+	// Appending a new id copies the list: last is never written.
+	t.strs, t.shared = last[:len(last):len(last)], len(last)
+	t.marks = make([]uint8, len(last), len(last)+len(last)/8)
+	t.grow()
+	for n := range last {
+		t.marks[n] = markLast
+	}
+	return t
+}
+
+// strictlySorted reports whether ids are in byte order without repeats.
+func strictlySorted(ids []string) bool {
+	for i := 1; i < len(ids); i++ {
+		if ids[i-1] >= ids[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// add enters id (if it is new, a copy of it) and marks it; dup reports
+// whether the mark was already set (a side's duplicate), last whether the
+// last state has it.
+func (t *idTable) add(id string, mark uint8) (n int32, dup, last bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n, dup = t.enter(id, mark, true)
+	return n, dup, t.marks[n]&markLast != 0
+}
+
+// enter is add; keep says to keep a copy of id, not id itself.
+func (t *idTable) enter(id string, mark uint8, keep bool) (n int32, dup bool) {
+	if 2*(len(t.strs)+1) > len(t.slots) {
+		t.grow()
+	}
+	k := t.find(id)
+	if s := t.slots[k]; s != 0 {
+		n = s - 1
+	} else {
+		n = int32(len(t.strs))
+		if keep {
+			id = t.arena.keep(id)
+		}
+		t.strs = append(t.strs, id)
+		t.marks = append(t.marks, 0)
+		t.slots[k] = n + 1
+	}
+	dup = t.marks[n]&mark != 0
+	t.marks[n] |= mark
+	return n, dup
+}
+
+// find returns the slot of id: the one holding it, or the free slot where
+// it would go.
+func (t *idTable) find(id string) int {
+	mask := len(t.slots) - 1
+	k := int(maphash.String(t.seed, id)) & mask
 	for {
-		s := f.slots[k]
-		if s == 0 || ids[s-1] == id {
+		s := t.slots[k]
+		if s == 0 || t.strs[s-1] == id {
 			return k
 		}
 		k = (k + 1) & mask
 	}
 }
 
-// lookup returns the index of the first message with id.
-func (f *firstIndex) lookup(ids []string, id string) (int, bool) {
-	if f.n == 0 {
-		return 0, false
+// grow makes the hash table large enough for one id more than it has
+// (twice as large; 16 slots at first) and puts every id back.
+func (t *idTable) grow() {
+	size := max(16, 2*len(t.slots))
+	for 2*(len(t.strs)+1) > size {
+		size *= 2
 	}
-	s := f.slots[f.find(ids, id)]
-	return int(s) - 1, s != 0
+	t.slots = make([]int32, size)
+	for n, id := range t.strs {
+		t.slots[t.find(id)] = int32(n + 1)
+	}
 }
 
-// insert records message i, whose id ids[i] is not in the table yet, as
-// its first occurrence.
-func (f *firstIndex) insert(ids []string, i int) {
-	if 2*(f.n+1) > len(f.slots) {
-		f.grow(ids)
+// str returns id number n.
+func (t *idTable) str(n int32) string { return t.strs[n] }
+
+// byteOrder returns every id number, in byte order of the ids.
+func (t *idTable) byteOrder() []int32 {
+	order := make([]int32, len(t.strs))
+	for n := range order {
+		order[n] = int32(n)
 	}
-	f.slots[f.find(ids, ids[i])] = int32(i + 1)
-	f.n++
+	slices.SortFunc(order, func(x, y int32) int { return strings.Compare(t.strs[x], t.strs[y]) })
+	return order
 }
 
-// grow doubles the table (16 slots at first) and puts every entry back.
-func (f *firstIndex) grow(ids []string) {
-	old := f.slots
-	f.slots = make([]int32, max(16, 2*len(old)))
-	for _, s := range old {
-		if s != 0 {
-			f.slots[f.find(ids, ids[s-1])] = s
+// count returns how many ids carry every mark of want and none of not.
+func (t *idTable) count(want, not uint8) int {
+	c := 0
+	for _, m := range t.marks {
+		if m&want == want && m&not == 0 {
+			c++
 		}
 	}
+	return c
 }
 
-// each calls fn with every distinct id, in no particular order.
-func (f *firstIndex) each(ids []string, fn func(id string)) {
-	for _, s := range f.slots {
-		if s != 0 {
-			fn(ids[s-1])
+// state returns the ids ns (in byte order) that are not marked markDrop:
+// a box's next state. When that is the last state unchanged, it is the
+// last state's own list.
+func (t *idTable) state(ns []int32) []string {
+	if len(ns) == 0 {
+		return nil
+	}
+	same := t.shared == len(ns)
+	for k, n := range ns {
+		if n != int32(k) || t.marks[n]&markDrop != 0 {
+			same = false
+			break
 		}
 	}
+	if same {
+		return t.strs[:len(ns):len(ns)]
+	}
+	var ids []string
+	for _, n := range ns {
+		if t.marks[n]&markDrop == 0 {
+			if ids == nil {
+				ids = make([]string, 0, len(ns))
+			}
+			ids = append(ids, t.strs[n])
+		}
+	}
+	return ids
+}
+
+// idArena keeps copies of ids in blocks of idBlock bytes: one allocation
+// per block, not one per id rounded up to a size class (an id of 49
+// bytes costs 64 on its own). Bytes handed out are never written again,
+// so the strings viewing them stay valid.
+type idArena struct{ block []byte }
+
+const idBlock = 32 << 10
+
+// keep returns a copy of id.
+func (a *idArena) keep(id string) string {
+	if len(id) == 0 || len(id) > idBlock/8 {
+		return strings.Clone(id)
+	}
+	if len(id) > cap(a.block)-len(a.block) {
+		a.block = make([]byte, 0, idBlock)
+	}
+	n := len(a.block)
+	a.block = append(a.block, id...)
+	return unsafe.String(&a.block[n], len(id))
 }

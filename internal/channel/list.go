@@ -25,8 +25,12 @@ func (e *Engine) List(ctx context.Context, s *Side) {
 		e.R.Debugf("Opening %s with options 0", full)
 		mb, err := s.Store.Open(ctx, MailboxName(s.Cfg, s.Boxes.Delim, name), store.ReadOnly)
 		if err == nil {
-			_, err = e.scanBox(ctx, mb, styleList)
+			var out *deferredOut
+			_, out, err = e.scanBox(ctx, mb, styleList, newIDTable(nil), markA, false)
 			mb.Close()
+			if err == nil {
+				out.replay(e.R)
+			}
 		}
 		if err != nil {
 			e.reportOpenError(err, full)

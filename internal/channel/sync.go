@@ -42,7 +42,7 @@ func (e *Engine) Sync(ctx context.Context, a, b *Side, last msinfo.State) msinfo
 			continue
 		}
 		e.idless = 0
-		kept, remain, ok := e.syncBox(ctx, a, b, name, toSet(last[name]))
+		kept, remain, ok := e.syncBox(ctx, a, b, name, last[name])
 		if !ok {
 			e.fail()
 			if ids, had := last[name]; had {
@@ -105,15 +105,6 @@ func (e *Engine) ensureBox(ctx context.Context, dst, src *Side, name string) boo
 	e.R.Debugf("Created %s in %s", name, dst.Name())
 	dst.Boxes.Add(name, false)
 	return true
-}
-
-// toSet turns a list of ids into a set.
-func toSet(ids []string) map[string]bool {
-	m := make(map[string]bool, len(ids))
-	for _, id := range ids {
-		m[id] = true
-	}
-	return m
 }
 
 // deleteEmpty removes the boxes left empty (-D, 5.7) and drops them from

@@ -16,12 +16,26 @@ const md5Marker = ">, md5: <"
 // Parse reads the body of a channel message (spec 6.3 steps 4-5). Lines end
 // with LF or CRLF (D6). In md5 mode id lines without the md5 marker are
 // reported on warn as "Warning: line is missing a md5: LINE". The box
-// names and ids are substrings of one copy of body: one allocation, not
-// one per id.
+// names and ids are substrings of one copy of body, and the lists of ids
+// of all boxes are pieces of one list, as long as body has lines: a few
+// allocations, not one per id, and no list grown by doubling.
 func Parse(body []byte, md5 bool, warn io.Writer) State {
 	s := State{}
-	box := ""
 	text := string(body)
+	all := make([]string, 0, strings.Count(text, "\n"))
+	box, start := "", 0
+	// flush gives the ids read since start to box (a piece of all whose
+	// capacity ends with it, so that appending to it copies).
+	flush := func() {
+		if ids := all[start:len(all):len(all)]; len(ids) > 0 {
+			if s[box] == nil {
+				s[box] = ids
+			} else {
+				s[box] = append(s[box], ids...) // a box named twice
+			}
+		}
+		start = len(all)
+	}
 	for {
 		i := strings.IndexByte(text, '\n')
 		if i < 0 {
@@ -31,6 +45,7 @@ func Parse(body []byte, md5 bool, warn io.Writer) State {
 		text = text[i+1:]
 		line = strings.TrimSuffix(line, "\r")
 		if len(line) == 0 || line[0] != '<' {
+			flush()
 			box = line
 			if _, ok := s[box]; !ok {
 				s[box] = nil
@@ -59,9 +74,10 @@ func Parse(body []byte, md5 bool, warn io.Writer) State {
 			}
 		}
 		if len(id) > 0 {
-			s[box] = append(s[box], id)
+			all = append(all, id)
 		}
 	}
+	flush()
 	return s
 }
 

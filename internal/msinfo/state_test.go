@@ -24,12 +24,34 @@ func TestParse(t *testing.T) {
 		{"md5 line in msgid mode", "b\n<>, md5: <abc>\n", false, State{"b": {"<>"}}, ""},
 		{"md5", "b\n<>, md5: <abc>\n<x@y>\n", true, State{"b": {"abc"}}, "Warning: line is missing a md5: <x@y>\n"},
 		{"last piece ignored", "b\n<a@x>", false, State{"b": nil}, ""},
+		{"box named twice", "b\n<a@x>\nc\n<c@x>\nb\n<b@x>\n", false, State{"b": {"<a@x>", "<b@x>"}, "c": {"<c@x>"}}, ""},
 	} {
 		var w bytes.Buffer
 		got := Parse([]byte(tc.body), tc.md5, &w)
 		if !reflect.DeepEqual(got, tc.want) || w.String() != tc.warn {
 			t.Errorf("%s: got %#v %q, want %#v %q", tc.name, got, w.String(), tc.want, tc.warn)
 		}
+	}
+}
+
+// TestParseAllocations: the ids of a large state cost no allocation
+// each, and no list of them grows by doubling.
+func TestParseAllocations(t *testing.T) {
+	var body strings.Builder
+	for _, box := range []string{"inbox", "work"} {
+		body.WriteString(box + "\n")
+		for i := range 10000 {
+			body.WriteString("<" + strconv.Itoa(i) + "@example.org>\n")
+		}
+	}
+	b := []byte(body.String())
+	var s State
+	allocs := testing.AllocsPerRun(5, func() { s = Parse(b, false, nil) })
+	if len(s["inbox"]) != 10000 || len(s["work"]) != 10000 || s["work"][9999] != "<9999@example.org>" {
+		t.Fatalf("parsed %d and %d ids", len(s["inbox"]), len(s["work"]))
+	}
+	if allocs > 10 {
+		t.Errorf("Parse made %.0f allocations for 20,000 ids, want a few", allocs)
 	}
 }
 

@@ -177,6 +177,27 @@ type BulkFetcher interface {
 	FetchEach(ctx context.Context, keys []uint64, fn func(key uint64, body io.Reader) error) (int, error)
 }
 
+// Streamer is implemented by mailboxes that can hand their messages out
+// one at a time (mbox): the sync engine then reads a box with one header
+// in memory at a time instead of a list of all of them, and once it knows
+// which messages it copies or deletes it reads the box again for them.
+// Messages remains the reference behaviour; a backend without Streamer is
+// read through Messages.
+type Streamer interface {
+	// EachMessage calls fn with each message of the mailbox in mailbox
+	// order: the messages Messages would list, with the same fields. The
+	// Header passed is valid only during the call. An error returned by
+	// fn stops the reading and is returned as it is. A failure to read is
+	// an error (fn may have been called for some messages before it).
+	//
+	// While the mailbox stays open and nothing is expunged, calls agree:
+	// a later call yields first the messages an earlier one yielded, in
+	// the same order, with the same keys, sizes, dates and headers, and
+	// their flags as they are now (MarkDeleted's marks included), then
+	// the messages appended since.
+	EachMessage(ctx context.Context, fn func(Message) error) error
+}
+
 // Describer is implemented by stores that can name a mailbox the way
 // c-client does in 5.2.7's -d output: the absolute path of a local file,
 // {host:port/imap/...}NAME for a server.

@@ -2,6 +2,7 @@ package mbox
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -93,5 +94,45 @@ func TestMessagesAfterShrink(t *testing.T) {
 	}
 	if ms, err := b.Messages(ctx); err == nil {
 		t.Fatalf("Messages after the file shrank: %d messages, no error", len(ms))
+	}
+}
+
+// TestEachMessageStops: an error from fn stops the reading and is
+// returned as it is, on the first reading (a scan) and on a later one
+// (headers read again): the engine stops a pass there once it has read
+// the messages it needs (store.Streamer).
+func TestEachMessageStops(t *testing.T) {
+	file := "From a@b Mon Jan  1 10:00:00 2024\nSubject: one\n\nbody\n\nFrom a@b Mon Jan  1 10:00:00 2024\nSubject: two\n\nbody\n\n" +
+		"From a@b Mon Jan  1 10:00:00 2024\nSubject: three\n\nbody\n"
+	path := filepath.Join(t.TempDir(), "box")
+	if err := os.WriteFile(path, []byte(file), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b, err := Open(path, store.ReadOnly, env())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	stop := errors.New("enough")
+	for _, pass := range []string{"scan", "again"} {
+		if pass == "again" {
+			if ms, err := b.Messages(ctx); err != nil || len(ms) != 3 {
+				t.Fatalf("Messages after the stopped scan: %d, %v", len(ms), err)
+			}
+		}
+		calls := 0
+		err := b.EachMessage(ctx, func(m store.Message) error {
+			calls++
+			if calls == 2 {
+				return stop
+			}
+			return nil
+		})
+		if err != stop || calls != 2 {
+			t.Errorf("%s: %d calls, error %v, want 2 calls and the error of fn itself", pass, calls, err)
+		}
+	}
+	if ms, err := b.Messages(ctx); err != nil || len(ms) != 3 {
+		t.Errorf("Messages after the stopped reading: %d, %v", len(ms), err)
 	}
 }

@@ -1,0 +1,150 @@
+package channel
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mailsync/mailsync/internal/config"
+	"github.com/mailsync/mailsync/internal/store"
+)
+
+// shiftedBox streams the messages of streamBox from the one numbered
+// skip: the box as another program left it after deleting the first ones.
+type shiftedBox struct {
+	store.Mailbox
+	n, skip int
+}
+
+func (b shiftedBox) EachMessage(ctx context.Context, fn func(store.Message) error) error {
+	for i := b.skip; i < b.n; i++ {
+		if err := fn(store.Message{Key: uint64(i + 1), Size: 1000, InternalDate: jan1, Header: testHeader(i)}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// scannedSide reads a streamed box of n messages as the sync's first
+// side; the last state has the ids of the first known ones.
+func scannedSide(t *testing.T, e *Engine, n, known int) *openSide {
+	t.Helper()
+	s, _, err := e.scanBox(context.Background(), streamBox{n: n}, e.style(), newIDTable(testIDs(known)), markA, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &openSide{side: &Side{Cfg: &config.Store{Name: "a"}, Boxes: &Boxes{Delim: '/'}}, box: "inbox", scan: s}
+}
+
+// TestScanKeepsNewDetails: a streamed box keeps the details of the
+// messages whose ids the last state lacks (the copies come from them)
+// while it is scanned; those are not read again.
+func TestScanKeepsNewDetails(t *testing.T) {
+	e := quietEngine(Options{Long: true})
+	o := scannedSide(t, e, 10, 6)
+	if len(o.scan.det.recs) != 4 || !o.scan.det.has(6) || o.scan.det.has(5) || o.scan.det.rec(9).key != 10 {
+		t.Fatalf("details kept by the scan: %+v", o.scan.det)
+	}
+	calls := 0
+	o.mb = streamBox{n: 10, calls: &calls}
+	if err := e.loadDetails(context.Background(), o, []int32{6, 9}); err != nil || calls != 0 {
+		t.Errorf("details at hand read again: %d messages read, %v", calls, err)
+	}
+	if got := o.scan.det.fromPart(7); !strings.Contains(got, "Re: Lunch on Friday? #7") {
+		t.Errorf("from part of message 8: %q", got)
+	}
+}
+
+// TestLoadDetailsReadsWhatIsNeeded: the second pass over a streamed box
+// keeps the details of the messages needed only, with their header lines
+// when they may be printed (-m), and stops reading after the last one.
+func TestLoadDetailsReadsWhatIsNeeded(t *testing.T) {
+	e := quietEngine(Options{Long: true})
+	o := scannedSide(t, e, 10, 10)
+	calls := 0
+	o.mb = streamBox{n: 10, calls: &calls}
+	if err := e.loadDetails(context.Background(), o, []int32{1, 3}); err != nil {
+		t.Fatal(err)
+	}
+	if calls > 5 {
+		t.Errorf("the pass read %d messages to reach the 4th", calls)
+	}
+	if len(o.scan.det.recs) != 2 || o.scan.det.rec(1).key != 2 || o.scan.det.rec(3).key != 4 {
+		t.Fatalf("details %+v", o.scan.det)
+	}
+	if got := o.scan.det.fromPart(3); !strings.Contains(got, "Re: Lunch on Friday? #3") {
+		t.Errorf("from part of message 4: %q", got)
+	}
+}
+
+// TestLoadDetailsChangedBox: a box that another program changed between
+// the scan and the second pass is an error, never the details of other
+// messages (which the sync would copy or delete in their place).
+func TestLoadDetailsChangedBox(t *testing.T) {
+	e := quietEngine(Options{})
+	for _, c := range []struct {
+		name string
+		mb   store.Mailbox
+		want string
+	}{
+		{"first messages deleted", shiftedBox{n: 10, skip: 2}, "message 4 is not the one read before"},
+		{"last messages deleted", streamBox{n: 5}, "it holds 5 messages, fewer than the 10"},
+	} {
+		o := scannedSide(t, e, 10, 10)
+		o.mb = c.mb
+		err := e.loadDetails(context.Background(), o, []int32{3, 8})
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "changed by another program") {
+			t.Errorf("%s: %v, want an error saying %q", c.name, err, c.want)
+		}
+		if len(o.scan.det.recs) != 0 {
+			t.Errorf("%s: %d details kept", c.name, len(o.scan.det.recs))
+		}
+	}
+}
+
+// TestZoneSetDates: a date kept as seconds and a zone number reads back
+// as the same instant with the same wall clock, zone name and offset, in
+// every zone kind, and so do dates beyond the zone numbers a msgRec holds.
+func TestZoneSetDates(t *testing.T) {
+	dates := []time.Time{
+		{},
+		jan1,
+		time.Date(2023, 7, 1, 12, 30, 5, 0, time.Local),
+		time.Date(2023, 1, 2, 23, 59, 59, 0, time.FixedZone("EST", -5*3600)),
+		time.Date(2023, 1, 2, 0, 0, 1, 123456789, time.FixedZone("", 5*3600+30*60)),
+		time.Date(2023, 1, 2, 0, 0, 1, 0, time.FixedZone("EST", -5*3600)), // the same zone, another pointer
+		time.Date(1969, 12, 31, 23, 0, 0, 0, time.FixedZone("XYZ", 3600)),
+	}
+	const layout = "Mon Jan _2 15:04:05.999999999 2006 -0700 MST"
+	check := func(d *details, i int32, want time.Time) {
+		t.Helper()
+		got := d.date(i)
+		if !got.Equal(want) || got.Format(layout) != want.Format(layout) || got.Location() != want.Location() && (want.Location() == time.UTC || want.Location() == time.Local) {
+			t.Errorf("date %d: got %s (%v), want %s (%v)", i, got.Format(layout), got.Location(), want.Format(layout), want.Location())
+		}
+		if got.IsZero() != want.IsZero() {
+			t.Errorf("date %d: IsZero %v, want %v", i, got.IsZero(), want.IsZero())
+		}
+	}
+	var d details
+	e := quietEngine(Options{})
+	for i, date := range dates {
+		d.add(e, int32(i), store.Message{Key: uint64(i + 1), InternalDate: date})
+	}
+	for i, date := range dates {
+		check(&d, int32(i), date)
+	}
+	if len(d.zones.locs) != 3 {
+		t.Errorf("%d fixed zones numbered, want 3 (EST twice, +0530, XYZ)", len(d.zones.locs))
+	}
+	// The numbers exhausted: dates are kept whole.
+	d = details{}
+	d.zones.locs = make([]*time.Location, zoneWhole-2)
+	for i, date := range dates {
+		d.add(e, int32(i), store.Message{Key: uint64(i + 1), InternalDate: date})
+	}
+	for i, date := range dates {
+		check(&d, int32(i), date)
+	}
+}
