@@ -31,9 +31,15 @@ type Box struct {
 	tail     tail // how the file ends after this Box's last append
 	// appendedDeleted: a message appended in this session has \Deleted.
 	appendedDeleted bool
+	// list is the listing cache written by this session's first scan
+	// (listcache.go), kept by Close if the file is still as scanned.
+	list *listWriter
 }
 
-var _ store.Mailbox = (*Box)(nil)
+var (
+	_ store.Mailbox  = (*Box)(nil)
+	_ store.Streamer = (*Box)(nil)
+)
 
 // Open opens the mbox file at path. The error wraps store.ErrNoMailbox when
 // the file does not exist and store.ErrNotMailbox when it is not an mbox.
@@ -148,6 +154,39 @@ func (b *Box) rescan(emit func(*scanned) error) error {
 	if b.scanned && st.Size() == b.size {
 		return nil
 	}
+	var lw *listWriter
+	if sig, ok := sigOf(st); ok && !b.scanned {
+		// A file unchanged since a cached scan is not read at all.
+		ms, err := readListCache(b.env, b.path, sig, func(sc *scanned) error {
+			if emit == nil {
+				return nil
+			}
+			return emit(sc)
+		})
+		if err == nil {
+			b.msgs, b.size, b.scanned = ms, st.Size(), true
+			if len(ms) > 0 {
+				b.nextKey = ms[len(ms)-1].key + 1
+			}
+			return nil
+		}
+		if !errors.Is(err, errStaleList) {
+			return fmt.Errorf("read %s: %w", b.path, err)
+		}
+		if b.mode == store.ReadWrite {
+			lw = newListWriter(b.env, b.path, sig)
+		}
+	}
+	if lw != nil {
+		inner := emit
+		emit = func(sc *scanned) error {
+			lw.add(sc)
+			if inner == nil {
+				return nil
+			}
+			return inner(sc)
+		}
+	}
 	from := int64(0)
 	if b.scanned {
 		from = b.size
@@ -157,7 +196,13 @@ func (b *Box) rescan(emit func(*scanned) error) error {
 	old := len(b.msgs)
 	ms, err := s.scanMessages(b.msgs, !b.scanned, b.nextKey, emit)
 	if err != nil {
+		lw.abort()
 		return err // b.msgs keeps its length: what was appended is not seen
+	}
+	if lw != nil && s.pos == st.Size() {
+		b.list = lw
+	} else {
+		lw.abort()
 	}
 	b.msgs = ms
 	if len(ms) > old {
@@ -265,6 +310,15 @@ func (b *Box) MarkDeleted(ctx context.Context, keys []uint64) error {
 func (b *Box) Close() error {
 	if b.f == nil {
 		return nil
+	}
+	if b.list != nil {
+		// Kept only if nothing changed the file since the scan.
+		var now fileSig
+		if st, err := b.f.Stat(); err == nil {
+			now, _ = sigOf(st)
+		}
+		b.list.commit(now)
+		b.list = nil
 	}
 	err := b.f.Close()
 	b.f = nil

@@ -1,0 +1,230 @@
+package mbox
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/mailsync/mailsync/internal/header"
+	"github.com/mailsync/mailsync/internal/store"
+	"github.com/mailsync/mailsync/internal/store/hdrcache"
+)
+
+// The listing cache. Scanning a large mbox on every run costs more than
+// everything else a no-op sync does, so the first full scan of a box open
+// read-write is written, as it goes, to a cache file (hdrcache blob under
+// Env.CacheDir/mbox): each message's place in the file, size, flags,
+// internal date and the header fields store.HeaderFields names. It is
+// kept (at Close) only when the file is exactly as scanned, and used by a
+// later first scan only when the file's identity and times say it has not
+// changed since: device, inode, size, modification time and change time,
+// to the nanosecond. Every write to the file, and every utime(2), moves
+// the change time, which no program can set back, so an mbox that a mail
+// client touched in any way is scanned again.
+
+// listKind is the format of the listing cache files.
+const listKind = "mailsync mbox listing 1"
+
+// fileSig is what identifies a file's content between runs.
+type fileSig struct {
+	dev, ino           uint64
+	size, mtime, ctime int64
+}
+
+// sigOf returns the signature of a stat result; false where the platform
+// gives no inode and change time.
+func sigOf(fi os.FileInfo) (fileSig, bool) {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return fileSig{}, false
+	}
+	return fileSig{dev: uint64(st.Dev), ino: st.Ino, size: st.Size,
+		mtime: st.Mtim.Nano(), ctime: st.Ctim.Nano()}, true
+}
+
+func (s fileSig) append(b []byte) []byte {
+	b = binary.AppendUvarint(b, s.dev)
+	b = binary.AppendUvarint(b, s.ino)
+	b = binary.AppendVarint(b, s.size)
+	b = binary.AppendVarint(b, s.mtime)
+	return binary.AppendVarint(b, s.ctime)
+}
+
+// listCacheDir is where a box's listing cache lives; "" for none.
+func listCacheDir(env store.Env) string {
+	if env.CacheDir == "" {
+		return ""
+	}
+	return filepath.Join(env.CacheDir, "mbox")
+}
+
+// listIdentity names a box's listing cache: its absolute path.
+func listIdentity(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	return "mbox " + path
+}
+
+// listWriter writes a scan into a listing cache as it goes.
+type listWriter struct {
+	bw  *hdrcache.BlobWriter
+	sig fileSig
+	buf []byte
+}
+
+// newListWriter starts the cache of a first scan of a file with
+// signature sig; nil when there is no cache directory.
+func newListWriter(env store.Env, path string, sig fileSig) *listWriter {
+	bw := hdrcache.CreateBlob(listCacheDir(env), listKind, listIdentity(path))
+	if bw == nil {
+		return nil
+	}
+	lw := &listWriter{bw: bw, sig: sig}
+	bw.Write(sig.append(nil))
+	return lw
+}
+
+// add records one scanned message (the pseudo message too: it is part of
+// the index).
+func (lw *listWriter) add(sc *scanned) {
+	m := &sc.msg
+	b := lw.buf[:0]
+	b = binary.AppendUvarint(b, m.key)
+	b = binary.AppendVarint(b, m.start)
+	b = binary.AppendVarint(b, m.bodyStart)
+	b = binary.AppendVarint(b, m.end)
+	b = binary.AppendVarint(b, m.size)
+	b = binary.AppendUvarint(b, uint64(m.fromLen))
+	b = binary.AppendUvarint(b, uint64(m.sepLen))
+	b = binary.AppendUvarint(b, uint64(m.flags))
+	var bits uint64
+	for i, on := range []bool{m.pseudo, m.imap, m.hdrOpen} {
+		if on {
+			bits |= 1 << i
+		}
+	}
+	b = binary.AppendUvarint(b, bits)
+	_, off := sc.date.Zone()
+	b = binary.AppendVarint(b, sc.date.Unix())
+	b = binary.AppendVarint(b, int64(sc.date.Nanosecond()))
+	b = binary.AppendVarint(b, int64(off))
+	mark := len(b)
+	b = binary.AppendUvarint(b, 0) // room for the header length
+	b = b[:mark]
+	hdr := header.AppendSelect(nil, sc.header, store.HeaderFields...)
+	if len(hdr) > 0 && hdr[len(hdr)-1] != '\n' {
+		hdr = append(hdr, '\n')
+	}
+	hdr = append(hdr, '\n')
+	b = binary.AppendUvarint(b, uint64(len(hdr)))
+	b = append(b, hdr...)
+	lw.buf = b
+	lw.bw.Write(b)
+}
+
+// commit keeps the cache when the file still has the signature of the
+// scan (nothing was appended or expunged since); abort drops it.
+func (lw *listWriter) commit(now fileSig) {
+	if lw == nil {
+		return
+	}
+	if now != lw.sig {
+		lw.bw.Abort()
+		return
+	}
+	lw.bw.Commit() // a cache that cannot be written only costs speed
+}
+
+func (lw *listWriter) abort() {
+	if lw != nil {
+		lw.bw.Abort()
+	}
+}
+
+var errStaleList = errors.New("mbox listing cache: not for this file")
+
+// readListCache hands each message of the cached listing of a file with
+// signature sig to emit, in file order, and returns them as an index;
+// errStaleList (or another error, before emit was called) when there is
+// no usable cache. An error from emit is returned as is.
+func readListCache(env store.Env, path string, sig fileSig, emit func(*scanned) error) ([]msg, error) {
+	rc, ok := hdrcache.OpenBlob(listCacheDir(env), listKind, listIdentity(path))
+	if !ok {
+		return nil, errStaleList
+	}
+	defer rc.Close()
+	r := bufio.NewReaderSize(rc, 64<<10)
+	var got fileSig
+	vals := []*int64{&got.size, &got.mtime, &got.ctime}
+	var err error
+	if got.dev, err = binary.ReadUvarint(r); err == nil {
+		got.ino, err = binary.ReadUvarint(r)
+	}
+	for _, v := range vals {
+		if err == nil {
+			*v, err = binary.ReadVarint(r)
+		}
+	}
+	if err != nil || got != sig {
+		return nil, errStaleList
+	}
+	// The checksum was verified: what follows is what a scan wrote.
+	var ms []msg
+	var sc scanned
+	var hdr []byte
+	for {
+		var u [4]uint64
+		var v [4]int64
+		if u[0], err = binary.ReadUvarint(r); err == io.EOF {
+			return ms, nil
+		}
+		for i := 0; i < 4 && err == nil; i++ {
+			v[i], err = binary.ReadVarint(r)
+		}
+		for i := 1; i < 4 && err == nil; i++ {
+			u[i], err = binary.ReadUvarint(r)
+		}
+		var bits uint64
+		var sec, nsec, off int64
+		var hlen uint64
+		if err == nil {
+			bits, err = binary.ReadUvarint(r)
+		}
+		for _, p := range []*int64{&sec, &nsec, &off} {
+			if err == nil {
+				*p, err = binary.ReadVarint(r)
+			}
+		}
+		if err == nil {
+			hlen, err = binary.ReadUvarint(r)
+		}
+		if err == nil && hlen > 1<<24 {
+			err = errStaleList
+		}
+		if err == nil {
+			hdr = append(hdr[:0], make([]byte, hlen)...)
+			_, err = io.ReadFull(r, hdr)
+		}
+		if err != nil {
+			if len(ms) == 0 {
+				return nil, errStaleList
+			}
+			return nil, errors.New("mbox listing cache: damaged")
+		}
+		sc.msg = msg{key: u[0], start: v[0], bodyStart: v[1], end: v[2], size: v[3],
+			fromLen: uint32(u[1]), sepLen: uint8(u[2]), flags: store.Flags(u[3]),
+			pseudo: bits&1 != 0, imap: bits&2 != 0, hdrOpen: bits&4 != 0}
+		sc.date = time.Unix(sec, nsec).In(time.FixedZone("", int(off)))
+		sc.header = hdr
+		ms = append(ms, sc.msg)
+		if err := emit(&sc); err != nil {
+			return nil, err
+		}
+	}
+}
