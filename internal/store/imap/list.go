@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	goimap "github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
 
 	"github.com/mailsync/mailsync/internal/store"
 	"github.com/mailsync/mailsync/internal/store/hdrcache"
@@ -78,20 +79,7 @@ func (m *Mailbox) listAll(cache *hdrcache.Cache) ([]store.Message, error) {
 	var seqs []uint32
 	opt := *describeOptions
 	opt.Flags = true
-	cmd := m.sess.c.Fetch(allUIDs, &opt)
-	for {
-		msg := cmd.Next()
-		if msg == nil {
-			break
-		}
-		buf, err := msg.Collect()
-		if err != nil {
-			cmd.Close()
-			return nil, err
-		}
-		if buf.UID == 0 {
-			continue // an unsolicited FETCH (flag change by another client)
-		}
+	err := eachFetched(m.sess.c.Fetch(allUIDs, &opt), func(buf *imapclient.FetchMessageBuffer) {
 		sm := store.Message{
 			Key:          uint64(buf.UID),
 			Size:         buf.RFC822Size,
@@ -102,12 +90,33 @@ func (m *Mailbox) listAll(cache *hdrcache.Cache) ([]store.Message, error) {
 		remember(cache, sm)
 		out = append(out, sm)
 		seqs = append(seqs, buf.SeqNum)
-	}
-	if err := cmd.Close(); err != nil {
+	})
+	if err != nil {
 		return nil, err
 	}
 	sort.Sort(bySeq{out, seqs})
 	return out, nil
+}
+
+// eachFetched calls fn with each message of a FETCH's answer that has a
+// UID (the others are unsolicited: flag changes by another client) and
+// returns the command's outcome.
+func eachFetched(cmd *imapclient.FetchCommand, fn func(*imapclient.FetchMessageBuffer)) error {
+	for {
+		msg := cmd.Next()
+		if msg == nil {
+			break
+		}
+		buf, err := msg.Collect()
+		if err != nil {
+			cmd.Close()
+			return err
+		}
+		if buf.UID != 0 {
+			fn(buf)
+		}
+	}
+	return cmd.Close()
 }
 
 // errIncomplete: a message listed by UID FETCH 1:* (UID FLAGS) was not in
@@ -121,20 +130,7 @@ func (m *Mailbox) listCached(cache *hdrcache.Cache) ([]store.Message, error) {
 	var seqs []uint32
 	var missing goimap.UIDSet
 	want := map[uint64]int{} // UID → index in out, for the messages not cached
-	cmd := m.sess.c.Fetch(allUIDs, &goimap.FetchOptions{UID: true, Flags: true})
-	for {
-		msg := cmd.Next()
-		if msg == nil {
-			break
-		}
-		buf, err := msg.Collect()
-		if err != nil {
-			cmd.Close()
-			return nil, err
-		}
-		if buf.UID == 0 {
-			continue
-		}
+	err := eachFetched(m.sess.c.Fetch(allUIDs, &goimap.FetchOptions{UID: true, Flags: true}), func(buf *imapclient.FetchMessageBuffer) {
 		key := uint64(buf.UID)
 		sm := store.Message{Key: key, Flags: fromIMAP(buf.Flags)}
 		if e, ok := cache.Get(cacheKey(key)); ok {
@@ -145,8 +141,8 @@ func (m *Mailbox) listCached(cache *hdrcache.Cache) ([]store.Message, error) {
 		}
 		out = append(out, sm)
 		seqs = append(seqs, buf.SeqNum)
-	}
-	if err := cmd.Close(); err != nil {
+	})
+	if err != nil {
 		return nil, err
 	}
 	if len(want) > 0 {
@@ -163,28 +159,17 @@ func (m *Mailbox) listCached(cache *hdrcache.Cache) ([]store.Message, error) {
 // from the answer or the server refuses the command (a message
 // vanished; a server may then still send its flags, without header).
 func (m *Mailbox) describe(uids goimap.UIDSet, want map[uint64]int, out []store.Message, cache *hdrcache.Cache) error {
-	cmd := m.sess.c.Fetch(uids, describeOptions)
-	for {
-		msg := cmd.Next()
-		if msg == nil {
-			break
-		}
-		buf, err := msg.Collect()
-		if err != nil {
-			cmd.Close()
-			return err
-		}
+	err := eachFetched(m.sess.c.Fetch(uids, describeOptions), func(buf *imapclient.FetchMessageBuffer) {
 		i, ok := want[uint64(buf.UID)]
 		hdr := buf.FindBodySection(headerSection)
 		if !ok || hdr == nil {
-			continue // not ours, or a flag change of another client
+			return // not ours, or a flag change of another client
 		}
 		delete(want, uint64(buf.UID))
 		sm := &out[i]
 		sm.Size, sm.InternalDate, sm.Header = buf.RFC822Size, buf.InternalDate, hdr
 		remember(cache, *sm)
-	}
-	err := cmd.Close()
+	})
 	var ie *goimap.Error
 	if errors.As(err, &ie) && !m.broken {
 		return errIncomplete
