@@ -54,23 +54,6 @@ func TestConformanceMbox(t *testing.T) {
 	})
 }
 
-// TestConformanceMboxCached runs the suite with the listing cache on: a
-// box opened again after a session that scanned it takes its listing
-// from the cache while the file is unchanged.
-func TestConformanceMboxCached(t *testing.T) {
-	storetest.Run(t, storetest.Harness{
-		New: func(t *testing.T) (store.Store, func(string) string) {
-			return newHomeCache(t, true), func(rel string) string { return "mail/" + rel }
-		},
-		Delim:            '/',
-		Parents:          storetest.ParentNoSelect,
-		KeepsRecent:      true,
-		QuotesFrom:       true,
-		AddsFinalNewline: true,
-		Many:             100,
-	})
-}
-
 func TestConformanceMH(t *testing.T) {
 	storetest.Run(t, storetest.Harness{
 		New: func(t *testing.T) (store.Store, func(string) string) {

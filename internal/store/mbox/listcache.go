@@ -25,7 +25,19 @@ import (
 // changed since: device, inode, size, modification time and change time,
 // to the nanosecond. Every write to the file, and every utime(2), moves
 // the change time, which no program can set back, so an mbox that a mail
-// client touched in any way is scanned again.
+// client touched in any way is scanned again. On file systems that keep
+// times by the second (ext3, FAT, some NFS), a change within the second
+// of the scan would leave the times as they were: a scan is therefore
+// only kept when the file's modification and change times are at least
+// racyWindow older than the scan (as git treats "racily clean" files).
+
+// racyWindow is how much older than a scan the file's times must be
+// for the scan to be cached: more than any file system's time step.
+const racyWindow = 2 * time.Second
+
+// clock is the time a scan is taken at (tests move it forward, as their
+// files are always fresh).
+var clock = time.Now
 
 // listKind is the format of the listing cache files.
 const listKind = "mailsync mbox listing 1"
@@ -78,9 +90,20 @@ type listWriter struct {
 	buf []byte
 }
 
+// settled reports whether the file's times are racyWindow older than
+// now: no later change can then leave them as they are.
+func (s fileSig) settled(now time.Time) bool {
+	limit := now.Add(-racyWindow).UnixNano()
+	return s.mtime <= limit && s.ctime <= limit
+}
+
 // newListWriter starts the cache of a first scan of a file with
-// signature sig; nil when there is no cache directory.
+// signature sig; nil when there is no cache directory or the file
+// changed too recently to be told apart from a later change (settled).
 func newListWriter(env store.Env, path string, sig fileSig) *listWriter {
+	if !sig.settled(clock()) {
+		return nil
+	}
 	bw := hdrcache.CreateBlob(listCacheDir(env), listKind, listIdentity(path))
 	if bw == nil {
 		return nil

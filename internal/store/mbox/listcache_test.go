@@ -15,7 +15,12 @@ import (
 const cacheFile = "From a@b Mon Jan  1 10:00:00 2024\nSubject: one\nStatus: RO\nX-Status: F\nMessage-ID: <m1@x>\nX-Other: x\n\nbody\n\n" +
 	"From a@b Tue Jan  2 03:04:05 2024 +0200\nSubject: two\nFrom: Alice <a@b>\n\nbody two\n"
 
+// cacheEnv is env with a cache directory; the scans of the test count as
+// taken long after the test wrote its files (see racyWindow).
 func cacheEnv(t *testing.T) store.Env {
+	old := clock
+	clock = func() time.Time { return time.Now().Add(time.Hour) }
+	t.Cleanup(func() { clock = old })
 	e := env()
 	e.CacheDir = filepath.Join(t.TempDir(), "cache")
 	return e
@@ -120,6 +125,25 @@ func TestListCache(t *testing.T) {
 	os.Chtimes(path, fi.ModTime(), fi.ModTime())
 	if got := subjectsOf(listed(t, path, store.ReadWrite, e)); got != "one,TWO,three" {
 		t.Fatalf("subjects after an in-place change %s", got)
+	}
+}
+
+// TestListCacheRacy: a scan of a file changed within racyWindow is not
+// cached (a second change in the same second of a coarse clock would
+// leave the file's times as they were).
+func TestListCacheRacy(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "box")
+	os.WriteFile(path, []byte(cacheFile), 0o600)
+	e := cacheEnv(t)
+	clock = time.Now // the file was written just now
+	listed(t, path, store.ReadWrite, e)
+	if files, _ := filepath.Glob(filepath.Join(e.CacheDir, "mbox", "*")); len(files) != 0 {
+		t.Fatalf("a scan of a file written just now was cached: %v", files)
+	}
+	clock = func() time.Time { return time.Now().Add(racyWindow + time.Second) }
+	listed(t, path, store.ReadWrite, e)
+	if files, _ := filepath.Glob(filepath.Join(e.CacheDir, "mbox", "*")); len(files) != 1 {
+		t.Fatalf("a scan of a settled file was not cached: %v", files)
 	}
 }
 
