@@ -231,7 +231,10 @@ func readListCache(env store.Env, path string, sig fileSig, emit func(*scanned) 
 			err = errStaleList
 		}
 		if err == nil {
-			hdr = append(hdr[:0], make([]byte, hlen)...)
+			if uint64(cap(hdr)) < hlen {
+				hdr = make([]byte, hlen, max(hlen, 4096))
+			}
+			hdr = hdr[:hlen]
 			_, err = io.ReadFull(r, hdr)
 		}
 		if err != nil {
