@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 
 	"github.com/mailsync/mailsync/internal/channel"
 	"github.com/mailsync/mailsync/internal/config"
 	"github.com/mailsync/mailsync/internal/msgid"
 	"github.com/mailsync/mailsync/internal/msinfo"
+	"github.com/mailsync/mailsync/internal/settled"
 	"github.com/mailsync/mailsync/internal/store"
 	"github.com/mailsync/mailsync/internal/store/open"
 )
@@ -123,6 +125,7 @@ func (r *runner) sync(ch *config.Channel) int {
 	defer f.Close()
 	channel.DebugLast(r.rep, ch.Name, last, sa, sb)
 	e := r.engine(ch.SizeLimit)
+	e.Book = r.settledBook(ch, a, b)
 	next := e.Sync(r.ctx, sa, sb, last)
 	status := 0
 	if e.Failed() {
@@ -133,6 +136,9 @@ func (r *runner) sync(ch *config.Channel) int {
 		if err := f.Save(r.ctx, ch.Name, next); err != nil {
 			r.rep.Errf("Error: write msinfo %s: %v\n", ch.Msinfo, err)
 			status = 1
+		} else if err := e.Book.Save(); err != nil {
+			// A book that cannot be written only costs speed.
+			r.rep.Debugf("Could not save the settled boxes: %v", err)
 		}
 	}
 	if r.ctx.Err() != nil {
@@ -184,4 +190,19 @@ func (r *runner) list(s *config.Store) int {
 		return 1
 	}
 	return 0
+}
+
+// settledBook opens the book of the channel's settled boxes (package
+// settled) in the cache directory. Its identity is everything that makes
+// the channel's boxes and ids what they are.
+func (r *runner) settledBook(ch *config.Channel, a, b *config.Store) *settled.Book {
+	dir := ""
+	if r.env.CacheDir != "" {
+		dir = filepath.Join(r.env.CacheDir, "settled")
+	}
+	id := fmt.Sprintf("channel %q msinfo %q home %q alg %d\n", ch.Name, ch.Msinfo, r.env.Home, r.opt.alg)
+	for _, s := range []*config.Store{a, b} {
+		id += fmt.Sprintf("store %q server %q ref %q pat %q prefix %q\n", s.Name, s.Server, s.Ref, s.Pat, s.Prefix)
+	}
+	return settled.Open(dir, id)
 }

@@ -4,6 +4,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -53,6 +54,7 @@ func TestScripts(t *testing.T) {
 			"imapd":      cmdIMAPD,
 			"envsubst":   cmdEnvsubst,
 			"faultproxy": cmdFaultProxy,
+			"sleep":      cmdSleep,
 		},
 		Condition: func(cond string) (bool, error) {
 			switch cond {
@@ -62,6 +64,20 @@ func TestScripts(t *testing.T) {
 			return false, &unknownCondError{cond}
 		},
 	})
+}
+
+// cmdSleep waits for the duration given (time.ParseDuration syntax):
+// "sleep 2100ms". Used where only elapsed time makes a file's times
+// trustworthy (package filesig), never to wait for a process.
+func cmdSleep(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: sleep DURATION")
+	}
+	d, err := time.ParseDuration(args[0])
+	if err != nil {
+		ts.Fatalf("sleep: %v", err)
+	}
+	time.Sleep(d)
 }
 
 type unknownCondError struct{ cond string }

@@ -56,6 +56,9 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []st
 
 	plan := Decide(t)
 	e.idless = oa.scan.idless + ob.scan.idless
+	e.clean = len(plan.CopyAB)+len(plan.CopyBA)+len(plan.DeleteA)+len(plan.DeleteB) == 0 &&
+		len(oa.scan.dups)+len(ob.scan.dups) == 0 && e.idless == 0 &&
+		oa.scan.trashed+ob.scan.trashed == 0
 	r.Notef("%s: %d messages in %s, %d in %s; %d to copy %s->%s, %d %s->%s; %d to delete in %s, %d in %s",
 		name, oa.scan.count(), a.Name(), ob.scan.count(), b.Name(),
 		len(plan.CopyAB), a.Name(), b.Name(), len(plan.CopyBA), b.Name(), a.Name(),
@@ -97,13 +100,7 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []st
 	if nba > 0 {
 		r.Outf("%d copied %s->%s.\n", nba, b.Name(), a.Name())
 	}
-	if e.Opt.Long {
-		r.Outf("%d messages remain in %s\n", remain, name)
-	} else if remain == 1 {
-		r.Out("1 remains.\n")
-	} else {
-		r.Outf("%d remain.\n", remain)
-	}
+	e.remainLine(name, remain)
 
 	if ctx.Err() != nil {
 		return nil, remain, false // interrupted: change nothing more
@@ -115,6 +112,17 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []st
 	}
 	kept = t.state(plan.Kept)
 	return kept, remain, ok
+}
+
+// remainLine prints how many messages remain in box name after its sync.
+func (e *Engine) remainLine(name string, remain int) {
+	if e.Opt.Long {
+		e.R.Outf("%d messages remain in %s\n", remain, name)
+	} else if remain == 1 {
+		e.R.Out("1 remains.\n")
+	} else {
+		e.R.Outf("%d remain.\n", remain)
+	}
 }
 
 // boxHeader prints what starts a box's output in sync and diff mode.

@@ -3,6 +3,7 @@ package channel
 import (
 	"github.com/mailsync/mailsync/internal/config"
 	"github.com/mailsync/mailsync/internal/msgid"
+	"github.com/mailsync/mailsync/internal/settled"
 	"github.com/mailsync/mailsync/internal/store"
 )
 
@@ -42,6 +43,12 @@ type Engine struct {
 	// Progress, when set, is told how the copies advance (a live
 	// display on a terminal).
 	Progress Progress
+	// Book, when set, holds the boxes found settled by earlier syncs
+	// (settled.go); Sync confirms and records boxes in it.
+	Book *settled.Book
+	// clean records that the box syncBox handled last had nothing to do
+	// (see package settled).
+	clean bool
 	// idless is the number of messages without an id in the box syncBox
 	// handled last: -D must not delete a box that still holds them.
 	idless int

@@ -24,6 +24,8 @@ type scanned struct {
 	nums   []int32 // id number of each message in mailbox order; noID for one without (D1)
 	dups   []int32 // indexes of later occurrences of an id, increasing
 	idless int     // messages without an id
+	// trashed counts the messages flagged \Deleted.
+	trashed int
 	// repairs holds the -vb warnings of the ids that were repaired, by
 	// message index (5.2.7 prints them again when it copies or deletes).
 	repairs map[int32][]string
@@ -118,6 +120,9 @@ type idScan struct {
 func (sc *idScan) add(m store.Message) {
 	e, s, r := sc.e, sc.s, sc.out
 	i := int32(len(s.nums))
+	if m.Flags&store.Deleted != 0 {
+		s.trashed++
+	}
 	if sc.keep {
 		s.det.add(e, i, m)
 	}

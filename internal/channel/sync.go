@@ -41,7 +41,15 @@ func (e *Engine) Sync(ctx context.Context, a, b *Side, last msinfo.State) msinfo
 			e.R.Debugf("%s is not selectable: skipping", name)
 			continue
 		}
-		e.idless = 0
+		e.idless, e.clean = 0, false
+		sigs := e.signatures(ctx, a, b, name)
+		if e.skipSettled(a, b, name, sigs, last[name]) {
+			next[name] = last[name]
+			if e.Opt.DeleteEmpty && len(last[name]) == 0 {
+				empty = append(empty, name)
+			}
+			continue
+		}
 		kept, remain, ok := e.syncBox(ctx, a, b, name, last[name])
 		if !ok {
 			e.fail()
@@ -51,6 +59,7 @@ func (e *Engine) Sync(ctx context.Context, a, b *Side, last msinfo.State) msinfo
 			continue
 		}
 		next[name] = kept
+		e.recordSettled(name, sigs, kept)
 		// A box whose only messages have no id (D1 leaves them alone)
 		// is not empty: -D must not delete it with them.
 		if e.Opt.DeleteEmpty && remain == 0 && e.idless == 0 {

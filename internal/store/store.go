@@ -204,3 +204,18 @@ type Streamer interface {
 type Describer interface {
 	Describe(name string) string
 }
+
+// Signer is implemented by stores that can tell, without reading a box,
+// whether it may have changed since an earlier look: the sync engine then
+// leaves alone a box whose two sides are as they were after a sync that
+// found nothing to do (package settled).
+type Signer interface {
+	// Signature returns a value that differs from any earlier one of box
+	// name whenever its messages, their header fields or their flags may
+	// have changed since. ok is false when the store cannot give one: the
+	// box does not exist or is of a kind without signatures, or it changed
+	// so recently that a further change might leave the value as it is
+	// (a file system's coarse time stamps). A signature is taken before
+	// the box is read: what the read finds is at least as new as it.
+	Signature(ctx context.Context, name string) (sig []byte, ok bool)
+}

@@ -5,13 +5,12 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
-	"os"
 	"path/filepath"
-	"syscall"
 	"time"
 
 	"github.com/mailsync/mailsync/internal/header"
 	"github.com/mailsync/mailsync/internal/store"
+	"github.com/mailsync/mailsync/internal/store/filesig"
 	"github.com/mailsync/mailsync/internal/store/hdrcache"
 )
 
@@ -21,19 +20,10 @@ import (
 // Env.CacheDir/mbox): each message's place in the file, size, flags,
 // internal date and the header fields store.HeaderFields names. It is
 // kept (at Close) only when the file is exactly as scanned, and used by a
-// later first scan only when the file's identity and times say it has not
-// changed since: device, inode, size, modification time and change time,
-// to the nanosecond. Every write to the file, and every utime(2), moves
-// the change time, which no program can set back, so an mbox that a mail
-// client touched in any way is scanned again. On file systems that keep
-// times by the second (ext3, FAT, some NFS), a change within the second
-// of the scan would leave the times as they were: a scan is therefore
-// only kept when the file's modification and change times are at least
-// racyWindow older than the scan (as git treats "racily clean" files).
-
-// racyWindow is how much older than a scan the file's times must be
-// for the scan to be cached: more than any file system's time step.
-const racyWindow = 2 * time.Second
+// later first scan only when the file's signature (package filesig:
+// device, inode, size, modification and change time) says it has not
+// changed since. A scan is only kept when that signature was settled
+// when the scan began (filesig.RacyWindow).
 
 // clock is the time a scan is taken at (tests move it forward, as their
 // files are always fresh).
@@ -41,31 +31,6 @@ var clock = time.Now
 
 // listKind is the format of the listing cache files.
 const listKind = "mailsync mbox listing 1"
-
-// fileSig is what identifies a file's content between runs.
-type fileSig struct {
-	dev, ino           uint64
-	size, mtime, ctime int64
-}
-
-// sigOf returns the signature of a stat result; false where the platform
-// gives no inode and change time.
-func sigOf(fi os.FileInfo) (fileSig, bool) {
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	if !ok {
-		return fileSig{}, false
-	}
-	return fileSig{dev: uint64(st.Dev), ino: st.Ino, size: st.Size,
-		mtime: st.Mtim.Nano(), ctime: st.Ctim.Nano()}, true
-}
-
-func (s fileSig) append(b []byte) []byte {
-	b = binary.AppendUvarint(b, s.dev)
-	b = binary.AppendUvarint(b, s.ino)
-	b = binary.AppendVarint(b, s.size)
-	b = binary.AppendVarint(b, s.mtime)
-	return binary.AppendVarint(b, s.ctime)
-}
 
 // listCacheDir is where a box's listing cache lives; "" for none.
 func listCacheDir(env store.Env) string {
@@ -86,22 +51,15 @@ func listIdentity(path string) string {
 // listWriter writes a scan into a listing cache as it goes.
 type listWriter struct {
 	bw  *hdrcache.BlobWriter
-	sig fileSig
+	sig filesig.Sig
 	buf []byte
-}
-
-// settled reports whether the file's times are racyWindow older than
-// now: no later change can then leave them as they are.
-func (s fileSig) settled(now time.Time) bool {
-	limit := now.Add(-racyWindow).UnixNano()
-	return s.mtime <= limit && s.ctime <= limit
 }
 
 // newListWriter starts the cache of a first scan of a file with
 // signature sig; nil when there is no cache directory or the file
 // changed too recently to be told apart from a later change (settled).
-func newListWriter(env store.Env, path string, sig fileSig) *listWriter {
-	if !sig.settled(clock()) {
+func newListWriter(env store.Env, path string, sig filesig.Sig) *listWriter {
+	if !sig.SettledAt(clock()) {
 		return nil
 	}
 	bw := hdrcache.CreateBlob(listCacheDir(env), listKind, listIdentity(path))
@@ -109,7 +67,7 @@ func newListWriter(env store.Env, path string, sig fileSig) *listWriter {
 		return nil
 	}
 	lw := &listWriter{bw: bw, sig: sig}
-	bw.Write(sig.append(nil))
+	bw.Write(sig.Append(nil))
 	return lw
 }
 
@@ -153,7 +111,7 @@ func (lw *listWriter) add(sc *scanned) {
 
 // commit keeps the cache when the file still has the signature of the
 // scan (nothing was appended or expunged since); abort drops it.
-func (lw *listWriter) commit(now fileSig) {
+func (lw *listWriter) commit(now filesig.Sig) {
 	if lw == nil {
 		return
 	}
@@ -176,24 +134,14 @@ var errStaleList = errors.New("mbox listing cache: not for this file")
 // signature sig to emit, in file order, and returns them as an index;
 // errStaleList (or another error, before emit was called) when there is
 // no usable cache. An error from emit is returned as is.
-func readListCache(env store.Env, path string, sig fileSig, emit func(*scanned) error) ([]msg, error) {
+func readListCache(env store.Env, path string, sig filesig.Sig, emit func(*scanned) error) ([]msg, error) {
 	rc, ok := hdrcache.OpenBlob(listCacheDir(env), listKind, listIdentity(path))
 	if !ok {
 		return nil, errStaleList
 	}
 	defer rc.Close()
 	r := bufio.NewReaderSize(rc, 64<<10)
-	var got fileSig
-	vals := []*int64{&got.size, &got.mtime, &got.ctime}
-	var err error
-	if got.dev, err = binary.ReadUvarint(r); err == nil {
-		got.ino, err = binary.ReadUvarint(r)
-	}
-	for _, v := range vals {
-		if err == nil {
-			*v, err = binary.ReadVarint(r)
-		}
-	}
+	got, err := filesig.Read(r)
 	if err != nil || got != sig {
 		return nil, errStaleList
 	}

@@ -10,13 +10,14 @@ import (
 
 	"github.com/mailsync/mailsync/internal/header"
 	"github.com/mailsync/mailsync/internal/store"
+	"github.com/mailsync/mailsync/internal/store/filesig"
 )
 
 const cacheFile = "From a@b Mon Jan  1 10:00:00 2024\nSubject: one\nStatus: RO\nX-Status: F\nMessage-ID: <m1@x>\nX-Other: x\n\nbody\n\n" +
 	"From a@b Tue Jan  2 03:04:05 2024 +0200\nSubject: two\nFrom: Alice <a@b>\n\nbody two\n"
 
 // cacheEnv is env with a cache directory; the scans of the test count as
-// taken long after the test wrote its files (see racyWindow).
+// taken long after the test wrote its files (see filesig.RacyWindow).
 func cacheEnv(t *testing.T) store.Env {
 	old := clock
 	clock = func() time.Time { return time.Now().Add(time.Hour) }
@@ -91,7 +92,7 @@ func TestListCache(t *testing.T) {
 
 	// Forge the cache for the unchanged file: the listing follows it.
 	fi, _ := os.Stat(path)
-	sig, _ := sigOf(fi)
+	sig, _ := filesig.Of(fi)
 	lw := newListWriter(e, path, sig)
 	b, err := Open(path, store.ReadOnly, env())
 	if err != nil {
@@ -128,7 +129,7 @@ func TestListCache(t *testing.T) {
 	}
 }
 
-// TestListCacheRacy: a scan of a file changed within racyWindow is not
+// TestListCacheRacy: a scan of a file changed within filesig.RacyWindow is not
 // cached (a second change in the same second of a coarse clock would
 // leave the file's times as they were).
 func TestListCacheRacy(t *testing.T) {
@@ -140,7 +141,7 @@ func TestListCacheRacy(t *testing.T) {
 	if files, _ := filepath.Glob(filepath.Join(e.CacheDir, "mbox", "*")); len(files) != 0 {
 		t.Fatalf("a scan of a file written just now was cached: %v", files)
 	}
-	clock = func() time.Time { return time.Now().Add(racyWindow + time.Second) }
+	clock = func() time.Time { return time.Now().Add(filesig.RacyWindow + time.Second) }
 	listed(t, path, store.ReadWrite, e)
 	if files, _ := filepath.Glob(filepath.Join(e.CacheDir, "mbox", "*")); len(files) != 1 {
 		t.Fatalf("a scan of a settled file was not cached: %v", files)

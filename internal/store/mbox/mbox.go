@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mailsync/mailsync/internal/store"
+	"github.com/mailsync/mailsync/internal/store/filesig"
 )
 
 // Box is one open mbox file. It implements store.Mailbox.
@@ -155,7 +156,7 @@ func (b *Box) rescan(emit func(*scanned) error) error {
 		return nil
 	}
 	var lw *listWriter
-	if sig, ok := sigOf(st); ok && !b.scanned {
+	if sig, ok := filesig.Of(st); ok && !b.scanned {
 		// A file unchanged since a cached scan is not read at all.
 		ms, err := readListCache(b.env, b.path, sig, func(sc *scanned) error {
 			if emit == nil {
@@ -313,9 +314,9 @@ func (b *Box) Close() error {
 	}
 	if b.list != nil {
 		// Kept only if nothing changed the file since the scan.
-		var now fileSig
+		var now filesig.Sig
 		if st, err := b.f.Stat(); err == nil {
-			now, _ = sigOf(st)
+			now, _ = filesig.Of(st)
 		}
 		b.list.commit(now)
 		b.list = nil

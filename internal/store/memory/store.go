@@ -25,6 +25,9 @@ type Store struct {
 	folders map[string]bool // not selectable folders, by name without the trailing '/'
 	closed  bool
 	fault   fault
+	// made counts the boxes ever created: each box's serial, which tells
+	// a box deleted and made again from the old one.
+	made uint64
 }
 
 var _ store.Store = (*Store)(nil)
@@ -36,6 +39,7 @@ type box struct {
 	msgs    []*message
 	nextKey uint64
 	gone    bool
+	serial  uint64
 }
 
 type message struct {
@@ -210,7 +214,8 @@ func (s *Store) create(name string, folder bool) error {
 	if folder {
 		s.folders[name] = true
 	} else {
-		s.boxes[name] = &box{name: name}
+		s.made++
+		s.boxes[name] = &box{name: name, serial: s.made}
 	}
 	return nil
 }

@@ -1,0 +1,33 @@
+package local
+
+import (
+	"context"
+
+	"github.com/mailsync/mailsync/internal/store"
+	"github.com/mailsync/mailsync/internal/store/maildir"
+	"github.com/mailsync/mailsync/internal/store/mbox"
+	"github.com/mailsync/mailsync/internal/store/mh"
+)
+
+var _ store.Signer = (*Store)(nil)
+
+// Signature implements store.Signer with the signature of the box's
+// backend (mbox file, Maildir, MH folder).
+func (s *Store) Signature(ctx context.Context, name string) ([]byte, bool) {
+	if ctx.Err() != nil {
+		return nil, false
+	}
+	path, k, err := s.resolve(name)
+	if err != nil {
+		return nil, false
+	}
+	switch k {
+	case kindMbox:
+		return mbox.Signature(path)
+	case kindMaildir:
+		return maildir.Signature(path)
+	case kindMH:
+		return mh.Signature(path)
+	}
+	return nil, false
+}

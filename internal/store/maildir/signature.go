@@ -1,0 +1,23 @@
+package maildir
+
+import (
+	"path/filepath"
+
+	"github.com/mailsync/mailsync/internal/store/filesig"
+)
+
+// Signature is the signature (store.Signer) of the Maildir dir: those of
+// its cur/ and new/ directories. Every delivery, move, flag change (a
+// rename) and removal changes a directory's times; message files are
+// never changed in place. false when either is missing or not settled.
+func Signature(dir string) ([]byte, bool) {
+	sig := []byte("maildir\n")
+	for _, sub := range []string{"cur", "new"} {
+		s, err := filesig.Stat(filepath.Join(dir, sub))
+		if err != nil || !s.Settled() {
+			return nil, false
+		}
+		sig = s.Append(sig)
+	}
+	return sig, true
+}

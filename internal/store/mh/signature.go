@@ -1,0 +1,30 @@
+package mh
+
+import (
+	"errors"
+	"io/fs"
+	"path/filepath"
+
+	"github.com/mailsync/mailsync/internal/store/filesig"
+)
+
+// Signature is the signature (store.Signer) of the MH folder dir: that of
+// the directory, whose times change with every message file added,
+// renamed or removed, and that of its .mh_sequences file (flags), which
+// nmh rewrites in place. false when dir is missing or either is not
+// settled.
+func Signature(dir string) ([]byte, bool) {
+	d, err := filesig.Stat(dir)
+	if err != nil || !d.Settled() {
+		return nil, false
+	}
+	sig := d.Append([]byte("mh\n"))
+	seq, err := filesig.Stat(filepath.Join(dir, seqFileName))
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return append(sig, 0), true
+	case err != nil || !seq.Settled():
+		return nil, false
+	}
+	return seq.Append(append(sig, 1)), true
+}
