@@ -1,6 +1,7 @@
 package channel
 
 import (
+	"bytes"
 	"context"
 	"io"
 
@@ -69,6 +70,8 @@ type copier struct {
 	ids, at     []int32
 	n           int
 	ok          bool
+	// free are the read-ahead's buffers not in use (readahead.go).
+	free chan *bytes.Buffer
 }
 
 // rec is the details of copy k's message.
@@ -135,8 +138,22 @@ func (c *copier) done(k int, err error) {
 	c.n++
 }
 
-// oneByOne fetches and appends each message in turn.
+// oneByOne appends each message in turn, the next ones read ahead.
 func (c *copier) oneByOne(ctx context.Context) {
+	var todo []int
+	if !c.e.Opt.Simulate {
+		for k := range c.at {
+			if c.skip(k) == noSkip {
+				todo = append(todo, k)
+			}
+		}
+	}
+	var ahead <-chan fetched
+	if len(todo) > 0 {
+		var stop func()
+		ahead, stop = c.readAhead(ctx, todo)
+		defer stop()
+	}
 	for k := range c.at {
 		if c.skip(k) != noSkip {
 			c.skipped(k)
@@ -146,7 +163,9 @@ func (c *copier) oneByOne(ctx context.Context) {
 			c.done(k, nil)
 			continue
 		}
-		err := c.copyOne(ctx, k)
+		f := <-ahead
+		err := c.appendFetched(ctx, f)
+		c.release(f)
 		c.done(k, err)
 		if err != nil && ctx.Err() != nil {
 			return
@@ -191,16 +210,6 @@ func (c *copier) bulk(ctx context.Context, src store.BulkFetcher) {
 		}
 	}
 	skipsUpTo(len(c.at))
-}
-
-// copyOne streams copy k's message from src to dst.
-func (c *copier) copyOne(ctx context.Context, k int) error {
-	body, err := c.src.mb.Fetch(ctx, c.rec(k).key)
-	if err != nil {
-		return err
-	}
-	defer body.Close()
-	return c.dst.mb.Append(ctx, c.newMessage(k, body))
 }
 
 // newMessage is copy k's message to append: body with its flags and date.

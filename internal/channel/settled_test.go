@@ -5,6 +5,7 @@ import (
 	"context"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/mailsync/mailsync/internal/config"
@@ -17,11 +18,11 @@ import (
 // opened.
 type openCounter struct {
 	*memory.Store
-	opens *int
+	opens *atomic.Int32 // both sides are opened at once
 }
 
 func (s openCounter) Open(ctx context.Context, name string, mode store.Mode) (store.Mailbox, error) {
-	*s.opens++
+	s.opens.Add(1)
 	return s.Store.Open(ctx, name, mode)
 }
 
@@ -40,7 +41,7 @@ func (w *world) bookRun(t *testing.T, dir string, opt Options, debug bool) (stri
 		e.Book = settled.Open(dir, "test channel")
 	}
 	ctx := context.Background()
-	opens := 0
+	var opens atomic.Int32
 	var sides [2]*Side
 	for i, st := range []*memory.Store{w.a, w.b} {
 		cfg := &config.Store{Name: string(rune('a' + i)), Pat: "*"}
@@ -60,7 +61,7 @@ func (w *world) bookRun(t *testing.T, dir string, opt Options, debug bool) (stri
 			}
 		}
 	}
-	return out.String(), errb.String(), opens
+	return out.String(), errb.String(), int(opens.Load())
 }
 
 // settledWorld has two synchronised boxes, inbox and work, the state of a
