@@ -5,9 +5,12 @@ import (
 	"io"
 )
 
-// NewLFWriter returns an LFWriter writing to w. LFWriter writes w in
-// small pieces (one per line of CRLF input): give it a buffered writer.
+// NewLFWriter returns an LFWriter writing to w, at most 64 KB at a time.
 func NewLFWriter(w io.Writer) *LFWriter { return &LFWriter{w: w} }
+
+// Reset makes l a new LFWriter writing to w that keeps l's scratch
+// buffer.
+func (l *LFWriter) Reset(w io.Writer) { *l = LFWriter{w: w, scratch: l.scratch[:0]} }
 
 // LFWriter removes every CR that directly precedes an LF (the form local
 // files keep) and counts what it writes. A CR at the end of a write is
@@ -19,20 +22,37 @@ type LFWriter struct {
 	// N counts the bytes written, BareLF the LFs among them not preceded
 	// by CR (each reads back as two bytes).
 	N, BareLF int64
+	scratch   []byte // the converted form of the piece being written
 }
 
 var cr = []byte{'\r'}
 
+// lfChunk bounds the piece of a write converted at once (the size of the
+// scratch buffer).
+const lfChunk = 64 << 10
+
 func (l *LFWriter) Write(p []byte) (int, error) {
-	// Write the runs between CRs at once (most messages: CRLF lines, so
-	// one run per line); only a CR needs a decision.
+	for done := 0; done < len(p); {
+		chunk := p[done:min(len(p), done+lfChunk)]
+		if err := l.put(l.convert(chunk)); err != nil {
+			return done, err
+		}
+		done += len(chunk)
+	}
+	return len(p), nil
+}
+
+// convert returns p without the CRs that precede an LF, in the scratch
+// buffer, and counts its bare LFs. The runs between CRs (most messages:
+// CRLF lines, so one run per line) are copied at once; only a CR needs a
+// decision.
+func (l *LFWriter) convert(p []byte) []byte {
+	out := l.scratch[:0]
 	for rest := p; len(rest) > 0; {
 		if l.heldCR {
 			l.heldCR = false
 			if rest[0] != '\n' {
-				if err := l.put(cr); err != nil {
-					return 0, err
-				}
+				out = append(out, '\r')
 				l.lastOutCR = true
 			}
 		}
@@ -47,9 +67,7 @@ func (l *LFWriter) Write(p []byte) (int, error) {
 				bare--
 			}
 			l.BareLF += int64(bare)
-			if err := l.put(run); err != nil {
-				return 0, err
-			}
+			out = append(out, run...)
 			l.lastOutCR = false
 		}
 		if i < 0 {
@@ -58,7 +76,8 @@ func (l *LFWriter) Write(p []byte) (int, error) {
 		l.heldCR = true
 		rest = rest[i+1:]
 	}
-	return len(p), nil
+	l.scratch = out
+	return out
 }
 
 // put writes b to the underlying writer and counts it.

@@ -96,7 +96,9 @@ func isEmptyLine(line []byte) bool {
 // whose first bytes are prefix (the whole message when whole), and false
 // when prefix ends before the header section does.
 func HeaderOf(prefix []byte, whole bool) ([]byte, bool) {
-	_, hdr, err := ScanContent(bufio.NewReader(bytes.NewReader(prefix)), true)
+	br := PooledReader(bytes.NewReader(prefix))
+	_, hdr, err := ScanContent(br, true)
+	ReleaseReader(br)
 	if err != nil {
 		return nil, false
 	}
@@ -121,9 +123,32 @@ func (t *HeaderTap) Write(p []byte) (int, error) {
 		return len(p), nil
 	}
 	from := max(len(t.Buf)-2, 0)
-	t.Buf = append(t.Buf, p[:min(len(p), t.Max-len(t.Buf))]...)
+	q := p[:min(len(p), t.Max-len(t.Buf))]
+	if end := emptyLineEnd(q); end >= 0 {
+		q = q[:end] // what follows is no header
+	}
+	t.Buf = append(t.Buf, q...)
 	rest := t.Buf[from:]
 	t.done = len(t.Buf) >= t.Max || bytes.HasPrefix(t.Buf, []byte("\n")) || bytes.HasPrefix(t.Buf, []byte("\r\n")) ||
 		bytes.Contains(rest, []byte("\n\n")) || bytes.Contains(rest, []byte("\n\r\n"))
 	return len(p), nil
+}
+
+// emptyLineEnd returns the end of the first empty line of q that follows
+// a line end in q ("\n\n" or "\n\r\n"), or -1.
+func emptyLineEnd(q []byte) int {
+	for i := 0; ; {
+		j := bytes.IndexByte(q[i:], '\n')
+		if j < 0 {
+			return -1
+		}
+		k := i + j + 1
+		switch {
+		case k < len(q) && q[k] == '\n':
+			return k + 1
+		case k+1 < len(q) && q[k] == '\r' && q[k+1] == '\n':
+			return k + 2
+		}
+		i = k
+	}
 }

@@ -46,6 +46,30 @@ func TestHeaderTapAgreesWithScanContent(t *testing.T) {
 	}
 }
 
+// TestHeaderTapRandom: random messages of line ends, CRs and blanks,
+// written in random pieces, give the tap the header ScanContent reads.
+func TestHeaderTapRandom(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	alphabet := []byte("a\r\n\n: ")
+	for i := 0; i < 5000; i++ {
+		msg := make([]byte, rng.IntN(200))
+		for j := range msg {
+			msg[j] = alphabet[rng.IntN(len(alphabet))]
+		}
+		tap := &HeaderTap{Max: 1 << 16}
+		for p := msg; len(p) > 0; {
+			n := min(1+rng.IntN(40), len(p))
+			tap.Write(p[:n])
+			p = p[n:]
+		}
+		got, ok := HeaderOf(tap.Buf, len(tap.Buf) == len(msg))
+		_, want, _ := ScanContent(bufio.NewReader(bytes.NewReader(msg)), true)
+		if !ok || !bytes.Equal(got, want) {
+			t.Fatalf("%q: tap header %q (%v), file header %q", msg, got, ok, want)
+		}
+	}
+}
+
 // TestScanContentSize: the wire size counts every LF not preceded by CR
 // twice, also where a CRLF or the header's end straddles buffers.
 func TestScanContentSize(t *testing.T) {

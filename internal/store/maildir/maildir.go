@@ -49,6 +49,10 @@ type Box struct {
 	// more than writing it on a RAM disk).
 	bw  *bufio.Writer
 	tap *lineend.HeaderTap
+	lf  *lineend.LFWriter
+	// host is the host part of the unique names Append makes ("" until
+	// the first).
+	host string
 }
 
 var _ store.Mailbox = (*Box)(nil)

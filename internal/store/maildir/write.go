@@ -41,7 +41,10 @@ func (b *Box) Append(ctx context.Context, m store.NewMessage) error {
 	if !st.after(b.last) {
 		st = b.last.next()
 	}
-	host := hostPart(b.env.Host)
+	if b.host == "" {
+		b.host = hostPart(b.env.Host)
+	}
+	host := b.host
 	w, err := b.writeTemp(m, st, host)
 	if err != nil {
 		return err
@@ -152,11 +155,12 @@ func (b *Box) writeTemp(m store.NewMessage, st stamp, host string) (w written, e
 	}()
 	if b.bw == nil {
 		b.bw, b.tap = bufio.NewWriterSize(fh, 64<<10), &lineend.HeaderTap{Max: maxTappedHeader}
+		b.lf = lineend.NewLFWriter(nil)
 	}
-	bw, tap := b.bw, b.tap
+	bw, tap, lf := b.bw, b.tap, b.lf
 	bw.Reset(fh)
 	tap.Reset()
-	lf := lineend.NewLFWriter(tee{bw, tap})
+	lf.Reset(tee{bw, tap})
 	n, err := io.Copy(lf, io.LimitReader(m.Body, m.Size))
 	if err != nil {
 		return w, fmt.Errorf("append to Maildir %s: reading message: %w", b.dir, err)
@@ -177,7 +181,7 @@ func (b *Box) writeTemp(m store.NewMessage, st stamp, host string) (w written, e
 	w.date = w.date.Truncate(time.Second)
 	// Times first, then fsync, so that the modification time is durable
 	// together with the data.
-	if err = os.Chtimes(w.path, w.date, w.date); err == nil {
+	if err = fileio.SetTimes(fh, w.date, w.date); err == nil {
 		err = fh.Sync()
 	}
 	if cerr := fh.Close(); err == nil {

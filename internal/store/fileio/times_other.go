@@ -1,0 +1,13 @@
+//go:build !linux
+
+package fileio
+
+import (
+	"os"
+	"time"
+)
+
+// SetTimes sets the access and modification times of the open file f.
+func SetTimes(f *os.File, atime, mtime time.Time) error {
+	return os.Chtimes(f.Name(), atime, mtime)
+}
