@@ -44,28 +44,35 @@ func (c *CRLFReader) Read(p []byte) (int, error) {
 			}
 			continue
 		}
-		if buf[0] == '\n' {
-			c.r.Discard(1)
-			if c.lastCR {
+		// Convert what is buffered, a run without LF at once.
+		used := 0
+		for used < len(buf) && n < len(p) {
+			if buf[used] == '\n' {
+				used++
+				if !c.lastCR {
+					p[n] = '\r'
+					n++
+					if n == len(p) {
+						c.pending = true // the LF goes first in the next read
+						break
+					}
+				}
 				p[n] = '\n'
 				n++
 				c.lastCR = false
-			} else {
-				p[n] = '\r' // the LF follows
-				n++
-				c.pending = true
+				continue
 			}
-			continue
+			rest := buf[used:]
+			i := bytes.IndexByte(rest, '\n')
+			if i < 0 {
+				i = len(rest)
+			}
+			k := copy(p[n:], rest[:i])
+			c.lastCR = p[n+k-1] == '\r'
+			n += k
+			used += k
 		}
-		// Copy a run without LF at once.
-		i := bytes.IndexByte(buf, '\n')
-		if i < 0 {
-			i = len(buf)
-		}
-		k := copy(p[n:], buf[:i])
-		c.lastCR = p[n+k-1] == '\r'
-		n += k
-		c.r.Discard(k)
+		c.r.Discard(used)
 	}
 	return n, nil
 }

@@ -141,16 +141,19 @@ func (b *Box) Messages(ctx context.Context) ([]store.Message, error) {
 	}
 	out := make([]store.Message, 0, len(fs))
 	hdrs := b.cache()
-	for _, f := range fs {
+	read := b.readMisses(ctx, fs, hdrs)
+	for i, f := range fs {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if e, ok := hdrs.Get(f.uniq); ok && (f.vsize < 0 || f.vsize == e.Size) {
+		r, ok := read[i]
+		if !ok {
+			e, _ := hdrs.Get(f.uniq)
 			out = append(out, store.Message{Key: b.keys[f.uniq], Size: e.Size, Flags: f.flags(),
 				InternalDate: e.Date.Local(), Header: e.Header})
 			continue
 		}
-		m, err := readMessage(b.path(f), f)
+		m, err := r.m, r.err
 		if errors.Is(err, os.ErrNotExist) {
 			// Renamed by another program since the scan: read it again.
 			if m, f, err = b.reread(f); errors.Is(err, os.ErrNotExist) {
