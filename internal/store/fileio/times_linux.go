@@ -10,7 +10,10 @@ import (
 
 // SetTimes sets the access and modification times of the open file f
 // (futimens(2): no second lookup of its path, as os.Chtimes makes).
-func SetTimes(f *os.File, atime, mtime time.Time) error {
+func SetTimes(f interface {
+	Fd() uintptr
+	Name() string
+}, atime, mtime time.Time) error {
 	ts := [2]unix.Timespec{unix.NsecToTimespec(atime.UnixNano()), unix.NsecToTimespec(mtime.UnixNano())}
 	// utimensat(fd, NULL, ts, 0) is futimens(fd, ts).
 	_, _, errno := unix.Syscall6(unix.SYS_UTIMENSAT, f.Fd(), 0, uintptr(unsafe.Pointer(&ts)), 0, 0, 0)

@@ -8,6 +8,9 @@ import (
 )
 
 // SetTimes sets the access and modification times of the open file f.
-func SetTimes(f *os.File, atime, mtime time.Time) error {
+func SetTimes(f interface {
+	Fd() uintptr
+	Name() string
+}, atime, mtime time.Time) error {
 	return os.Chtimes(f.Name(), atime, mtime)
 }

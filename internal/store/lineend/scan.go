@@ -13,9 +13,15 @@ import (
 // header, and the returned header then gets an empty line appended. With
 // headerOnly it stops after the header and the size is meaningless.
 func ScanContent(r *bufio.Reader, headerOnly bool) (int64, []byte, error) {
+	return ScanContentInto(nil, r, headerOnly)
+}
+
+// ScanContentInto is ScanContent appending the header section to dst
+// (a buffer to reuse) and returning the extended slice.
+func ScanContentInto(dst []byte, r *bufio.Reader, headerOnly bool) (int64, []byte, error) {
 	var (
 		size   int64
-		header []byte
+		header = dst[:0]
 		inHdr  = true
 		prevCR bool   // the previous piece ended with CR
 		start  = true // the next piece starts a line
@@ -96,8 +102,14 @@ func isEmptyLine(line []byte) bool {
 // whose first bytes are prefix (the whole message when whole), and false
 // when prefix ends before the header section does.
 func HeaderOf(prefix []byte, whole bool) ([]byte, bool) {
+	return HeaderOfInto(nil, prefix, whole)
+}
+
+// HeaderOfInto is HeaderOf appending the header section to dst (a buffer
+// to reuse).
+func HeaderOfInto(dst, prefix []byte, whole bool) ([]byte, bool) {
 	br := PooledReader(bytes.NewReader(prefix))
-	_, hdr, err := ScanContent(br, true)
+	_, hdr, err := ScanContentInto(dst, br, true)
 	ReleaseReader(br)
 	if err != nil {
 		return nil, false

@@ -8,9 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"time"
 
-	"github.com/mailsync/mailsync/internal/header"
 	"github.com/mailsync/mailsync/internal/store"
 	"github.com/mailsync/mailsync/internal/store/fileio"
 	"github.com/mailsync/mailsync/internal/store/hdrcache"
@@ -50,6 +48,9 @@ type Box struct {
 	bw  *bufio.Writer
 	tap *lineend.HeaderTap
 	lf  *lineend.LFWriter
+	cp  []byte // io.CopyBuffer's buffer
+	// hdrBuf holds the header section of the message Append wrote last.
+	hdrBuf []byte
 	// host is the host part of the unique names Append makes ("" until
 	// the first).
 	host string
@@ -166,7 +167,7 @@ func (b *Box) Messages(ctx context.Context) ([]store.Message, error) {
 		m.Key = b.keys[f.uniq]
 		m.Flags = f.flags()
 		out = append(out, m)
-		hdrs.Put(f.uniq, cacheEntry(m.Size, m.InternalDate, m.Header))
+		hdrs.Put(f.uniq, hdrcache.Entry{Size: m.Size, Date: m.InternalDate, Header: m.Header}) // selected by readMessage
 	}
 	b.listed = true
 	return out, nil
@@ -181,13 +182,6 @@ func readDir(dir string) ([]os.DirEntry, error) {
 	}
 	defer d.Close()
 	return d.ReadDir(-1)
-}
-
-// cacheEntry is what the header cache keeps of a message: the header
-// fields the store interface promises (store.HeaderFields), not the whole
-// header section.
-func cacheEntry(size int64, date time.Time, hdr []byte) hdrcache.Entry {
-	return hdrcache.Entry{Size: size, Date: date, Header: header.Select(hdr, store.HeaderFields)}
 }
 
 // cache returns the header cache, loading it on first use. Its file is
@@ -251,11 +245,11 @@ func (b *Box) Fetch(ctx context.Context, key uint64) (io.ReadCloser, error) {
 	if err != nil {
 		return nil, err
 	}
-	fh, err := fileio.Open(b.path(f))
+	fh, err := fileio.OpenRaw(b.path(f), os.O_RDONLY, 0)
 	if errors.Is(err, os.ErrNotExist) {
 		delete(b.files, key)
 		if f, err = b.locate(key); err == nil {
-			fh, err = fileio.Open(b.path(f))
+			fh, err = fileio.OpenRaw(b.path(f), os.O_RDONLY, 0)
 		}
 	}
 	if err != nil {

@@ -12,7 +12,9 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/mailsync/mailsync/internal/header"
 	"github.com/mailsync/mailsync/internal/store"
+	"github.com/mailsync/mailsync/internal/store/hdrcache"
 	"github.com/mailsync/mailsync/internal/store/fileio"
 	"github.com/mailsync/mailsync/internal/store/lineend"
 )
@@ -75,7 +77,7 @@ func (b *Box) Append(ctx context.Context, m store.NewMessage) error {
 	b.keys[uniq] = key
 	b.files[key] = parseName(sub, uniq+info)
 	if w.header != nil {
-		b.cache().Put(uniq, cacheEntry(w.vsize, w.date, w.header))
+		b.cache().Put(uniq, hdrcache.Entry{Size: w.vsize, Date: w.date, Header: w.header})
 	}
 	return nil
 }
@@ -125,7 +127,7 @@ type written struct {
 	path, base  string // the file and its unique part without sizes
 	size, vsize int64  // file and wire sizes
 	date        time.Time
-	header      []byte // the header section as read back; nil when unknown
+	header      []byte // its store.HeaderFields as written; nil when unknown
 }
 
 // maxTappedHeader bounds the header section Append keeps for the cache.
@@ -134,12 +136,12 @@ const maxTappedHeader = 64 << 10
 // writeTemp writes the message to tmp/ with LF line ends, sets its times,
 // fsyncs and closes it.
 func (b *Box) writeTemp(m store.NewMessage, st stamp, host string) (w written, err error) {
-	var fh *os.File
+	var fh *fileio.Raw
 	for i := 0; ; i++ {
 		b.q++
 		w.base = uniqBase(st, b.q, host)
 		w.path = filepath.Join(b.dir, "tmp", w.base)
-		fh, err = fileio.OpenFile(w.path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		fh, err = fileio.OpenRaw(w.path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		if err == nil {
 			break
 		}
@@ -155,13 +157,13 @@ func (b *Box) writeTemp(m store.NewMessage, st stamp, host string) (w written, e
 	}()
 	if b.bw == nil {
 		b.bw, b.tap = bufio.NewWriterSize(fh, 64<<10), &lineend.HeaderTap{Max: maxTappedHeader}
-		b.lf = lineend.NewLFWriter(nil)
+		b.lf, b.cp = lineend.NewLFWriter(nil), make([]byte, 32<<10)
 	}
 	bw, tap, lf := b.bw, b.tap, b.lf
 	bw.Reset(fh)
 	tap.Reset()
 	lf.Reset(tee{bw, tap})
-	n, err := io.Copy(lf, io.LimitReader(m.Body, m.Size))
+	n, err := io.CopyBuffer(lf, io.LimitReader(m.Body, m.Size), b.cp)
 	if err != nil {
 		return w, fmt.Errorf("append to Maildir %s: reading message: %w", b.dir, err)
 	}
@@ -191,9 +193,11 @@ func (b *Box) writeTemp(m store.NewMessage, st stamp, host string) (w written, e
 		return w, fmt.Errorf("append to Maildir: %w", err)
 	}
 	w.size, w.vsize = lf.N, lf.N+lf.BareLF
-	if hdr, ok := lineend.HeaderOf(tap.Buf, int64(len(tap.Buf)) == lf.N); ok {
-		w.header = hdr
+	hdr, ok := lineend.HeaderOfInto(b.hdrBuf, tap.Buf, int64(len(tap.Buf)) == lf.N)
+	if ok {
+		w.header = header.Select(hdr, store.HeaderFields)
 	}
+	b.hdrBuf = hdr[:0]
 	return w, nil
 }
 
