@@ -3,6 +3,7 @@ package channel
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"sync"
 )
@@ -21,6 +22,9 @@ const (
 	// aheadMaxSize is the largest message read ahead (by its size).
 	aheadMaxSize = 256 << 10
 )
+
+// errStopped ends the stream of a message the copy did not take.
+var errStopped = errors.New("copy stopped")
 
 // fetched is one copy's message, read ahead.
 type fetched struct {
@@ -72,6 +76,13 @@ func (c *copier) readAhead(ctx context.Context, todo []int) (out <-chan fetched,
 	c.free = free
 	return ch, func() {
 		close(quit)
+		// A message sent but never taken may be a pipe its writer
+		// still fills: closing it lets the goroutine see quit.
+		for f := range ch {
+			if f.pipe != nil {
+				f.pipe.CloseWithError(errStopped)
+			}
+		}
 		wg.Wait()
 	}
 }
