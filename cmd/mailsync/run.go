@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"runtime"
 
 	"github.com/mailsync/mailsync/internal/channel"
 	"github.com/mailsync/mailsync/internal/config"
@@ -41,7 +42,14 @@ func (r *runner) engine(sizeLimit uint64) *channel.Engine {
 	if r.progress != nil {
 		progress = r.progress
 	}
-	return &channel.Engine{R: r.rep, Progress: progress, Opt: channel.Options{
+	// Several boxes at once, unless stdout is a terminal: there each
+	// box's lines appear as its work goes (and the progress line
+	// follows it).
+	workers := 0
+	if !r.rep.Interactive {
+		workers = min(runtime.NumCPU(), 4)
+	}
+	return &channel.Engine{R: r.rep, Progress: progress, Workers: workers, Opt: channel.Options{
 		NoDelete: o.noDelete, Simulate: o.simulate, Long: o.long, ShowIDs: o.showIDs,
 		DeleteEmpty: o.deleteEmpty, CopyDeleted: o.copyDeleted, Alg: o.alg, SizeLimit: sizeLimit,
 		LimitDeletes: o.limitDeletes, MaxDelete: o.maxDelete,

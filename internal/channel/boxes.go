@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/mailsync/mailsync/internal/config"
 	"github.com/mailsync/mailsync/internal/store"
@@ -19,7 +20,9 @@ type Box struct {
 
 // Boxes is the set of boxes one store holds, with its delimiter.
 type Boxes struct {
-	Delim  byte
+	Delim byte
+	// mu guards byName: boxes synchronised at once may create boxes.
+	mu     sync.Mutex
 	byName map[string]*Box
 	// listed are the raw listed entries (for -d).
 	listed []store.ListEntry
@@ -27,27 +30,37 @@ type Boxes struct {
 
 // Lookup returns the box with that name.
 func (b *Boxes) Lookup(name string) (*Box, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	x, ok := b.byName[name]
 	return x, ok
 }
 
 // Names returns the box names in box order (3.5).
 func (b *Boxes) Names() []string {
+	b.mu.Lock()
 	names := make([]string, 0, len(b.byName))
 	for n := range b.byName {
 		names = append(names, n)
 	}
+	b.mu.Unlock()
 	SortBoxNames(names)
 	return names
 }
 
 // Add records a box (created during the run).
 func (b *Boxes) Add(name string, noSelect bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	b.byName[name] = &Box{Name: name, NoSelect: noSelect}
 }
 
 // Remove forgets a box (deleted with -D).
-func (b *Boxes) Remove(name string) { delete(b.byName, name) }
+func (b *Boxes) Remove(name string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	delete(b.byName, name)
+}
 
 // SortBoxNames sorts names in 5.2.7's box order: longer names first,
 // equal lengths in byte order.

@@ -43,6 +43,12 @@ type Engine struct {
 	// Progress, when set, is told how the copies advance (a live
 	// display on a terminal).
 	Progress Progress
+	// Workers is how many boxes Sync may synchronise at once when both
+	// stores allow it (concurrent.go); 0 or 1: one after the other.
+	Workers int
+	// turn orders the creation of missing boxes when boxes are
+	// synchronised at once (concurrent.go).
+	turn *createTurn
 	// Book, when set, holds the boxes found settled by earlier syncs
 	// (settled.go); Sync confirms and records boxes in it.
 	Book *settled.Book

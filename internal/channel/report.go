@@ -34,6 +34,15 @@ type Reporter struct {
 	Vb bool
 	// Vw enables -vw notes.
 	Vw bool
+	// rec, when set, records stdout and stderr in their order instead
+	// of writing them (a box synchronised beside others; see recorder).
+	rec *deferredOut
+}
+
+// recorder returns a Reporter with r's switches that records what it is
+// given, for replay (on r) once the work it reports on is done.
+func (r *Reporter) recorder() *Reporter {
+	return &Reporter{Verbose: r.Verbose, Debug: r.Debug, Vb: r.Vb, Vw: r.Vw, rec: &deferredOut{}}
 }
 
 // NewReporter returns a Reporter writing to stdout and stderr.
@@ -58,6 +67,10 @@ func (p pausingWriter) Write(b []byte) (int, error) {
 
 // Out writes s to stdout.
 func (r *Reporter) Out(s string) {
+	if r.rec != nil {
+		r.rec.Out(s)
+		return
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.out.WriteString(s)
@@ -98,6 +111,10 @@ func (r *Reporter) Debugf(format string, args ...any) {
 // Errf writes to stderr, after flushing stdout so that the two streams
 // interleave in the order of the work on a terminal.
 func (r *Reporter) Errf(format string, args ...any) {
+	if r.rec != nil {
+		r.rec.Errf(format, args...)
+		return
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.out.Flush()

@@ -21,55 +21,79 @@ func (e *Engine) Sync(ctx context.Context, a, b *Side, last msinfo.State) msinfo
 	}
 	next := msinfo.State{}
 	var empty []string
-	for _, name := range pairOrder(a.Boxes, b.Boxes) {
-		if ctx.Err() != nil {
-			e.fail()
-			break
+	record := func(name string, o boxOutcome) {
+		if o.keep {
+			next[name] = o.ids
 		}
-		if !e.ensureBox(ctx, a, b, name) || !e.ensureBox(ctx, b, a, name) {
-			// A box that could not be created keeps its last state:
-			// without it the next run would copy back what the other
-			// side deleted (found by TestInterruptEveryStep).
-			if ids, had := last[name]; had {
-				next[name] = ids
-			}
-			continue
-		}
-		ba, _ := a.Boxes.Lookup(name)
-		bb, _ := b.Boxes.Lookup(name)
-		if ba.NoSelect || bb.NoSelect {
-			e.R.Debugf("%s is not selectable: skipping", name)
-			continue
-		}
-		e.idless, e.clean = 0, false
-		sigs := e.signatures(ctx, a, b, name)
-		if e.skipSettled(a, b, name, sigs, last[name]) {
-			next[name] = last[name]
-			if e.Opt.DeleteEmpty && len(last[name]) == 0 {
-				empty = append(empty, name)
-			}
-			continue
-		}
-		kept, remain, ok := e.syncBox(ctx, a, b, name, last[name])
-		if !ok {
-			e.fail()
-			if ids, had := last[name]; had {
-				next[name] = ids
-			}
-			continue
-		}
-		next[name] = kept
-		e.recordSettled(name, sigs, kept)
-		// A box whose only messages have no id (D1 leaves them alone)
-		// is not empty: -D must not delete it with them.
-		if e.Opt.DeleteEmpty && remain == 0 && e.idless == 0 {
+		if o.empty {
 			empty = append(empty, name)
+		}
+	}
+	names := pairOrder(a.Boxes, b.Boxes)
+	if e.concurrent(a, b, len(names)) {
+		e.syncConcurrently(ctx, a, b, last, names, record)
+	} else {
+		for _, name := range names {
+			if ctx.Err() != nil {
+				e.fail()
+				break
+			}
+			ids, had := last[name]
+			record(name, e.handleBox(ctx, a, b, name, ids, had))
 		}
 	}
 	if e.Opt.DeleteEmpty {
 		e.deleteEmpty(ctx, a, b, empty, next)
 	}
 	return next
+}
+
+// boxOutcome is what the synchronisation of one box leaves for the next
+// state: its ids (when keep) and whether -D may delete it (empty).
+type boxOutcome struct {
+	ids   []string
+	keep  bool
+	empty bool
+}
+
+// handleBox synchronises box name (creating it where it is missing).
+// last are the ids the last state recorded for it (had: it has an
+// entry). A box that fails keeps its last state.
+func (e *Engine) handleBox(ctx context.Context, a, b *Side, name string, last []string, had bool) boxOutcome {
+	keepLast := boxOutcome{ids: last, keep: had}
+	if e.turn != nil {
+		<-e.turn.wait // boxes are created in box order (concurrent.go)
+	}
+	exists := e.ensureBox(ctx, a, b, name) && e.ensureBox(ctx, b, a, name)
+	if e.turn != nil {
+		close(e.turn.done)
+	}
+	if !exists {
+		// A box that could not be created keeps its last state:
+		// without it the next run would copy back what the other
+		// side deleted (found by TestInterruptEveryStep).
+		return keepLast
+	}
+	ba, _ := a.Boxes.Lookup(name)
+	bb, _ := b.Boxes.Lookup(name)
+	if ba.NoSelect || bb.NoSelect {
+		e.R.Debugf("%s is not selectable: skipping", name)
+		return boxOutcome{}
+	}
+	e.idless, e.clean = 0, false
+	sigs := e.signatures(ctx, a, b, name)
+	if e.skipSettled(a, b, name, sigs, last) {
+		return boxOutcome{ids: last, keep: true, empty: e.Opt.DeleteEmpty && len(last) == 0}
+	}
+	kept, remain, ok := e.syncBox(ctx, a, b, name, last)
+	if !ok {
+		e.fail()
+		return keepLast
+	}
+	e.recordSettled(name, sigs, kept)
+	// A box whose only messages have no id (D1 leaves them alone)
+	// is not empty: -D must not delete it with them.
+	return boxOutcome{ids: kept, keep: true, empty: e.Opt.DeleteEmpty && remain == 0 && e.idless == 0}
 }
 
 // pairOrder is the order boxes are handled in (3.6): the first store's

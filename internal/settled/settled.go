@@ -21,6 +21,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"slices"
+	"sync"
 
 	"github.com/mailsync/mailsync/internal/store/hdrcache"
 )
@@ -62,6 +63,7 @@ func (e Entry) Matches(a, b []byte, ids Digest) bool {
 
 // Book is the settled boxes of one channel.
 type Book struct {
+	mu            sync.Mutex // Keep may be called for several boxes at once
 	dir, identity string
 	old           map[string]Entry // as loaded
 	next          map[string]Entry // confirmed or recorded by this run
@@ -86,11 +88,17 @@ func (b *Book) Lookup(box string) (Entry, bool) {
 }
 
 // Keep puts box's entry in the book Save writes.
-func (b *Book) Keep(box string, e Entry) { b.next[box] = e }
+func (b *Book) Keep(box string, e Entry) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.next[box] = e
+}
 
 // Save replaces the book's file with the entries kept by this run,
 // atomically. Nothing is written when they are those loaded.
 func (b *Book) Save() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	if b.dir == "" || equal(b.old, b.next) {
 		return nil
 	}

@@ -219,3 +219,11 @@ type Signer interface {
 	// the box is read: what the read finds is at least as new as it.
 	Signature(ctx context.Context, name string) (sig []byte, ok bool)
 }
+
+// ConcurrentBoxes is implemented by stores whose boxes may be opened and
+// changed from several goroutines at once, each box by one (local files,
+// memory); the sync engine may then synchronise several boxes at once.
+// A store with one connection (IMAP) does not implement it.
+type ConcurrentBoxes interface {
+	ConcurrentBoxes() bool
+}

@@ -258,3 +258,10 @@ func (s *Store) Delete(ctx context.Context, name string) error {
 
 // Close does nothing: a local store holds no resources.
 func (s *Store) Close() error { return nil }
+
+var _ store.ConcurrentBoxes = (*Store)(nil)
+
+// ConcurrentBoxes implements store.ConcurrentBoxes: the local namespace
+// keeps no state; each box is its own file or directory, with its own
+// locks and caches.
+func (s *Store) ConcurrentBoxes() bool { return true }

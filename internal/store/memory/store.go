@@ -219,3 +219,9 @@ func (s *Store) create(name string, folder bool) error {
 	}
 	return nil
 }
+
+var _ store.ConcurrentBoxes = (*Store)(nil)
+
+// ConcurrentBoxes implements store.ConcurrentBoxes (every call holds the
+// store's lock).
+func (s *Store) ConcurrentBoxes() bool { return true }
