@@ -14,8 +14,8 @@ import (
 
 	"github.com/mailsync/mailsync/internal/header"
 	"github.com/mailsync/mailsync/internal/store"
-	"github.com/mailsync/mailsync/internal/store/hdrcache"
 	"github.com/mailsync/mailsync/internal/store/fileio"
+	"github.com/mailsync/mailsync/internal/store/hdrcache"
 	"github.com/mailsync/mailsync/internal/store/lineend"
 )
 
