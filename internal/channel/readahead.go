@@ -18,9 +18,9 @@ import (
 
 const (
 	// aheadSlots is how many messages may be read ahead at most.
-	aheadSlots = 16
+	aheadSlots = 8
 	// aheadMaxSize is the largest message read ahead (by its size).
-	aheadMaxSize = 256 << 10
+	aheadMaxSize = 128 << 10
 )
 
 // errStopped ends the stream of a message the copy did not take.
