@@ -19,7 +19,7 @@ func eachRaw(hdr []byte, fn func(raw []byte) bool) {
 	for i < n && hdr[i] != '\n' && !(hdr[i] == '\r' && i+1 < n && hdr[i+1] == '\n') {
 		start := i
 		for i < n {
-			j := bytes.IndexAny(hdr[i:], "\n\x00")
+			j := indexLFOrNUL(hdr[i:])
 			if j < 0 {
 				i = n
 				break
@@ -33,6 +33,21 @@ func eachRaw(hdr []byte, fn func(raw []byte) bool) {
 			return
 		}
 	}
+}
+
+// indexLFOrNUL is bytes.IndexAny(b, "\n\x00") with two byte searches
+// (IndexAny builds a set for every call, which costs more than it finds
+// in a short header line).
+func indexLFOrNUL(b []byte) int {
+	j := bytes.IndexByte(b, '\n')
+	before := b
+	if j >= 0 {
+		before = b[:j]
+	}
+	if z := bytes.IndexByte(before, 0); z >= 0 {
+		return z
+	}
+	return j
 }
 
 // parseRaw is lines' work on one piece eachRaw delivered.

@@ -17,9 +17,11 @@
 package hdrcache
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"hash/crc32"
 	"time"
 )
@@ -134,7 +136,14 @@ func (c *Cache) Save(full bool) error {
 	if !c.changed && (!full || c.used == len(c.entries)) {
 		return nil // the same entries as on disk
 	}
-	if err := WriteBlob(c.dir, c.identity, encode(c.entries, c.identity, full)); err != nil {
+	// Streamed: a cache of many messages is megabytes, which a buffer
+	// built whole would first have to fault in.
+	bw := CreateBlob(c.dir, kind, c.identity)
+	if bw == nil {
+		return fmt.Errorf("header cache: cannot create a file in %s", c.dir)
+	}
+	encodeTo(bw, c.entries, full)
+	if err := bw.Commit(); err != nil {
 		return fmt.Errorf("header cache: %w", err)
 	}
 	if full {
@@ -155,18 +164,22 @@ func (c *Cache) Save(full bool) error {
 var table = crc32.MakeTable(crc32.Castagnoli)
 
 func encode(m map[string]*slot, identity string, onlyUsed bool) []byte {
-	size := binary.MaxVarintLen64
-	for k, e := range m {
-		size += len(k) + len(e.Header) + 5*binary.MaxVarintLen64
-	}
-	b := NewBlob(kind, identity, size)
+	var b bytes.Buffer
+	b.Write(NewBlob(kind, identity, 0))
+	encodeTo(&b, m, onlyUsed)
+	return b.Bytes()
+}
+
+// encodeTo writes the payload of the entries of m (only the used ones
+// with onlyUsed) to w.
+func encodeTo(w io.Writer, m map[string]*slot, onlyUsed bool) {
 	n := 0
 	for _, e := range m {
 		if !onlyUsed || e.used {
 			n++
 		}
 	}
-	b = binary.AppendUvarint(b, uint64(n))
+	b := binary.AppendUvarint(make([]byte, 0, 4096), uint64(n))
 	for k, e := range m {
 		if onlyUsed && !e.used {
 			continue
@@ -179,8 +192,12 @@ func encode(m map[string]*slot, identity string, onlyUsed bool) []byte {
 		b = binary.AppendUvarint(b, uint64(len(e.Header)))
 		b = append(b, k...)
 		b = append(b, e.Header...)
+		if len(b) >= 2048 {
+			w.Write(b)
+			b = b[:0]
+		}
 	}
-	return b
+	w.Write(b)
 }
 
 var errDamaged = errors.New("damaged header cache")

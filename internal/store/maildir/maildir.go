@@ -90,15 +90,12 @@ func (b *Box) check(what string, write bool) error {
 func (b *Box) scan() ([]file, error) {
 	var fs []file
 	for _, sub := range []string{"cur", "new"} {
-		des, err := readDir(filepath.Join(b.dir, sub))
+		names, err := readNames(filepath.Join(b.dir, sub))
 		if err != nil {
 			return nil, fmt.Errorf("read Maildir %s: %w", b.dir, err)
 		}
-		for _, de := range des {
-			if de.Name()[0] == '.' || de.IsDir() {
-				continue
-			}
-			fs = append(fs, parseName(sub, de.Name()))
+		for _, name := range names {
+			fs = append(fs, parseName(sub, name))
 		}
 	}
 	sortFiles(fs)
@@ -171,17 +168,6 @@ func (b *Box) Messages(ctx context.Context) ([]store.Message, error) {
 	}
 	b.listed = true
 	return out, nil
-}
-
-// readDir lists a directory in the order the file system returns it
-// (os.ReadDir also sorts the names, which scan does its own way).
-func readDir(dir string) ([]os.DirEntry, error) {
-	d, err := os.Open(dir)
-	if err != nil {
-		return nil, err
-	}
-	defer d.Close()
-	return d.ReadDir(-1)
 }
 
 // cache returns the header cache, loading it on first use. Its file is
