@@ -2,6 +2,7 @@ package local_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/mailsync/mailsync/internal/store"
 	"github.com/mailsync/mailsync/internal/store/maildir"
@@ -14,7 +15,9 @@ import (
 // The header cache is on (the nested run below has it off), so every
 // check also passes through it.
 func TestConformanceMaildirPlusPlus(t *testing.T) {
+	settledAtOnce(t)
 	storetest.Run(t, storetest.Harness{
+		SignatureTick: 20 * time.Millisecond,
 		New: func(t *testing.T) (store.Store, func(string) string) {
 			s := newHomeCache(t, true)
 			p, err := s.Path("Maildir")
@@ -36,7 +39,9 @@ func TestConformanceMaildirPlusPlus(t *testing.T) {
 // over the plain directory ~/mail: Create makes nested Maildirs
 // (~/mail/dir/c) below plain parent directories.
 func TestConformanceMaildirNested(t *testing.T) {
+	settledAtOnce(t)
 	storetest.Run(t, storetest.Harness{
+		SignatureTick: 20 * time.Millisecond,
 		New: func(t *testing.T) (store.Store, func(string) string) {
 			return newHome(t), func(rel string) string { return "#maildir/mail/" + rel }
 		},

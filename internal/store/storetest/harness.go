@@ -3,6 +3,7 @@ package storetest
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mailsync/mailsync/internal/store"
 )
@@ -60,6 +61,10 @@ type Harness struct {
 	ClampsFutureDates bool
 	// Many is the message count of the "many messages" check; 0 means 500.
 	Many int
+	// SignatureTick is how long a change takes to show in a signature
+	// (store.Signer): the file system's time step for local files (the
+	// harness must make their signatures settled at once).
+	SignatureTick time.Duration
 }
 
 // Run checks every contract of store.Store and store.Mailbox against the
@@ -89,6 +94,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("Reopen", s.testReopen)
 	t.Run("Many", s.testMany)
 	t.Run("TruncatedBody", s.testTruncatedBody)
+	t.Run("Signature", s.testSignature)
 }
 
 type suite struct {
