@@ -188,6 +188,7 @@ func TestCloseSyncsAppends(t *testing.T) {
 	if err := b.Append(context.Background(), store.NewMessage{Size: int64(len(raw)), Body: strings.NewReader(raw)}); err != nil {
 		t.Fatal(err)
 	}
+	b.finish() // the delivery moved into new/ (delivery.go)
 	if !b.unsynced["new"] {
 		t.Fatal("append into new/ left no directory to sync")
 	}

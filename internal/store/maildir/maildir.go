@@ -51,6 +51,11 @@ type Box struct {
 	cp  []byte // io.CopyBuffer's buffer
 	// hdrBuf holds the header section of the message Append wrote last.
 	hdrBuf []byte
+	// Deliveries (delivery.go): the syncer, the deliveries not yet moved
+	// into new/ or cur/, oldest first, and the first that failed.
+	syncer   *syncer
+	inFlight []*delivery
+	failed   error
 	// host is the host part of the unique names Append makes ("" until
 	// the first).
 	host string
@@ -133,6 +138,7 @@ func (b *Box) Messages(ctx context.Context) ([]store.Message, error) {
 	if err := b.check("read", false); err != nil {
 		return nil, err
 	}
+	b.finish()
 	fs, err := b.scan()
 	if err != nil {
 		return nil, err
@@ -224,6 +230,7 @@ func (b *Box) Fetch(ctx context.Context, key uint64) (io.ReadCloser, error) {
 	if err := b.check("fetch from", false); err != nil {
 		return nil, err
 	}
+	b.finish()
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -253,7 +260,7 @@ func (b *Box) Close() error {
 		return nil
 	}
 	b.closed = true
-	var err error
+	err := b.endDeliveries()
 	for _, sub := range []string{"new", "cur"} {
 		if b.unsynced[sub] {
 			if serr := syncDir(filepath.Join(b.dir, sub)); serr != nil && err == nil {

@@ -178,6 +178,9 @@ func TestAppendMarkExpunge(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// The deliveries move into new/ and cur/ once their data is durable,
+	// at the latest when the Box is used again (delivery.go).
+	b.finish()
 	fs := files(t, dir)
 	seenName, newName := find(fs, ":2,FS"), find(fs, "new/")
 	if len(fs) != 3 || seenName == "" || !strings.HasPrefix(seenName, "cur/") || newName == "" {

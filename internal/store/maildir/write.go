@@ -23,9 +23,13 @@ import (
 const maxNameTries = 100
 
 // Append delivers m (see the package comment): tmp/, fsync, move into
-// new/ (no flags) or cur/ (flags) without replacing any file. The new
-// name is durable once Close returns nil (Close fsyncs the directories
-// Append changed, once per directory instead of once per message).
+// new/ (no flags) or cur/ (flags) without replacing any file. The fsync
+// and the move may happen after Append returns (delivery.go): the
+// message is visible to this Box's other methods at once, in the
+// directory once its data is durable, and durable under its name once
+// Close returns nil (Close also fsyncs the directories Append changed,
+// once per directory instead of once per message); a delivery that fails
+// after Append returned makes Close fail.
 func (b *Box) Append(ctx context.Context, m store.NewMessage) error {
 	if err := b.check("append to", true); err != nil {
 		return err
@@ -51,15 +55,25 @@ func (b *Box) Append(ctx context.Context, m store.NewMessage) error {
 	if err != nil {
 		return err
 	}
-	sub, info := "new", ""
+	b.last = st
+	d := &delivery{w: w, st: st, sub: "new", done: make(chan error, 1)}
 	if l := letters(m.Flags & store.CopiedFlags); l != "" {
-		sub, info = "cur", string(infoSep)+"2,"+l
+		d.sub, d.info = "cur", string(infoSep)+"2,"+l
 	}
+	b.deliver(d)
+	return nil
+}
+
+// move gives the delivery d, whose file is durable, its name in new/ or
+// cur/ (another counter when another writer took the name) and enters it
+// in the box.
+func (b *Box) move(d *delivery) error {
+	w := d.w
 	base := w.base
 	var uniq string
 	for i := 0; ; i++ {
 		uniq = fmt.Sprintf("%s,S=%d,W=%d", base, w.size, w.vsize)
-		err := moveNoReplace(w.path, filepath.Join(b.dir, sub, uniq+info))
+		err := moveNoReplace(w.path, filepath.Join(b.dir, d.sub, uniq+d.info))
 		if err == nil {
 			break
 		}
@@ -68,14 +82,13 @@ func (b *Box) Append(ctx context.Context, m store.NewMessage) error {
 			return fmt.Errorf("append to Maildir %s: %w", b.dir, err)
 		}
 		b.q++ // another writer took the name: take the next counter
-		base = uniqBase(st, b.q, host)
+		base = uniqBase(d.st, b.q, b.host)
 	}
-	b.unsynced[sub] = true
-	b.last = st
+	b.unsynced[d.sub] = true
 	key := b.nextKey
 	b.nextKey++
 	b.keys[uniq] = key
-	b.files[key] = parseName(sub, uniq+info)
+	b.files[key] = parseName(d.sub, uniq+d.info)
 	if w.header != nil {
 		b.cache().Put(uniq, hdrcache.Entry{Size: w.vsize, Date: w.date, Header: w.header})
 	}
@@ -127,14 +140,15 @@ type written struct {
 	path, base  string // the file and its unique part without sizes
 	size, vsize int64  // file and wire sizes
 	date        time.Time
-	header      []byte // its store.HeaderFields as written; nil when unknown
+	header      []byte      // its store.HeaderFields as written; nil when unknown
+	fh          *fileio.Raw // the file, open
 }
 
 // maxTappedHeader bounds the header section Append keeps for the cache.
 const maxTappedHeader = 64 << 10
 
-// writeTemp writes the message to tmp/ with LF line ends, sets its times,
-// fsyncs and closes it.
+// writeTemp writes the message to tmp/ with LF line ends and sets its
+// times; the file stays open for its delivery to fsync.
 func (b *Box) writeTemp(m store.NewMessage, st stamp, host string) (w written, err error) {
 	var fh *fileio.Raw
 	for i := 0; ; i++ {
@@ -181,17 +195,12 @@ func (b *Box) writeTemp(m store.NewMessage, st stamp, host string) (w written, e
 		w.date = b.env.Time()
 	}
 	w.date = w.date.Truncate(time.Second)
-	// Times first, then fsync, so that the modification time is durable
-	// together with the data.
-	if err = fileio.SetTimes(fh, w.date, w.date); err == nil {
-		err = fh.Sync()
-	}
-	if cerr := fh.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
+	// Times first, then fsync (by the delivery), so that the modification
+	// time is durable together with the data.
+	if err = fileio.SetTimes(fh, w.date, w.date); err != nil {
 		return w, fmt.Errorf("append to Maildir: %w", err)
 	}
+	w.fh = fh
 	w.size, w.vsize = lf.N, lf.N+lf.BareLF
 	hdr, ok := lineend.HeaderOfInto(b.hdrBuf, tap.Buf, int64(len(tap.Buf)) == lf.N)
 	if ok {
@@ -221,6 +230,7 @@ func (b *Box) MarkDeleted(ctx context.Context, keys []uint64) error {
 	if err := b.check("mark deleted in", true); err != nil {
 		return err
 	}
+	b.finish()
 	for _, key := range keys {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -266,6 +276,7 @@ func (b *Box) Expunge(ctx context.Context) (int, error) {
 	if err := b.check("expunge", true); err != nil {
 		return 0, err
 	}
+	b.finish()
 	// After a listing, the files it found (with this session's appends
 	// and marks) are what to look at: a message another program flags
 	// meanwhile is expunged by the next run. Otherwise read the
