@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/mailsync/mailsync/internal/config"
 	"github.com/mailsync/mailsync/internal/msinfo"
 	"github.com/mailsync/mailsync/internal/store/memory"
 )
@@ -19,16 +18,8 @@ func (w *world) engineRun(t *testing.T, opt Options) (*Engine, msinfo.State, str
 	r := NewReporter(&out, &errb)
 	e := &Engine{Opt: opt, R: r}
 	ctx := context.Background()
-	var sides [2]*Side
-	for i, st := range []*memory.Store{w.a, w.b} {
-		cfg := &config.Store{Name: string(rune('a' + i)), Pat: "*"}
-		bx, err := ListBoxes(ctx, st, cfg, r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sides[i] = &Side{Cfg: cfg, Store: st, Boxes: bx}
-	}
-	next := e.Sync(ctx, sides[0], sides[1], w.last)
+	sa, sb := sidesOf(t, r, w.a, w.b)
+	next := e.Sync(ctx, sa, sb, w.last)
 	r.Flush()
 	return e, next, out.String(), errb.String()
 }

@@ -7,7 +7,6 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/mailsync/mailsync/internal/config"
 	"github.com/mailsync/mailsync/internal/msinfo"
 	"github.com/mailsync/mailsync/internal/store"
 	"github.com/mailsync/mailsync/internal/store/memory"
@@ -76,19 +75,11 @@ func (w *world) runWorkers(t *testing.T, opt Options, workers int, debug bool) (
 	r.Verbose, r.Debug, r.Vb = true, debug, true
 	e := &Engine{Opt: opt, R: r, Workers: workers}
 	ctx := context.Background()
-	var sides [2]*Side
-	for i, st := range []*memory.Store{w.a, w.b} {
-		cfg := &config.Store{Name: string(rune('a' + i)), Pat: "*"}
-		bx, err := ListBoxes(ctx, st, cfg, r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sides[i] = &Side{Cfg: cfg, Store: st, Boxes: bx}
-	}
-	if workers > 1 && !e.concurrent(sides[0], sides[1], 2) {
+	sa, sb := sidesOf(t, r, w.a, w.b)
+	if workers > 1 && !e.concurrent(sa, sb, 2) {
 		t.Fatal("memory stores are not synchronised concurrently")
 	}
-	next := e.Sync(ctx, sides[0], sides[1], w.last)
+	next := e.Sync(ctx, sa, sb, w.last)
 	r.Flush()
 	if !opt.Simulate {
 		w.last = next
@@ -155,16 +146,8 @@ func TestConcurrentBoxesInterrupted(t *testing.T) {
 	var out, errb bytes.Buffer
 	r := NewReporter(&out, &errb)
 	e := &Engine{R: r, Workers: 4}
-	var sides [2]*Side
-	for i, st := range []*memory.Store{w.a, w.b} {
-		cfg := &config.Store{Name: string(rune('a' + i)), Pat: "*"}
-		bx, err := ListBoxes(context.Background(), st, cfg, r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sides[i] = &Side{Cfg: cfg, Store: st, Boxes: bx}
-	}
-	e.Sync(ctx, sides[0], sides[1], w.last)
+	sa, sb := sidesOf(t, r, w.a, w.b)
+	e.Sync(ctx, sa, sb, w.last)
 	r.Flush()
 	if !e.Failed() {
 		t.Error("an interrupted run did not fail")

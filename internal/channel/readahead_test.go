@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mailsync/mailsync/internal/config"
 	"github.com/mailsync/mailsync/internal/store"
 	"github.com/mailsync/mailsync/internal/store/memory"
 )
@@ -164,16 +163,8 @@ func syncSides(t *testing.T, ctx context.Context, a store.Store, b *memory.Store
 	var out, errb bytes.Buffer
 	r := NewReporter(&out, &errb)
 	e := &Engine{Opt: opt, R: r}
-	var sides [2]*Side
-	for i, st := range []store.Store{a, b} {
-		cfg := &config.Store{Name: string(rune('a' + i)), Pat: "*"}
-		bx, err := ListBoxes(context.Background(), st, cfg, r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sides[i] = &Side{Cfg: cfg, Store: st, Boxes: bx}
-	}
-	e.Sync(ctx, sides[0], sides[1], nil)
+	sa, sb := sidesOf(t, r, a, b)
+	e.Sync(ctx, sa, sb, nil)
 	r.Flush()
 	return out.String(), errb.String(), e.Failed()
 }

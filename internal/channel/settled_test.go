@@ -8,7 +8,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/mailsync/mailsync/internal/config"
 	"github.com/mailsync/mailsync/internal/settled"
 	"github.com/mailsync/mailsync/internal/store"
 	"github.com/mailsync/mailsync/internal/store/memory"
@@ -42,16 +41,8 @@ func (w *world) bookRun(t *testing.T, dir string, opt Options, debug bool) (stri
 	}
 	ctx := context.Background()
 	var opens atomic.Int32
-	var sides [2]*Side
-	for i, st := range []*memory.Store{w.a, w.b} {
-		cfg := &config.Store{Name: string(rune('a' + i)), Pat: "*"}
-		bx, err := ListBoxes(ctx, st, cfg, r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sides[i] = &Side{Cfg: cfg, Store: openCounter{st, &opens}, Boxes: bx}
-	}
-	next := e.Sync(ctx, sides[0], sides[1], w.last)
+	sa, sb := sidesOf(t, r, openCounter{w.a, &opens}, openCounter{w.b, &opens})
+	next := e.Sync(ctx, sa, sb, w.last)
 	r.Flush()
 	if !opt.Simulate && !e.Refused() {
 		w.last = next

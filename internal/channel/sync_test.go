@@ -63,6 +63,22 @@ func (w *world) run(t *testing.T, opt Options) (string, string, bool) {
 	return out.String(), errb.String(), e.Failed()
 }
 
+// sidesOf lists the boxes of stores a and b (pattern "*") as the sides
+// "a" and "b" of a run reported on r.
+func sidesOf(t *testing.T, r *Reporter, a, b store.Store) (*Side, *Side) {
+	t.Helper()
+	var sides [2]*Side
+	for i, st := range []store.Store{a, b} {
+		cfg := &config.Store{Name: string(rune('a' + i)), Pat: "*"}
+		bx, err := ListBoxes(context.Background(), st, cfg, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sides[i] = &Side{Cfg: cfg, Store: st, Boxes: bx}
+	}
+	return sides[0], sides[1]
+}
+
 // subjects lists the subjects of a box's messages.
 func subjects(st *memory.Store, box string) []string {
 	msgs, _ := st.Contents(box)

@@ -52,10 +52,7 @@ func TestHeaderTapRandom(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	alphabet := []byte("a\r\n\n: ")
 	for i := 0; i < 5000; i++ {
-		msg := make([]byte, rng.IntN(200))
-		for j := range msg {
-			msg[j] = alphabet[rng.IntN(len(alphabet))]
-		}
+		msg := randomText(rng, alphabet, 200)
 		tap := &HeaderTap{Max: 1 << 16}
 		for p := msg; len(p) > 0; {
 			n := min(1+rng.IntN(40), len(p))
@@ -76,10 +73,7 @@ func TestScanContentSize(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	alphabet := []byte("ab\r\n\n: ")
 	for i := 0; i < 3000; i++ {
-		msg := make([]byte, rng.IntN(300))
-		for j := range msg {
-			msg[j] = alphabet[rng.IntN(len(alphabet))]
-		}
+		msg := randomText(rng, alphabet, 300)
 		want := int64(len(msg))
 		for j, c := range msg {
 			if c == '\n' && (j == 0 || msg[j-1] != '\r') {
@@ -101,10 +95,7 @@ func TestCRLFReaderRandom(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	alphabet := []byte("ab\r\n\n")
 	for i := 0; i < 2000; i++ {
-		msg := make([]byte, rng.IntN(200))
-		for j := range msg {
-			msg[j] = alphabet[rng.IntN(len(alphabet))]
-		}
+		msg := randomText(rng, alphabet, 200)
 		var want []byte
 		for j, c := range msg {
 			if c == '\n' && (j == 0 || msg[j-1] != '\r') {
@@ -133,4 +124,13 @@ func TestCRLFReaderRandom(t *testing.T) {
 			}
 		}
 	}
+}
+
+// randomText is up to max-1 bytes drawn from alphabet.
+func randomText(rng *rand.Rand, alphabet []byte, max int) []byte {
+	b := make([]byte, rng.IntN(max))
+	for j := range b {
+		b[j] = alphabet[rng.IntN(len(alphabet))]
+	}
+	return b
 }
