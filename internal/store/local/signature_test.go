@@ -1,4 +1,4 @@
-package local
+package local_test
 
 import (
 	"bytes"
@@ -10,11 +10,11 @@ import (
 	"time"
 
 	"github.com/mailsync/mailsync/internal/store"
-	"github.com/mailsync/mailsync/internal/store/filesig"
+	"github.com/mailsync/mailsync/internal/store/local"
 )
 
 // sigHome has an mbox, a Maildir and an MH folder with one message each.
-func sigHome(t *testing.T) (*Store, string) {
+func sigHome(t *testing.T) (*local.Store, string) {
 	t.Helper()
 	home := t.TempDir()
 	files := map[string]string{
@@ -36,14 +36,7 @@ func sigHome(t *testing.T) (*Store, string) {
 	}
 	os.Remove(filepath.Join(home, "md/new/.keep"))
 	os.Remove(filepath.Join(home, "md/tmp/.keep"))
-	return New(store.Env{Home: home, User: "joe"}), home
-}
-
-// later makes every signature settled (the test's files are fresh).
-func later(t *testing.T) {
-	old := filesig.Now
-	filesig.Now = func() time.Time { return time.Now().Add(time.Hour) }
-	t.Cleanup(func() { filesig.Now = old })
+	return local.New(store.Env{Home: home, User: "joe"}), home
 }
 
 func TestSignatureNotSettledWhenFresh(t *testing.T) {
@@ -56,7 +49,7 @@ func TestSignatureNotSettledWhenFresh(t *testing.T) {
 }
 
 func TestSignatureChanges(t *testing.T) {
-	later(t)
+	settledAtOnce(t)
 	ctx := context.Background()
 	s, home := sigHome(t)
 	for _, name := range []string{"missing", "Mail", "md/cur"} {

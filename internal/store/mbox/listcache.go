@@ -25,10 +25,6 @@ import (
 // changed since. A scan is only kept when that signature was settled
 // when the scan began (filesig.RacyWindow).
 
-// clock is the time a scan is taken at (tests move it forward, as their
-// files are always fresh).
-var clock = time.Now
-
 // listKind is the format of the listing cache files.
 const listKind = "mailsync mbox listing 1"
 
@@ -59,7 +55,7 @@ type listWriter struct {
 // signature sig; nil when there is no cache directory or the file
 // changed too recently to be told apart from a later change (settled).
 func newListWriter(env store.Env, path string, sig filesig.Sig) *listWriter {
-	if !sig.SettledAt(clock()) {
+	if !sig.Settled() {
 		return nil
 	}
 	bw := hdrcache.CreateBlob(listCacheDir(env), listKind, listIdentity(path))

@@ -19,9 +19,9 @@ const cacheFile = "From a@b Mon Jan  1 10:00:00 2024\nSubject: one\nStatus: RO\n
 // cacheEnv is env with a cache directory; the scans of the test count as
 // taken long after the test wrote its files (see filesig.RacyWindow).
 func cacheEnv(t *testing.T) store.Env {
-	old := clock
-	clock = func() time.Time { return time.Now().Add(time.Hour) }
-	t.Cleanup(func() { clock = old })
+	old := filesig.Now
+	filesig.Now = func() time.Time { return time.Now().Add(time.Hour) }
+	t.Cleanup(func() { filesig.Now = old })
 	e := env()
 	e.CacheDir = filepath.Join(t.TempDir(), "cache")
 	return e
@@ -136,12 +136,12 @@ func TestListCacheRacy(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "box")
 	os.WriteFile(path, []byte(cacheFile), 0o600)
 	e := cacheEnv(t)
-	clock = time.Now // the file was written just now
+	filesig.Now = time.Now // the file was written just now
 	listed(t, path, store.ReadWrite, e)
 	if files, _ := filepath.Glob(filepath.Join(e.CacheDir, "mbox", "*")); len(files) != 0 {
 		t.Fatalf("a scan of a file written just now was cached: %v", files)
 	}
-	clock = func() time.Time { return time.Now().Add(filesig.RacyWindow + time.Second) }
+	filesig.Now = func() time.Time { return time.Now().Add(filesig.RacyWindow + time.Second) }
 	listed(t, path, store.ReadWrite, e)
 	if files, _ := filepath.Glob(filepath.Join(e.CacheDir, "mbox", "*")); len(files) != 1 {
 		t.Fatalf("a scan of a settled file was not cached: %v", files)
