@@ -26,6 +26,10 @@ type Options struct {
 	TLS *tls.Config
 	// Trace receives the server's side of the dialogue.
 	Trace io.Writer
+	// Wrap, when set, wraps every session of the well-behaved memory
+	// server: a test overrides the methods whose answers it wants to
+	// falsify (a hostile or buggy server) and embeds the rest.
+	Wrap func(imapserver.Session) imapserver.Session
 }
 
 // Start starts a server on 127.0.0.1 and returns its address and the
@@ -45,7 +49,11 @@ func Start(opt Options) (addr string, stop func(), err error) {
 	}
 	srv := imapserver.New(&imapserver.Options{
 		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
+			var sess imapserver.Session = mem.NewSession()
+			if opt.Wrap != nil {
+				sess = opt.Wrap(sess)
+			}
+			return sess, nil, nil
 		},
 		InsecureAuth: true,
 		Caps:         caps,
