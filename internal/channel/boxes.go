@@ -16,6 +16,11 @@ import (
 type Box struct {
 	Name     string
 	NoSelect bool
+	// Chosen is where the part of Name that the store chose begins:
+	// what comes before it was fixed by the configuration (the literal
+	// start of the store's ref and pat). Names are checked from there
+	// before they reach another store (names.go).
+	Chosen int
 }
 
 // Boxes is the set of boxes one store holds, with its delimiter.
@@ -134,7 +139,11 @@ func ListBoxes(ctx context.Context, st store.Store, cfg *config.Store, r *Report
 	}
 	for _, e := range entries {
 		name := stripServer(e.Name)
-		name = strings.TrimPrefix(name, cfg.Prefix)
+		fixed := configuredPart(cfg, name)
+		if strings.HasPrefix(name, cfg.Prefix) {
+			name = name[len(cfg.Prefix):]
+			fixed = max(0, fixed-len(cfg.Prefix))
+		}
 		if b.Delim != '/' {
 			if strings.Contains(name, "/") {
 				r.Outf("Error: Name of mailbox %s contains standard delimiter '/'\n       That means that I will not be able to synchronize it!", name)
@@ -142,7 +151,7 @@ func ListBoxes(ctx context.Context, st store.Store, cfg *config.Store, r *Report
 			}
 			name = strings.ReplaceAll(name, string(b.Delim), "/")
 		}
-		b.byName[name] = &Box{Name: name, NoSelect: e.NoSelect}
+		b.byName[name] = &Box{Name: name, NoSelect: e.NoSelect, Chosen: fixed}
 	}
 	return b, nil
 }

@@ -14,12 +14,15 @@ import (
 // or lost because of a transient fault. When the mass-deletion brake
 // refuses the run (Refused), nothing is done and last is returned.
 func (e *Engine) Sync(ctx context.Context, a, b *Side, last msinfo.State) msinfo.State {
+	next := msinfo.State{}
+	if e.refuseEscapes(a, b, last, next) {
+		e.fail()
+	}
 	if e.storeBrake(a, b, last) {
 		e.fail()
 		e.refused = true
 		return last
 	}
-	next := msinfo.State{}
 	var empty []string
 	record := func(name string, o boxOutcome) {
 		if o.keep {

@@ -28,7 +28,10 @@ type Options struct {
 	Trace io.Writer
 	// Wrap, when set, wraps every session of the well-behaved memory
 	// server: a test overrides the methods whose answers it wants to
-	// falsify (a hostile or buggy server) and embeds the rest.
+	// falsify (a hostile or buggy server) and embeds the rest. A wrapper
+	// that embeds imapserver.Session hides the optional interfaces
+	// (IMAP4rev2, NAMESPACE, MOVE): their capabilities are then not
+	// announced.
 	Wrap func(imapserver.Session) imapserver.Session
 }
 
@@ -46,6 +49,9 @@ func Start(opt Options) (addr string, stop func(), err error) {
 	caps := opt.Caps
 	if caps == nil {
 		caps = goimap.CapSet{goimap.CapIMAP4rev1: {}, goimap.CapIMAP4rev2: {}}
+	}
+	if opt.Wrap != nil {
+		caps = supported(caps, opt.Wrap(mem.NewSession()))
 	}
 	srv := imapserver.New(&imapserver.Options{
 		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
@@ -74,4 +80,27 @@ func Start(opt Options) (addr string, stop func(), err error) {
 		srv.Close()
 		<-done
 	}, nil
+}
+
+// supported returns caps without the capabilities whose optional session
+// interface sess lacks (go-imap's server refuses to announce them).
+func supported(caps goimap.CapSet, sess imapserver.Session) goimap.CapSet {
+	out := goimap.CapSet{}
+	for c := range caps {
+		out[c] = struct{}{}
+	}
+	if _, ok := sess.(imapserver.SessionIMAP4rev2); !ok {
+		delete(out, goimap.CapIMAP4rev2)
+		out[goimap.CapIMAP4rev1] = struct{}{}
+	}
+	if _, ok := sess.(imapserver.SessionNamespace); !ok {
+		delete(out, goimap.CapNamespace)
+	}
+	if _, ok := sess.(imapserver.SessionMove); !ok {
+		delete(out, goimap.CapMove)
+	}
+	if _, ok := sess.(imapserver.SessionUnauthenticate); !ok {
+		delete(out, goimap.CapUnauthenticate)
+	}
+	return out
 }
