@@ -177,7 +177,15 @@ func (r *runner) diff(ch *config.Channel, s *config.Store) int {
 	defer f.Close()
 	channel.DebugLast(r.rep, ch.Name, last, side, side)
 	e := r.engine(ch.SizeLimit)
-	e.Diff(r.ctx, side, last)
+	other := ch.StoreA
+	if s.Name == ch.StoreA {
+		other = ch.StoreB
+	}
+	otherCfg := r.cfg.Stores[other]
+	if otherCfg == nil {
+		otherCfg = &config.Store{Name: other}
+	}
+	e.Diff(r.ctx, side, otherCfg, last)
 	if e.Failed() {
 		return 1
 	}

@@ -19,7 +19,7 @@ type openSide struct {
 }
 
 // full is the c-client name of the open box.
-func (o *openSide) full() string { return FullName(o.side.Cfg, o.side.Boxes.Delim, o.box) }
+func (o *openSide) full() string { return o.side.Full(o.box) }
 
 // syncBox synchronises one box present on both sides. last are the ids
 // recorded for it after the last sync. It returns the ids to record, the
@@ -86,10 +86,10 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []st
 	ok = true
 
 	r.Debugf(" Copying messages from store %q to store %q", a.Name(), b.Name())
-	r.Debugf("Opening %s with options 2", FullName(a.Cfg, a.Boxes.Delim, name))
+	r.Debugf("Opening %s with options 2", a.Full(name))
 	nab, okab := e.copyAll(ctx, oa, ob, plan.CopyAB, srcAB, "->", " >")
 	r.Debugf(" Copying messages from store %q to store %q", b.Name(), a.Name())
-	r.Debugf("Opening %s with options 2", FullName(b.Cfg, b.Boxes.Delim, name))
+	r.Debugf("Opening %s with options 2", b.Full(name))
 	nba, okba := e.copyAll(ctx, ob, oa, plan.CopyBA, srcBA, "<-", "< ")
 	ok = okab && okba
 
@@ -139,7 +139,7 @@ func (e *Engine) boxHeader(name string) {
 // cause is the wording 5.2.7 uses when it cannot ("opening and writing"
 // for the first store, "fetching of mail ids" for the second).
 func (e *Engine) openAndScan(ctx context.Context, s *Side, name string, cause string, ahead <-chan listing, t *idTable, mark uint8) (*openSide, error) {
-	full := FullName(s.Cfg, s.Boxes.Delim, name)
+	full := s.Full(name)
 	e.R.Debugf("Opening %s with options 2", full)
 	if ahead == nil {
 		ahead = e.prefetch(ctx, s, name, t, mark)
@@ -176,7 +176,7 @@ func (e *Engine) prefetch(ctx context.Context, s *Side, name string, t *idTable,
 	ch := make(chan listing, 1)
 	go func() {
 		var l listing
-		l.mb, l.err = s.Store.Open(ctx, MailboxName(s.Cfg, s.Boxes.Delim, name), e.mode())
+		l.mb, l.err = s.Store.Open(ctx, s.Mailbox(name), e.mode())
 		if l.err != nil {
 			l.mb = nil
 		} else {
@@ -200,6 +200,6 @@ func (e *Engine) reportDups(n int, storeName string) {
 // read, with c-client's full name (a local file's absolute path).
 func (e *Engine) debugFetching(s *Side, name string) {
 	if d, ok := s.Store.(store.Describer); ok && e.R.Debug {
-		e.R.Debugf(" Fetching message id's in mailbox \"%s\"", d.Describe(MailboxName(s.Cfg, s.Boxes.Delim, name)))
+		e.R.Debugf(" Fetching message id's in mailbox \"%s\"", d.Describe(s.Mailbox(name)))
 	}
 }

@@ -6,8 +6,10 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/mailsync/mailsync/internal/config"
+	"github.com/mailsync/mailsync/internal/mutf7"
 	"github.com/mailsync/mailsync/internal/store"
 )
 
@@ -21,6 +23,10 @@ type Box struct {
 	// start of the store's ref and pat). Names are checked from there
 	// before they reach another store (names.go).
 	Chosen int
+	// Mailbox is the box's name in its store when it is not the one
+	// Name gives (MailboxName): a local name paired under its modified
+	// UTF-7 form (pairWithServer). "" otherwise.
+	Mailbox string
 }
 
 // Boxes is the set of boxes one store holds, with its delimiter.
@@ -54,10 +60,14 @@ func (b *Boxes) Names() []string {
 }
 
 // Add records a box (created during the run).
-func (b *Boxes) Add(name string, noSelect bool) {
+func (b *Boxes) Add(name string, noSelect bool) { b.AddAs(name, "", noSelect) }
+
+// AddAs records a box created during the run under mailbox name mailbox
+// ("" when it is the one Name gives).
+func (b *Boxes) AddAs(name, mailbox string, noSelect bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.byName[name] = &Box{Name: name, NoSelect: noSelect}
+	b.byName[name] = &Box{Name: name, NoSelect: noSelect, Mailbox: mailbox}
 }
 
 // Remove forgets a box (deleted with -D).
@@ -77,6 +87,19 @@ func SortBoxNames(names []string) {
 		return names[i] < names[j]
 	})
 }
+
+// Mailbox is the name of box name in store s, what its Open, Create and
+// Delete take: the name it was listed under when that differs from the
+// pair name (pairWithServer), else MailboxName.
+func (s *Side) Mailbox(name string) string {
+	if b, ok := s.Boxes.Lookup(name); ok && b.Mailbox != "" {
+		return b.Mailbox
+	}
+	return MailboxName(s.Cfg, s.Boxes.Delim, name)
+}
+
+// Full is the c-client name of box name in store s: server + Mailbox.
+func (s *Side) Full(name string) string { return s.Cfg.Server + s.Mailbox(name) }
 
 // FullName is the c-client name of box in a store: server + prefix + the
 // box name with '/' mapped to the store's delimiter.
@@ -154,6 +177,43 @@ func ListBoxes(ctx context.Context, st store.Store, cfg *config.Store, r *Report
 		b.byName[name] = &Box{Name: name, NoSelect: e.NoSelect, Chosen: fixed}
 	}
 	return b, nil
+}
+
+// pairWithServer re-keys the boxes of a local store that is paired with
+// an IMAP store (doc/design/names.md): a server lists and mailsync 5.2.7
+// records folder names in modified UTF-7 ("priv&AOk-"), so a local name
+// pairs under that form. A local name already in it (ASCII, or
+// "priv&AOk-" written by 5.2.7) pairs as it is; another one ("privé",
+// "Tom & Jerry") pairs under its encoding and keeps its own name for
+// opening. When two local names give one pair name, the one already in
+// that form wins and the other is skipped with a warning. Between two
+// local stores names pair as they are, as in 5.2.7.
+func pairWithServer(r *Reporter, s *Side, other *config.Store) {
+	if s.Cfg.Server != "" || other.Server == "" {
+		return
+	}
+	b := s.Boxes
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	keyed := make(map[string]*Box, len(b.byName))
+	for _, box := range b.byName {
+		if !mutf7.Canonical(box.Name) && utf8.ValidString(box.Name) {
+			box.Mailbox = MailboxName(s.Cfg, b.Delim, box.Name)
+			box.Chosen = len(mutf7.Encode(box.Name[:min(box.Chosen, len(box.Name))]))
+			box.Name = mutf7.Encode(box.Name)
+		}
+		if old, ok := keyed[box.Name]; ok {
+			keep, drop := old, box
+			if old.Mailbox != "" {
+				keep, drop = box, old
+			}
+			r.Errf("Warning: skipping mailbox %q of store %s: its name on a server, %s, is the name of its mailbox %q\n",
+				drop.Mailbox, s.Name(), keep.Name, MailboxName(s.Cfg, b.Delim, keep.Name))
+			box = keep
+		}
+		keyed[box.Name] = box
+	}
+	b.byName = keyed
 }
 
 // isRemote reports whether a c-client name names a server.

@@ -11,12 +11,12 @@ import (
 func (e *Engine) deleteAndExpunge(ctx context.Context, oa, ob *openSide, name string) bool {
 	ok := true
 	e.R.Debugf(" Removing messages from store %q", oa.side.Name())
-	e.R.Debugf("Opening %s with options 0", FullName(oa.side.Cfg, oa.side.Boxes.Delim, name))
+	e.R.Debugf("Opening %s with options 0", oa.side.Full(name))
 	if !e.markDeleted(ctx, oa, "< ") {
 		ok = false
 	}
 	e.R.Debugf(" Removing messages from store %q", ob.side.Name())
-	e.R.Debugf("Opening %s with options 0", FullName(ob.side.Cfg, ob.side.Boxes.Delim, name))
+	e.R.Debugf("Opening %s with options 0", ob.side.Full(name))
 	if !e.markDeleted(ctx, ob, "> ") {
 		ok = false
 	}

@@ -4,14 +4,17 @@ import (
 	"context"
 	"strings"
 
+	"github.com/mailsync/mailsync/internal/config"
 	"github.com/mailsync/mailsync/internal/msinfo"
 	"github.com/mailsync/mailsync/internal/store"
 )
 
 // Diff compares every box of one store with the channel's last state
-// (4.5) and prints what is new, deleted and duplicated. It changes
-// nothing (D4).
-func (e *Engine) Diff(ctx context.Context, s *Side, last msinfo.State) {
+// (4.5) and prints what is new, deleted and duplicated; other is the
+// channel's other store, which decides the names boxes pair under
+// (pairWithServer). It changes nothing (D4).
+func (e *Engine) Diff(ctx context.Context, s *Side, other *config.Store, last msinfo.State) {
+	pairWithServer(e.R, s, other)
 	for _, name := range s.Boxes.Names() {
 		if ctx.Err() != nil {
 			e.fail()
@@ -30,8 +33,8 @@ func (e *Engine) Diff(ctx context.Context, s *Side, last msinfo.State) {
 func (e *Engine) diffBox(ctx context.Context, s *Side, name string, last []string) {
 	r := e.R
 	e.boxHeader(name)
-	e.R.Debugf("Opening %s with options 2", FullName(s.Cfg, s.Boxes.Delim, name))
-	mb, err := s.Store.Open(ctx, MailboxName(s.Cfg, s.Boxes.Delim, name), store.ReadOnly)
+	e.R.Debugf("Opening %s with options 2", s.Full(name))
+	mb, err := s.Store.Open(ctx, s.Mailbox(name), store.ReadOnly)
 	var sc *scanned
 	t := newIDTable(last)
 	if err == nil {
@@ -44,7 +47,7 @@ func (e *Engine) diffBox(ctx context.Context, s *Side, name string, last []strin
 		}
 	}
 	if err != nil {
-		e.reportOpenError(err, FullName(s.Cfg, s.Boxes.Delim, name))
+		e.reportOpenError(err, s.Full(name))
 		r.Errf("Error: Couldn't access mailbox \"%s\" in store \"%s\" for opening and writing\n       Continuing with next mailbox\n", name, s.Name())
 		e.fail()
 		return

@@ -20,10 +20,10 @@ func (e *Engine) List(ctx context.Context, s *Side) {
 			e.R.Out("  not selectable\n")
 			continue
 		}
-		full := FullName(s.Cfg, s.Boxes.Delim, name)
+		full := s.Full(name)
 		// 5.2.7 opens read-write here (D4: the clone reads only).
 		e.R.Debugf("Opening %s with options 0", full)
-		mb, err := s.Store.Open(ctx, MailboxName(s.Cfg, s.Boxes.Delim, name), store.ReadOnly)
+		mb, err := s.Store.Open(ctx, s.Mailbox(name), store.ReadOnly)
 		if err == nil {
 			var out *deferredOut
 			_, out, err = e.scanBox(ctx, mb, styleList, newIDTable(nil), markA, false)

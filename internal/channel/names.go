@@ -96,7 +96,7 @@ func (e *Engine) refuseEscapes(a, b *Side, last msinfo.State, next msinfo.State)
 				continue
 			}
 			e.R.Errf("Warning: skipping mailbox %q of store %s: its name %s, so it could reach outside store %s\n",
-				MailboxName(from.Cfg, from.Boxes.Delim, name), from.Name(), why, to.Name())
+				from.Mailbox(name), from.Name(), why, to.Name())
 			a.Boxes.Remove(name)
 			b.Boxes.Remove(name)
 			if ids, had := last[name]; had {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -155,5 +156,47 @@ func TestNameCheckKeepsConfiguredNames(t *testing.T) {
 		if got != tc.want {
 			t.Errorf("pat %q prefix %q: name %q kept = %v, want %v", tc.srv.Pat, tc.srv.Prefix, tc.name, got, tc.want)
 		}
+	}
+}
+
+// TestPairWithServer: a local store paired with a server pairs its
+// names under their modified UTF-7 form (doc/design/names.md) and keeps
+// its own names for opening; names already in that form (5.2.7's
+// "priv&AOk-") pair as they are and win over a UTF-8 twin; between two
+// local stores names pair as they are.
+func TestPairWithServer(t *testing.T) {
+	var errs strings.Builder
+	r := NewReporter(io.Discard, &errs)
+	local := func() *Side {
+		s := &Side{Cfg: &config.Store{Name: "local", Pat: "Mail/%", Prefix: "Mail/"},
+			Store: listOnly{entries: []store.ListEntry{
+				{Name: "Mail/Reisen Übersicht", Delim: '/'}, {Name: "Mail/plain", Delim: '/'},
+				{Name: "Mail/priv&AOk-", Delim: '/'}, {Name: "Mail/privé", Delim: '/'},
+				{Name: "Mail/Tom & Jerry", Delim: '/'}}}}
+		var err error
+		if s.Boxes, err = ListBoxes(context.Background(), s.Store, s.Cfg, r); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	s := local()
+	pairWithServer(r, s, &config.Store{Name: "server", Server: "{h}"})
+	want := []string{"Reisen &ANw-bersicht", "Tom &- Jerry", "priv&AOk-", "plain"}
+	if got := s.Boxes.Names(); !slices.Equal(got, want) {
+		t.Errorf("paired names %q, want %q", got, want)
+	}
+	for pair, mailbox := range map[string]string{"Reisen &ANw-bersicht": "Mail/Reisen Übersicht",
+		"Tom &- Jerry": "Mail/Tom & Jerry", "priv&AOk-": "Mail/priv&AOk-", "plain": "Mail/plain"} {
+		if got := s.Mailbox(pair); got != mailbox {
+			t.Errorf("Mailbox(%q) = %q, want %q", pair, got, mailbox)
+		}
+	}
+	if want := "Warning: skipping mailbox \"Mail/privé\" of store local: its name on a server, priv&AOk-, is the name of its mailbox \"Mail/priv&AOk-\"\n"; errs.String() != want {
+		t.Errorf("stderr %q, want %q", errs.String(), want)
+	}
+	s = local()
+	pairWithServer(r, s, &config.Store{Name: "other"})
+	if got := s.Boxes.Names(); !slices.Contains(got, "Reisen Übersicht") || !slices.Contains(got, "privé") {
+		t.Errorf("between local stores the names changed: %q", got)
 	}
 }

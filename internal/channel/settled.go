@@ -27,11 +27,11 @@ func (e *Engine) signatures(ctx context.Context, a, b *Side, name string) *boxSi
 	if !okA || !okB {
 		return nil
 	}
-	x, okA := sa.Signature(ctx, MailboxName(a.Cfg, a.Boxes.Delim, name))
+	x, okA := sa.Signature(ctx, a.Mailbox(name))
 	if !okA {
 		return nil
 	}
-	y, okB := sb.Signature(ctx, MailboxName(b.Cfg, b.Boxes.Delim, name))
+	y, okB := sb.Signature(ctx, b.Mailbox(name))
 	if !okB {
 		return nil
 	}

@@ -15,6 +15,8 @@ import (
 // refuses the run (Refused), nothing is done and last is returned.
 func (e *Engine) Sync(ctx context.Context, a, b *Side, last msinfo.State) msinfo.State {
 	next := msinfo.State{}
+	pairWithServer(e.R, a, b.Cfg)
+	pairWithServer(e.R, b, a.Cfg)
 	if e.refuseEscapes(a, b, last, next) {
 		e.fail()
 	}
@@ -121,8 +123,9 @@ func (e *Engine) ensureBox(ctx context.Context, dst, src *Side, name string) boo
 		e.R.Outf("Creating %s in %s\n", name, dst.Name())
 		return false
 	}
-	err := dst.Store.Create(ctx, MailboxName(dst.Cfg, dst.Boxes.Delim, name))
-	if errors.Is(err, store.ErrExists) && e.selectable(ctx, dst, name) {
+	mailbox := dst.Mailbox(name)
+	err := dst.Store.Create(ctx, mailbox)
+	if errors.Is(err, store.ErrExists) && e.selectable(ctx, dst, mailbox) {
 		// Made earlier in this run as the parent of another box (an MH
 		// folder holds both): synchronise it now (D3).
 		dst.Boxes.Add(name, false)
@@ -133,7 +136,7 @@ func (e *Engine) ensureBox(ctx context.Context, dst, src *Side, name string) boo
 		if sb, ok := src.Boxes.Lookup(name); ok && !sb.NoSelect && !errors.Is(err, store.ErrExists) {
 			// A selectable box that cannot be mirrored is a failure (D8);
 			// a directory that exists as one on the other side is not.
-			e.R.Errf("Error: Couldn't create mailbox %s in store %s: %v\n", FullName(dst.Cfg, dst.Boxes.Delim, name), dst.Name(), err)
+			e.R.Errf("Error: Couldn't create mailbox %s in store %s: %v\n", dst.Cfg.Server+mailbox, dst.Name(), err)
 			e.fail()
 		}
 		return false
@@ -155,8 +158,8 @@ func (e *Engine) deleteEmpty(ctx context.Context, a, b *Side, boxes []string, ne
 		}
 		e.R.Outf("%s: deleting\n", name)
 		for _, s := range []*Side{a, b} {
-			e.R.Outf("  %s", FullName(s.Cfg, s.Boxes.Delim, name))
-			if err := s.Store.Delete(ctx, MailboxName(s.Cfg, s.Boxes.Delim, name)); err != nil {
+			e.R.Outf("  %s", s.Full(name))
+			if err := s.Store.Delete(ctx, s.Mailbox(name)); err != nil {
 				e.R.Out(" failed")
 				e.fail()
 			}
@@ -166,10 +169,10 @@ func (e *Engine) deleteEmpty(ctx context.Context, a, b *Side, boxes []string, ne
 	}
 }
 
-// selectable reports whether box name of side s can be opened as a
+// selectable reports whether mailbox of side s can be opened as a
 // mailbox (not a mere directory).
-func (e *Engine) selectable(ctx context.Context, s *Side, name string) bool {
-	mb, err := s.Store.Open(ctx, MailboxName(s.Cfg, s.Boxes.Delim, name), store.ReadOnly)
+func (e *Engine) selectable(ctx context.Context, s *Side, mailbox string) bool {
+	mb, err := s.Store.Open(ctx, mailbox, store.ReadOnly)
 	if err != nil {
 		return false
 	}

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/mailsync/mailsync/internal/mutf7"
 )
 
 // Message is one message for LoadMessages.
@@ -94,7 +96,11 @@ func (s *Server) fullName(folder string) string {
 // CreateFolder creates folder (see MaildirPath for names) with
 // `doveadm mailbox create`; creating an existing folder is an error.
 func (a *Account) CreateFolder(ctx context.Context, folder string) error {
-	if _, err := a.s.Doveadm(ctx, "mailbox", "create", "-u", a.Name, a.s.fullName(folder)); err != nil {
+	name := a.s.fullName(folder)
+	if d, err := mutf7.Decode(name); err == nil {
+		name = d // doveadm takes UTF-8 names and encodes them itself
+	}
+	if _, err := a.s.Doveadm(ctx, "mailbox", "create", "-u", a.Name, name); err != nil {
 		return fmt.Errorf("create folder %q for %s: %w", folder, a.Name, err)
 	}
 	return nil

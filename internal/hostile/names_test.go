@@ -101,7 +101,7 @@ func TestHostileFolderNames(t *testing.T) {
 		{
 			name: "home itself", pat: "%", prefix: "", storeDir: "home",
 			hostile: []string{"../sibling/secret_mbox", "#mh/../../z", "#maildir/../z", "~/pwned",
-				"~root/pwned", "line\nbreak", "nul\x01x", "ABS"},
+				"~root/pwned", "ABS"},
 			absoluteNames: true,
 		},
 	} {

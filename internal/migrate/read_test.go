@@ -37,7 +37,7 @@ func readStore(ctx context.Context, st store.Store, pat, prefix string) (*conten
 	}
 	c := &content{boxes: map[string]map[string]*got{}}
 	for _, e := range list {
-		box := strings.TrimPrefix(e.Name, prefix)
+		box := userName(strings.TrimPrefix(e.Name, prefix))
 		if e.Delim != 0 && e.Delim != '/' {
 			box = strings.ReplaceAll(box, string(e.Delim), "/")
 		}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/mailsync/mailsync/internal/dovecot"
+	"github.com/mailsync/mailsync/internal/mutf7"
 )
 
 // mailsyncBin is the binary TestMain builds from cmd/mailsync.
@@ -162,6 +163,16 @@ var (
 	reAuthorize = regexp.MustCompile(`^Authorizing against \{[^}]*\}$`)
 )
 
+// userName is a box name as an IMAP client shows it: a channel with a
+// server prints and pairs boxes under their modified UTF-7 names
+// ("Entw&APw-rfe", doc/design/names.md), the corpus names them in UTF-8.
+func userName(box string) string {
+	if d, err := mutf7.Decode(box); err == nil && mutf7.Canonical(box) {
+		return d
+	}
+	return box
+}
+
 // copies parses the output of a sync: the number of messages copied
 // into each box in the direction dir ("A->B", with the store names). Any line that is not a banner, box, copied or remain line is
 // returned in other, as are copies in the other direction.
@@ -172,7 +183,7 @@ func copies(out, dir string) (copied map[string]int, other []string) {
 		switch {
 		case reBanner.MatchString(line), reAuthorize.MatchString(line), reRemain.MatchString(line):
 		case reBoxLine.MatchString(line):
-			box = reBoxLine.FindStringSubmatch(line)[1]
+			box = userName(reBoxLine.FindStringSubmatch(line)[1])
 		case reBoxWarn.MatchString(line):
 			box = reBoxWarn.FindStringSubmatch(line)[1]
 			other = append(other, line)

@@ -111,7 +111,7 @@ func snapshotIMAP(ctx context.Context, st store.Store, pat string) (imapState, e
 	out := imapState{}
 	for _, e := range list {
 		if e.NoSelect {
-			out[e.Name] = nil
+			out[userName(e.Name)] = nil
 			continue
 		}
 		mb, err := st.Open(ctx, e.Name, store.ReadOnly)
@@ -127,7 +127,7 @@ func snapshotIMAP(ctx context.Context, st store.Store, pat string) (imapState, e
 			msgs[i].Header = nil
 			msgs[i].Flags &= store.CopiedFlags
 		}
-		out[e.Name] = msgs
+		out[userName(e.Name)] = msgs
 	}
 	return out, nil
 }

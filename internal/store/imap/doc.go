@@ -10,8 +10,8 @@
 //   - logging in: LOGIN, AUTHENTICATE PLAIN or CRAM-MD5, the user and
 //     password prompts, 5.2.7's "Authorizing against" line (auth.go);
 //   - listing, creating and deleting folders, with the server's hierarchy
-//     delimiter kept in names (the engine maps it to '/') and modified
-//     UTF-7 on the wire (store.go);
+//     delimiter kept in names (the engine maps it to '/') and names in
+//     the server's modified UTF-7, never decoded (store.go, wirename.go);
 //   - one selected folder per connection: bodies streamed with
 //     BODY.PEEK[], APPEND with flags and internal date, UID STORE
 //     +FLAGS.SILENT (\Deleted) and EXPUNGE (mailbox.go);

@@ -139,7 +139,7 @@ func (m *Mailbox) Append(ctx context.Context, nm store.NewMessage) error {
 		return fmt.Errorf("append to %s: %w", m.name, store.ErrReadOnly)
 	}
 	err := m.run(ctx, func() error {
-		cmd := m.sess.c.Append(m.name, nm.Size, &goimap.AppendOptions{
+		cmd := m.sess.c.Append(wire(m.name), nm.Size, &goimap.AppendOptions{
 			Flags: toIMAP(nm.Flags & store.CopiedFlags), Time: nm.InternalDate,
 		})
 		n, err := io.CopyN(cmd, nm.Body, nm.Size)

@@ -27,7 +27,7 @@ func (s *Store) Signature(ctx context.Context, name string) ([]byte, bool) {
 		if !sess.c.Caps().Has(goimap.CapCondStore) {
 			return errNoModSeq
 		}
-		data, err := sess.c.Status(name, &goimap.StatusOptions{
+		data, err := sess.c.Status(wire(name), &goimap.StatusOptions{
 			NumMessages: true, UIDNext: true, UIDValidity: true, HighestModSeq: true,
 		}).Wait()
 		if err != nil {

@@ -10,6 +10,7 @@ import (
 
 	goimap "github.com/emersion/go-imap/v2"
 
+	"github.com/mailsync/mailsync/internal/mutf7"
 	"github.com/mailsync/mailsync/internal/store"
 )
 
@@ -144,17 +145,17 @@ func (s *Store) withSession(ctx context.Context, f func(*session) error) error {
 	return err
 }
 
-// List runs LIST ref pat (spec 3.2). Names are UTF-8 (go-imap decodes
-// modified UTF-7) and keep the server's delimiter.
+// List runs LIST ref pat (spec 3.2). Names are the server's modified
+// UTF-7 (wirename.go) and keep the server's delimiter.
 func (s *Store) List(ctx context.Context, ref, pat string) ([]store.ListEntry, error) {
 	var out []store.ListEntry
 	err := s.withSession(ctx, func(sess *session) error {
-		list, err := sess.c.List(ref, pat, nil).Collect()
+		list, err := sess.c.List(wire(ref), wire(pat), nil).Collect()
 		if err != nil {
 			return fmt.Errorf("LIST %q %q on %s: %w", ref, pat, s.opt.Name, err)
 		}
 		for _, l := range list {
-			e := store.ListEntry{Name: l.Mailbox}
+			e := store.ListEntry{Name: mutf7.Encode(l.Mailbox)} // the name as the server sent it
 			if l.Delim > 0 && l.Delim < 128 {
 				e.Delim = byte(l.Delim)
 			}
@@ -180,7 +181,7 @@ func (s *Store) List(ctx context.Context, ref, pat string) ([]store.ListEntry, e
 // Create runs CREATE; the server creates missing parents.
 func (s *Store) Create(ctx context.Context, name string) error {
 	return s.withSession(ctx, func(sess *session) error {
-		err := sess.c.Create(name, nil).Wait()
+		err := sess.c.Create(wire(name), nil).Wait()
 		if err == nil {
 			return nil
 		}
@@ -196,14 +197,14 @@ func (s *Store) Create(ctx context.Context, name string) error {
 
 // exists reports whether LIST "" name finds the folder.
 func (s *Store) exists(sess *session, name string) (bool, error) {
-	list, err := sess.c.List("", name, nil).Collect()
+	list, err := sess.c.List("", wire(name), nil).Collect()
 	return len(list) > 0, err
 }
 
 // Delete runs DELETE.
 func (s *Store) Delete(ctx context.Context, name string) error {
 	return s.withSession(ctx, func(sess *session) error {
-		err := sess.c.Delete(name).Wait()
+		err := sess.c.Delete(wire(name)).Wait()
 		if err == nil {
 			return nil
 		}
@@ -228,7 +229,7 @@ func (s *Store) Open(ctx context.Context, name string, mode store.Mode) (store.M
 		return nil, err
 	}
 	stop := sess.bindContext(ctx)
-	data, err := sess.c.Select(name, &goimap.SelectOptions{ReadOnly: mode == store.ReadOnly}).Wait()
+	data, err := sess.c.Select(wire(name), &goimap.SelectOptions{ReadOnly: mode == store.ReadOnly}).Wait()
 	if cut := !stop(); cut && err == nil {
 		err = ctx.Err() // the connection is being closed under us
 	}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/mailsync/mailsync/internal/mutf7"
 	"github.com/mailsync/mailsync/internal/store/maildir"
 )
 
@@ -35,6 +36,19 @@ func (s *Store) nearestDir(path string) (dir string, comps []string, ok bool) {
 		}
 		p = parent
 	}
+}
+
+// onDisk returns the Maildir++ folder name components as Dovecot and
+// Courier write them: each in modified UTF-7 unless it already is.
+func onDisk(comps []string) []string {
+	out := make([]string, len(comps))
+	for i, c := range comps {
+		out[i] = c
+		if !mutf7.Canonical(c) {
+			out[i] = mutf7.Encode(c)
+		}
+	}
+	return out
 }
 
 // inMaildirInternals reports whether path lies in the cur/, new/ or tmp/
@@ -72,6 +86,11 @@ func (s *Store) plusFolder(path string) (string, kind) {
 	if maildir.IsMaildir(dir) {
 		return dir, kindMaildir
 	}
+	// Dovecot and Courier keep folder names in modified UTF-7 on disk
+	// (doc/design/names.md): "Reisen Übersicht" is .Reisen &ANw-bersicht.
+	if enc, err := maildir.FolderDir(root, onDisk(comps)); err == nil && enc != dir && maildir.IsMaildir(enc) {
+		return enc, kindMaildir
+	}
 	folders, err := maildir.Folders(root)
 	if err != nil {
 		return "", kindMissing
@@ -106,7 +125,7 @@ func (s *Store) createMaildir(name, path string) (dir string, folder, ok bool, e
 				return "", false, false, err
 			}
 			if len(folders) > 0 || !maildir.HasNestedMaildirs(root) {
-				dir, err := maildir.FolderDir(root, comps)
+				dir, err := maildir.FolderDir(root, onDisk(comps))
 				if err != nil {
 					return "", false, false, err
 				}

@@ -10,6 +10,7 @@ import (
 	gomaildir "github.com/emersion/go-maildir"
 	"github.com/emersion/go-maildir/maildirpp"
 
+	"github.com/mailsync/mailsync/internal/mutf7"
 	"github.com/mailsync/mailsync/internal/store"
 )
 
@@ -149,18 +150,37 @@ func Folders(root string) ([][]string, error) {
 	return out, nil
 }
 
-// folderName splits a Maildir++ directory name ".a.b" into [a b].
+// folderName splits a Maildir++ directory name ".a.b" into [a b], each
+// component as a user sees it: Dovecot and Courier write folder names in
+// modified UTF-7 (".Reisen &ANw-bersicht" is "Reisen Übersicht"), other
+// programs may write UTF-8, which stays as it is (doc/design/names.md).
 func folderName(name string) ([]string, bool) {
 	comps, err := maildirpp.Split(name)
 	if err != nil {
 		return nil, false
 	}
-	for _, c := range comps {
+	for i, c := range comps {
 		if c == "" {
 			return nil, false
 		}
+		comps[i] = userName(c)
 	}
 	return comps, true
+}
+
+// userName decodes a folder name component written in modified UTF-7.
+// A component that is not, or that would decode to a hierarchy
+// character ('/', '.') or a control character, stays as on disk.
+func userName(c string) string {
+	if !strings.Contains(c, "&") {
+		return c
+	}
+	d, err := mutf7.Decode(c)
+	if err != nil || mutf7.Encode(d) != c || strings.ContainsAny(d, "/.") ||
+		strings.ContainsFunc(d, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return c
+	}
+	return d
 }
 
 // FolderDir returns the directory of the Maildir++ sub-folder comps of
