@@ -19,6 +19,7 @@ func TestValidFrom(t *testing.T) {
 		{"From a\x00b Mon Jan  1 10:00:00 2024\n", false},
 		{"From a@b Mon Jan  1 10:00:00 2024", false},
 		{"From the start of the line\n", false},
+		{"From a@b Tue Nov 14 22:13:21 2023 é\n", false},
 		{">From a@b Mon Jan  1 10:00:00 2024\n", false},
 		{"From \n", false},
 	} {
