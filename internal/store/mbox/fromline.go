@@ -7,11 +7,13 @@ import (
 // fromInfo is what validFrom learns from a From_ line.
 type fromInfo struct {
 	ok   bool
-	date time.Time // zero when the date fields cannot be parsed
+	date time.Time // the internal date, as c-client's unix_parse sets it
 }
 
 // at returns line[i] or 0 when i is out of range (the C code this mirrors
-// reads raw memory; we never do).
+// reads raw memory; we never do). No line validFrom accepts makes it read
+// outside the line: see doc/design/mbox.md, "Which From_ lines start a
+// message".
 func at(line []byte, i int) byte {
 	if i < 0 || i >= len(line) {
 		return 0
@@ -20,10 +22,13 @@ func at(line []byte, i int) byte {
 }
 
 // validFrom reports whether line (one line including its LF) is a From_
-// line by c-client's rules (the VALID macro of UW IMAP 2007): "From " +
-// sender + a ctime-like date "www mmm dd hh:mm[:ss] [zone] yyyy [zone]",
-// optionally followed by " remote from HOST". A CR before the LF makes the
-// line invalid, exactly as in c-client.
+// line by c-client's rules (the VALID macro of UW IMAP 2007, unix.h):
+// "From " + sender + a ctime-like date "www mmm dd hh:mm[:ss] [zone] yyyy
+// [zone]", optionally followed by " remote from HOST". One CR before the
+// LF is ignored (files written on Windows, e.g. Thunderbird's
+// "From - Tue Nov 14 22:13:21 2023\r\n"); a NUL before the LF makes the
+// line invalid (the C scan stops there). doc/design/mbox.md, "Which From_
+// lines start a message".
 func validFrom(line []byte) fromInfo {
 	if len(line) < 5 || string(line[:5]) != "From " {
 		return fromInfo{}
@@ -34,9 +39,15 @@ func validFrom(line []byte) fromInfo {
 			x = i
 			break
 		}
+		if line[i] == 0 {
+			return fromInfo{}
+		}
 	}
 	if x < 0 {
 		return fromInfo{}
+	}
+	if line[x-1] == '\r' {
+		x--
 	}
 	c := func(k int) byte { return at(line, x+k) }
 	if x >= 41 {
@@ -81,81 +92,48 @@ func validFrom(line []byte) fromInfo {
 	if c(ti) != ' ' || c(ti-3) != ' ' || c(ti-7) != ' ' || c(ti-11) != ' ' {
 		return fromInfo{}
 	}
-	return fromInfo{ok: true, date: fromDate(line, x, ti, zn)}
+	d, n := fromDateString(line, x, ti, zn)
+	return fromInfo{ok: true, date: internalDate(d[:n])}
 }
 
-var months = map[string]time.Month{
-	"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-	"jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
-}
-
-var zoneNames = map[string]int{
-	"UT": 0, "UTC": 0, "GMT": 0, "Z": 0,
-	"EST": -5, "EDT": -4, "CST": -6, "CDT": -5,
-	"MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
-}
-
-// fromDate builds the internal date from the fields validFrom located, the
-// way c-client's unix_parse does (no zone means local time).
-func fromDate(line []byte, x, ti, zn int) time.Time {
+// fromDateString is the "plausible IMAPish date string" unix_parse builds
+// from the fields validFrom located (x: end of the date, ti: the space
+// before the time, zn: the space before the zone or 0):
+// "dd-mmm-yyyy hh:mm:ss-ZZZ" for a named zone (LCL when there is none),
+// "dd-mmm-yyyy hh:mm:ss +hhmm" for a numeric one. The bytes are copied
+// unchecked, as in C.
+func fromDateString(line []byte, x, ti, zn int) (d [26]byte, n int) {
 	c := func(k int) byte { return at(line, x+k) }
-	num := func(bs ...byte) (int, bool) {
-		n, seen := 0, false
-		for _, b := range bs {
-			switch {
-			case b == ' ' && !seen:
-			case b >= '0' && b <= '9':
-				n, seen = n*10+int(b-'0'), true
-			default:
-				return 0, false
-			}
-		}
-		return n, seen
-	}
-	day, ok1 := num(c(ti-2), c(ti-1))
-	mon, ok2 := months[string([]byte{c(ti-6) | 0x20, c(ti-5) | 0x20, c(ti-4) | 0x20})]
-	hh, ok3 := num(c(ti+1), c(ti+2))
-	mm, ok4 := num(c(ti+4), c(ti+5))
-	ss := 0
-	ok5 := true
+	d[2], d[6], d[20], d[11] = '-', '-', '-', ' '
+	d[14], d[17] = ':', ':'
+	d[0], d[1] = c(ti-2), c(ti-1)
+	d[3], d[4], d[5] = c(ti-6), c(ti-5), c(ti-4)
+	d[12], d[13] = c(ti+1), c(ti+2)
+	d[15], d[16] = c(ti+4), c(ti+5)
 	ti += 6
 	if c(ti) == ':' {
-		ss, ok5 = num(c(ti+1), c(ti+2))
+		d[18], d[19] = c(ti+1), c(ti+2)
 		ti += 3
+	} else {
+		d[18], d[19] = '0', '0'
 	}
-	if zn == ti && zn != 0 {
+	if zn == ti {
 		if c(zn+1) == '+' || c(zn+1) == '-' {
 			ti += 6
 		} else {
 			ti += 4
 		}
 	}
-	year, ok6 := num(c(ti+1), c(ti+2), c(ti+3), c(ti+4))
-	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) {
-		return time.Time{}
-	}
-	loc := time.Local
+	d[7], d[8], d[9], d[10] = c(ti+1), c(ti+2), c(ti+3), c(ti+4)
+	z := []byte("LCL")
 	if zn != 0 {
-		z := line[x+zn+1:]
-		if len(z) >= 5 && (z[0] == '+' || z[0] == '-') {
-			h, okh := num(z[1], z[2])
-			m, okm := num(z[3], z[4])
-			if okh && okm {
-				off := (h*60 + m) * 60
-				if z[0] == '-' {
-					off = -off
-				}
-				loc = time.FixedZone("", off)
-			}
-		} else if len(z) >= 3 {
-			name := string(z[:3])
-			if z[2] == ' ' || z[2] == '\n' {
-				name = string(z[:2])
-			}
-			if h, ok := zoneNames[name]; ok {
-				loc = time.FixedZone(name, h*3600)
-			}
-		}
+		z = line[x+zn+1:]
 	}
-	return time.Date(year, mon, day, hh, mm, ss, 0, loc)
+	d[21], d[22], d[23] = at(z, 0), at(z, 1), at(z, 2)
+	if d[21] != '+' && d[21] != '-' {
+		return d, 24
+	}
+	d[24], d[25] = at(z, 3), at(z, 4)
+	d[20] = ' '
+	return d, 26
 }

@@ -112,7 +112,8 @@ func keepAllThroughRewrite(t *testing.T, path string, before []snapshot) {
 func TestRefusedFiles(t *testing.T) {
 	for name, data := range map[string]string{
 		"no From_ line":         "Subject: no envelope\n\nbody\n",
-		"CRLF From_ line":       "From a@b Mon Jan  1 10:00:00 2024\r\nSubject: dos\r\n\r\nbody\r\n",
+		"NUL in the From_ line": "From a@b Mon Jan  1 10:00:00 2024\x00\nSubject: nul\n\nbody\n",
+		"two CRs before the LF": "From a@b Mon Jan  1 10:00:00 2024\r\r\nSubject: dos\r\n\r\nbody\r\n",
 		"binary":                "\x00\x01\x02\xff From a@b Mon Jan  1 10:00:00 2024\n",
 		"blank space only":      " \n\t\n",
 		"From_ line without LF": "From a@b Mon Jan  1 10:00:00 2024",

@@ -26,7 +26,7 @@ import (
 // when the scan began (filesig.RacyWindow).
 
 // listKind is the format of the listing cache files.
-const listKind = "mailsync mbox listing 1"
+const listKind = "mailsync mbox listing 2"
 
 // listCacheDir is where a box's listing cache lives; "" for none.
 func listCacheDir(env store.Env) string {
@@ -190,7 +190,7 @@ func readListCache(env store.Env, path string, sig filesig.Sig, emit func(*scann
 		sc.msg = msg{key: u[0], start: v[0], bodyStart: v[1], end: v[2], size: v[3],
 			fromLen: uint32(u[1]), sepLen: uint8(u[2]), flags: store.Flags(u[3]),
 			pseudo: bits&1 != 0, imap: bits&2 != 0, hdrOpen: bits&4 != 0}
-		sc.date = time.Unix(sec, nsec).In(time.FixedZone("", int(off)))
+		sc.date = time.Unix(sec, nsec).In(fixedZone(int(off)))
 		sc.header = hdr
 		ms = append(ms, sc.msg)
 		if err := emit(&sc); err != nil {

@@ -108,7 +108,8 @@ func Create(path string, env store.Env) error {
 }
 
 // IsMbox reports whether the file at path is empty or starts (after blank
-// space, as c-client tolerates) with a valid From_ line. A missing file is
+// space ending in a LF, as c-client tolerates) with a valid From_ line
+// ending within its first 1023 bytes. A missing file is
 // an error wrapping store.ErrNoMailbox.
 func IsMbox(path string) (bool, error) {
 	f, err := os.Open(path)
@@ -127,14 +128,15 @@ func IsMbox(path string) (bool, error) {
 		return false, nil
 	}
 	s := newScanner(f, 0, path)
-	if err := s.skipSpace(); err != nil {
+	last, err := s.skipSpace()
+	if err != nil {
 		return false, err
 	}
 	if s.pos == st.Size() {
 		return s.pos == 0, nil
 	}
 	line := s.peekLine()
-	return line != nil && validFrom(line).ok, nil
+	return line != nil && validFrom(line).ok && fileStartMbox(last, s.pos, line), nil
 }
 
 // rescan reads the whole file (first time) or what was added to it since.

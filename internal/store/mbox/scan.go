@@ -202,24 +202,35 @@ func (s *scanner) readLine() ([]byte, error) {
 }
 
 // skipSpace skips leading blank lines and white space (c-client tolerates
-// them before the first From_ line) and reports the new position.
-func (s *scanner) skipSpace() error {
+// them before the first From_ line) and reports the last byte skipped
+// ('\n' when none was).
+func (s *scanner) skipSpace() (byte, error) {
+	last := byte('\n')
 	for {
 		b, err := s.r.Peek(1)
 		if err == io.EOF {
-			return nil
+			return last, nil
 		}
 		if err != nil {
-			return fmt.Errorf("read %s: %w", s.path, err)
+			return last, fmt.Errorf("read %s: %w", s.path, err)
 		}
 		switch b[0] {
 		case '\n', '\r', ' ', '\t':
+			last = b[0]
 			_, _ = s.r.ReadByte()
 			s.pos++
 		default:
-			return nil
+			return last, nil
 		}
 	}
+}
+
+// fileStartMbox is c-client's test of a file's beginning (unix_isvalid_fd):
+// the blank space before the first line must end with a LF (last is the
+// last byte skipped) and the From_ line at offset pos must end within the
+// 1023 bytes c-client reads. doc/design/mbox.md, "Which files are mboxes".
+func fileStartMbox(last byte, pos int64, line []byte) bool {
+	return last == '\n' && pos+int64(len(line)) <= 1023
 }
 
 // scanMessages reads messages from the scanner's position to the end of the
@@ -229,7 +240,9 @@ func (s *scanner) skipSpace() error {
 // is read whole, its header lines gathered (valid during the call only);
 // an error from emit stops the scan.
 func (s *scanner) scanMessages(dst []msg, first bool, nextKey uint64, emit func(*scanned) error) ([]msg, error) {
-	if err := s.skipSpace(); err != nil {
+	start := s.pos
+	last, err := s.skipSpace()
+	if err != nil {
 		return dst, err
 	}
 	line := s.peekLine()
@@ -241,6 +254,7 @@ func (s *scanner) scanMessages(dst []msg, first bool, nextKey uint64, emit func(
 	fi := fromInfo{}
 	if line != nil {
 		fi = validFrom(line)
+		fi.ok = fi.ok && (!first || start != 0 || fileStartMbox(last, s.pos, line))
 	}
 	if !fi.ok {
 		return dst, fmt.Errorf("read %s: no valid From_ line at offset %d: %w", s.path, s.pos, store.ErrNotMailbox)
