@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"net"
 	"slices"
-	"strconv"
 	"strings"
+	"unicode"
 
 	goimap "github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-sasl"
@@ -50,7 +50,10 @@ func (s *Store) authenticateWith(sess *session, caps goimap.CapSet, mech, user, 
 		}
 		c = &cramMD5{user: name, pass: pass}
 	case "XOAUTH2":
-		c = &oauthClient{mech: mech, ir: "user=" + user + "\x01auth=Bearer " + pass + "\x01\x01", ack: []byte{}}
+		// The acknowledgement should be an empty response, but go-imap
+		// sends that as "=", which Dovecot refuses as bad base64; any
+		// response ends a failed exchange, so send what OAUTHBEARER does.
+		c = &oauthClient{mech: mech, ir: "user=" + user + "\x01auth=Bearer " + pass + "\x01\x01", ack: []byte{0x01}}
 	case "OAUTHBEARER":
 		host, port, _ := net.SplitHostPort(s.srv.Address())
 		c = &oauthClient{mech: mech, ack: []byte{0x01},
@@ -88,8 +91,8 @@ func gs2Name(s string) string {
 // oauthClient is the client side of XOAUTH2 (Google's and Microsoft's
 // bearer-token mechanism) and of OAUTHBEARER (RFC 7628). A rejected token
 // is answered with a continuation carrying the server's JSON status: it is
-// kept for the error message and acknowledged (XOAUTH2: an empty
-// response; OAUTHBEARER: %x01), after which the server sends its NO.
+// kept for the error message and acknowledged with %x01, after which the
+// server sends its NO.
 type oauthClient struct {
 	mech, ir string
 	ack      []byte
@@ -123,8 +126,13 @@ func oauthDetail(err error) string {
 	if !errors.As(err, &oe) || len(oe.status) == 0 {
 		return ""
 	}
-	q := strconv.QuoteToGraphic(string(oe.status)) // no control bytes on the terminal
-	return " (server status: " + q[1:len(q)-1] + ")"
+	status := strings.Map(func(r rune) rune { // no control bytes on the terminal
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, strings.ToValidUTF8(string(oe.status), "?"))
+	return " (server status: " + strings.TrimSpace(status) + ")"
 }
 
 // maskedClient hides, in the -di trace, every SASL response that carries
