@@ -106,3 +106,12 @@ func (t *Tokens) Close() error {
 	}
 	return err
 }
+
+// NewCA makes a fresh throw-away CA and a server certificate it signed
+// for 127.0.0.1, ::1 and localhost, all PEM: a CA other than the one of
+// this process's servers, for a second test server whose trust is
+// configured separately (tests of per-store CA files).
+func NewCA() (caPEM, certPEM, keyPEM []byte, err error) {
+	p, err := newPKI(time.Now())
+	return p.caPEM, p.certPEM, p.keyPEM, err
+}
