@@ -55,11 +55,15 @@ func TestScripts(t *testing.T) {
 			"envsubst":   cmdEnvsubst,
 			"faultproxy": cmdFaultProxy,
 			"sleep":      cmdSleep,
+			"dovecot":    cmdDovecot,
+			"imapd-tls":  cmdIMAPDTLS,
 		},
 		Condition: func(cond string) (bool, error) {
 			switch cond {
 			case "root":
 				return os.Geteuid() == 0, nil
+			case "dovecot":
+				return dovecotAvailable(), nil
 			}
 			return false, &unknownCondError{cond}
 		},

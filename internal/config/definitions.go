@@ -24,6 +24,9 @@ func (p *parser) parseStore() error {
 			return p.fail(`Expected "{" while parsing store: unclosed store`)
 		}
 		var field *string
+		if err := p.checkExclusive(s); err != nil {
+			return err
+		}
 		switch p.tok.text {
 		case "server":
 			field = &s.Server
@@ -35,12 +38,23 @@ func (p *parser) parseStore() error {
 			field = &s.Pat
 		case "passwd":
 			field = &s.Passwd
+		case "passcmd":
+			field = &s.PassCmd
+		case "authmech":
+			field = &s.AuthMech
+		case "cafile":
+			field = &s.CAFile
 		default:
 			return p.fail("Unknown store field")
 		}
 		v, err := p.value()
 		if err != nil {
 			return err
+		}
+		if field == &s.AuthMech {
+			if v, err = p.authMech(v); err != nil {
+				return err
+			}
 		}
 		*field = v
 	}

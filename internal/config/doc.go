@@ -2,7 +2,9 @@
 // scanner and parser that turn the file into stores and channels, with
 // mailsync 5.2.7's exact token rules (comments only at the start of a token,
 // backslash as the only quoting, the 1024-byte token limit, the end-of-file
-// rules), its error messages and line numbering, and the -dc token trace.
+// rules), its error messages and line numbering, and the -dc token trace;
+// plus the store fields passcmd, authmech and cafile that 5.2.7 lacks
+// (accounts.go; doc/design/accounts.md).
 //
 // Values are kept exactly as the tokens were read (they may contain any
 // byte, including NUL); only the texts 5.2.7 prints through C strings — the

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -13,7 +14,7 @@ import (
 // FuzzParse checks that Parse never panics, is deterministic, and keeps the
 // shape of 5.2.7's output whatever the input.
 func FuzzParse(f *testing.F) {
-	for _, c := range goldenOK {
+	for _, c := range append(goldenOK, goldenAccounts...) {
 		f.Add([]byte(c.input))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -34,6 +35,14 @@ func FuzzParse(f *testing.F) {
 			for name := range cfg1.Stores {
 				if _, dup := cfg1.Channels[name]; dup {
 					t.Fatalf("name %q is both a store and a channel", name)
+				}
+			}
+			for _, st := range cfg1.Stores {
+				if st.Passwd != "" && st.PassCmd != "" {
+					t.Fatalf("store %q accepted with both passwd and passcmd", st.Name)
+				}
+				if st.AuthMech != "" && !slices.Contains(AuthMechs, st.AuthMech) {
+					t.Fatalf("store %q accepted with authmech %q", st.Name, st.AuthMech)
 				}
 			}
 			for _, ch := range cfg1.Channels {
@@ -90,6 +99,9 @@ func render(cfg *Config) string {
 		field("pat", s.Pat)
 		field("prefix", s.Prefix)
 		field("passwd", s.Passwd)
+		field("passcmd", s.PassCmd)
+		field("authmech", s.AuthMech)
+		field("cafile", s.CAFile)
 		b.WriteString("\n}\n")
 	}
 	for _, name := range sortedKeys(cfg.Channels) {
@@ -122,7 +134,7 @@ func sortedKeys[V any](m map[string]V) []string {
 // (render, the -dc-like re-rendering) and parses to the same definitions,
 // and that rendering is stable.
 func FuzzRender(f *testing.F) {
-	for _, c := range goldenOK {
+	for _, c := range append(goldenOK, goldenAccounts...) {
 		f.Add([]byte(c.input))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {

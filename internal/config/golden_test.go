@@ -15,7 +15,7 @@ type goldenCase struct {
 }
 
 func TestGolden(t *testing.T) {
-	for _, tab := range [][]goldenCase{goldenOK, goldenErr} {
+	for _, tab := range [][]goldenCase{goldenOK, goldenErr, goldenAccounts} {
 		for _, c := range tab {
 			t.Run(c.name, func(t *testing.T) {
 				var trace strings.Builder
@@ -46,7 +46,7 @@ func TestGolden(t *testing.T) {
 
 // TestGoldenNilTrace checks that the outcome does not depend on tracing.
 func TestGoldenNilTrace(t *testing.T) {
-	for _, tab := range [][]goldenCase{goldenOK, goldenErr} {
+	for _, tab := range [][]goldenCase{goldenOK, goldenErr, goldenAccounts} {
 		for _, c := range tab {
 			_, err := Parse(strings.NewReader(c.input), nil)
 			got := ""

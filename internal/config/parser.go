@@ -7,9 +7,12 @@ import (
 	"os"
 )
 
-// Store is a "store" definition: a set of mailboxes.
+// Store is a "store" definition: a set of mailboxes. PassCmd, AuthMech
+// and CAFile are the additions of doc/design/accounts.md: at most one of
+// Passwd and PassCmd is set, and AuthMech is "" or one of AuthMechs.
 type Store struct {
 	Name, Server, Ref, Pat, Prefix, Passwd string
+	PassCmd, AuthMech, CAFile              string
 }
 
 // Channel is a "channel" definition: two stores to synchronise and the

@@ -7,11 +7,13 @@ func init() {
 			Files: files("mail/INBOX", mbox(msg("l1"))),
 			Ext:   newIMAP("imap-refused", nsSlash),
 			Steps: steps("r", "ch")},
-		// a wrong password: three attempts, then the server's reason.
+		// a wrong password: three attempts, then the server's reason;
+		// D25: the clone tries a configured password once (the D15 check
+		// counts its one login), with the same final lines.
 		// Dovecot answers each failure after 2 s and more (auth penalty),
 		// so this scenario takes about 14 s per run, has servers of its
 		// own and runs both sides at once.
-		Scenario{Name: "imap-badpass", Dev: []string{"D15"}, Concurrent: true,
+		Scenario{Name: "imap-badpass", Dev: []string{"D15", "D25"}, Concurrent: true,
 			Config: "store r {\n\tserver @SRV@\n\tref @SRV@\n\tpat %\n\tpasswd wrong\n}\n",
 			Ext:    privateIMAP("imap-badpass", folder("INBOX", im("i1", ""))),
 			Steps:  steps("r")},

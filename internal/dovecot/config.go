@@ -71,6 +71,7 @@ type confData struct {
 	Port, TLS                                              int
 	Sep, Prefix                                            string
 	MaxConns, ProcessLimit, ClientLimit                    int
+	OAuth2                                                 string // oauth2.conf.ext, or ""
 }
 
 // confTemplate is a complete, self-contained configuration (no !include),
@@ -114,11 +115,25 @@ namespace inbox {
 }
 
 disable_plaintext_auth = no
+{{- if .OAuth2}}
+auth_mechanisms = plain login xoauth2 oauthbearer
+passdb {
+  driver = passwd-file
+  mechanisms = plain login
+  args = {{.Users}}
+}
+passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {{.OAuth2}}
+}
+{{- else}}
 auth_mechanisms = plain login
 passdb {
   driver = passwd-file
   args = {{.Users}}
 }
+{{- end}}
 userdb {
   driver = passwd-file
   args = {{.Users}}
@@ -165,6 +180,12 @@ func writeConfig(l layout, opt Options, owner mailOwner, port, tlsPort int) erro
 	d.ClientLimit = max(1000, 2*d.ProcessLimit)
 	if _, err := os.Stat(dhFile); err == nil {
 		d.DH = dhFile
+	}
+	if opt.OAuth2URL != "" {
+		d.OAuth2 = filepath.Join(l.dir, "oauth2.conf.ext")
+		if err := writeOAuth2(d.OAuth2, opt.OAuth2URL); err != nil {
+			return err
+		}
 	}
 	var b strings.Builder
 	if err := confTemplate.Execute(&b, d); err != nil {

@@ -43,7 +43,11 @@
 // (not required) with ssl_cert = <file, ssl_key = <file and
 // ssl_dh = </usr/share/dovecot/dh.pem, plus an imaps listener; an inbox
 // namespace with separator '/' or '.' and optional prefix "INBOX.";
-// mail_max_userip_connections from Options.MaxConnections. The master runs
+// mail_max_userip_connections from Options.MaxConnections. With
+// Options.OAuth2URL it also accepts XOAUTH2 and OAUTHBEARER through an
+// oauth2 passdb that asks a token introspection endpoint (ServeTokens
+// serves one for tests); the passwd-file passdb then serves PLAIN and LOGIN
+// only. The master runs
 // in the foreground (dovecot -F) with stdin from /dev/null and
 // stdout/stderr in start.log, so it never holds the caller's pipes; Launch
 // returns only when the plain port greets and the TLS port completes a

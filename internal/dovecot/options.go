@@ -25,6 +25,11 @@ type Options struct {
 	// MaxConnections is mail_max_userip_connections, the number of IMAP
 	// sessions one user may hold from 127.0.0.1 at once. Zero means 64.
 	MaxConnections int
+	// OAuth2URL, when set, is an OAuth2 token introspection endpoint on
+	// 127.0.0.1 (see ServeTokens): the server then also accepts
+	// AUTHENTICATE XOAUTH2 and OAUTHBEARER, with tokens checked there
+	// (an oauth2 passdb besides the passwd-file one).
+	OAuth2URL string
 }
 
 // User is one IMAP account.
@@ -70,6 +75,9 @@ func (opt Options) normalize() (Options, error) {
 	if opt.MaxConnections == 0 {
 		opt.MaxConnections = defaultMaxConnections
 	}
+	if opt.OAuth2URL != "" && (!strings.HasPrefix(opt.OAuth2URL, "http://127.0.0.1:") || strings.ContainsAny(opt.OAuth2URL, " \t\n\r\"#")) {
+		return opt, fmt.Errorf("dovecot options: OAuth2URL %q: want an http://127.0.0.1:PORT/ URL", opt.OAuth2URL)
+	}
 	return opt, nil
 }
 
@@ -84,7 +92,7 @@ func (opt Options) prefix() string {
 // key identifies normalized options, for Shared.
 func (opt Options) key() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%c|%t|%d", opt.Delim, opt.InboxPrefix, opt.MaxConnections)
+	fmt.Fprintf(&b, "%c|%t|%d|%q", opt.Delim, opt.InboxPrefix, opt.MaxConnections, opt.OAuth2URL)
 	for _, u := range opt.Users {
 		fmt.Fprintf(&b, "|%q:%q", u.Name, u.Password)
 	}

@@ -23,6 +23,9 @@ func TestNormalize(t *testing.T) {
 		{in: Options{Users: []User{{"..", "x"}}}, wantError: true},
 		{in: Options{Users: []User{{"a", ""}}}, wantError: true},
 		{in: Options{Users: []User{{"a", "x:y"}}}, wantError: true},
+		{in: Options{OAuth2URL: "http://127.0.0.1:9/introspect"}, delim: '/'},
+		{in: Options{OAuth2URL: "http://example.org/introspect"}, wantError: true},
+		{in: Options{OAuth2URL: "http://127.0.0.1:9/x\nauth_debug = yes"}, wantError: true},
 	} {
 		got, err := tc.in.normalize()
 		if tc.wantError {

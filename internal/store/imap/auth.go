@@ -19,8 +19,11 @@ import (
 	"github.com/mailsync/mailsync/internal/store"
 )
 
-// loginAttempts is c-client's number of tries before giving up.
-const loginAttempts = 3
+// promptAttempts is c-client's number of tries with a typed password.
+// A password that is not typed (passwd, passcmd) is tried once: repeating
+// a wrong one only trips fail2ban and account lockouts
+// (doc/design/accounts.md, "Once").
+const promptAttempts = 3
 
 // errCancelled is an empty password: c-client aborts the authentication.
 var errCancelled = wording("IMAP protocol error: Authentication aborted by client.\nError: IMAP Authentication cancelled")
@@ -38,16 +41,22 @@ func (s *Store) login(ctx context.Context, sess *session) error {
 		return nil // PREAUTH
 	}
 	caps := sess.c.Caps()
+	attempts := promptAttempts
+	if s.opt.Passwd != "" || s.opt.Secret != nil {
+		attempts = 1
+	}
 	var last error
-	for attempt := 0; attempt < loginAttempts; attempt++ {
+	var pass string
+	for attempt := 0; attempt < attempts; attempt++ {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
 		s.say("Authorizing against {%s/imap}\n", s.canonicalHost(ctx))
-		user, pass, err := s.credentials()
+		user, p, err := s.credentials(ctx)
 		if err != nil {
 			return err
 		}
+		pass = p
 		if s.trace != nil {
 			s.trace.hide(pass, quoted(pass), base64.StdEncoding.EncodeToString([]byte(s.srv.AuthUser+"\x00"+user+"\x00"+pass)),
 				base64.StdEncoding.EncodeToString([]byte("\x00"+user+"\x00"+pass)))
@@ -66,11 +75,20 @@ func (s *Store) login(ctx context.Context, sess *session) error {
 			return last // the connection broke, or no usable mechanism
 		}
 	}
-	return wording("Can not authenticate to IMAP server: " + responseText(last))
+	return wording(hideSecret("Can not authenticate to IMAP server: "+responseText(last)+oauthDetail(last), pass))
+}
+
+// hideSecret replaces the secret in an error text (a server that echoes
+// what it was sent must not put a password into our messages).
+func hideSecret(text, secret string) string {
+	if len(secret) < 4 {
+		return text
+	}
+	return strings.ReplaceAll(text, secret, "****")
 }
 
 // credentials returns the user and password of one attempt.
-func (s *Store) credentials() (string, string, error) {
+func (s *Store) credentials(ctx context.Context) (string, string, error) {
 	r := s.opt.Remote
 	user := s.srv.User
 	if user == "" && !s.srv.Anonymous {
@@ -85,6 +103,10 @@ func (s *Store) credentials() (string, string, error) {
 	}
 	if s.srv.Anonymous {
 		return "anonymous", "", nil
+	}
+	if s.opt.Secret != nil {
+		pass, err := s.opt.Secret(ctx)
+		return user, pass, err
 	}
 	if s.opt.Passwd != "" {
 		return user, s.opt.Passwd, nil
@@ -106,15 +128,19 @@ func (s *Store) credentials() (string, string, error) {
 }
 
 func (s *Store) noPassword() error {
-	return wording(fmt.Sprintf("No password for %s and no terminal to ask for one: add a passwd line to the configuration (chmod 600 it)", s.opt.Name))
+	return wording(fmt.Sprintf("No password for %s and no terminal to ask for one: add a passwd or passcmd line to the configuration (chmod 600 it)", s.opt.Name))
 }
 
-// authenticate makes one attempt with the best mechanism the server
-// offers: CRAM-MD5, else AUTHENTICATE PLAIN, else LOGIN; /secure forbids
-// the last two over an unencrypted link.
+// authenticate makes one attempt: with the configured mechanism when
+// there is one, else with the best the server offers: CRAM-MD5, else
+// AUTHENTICATE PLAIN, else LOGIN; /secure forbids the last two over an
+// unencrypted link.
 func (s *Store) authenticate(sess *session, caps goimap.CapSet, user, pass string) error {
 	if s.srv.Anonymous {
 		return sess.c.Authenticate(sasl.NewAnonymousClient(""))
+	}
+	if s.opt.AuthMech != "" {
+		return s.authenticateWith(sess, caps, s.opt.AuthMech, user, pass)
 	}
 	authUser := s.srv.AuthUser
 	if caps.Has("AUTH=CRAM-MD5") {

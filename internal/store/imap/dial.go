@@ -27,6 +27,12 @@ type Options struct {
 	Name string
 	// Passwd is the configured password; "" asks through Remote.
 	Passwd string
+	// Secret, when set, gives the password (or OAuth2 token) instead of
+	// Passwd or a prompt (passcmd); like Passwd it is tried once.
+	Secret func(ctx context.Context) (string, error)
+	// AuthMech is the one mechanism to log in with (config.AuthMechs);
+	// "" chooses as c-client does. doc/design/accounts.md.
+	AuthMech string
 	// Remote is the user interface (login notes, prompts, -di trace).
 	Remote store.Remote
 	// RootCAs verifies server certificates; nil means the system roots

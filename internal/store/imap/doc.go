@@ -8,7 +8,10 @@
 //     cancellation by closing the connection when the context ends
 //     (dial.go);
 //   - logging in: LOGIN, AUTHENTICATE PLAIN or CRAM-MD5, the user and
-//     password prompts, 5.2.7's "Authorizing against" line (auth.go);
+//     password prompts, 5.2.7's "Authorizing against" line, a configured
+//     password tried once (auth.go); the mechanism a store's authmech
+//     names, XOAUTH2 and OAUTHBEARER included (mechs.go;
+//     doc/design/accounts.md);
 //   - listing, creating and deleting folders, with the server's hierarchy
 //     delimiter kept in names (the engine maps it to '/') and names in
 //     the server's modified UTF-7, never decoded (store.go, wirename.go);

@@ -18,12 +18,19 @@ import (
 
 // Store opens the store a configuration describes: the local file system
 // when its server is empty, else the IMAP server it names (connected and
-// logged in; errors are *imap.ContactError with 5.2.7's wording).
+// logged in; errors are *imap.ContactError with 5.2.7's wording). A
+// store's passcmd, authmech and cafile apply to its server only
+// (doc/design/accounts.md).
 func Store(ctx context.Context, cfg *config.Store, env store.Env) (store.Store, error) {
 	if cfg.Server == "" {
 		return local.New(env), nil
 	}
-	opt := imap.Options{Name: cfg.Server, Passwd: cfg.Passwd, Remote: env.Remote}
+	roots, err := rootsFor(cfg, env)
+	if err != nil {
+		return nil, err
+	}
+	opt := imap.Options{Name: cfg.Server, Passwd: cfg.Passwd, Remote: env.Remote,
+		Secret: secretFor(cfg), AuthMech: cfg.AuthMech, RootCAs: roots}
 	if env.CacheDir != "" {
 		opt.CacheDir = filepath.Join(env.CacheDir, "imap")
 	}
