@@ -30,6 +30,8 @@ type Reporter struct {
 	Pause func()
 	// Debug enables the -d lines.
 	Debug bool
+	// DebugIMAP (-di) shows in -d's store-level "Opening" lines.
+	DebugIMAP bool
 	// Vb enables the -vb warnings about repaired message ids.
 	Vb bool
 	// Vw enables -vw notes.
