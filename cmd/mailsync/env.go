@@ -30,6 +30,7 @@ func loadEnv(needHome bool) (store.Env, error) {
 		// -f was given, as 5.2.7's hint says: local names are resolved
 		// in the account's home directory, as c-client does (it takes
 		// it from the password database, not from HOME).
+		// doc/design/cli.md, "Without HOME".
 		env.Home = accountHome()
 	}
 	if env.User == "" {

@@ -253,7 +253,8 @@ func isLockOrTemp(base string) bool {
 
 // readDirUnsorted is the entries of directory path in the directory's own
 // order, as c-client's readdir loop sees them (5.2.7's -d item lines come
-// in this order; the box order does not depend on it).
+// in this order; the box order does not depend on it). doc/design/cli.md,
+// "-d and c-client's names".
 func readDirUnsorted(path string) ([]os.DirEntry, error) {
 	f, err := os.Open(path)
 	if err != nil {
