@@ -48,7 +48,7 @@ type Reporter struct {
 // recorder returns a Reporter with r's switches that records what it is
 // given, for replay (on r) once the work it reports on is done.
 func (r *Reporter) recorder() *Reporter {
-	return &Reporter{Verbose: r.Verbose, Debug: r.Debug, Vb: r.Vb, Vw: r.Vw, rec: &deferredOut{}}
+	return &Reporter{Verbose: r.Verbose, Debug: r.Debug, DebugIMAP: r.DebugIMAP, Vb: r.Vb, Vw: r.Vw, rec: &deferredOut{}}
 }
 
 // NewReporter returns a Reporter writing to stdout and stderr.
