@@ -19,7 +19,7 @@ const page = "mailsync.1"
 // additions are options of this mailsync that 5.2.7's usage text (which
 // the program prints byte for byte) does not list; the page documents
 // them too. Any other option entry in the page must be in the usage text.
-var additions = map[string]bool{"--version": true, "--max-delete": true}
+var additions = map[string]bool{"--help": true, "--version": true, "--max-delete": true}
 
 // sections the rendered page must have.
 var sections = []string{
@@ -103,7 +103,7 @@ func TestUsageOptionsDocumented(t *testing.T) {
 	if section == "" {
 		t.Fatal("rendered page has no OPTIONS section")
 	}
-	for _, o := range append(opts, "--version", "--max-delete") {
+	for _, o := range append(opts, "--help", "--version", "--max-delete") {
 		re := regexp.MustCompile(`(^|\s)` + regexp.QuoteMeta(o) + `($|[\s=,.])`)
 		if !re.MatchString(section) {
 			t.Errorf("option %s does not appear in the rendered OPTIONS section", o)

@@ -3,8 +3,8 @@ package main
 import (
 	"errors"
 	"io"
-	"strconv"
-	"strings"
+
+	"github.com/spf13/pflag"
 
 	"github.com/mailsync/mailsync/internal/msgid"
 )
@@ -19,7 +19,8 @@ type options struct {
 	alg                                            msgid.Algorithm
 	names                                          []string
 	// Long options, additions to 5.2.7 (which prints the usage text for
-	// every argument starting with "--").
+	// every argument starting with "--"); see longopts.go.
+	help         bool // --help
 	version      bool // --version
 	limitDeletes bool // --max-delete=N given
 	maxDelete    int  // its N, a percentage
@@ -28,43 +29,16 @@ type options struct {
 // errUsage asks for the usage text and exit status 1.
 var errUsage = errors.New("usage")
 
-// errBadIDType is -t with an unknown value: usage, then an error line.
-var errBadIDType = errors.New("unknown message id format")
+// usageError asks for the usage text, then "Error: " and its text on
+// stdout, and exit status 1 (5.2.7 does so for an unknown -t value).
+type usageError struct{ reason string }
 
-// errBadMaxDelete is --max-delete without a percentage: usage, then an
-// error line, as for -t.
-var errBadMaxDelete = errors.New("--max-delete needs a percentage from 0 to 100, as in --max-delete=50")
+func (e *usageError) Error() string { return e.reason }
 
-// longOption handles the long options of this mailsync, which 5.2.7 does not
-// have: --version and --max-delete=N (also "--max-delete N"). It reports
-// whether arg was one of them and how many arguments it used; any other
-// "--" argument is left to the legacy table (usage, as in 5.2.7).
-func (o *options) longOption(args []string, i int) (used int, err error) {
-	arg := args[i]
-	switch {
-	case arg == "--version":
-		o.version = true
-		return 1, nil
-	case arg == "--max-delete" || strings.HasPrefix(arg, "--max-delete="):
-		v, ok := strings.CutPrefix(arg, "--max-delete=")
-		used = 1
-		if !ok {
-			if i+1 >= len(args) {
-				return 0, errBadMaxDelete
-			}
-			v, used = args[i+1], 2
-		}
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 || n > 100 {
-			return 0, errBadMaxDelete
-		}
-		o.limitDeletes, o.maxDelete = true, n
-		return used, nil
-	}
-	return 0, nil
-}
+// errBadIDType is -t with an unknown value.
+var errBadIDType = &usageError{"unknown message id format"}
 
-// legacyOptions maps an option's second character (and, for d, v and c,
+// set maps an option's second character (and, for d, v and c,
 // its third) to what it sets. 5.2.7 looks at no other character, so
 // "-mx" is -m and "-nm" is just -n (spec 1.1); a table rather than a
 // flag library keeps "-di" from being read as "-d -i".
@@ -120,6 +94,7 @@ func (o *options) set(arg string) error {
 // printed as soon as -s is seen, as 5.2.7 does.
 func parseArgs(args []string, stdout io.Writer) (*options, error) {
 	o := &options{}
+	var long *pflag.FlagSet
 	i := 0
 	for ; i < len(args); i++ {
 		arg := args[i]
@@ -129,14 +104,17 @@ func parseArgs(args []string, stdout io.Writer) (*options, error) {
 		if len(arg) < 2 {
 			return nil, errUsage
 		}
-		used, err := o.longOption(args, i)
-		if err != nil {
-			return nil, err
-		}
-		if o.version {
-			return o, nil // --version needs no name
-		}
-		if used > 0 {
+		if arg[1] == '-' {
+			if long == nil {
+				long = o.longFlags()
+			}
+			used, err := longOption(long, args, i)
+			if err != nil {
+				return nil, err
+			}
+			if o.help || o.version {
+				return o, nil // they need no name and end the options
+			}
 			i += used - 1
 			continue
 		}

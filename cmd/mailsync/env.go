@@ -26,6 +26,13 @@ func loadEnv(needHome bool) (store.Env, error) {
 	if env.Home == "" && needHome {
 		return env, errNoHome
 	}
+	if env.Home == "" {
+		// -f was given, as 5.2.7's hint says: local names are resolved
+		// in the account's home directory, as c-client does (it takes
+		// it from the password database, not from HOME).
+		// doc/design/cli.md, "Without HOME".
+		env.Home = accountHome()
+	}
 	if env.User == "" {
 		if u, err := user.Current(); err == nil {
 			env.User = u.Username
@@ -65,4 +72,13 @@ func hostname() string {
 		return "localhost"
 	}
 	return strings.TrimSpace(h)
+}
+
+// accountHome is the home directory of the user running mailsync in the
+// password database, "" when unknown.
+var accountHome = func() string {
+	if u, err := user.Current(); err == nil {
+		return u.HomeDir
+	}
+	return ""
 }

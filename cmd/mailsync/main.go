@@ -13,7 +13,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"syscall"
 
 	"github.com/mailsync/mailsync/internal/config"
@@ -35,14 +34,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	opt, err := parseArgs(args, stdout)
 	if err != nil {
 		io.WriteString(stdout, usageText)
-		if errors.Is(err, errBadIDType) || errors.Is(err, errBadMaxDelete) {
+		var ue *usageError
+		if errors.As(err, &ue) {
 			// 5.2.7 prints this on stdout, after the usage text.
-			fmt.Fprintf(stdout, "Error: %v\n", err)
+			fmt.Fprintf(stdout, "Error: %v\n", ue)
 		}
 		return 1
 	}
+	if opt.help {
+		io.WriteString(stdout, helpText())
+		return 0
+	}
 	if opt.version {
-		fmt.Fprintf(stdout, "mailsync %s\n", versionString())
+		io.WriteString(stdout, versionText())
 		return 0
 	}
 	env, err := loadEnv(opt.configFile == "")
@@ -82,22 +86,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return dispatch(ctx, cfg, opt, env, stdout, stderr)
-}
-
-// version is the version of this mailsync, set when building with
-// -ldflags "-X main.version=VERSION".
-var version = ""
-
-// versionString is version, else the module version of the build, else
-// "devel".
-func versionString() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "devel"
 }
 
 // warnReadablePasswords prints a warning on stderr when the configuration

@@ -31,7 +31,7 @@ type runner struct {
 
 func newRun(ctx context.Context, cfg *config.Config, opt *options, env store.Env, stdout, stderr io.Writer) *runner {
 	rep := channel.NewReporter(stdout, stderr)
-	rep.Debug, rep.Vb, rep.Vw = opt.debug, opt.warnIDs, opt.warnings
+	rep.Debug, rep.DebugIMAP, rep.Vb, rep.Vw = opt.debug, opt.debugIMAP, opt.warnIDs, opt.warnings
 	return &runner{ctx: ctx, cfg: cfg, opt: opt, env: env, rep: rep, stderr: stderr}
 }
 
@@ -58,6 +58,7 @@ func (r *runner) engine(sizeLimit uint64) *channel.Engine {
 
 // openSide opens a store and lists its boxes; on failure it prints why.
 func (r *runner) openSide(cfg *config.Store) (*channel.Side, bool) {
+	channel.DebugOpenStore(r.rep, cfg)
 	st, err := open.Store(r.ctx, cfg, r.env)
 	if err != nil {
 		r.rep.Errf("Error: %v\nError: Could not open a half open, read only connection to store %s\n", err, cfg.Name)
@@ -168,6 +169,9 @@ func (r *runner) diff(ch *config.Channel, s *config.Store) int {
 		return 1
 	}
 	defer side.Store.Close()
+	// 5.2.7 opens and lists the store a second time (as the channel's
+	// other store).
+	channel.DebugOpenStore(r.rep, s)
 	channel.DebugSide(r.rep, side)
 	channel.DebugPairs(r.rep, side, side)
 	f, last, ok := r.openMsinfo(ch, true)

@@ -87,9 +87,11 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []st
 
 	r.Debugf(" Copying messages from store %q to store %q", a.Name(), b.Name())
 	r.Debugf("Opening %s with options 2", a.Full(name))
+	r.debugAppendStream(b)
 	nab, okab := e.copyAll(ctx, oa, ob, plan.CopyAB, srcAB, "->", " >")
 	r.Debugf(" Copying messages from store %q to store %q", b.Name(), a.Name())
 	r.Debugf("Opening %s with options 2", b.Full(name))
+	r.debugAppendStream(a)
 	nba, okba := e.copyAll(ctx, ob, oa, plan.CopyBA, srcBA, "<-", "< ")
 	ok = okab && okba
 

@@ -155,6 +155,7 @@ func ListBoxes(ctx context.Context, st store.Store, cfg *config.Store, r *Report
 					break
 				}
 			}
+			b.listed = append(b.listed, inbox...) // -d shows them too
 		}
 	}
 	if b.Delim == 0 {

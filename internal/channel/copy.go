@@ -126,8 +126,9 @@ func (c *copier) done(k int, err error) {
 		c.ok = false
 		return
 	}
+	// 5.2.7 prints the flags under -s too.
+	e.R.Debugf(" Flags: \"%s\"", flagString(m.flags))
 	if !e.Opt.Simulate {
-		e.R.Debugf(" Flags: %q", flagString(m.flags))
 		if e.Progress != nil {
 			e.Progress.Copied(m.size)
 		}

@@ -221,7 +221,12 @@ type deferredOut struct {
 
 type deferredLine struct {
 	stderr bool
+	note   bool // a -v note (Reporter.note)
 	text   string
+}
+
+func (d *deferredOut) note(text string) {
+	d.lines = append(d.lines, deferredLine{stderr: true, note: true, text: text})
 }
 
 func (d *deferredOut) Out(s string) { d.lines = append(d.lines, deferredLine{text: s}) }
@@ -233,7 +238,9 @@ func (d *deferredOut) Errf(format string, args ...any) {
 // replay prints what was recorded.
 func (d *deferredOut) replay(r *Reporter) {
 	for _, l := range d.lines {
-		if l.stderr {
+		if l.note {
+			r.note(l.text)
+		} else if l.stderr {
 			r.Errf("%s", l.text)
 		} else {
 			r.Out(l.text)

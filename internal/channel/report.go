@@ -30,6 +30,8 @@ type Reporter struct {
 	Pause func()
 	// Debug enables the -d lines.
 	Debug bool
+	// DebugIMAP (-di) shows in -d's store-level "Opening" lines.
+	DebugIMAP bool
 	// Vb enables the -vb warnings about repaired message ids.
 	Vb bool
 	// Vw enables -vw notes.
@@ -37,12 +39,16 @@ type Reporter struct {
 	// rec, when set, records stdout and stderr in their order instead
 	// of writing them (a box synchronised beside others; see recorder).
 	rec *deferredOut
+	// lineOpen: stdout's last line is unfinished ("inbox: "); -v notes
+	// wait in notes until it ends, so that none splits it.
+	lineOpen bool
+	notes    []string
 }
 
 // recorder returns a Reporter with r's switches that records what it is
 // given, for replay (on r) once the work it reports on is done.
 func (r *Reporter) recorder() *Reporter {
-	return &Reporter{Verbose: r.Verbose, Debug: r.Debug, Vb: r.Vb, Vw: r.Vw, rec: &deferredOut{}}
+	return &Reporter{Verbose: r.Verbose, Debug: r.Debug, DebugIMAP: r.DebugIMAP, Vb: r.Vb, Vw: r.Vw, rec: &deferredOut{}}
 }
 
 // NewReporter returns a Reporter writing to stdout and stderr.
@@ -73,8 +79,34 @@ func (r *Reporter) Out(s string) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if i := strings.IndexByte(s, '\n'); i >= 0 && len(r.notes) > 0 {
+		// The unfinished line ends here: the held-back notes follow it.
+		r.out.WriteString(s[:i+1])
+		r.track(s[:i+1])
+		r.lineOpen = false
+		r.writeNotes()
+		s = s[i+1:]
+	}
 	r.out.WriteString(s)
 	r.track(s)
+	if s != "" {
+		r.lineOpen = s[len(s)-1] != '\n'
+	}
+}
+
+// writeNotes writes the held-back -v notes on stderr (r.mu held).
+func (r *Reporter) writeNotes() {
+	if len(r.notes) == 0 {
+		return
+	}
+	r.out.Flush()
+	if r.Pause != nil {
+		r.Pause()
+	}
+	for _, n := range r.notes {
+		io.WriteString(r.err, n)
+	}
+	r.notes = nil
 }
 
 // Outf writes a formatted string to stdout.
@@ -125,9 +157,26 @@ func (r *Reporter) Errf(format string, args ...any) {
 }
 
 // Notef writes a -v note on stderr in c-client's "[...]" style (D14).
+// A note that comes while stdout's line is unfinished ("inbox: ") is
+// written once that line ends (doc/design/cli.md, "-v notes").
 func (r *Reporter) Notef(format string, args ...any) {
-	if r.Verbose {
-		r.Errf("[%s]\n", fmt.Sprintf(format, args...))
+	if !r.Verbose {
+		return
+	}
+	r.note("[" + fmt.Sprintf(format, args...) + "]\n")
+}
+
+// note writes (or holds back) one formatted -v note.
+func (r *Reporter) note(text string) {
+	if r.rec != nil {
+		r.rec.note(text)
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.notes = append(r.notes, text)
+	if !r.lineOpen {
+		r.writeNotes()
 	}
 }
 
@@ -135,6 +184,7 @@ func (r *Reporter) Notef(format string, args ...any) {
 func (r *Reporter) Flush() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.writeNotes()
 	return r.out.Flush()
 }
 

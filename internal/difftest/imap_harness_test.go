@@ -153,6 +153,7 @@ func (e *imapExt) user(side string) string {
 //	@TLSV@ {127.0.0.1:PORT/norsh/user=U}                  STARTTLS, certificate checked
 //	@DEAD@ {127.0.0.1:DEADPORT/notls/norsh/user=U}        nobody listens
 //	@PW@   the password
+//	@PORT@, @TLSPORT@, @USER@ the plain and TLS ports, the user name
 func (e *imapExt) Setup(t *testing.T, side string) ([]string, error) {
 	user := e.user(side)
 	var srv *dovecot.Server
@@ -204,6 +205,9 @@ func (e *imapExt) Setup(t *testing.T, side string) ([]string, error) {
 		"@TLSV@", fmt.Sprintf("{127.0.0.1:%d/norsh/user=%s}", srv.Port(), user),
 		"@DEAD@", fmt.Sprintf("{127.0.0.1:%d/notls/norsh/user=%s}", e.deadPort, user),
 		"@PW@", imapPassword,
+		"@PORT@", strconv.Itoa(srv.Port()),
+		"@TLSPORT@", strconv.Itoa(srv.TLSPort()),
+		"@USER@", user,
 	}, nil
 }
 
@@ -281,7 +285,8 @@ func (e *imapExt) Snap(side string, s *Snapshot) error {
 // many as the server logged login attempts of the clone's account during
 // the step.
 func (e *imapExt) Normalize(want, got *Result, dev bool) error {
-	repl := []string{"user=" + e.user(sideOrig), "user=" + e.user(sideOurs)}
+	repl := []string{"user=" + e.user(sideOrig), "user=" + e.user(sideOurs),
+		`user="` + e.user(sideOrig) + `"`, `user="` + e.user(sideOurs) + `"`}
 	if o, n := e.server(sideOrig), e.server(sideOurs); o != nil && n != nil && o != n {
 		repl = append(repl,
 			":"+strconv.Itoa(o.Port())+"/", ":"+strconv.Itoa(n.Port())+"/",

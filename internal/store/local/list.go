@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"sort"
 	"strings"
 	"syscall"
 
@@ -141,7 +140,7 @@ func (l *lister) work(dir string, level int) error {
 	if level == 0 && inMaildirInternals(path) {
 		return nil // a Maildir's cur/, new/, tmp/ hold no mailboxes
 	}
-	entries, err := os.ReadDir(path)
+	entries, err := readDirUnsorted(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
 			if dir != "" {
@@ -160,7 +159,6 @@ func (l *lister) work(dir string, level int) error {
 			l.add(dir, k)
 		}
 	}
-	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
 	if k == kindMaildir {
 		return l.workMaildir(dir, path, entries, level)
 	}
@@ -251,4 +249,17 @@ func upperASCII(s string) string {
 // them would copy them into the other store as mailboxes.
 func isLockOrTemp(base string) bool {
 	return strings.HasSuffix(base, ".lock") || (strings.HasPrefix(base, ".") && strings.Contains(base, ".mailsync-"))
+}
+
+// readDirUnsorted is the entries of directory path in the directory's own
+// order, as c-client's readdir loop sees them (5.2.7's -d item lines come
+// in this order; the box order does not depend on it). doc/design/cli.md,
+// "-d and c-client's names".
+func readDirUnsorted(path string) ([]os.DirEntry, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return f.ReadDir(-1)
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"syscall"
 
@@ -54,14 +53,13 @@ func mhWork(ctx context.Context, root, dir, pat string, level int, out *[]store.
 		base += dir + "/"
 	}
 	path := filepath.Join(root, dir)
-	entries, err := os.ReadDir(path)
+	entries, err := readDirUnsorted(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
 			return nil
 		}
 		return fmt.Errorf("list %s: %w", pat, err)
 	}
-	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
 	for _, e := range entries {
 		n := e.Name()
 		if strings.HasPrefix(n, ".") || mh.IsMessageName(n) {

@@ -163,16 +163,19 @@ func (s *Store) Create(ctx context.Context, name string) error {
 	if k == kindInternal {
 		return fmt.Errorf("create %s (%s): invalid name: inside a Maildir's cur/, new/ or tmp/", name, path)
 	}
-	if k != kindMissing {
+	// A directory a killed run began as a Maildir is finished below,
+	// where new boxes are Maildirs (maildir.Unfinished).
+	unfinished := k == kindDir && maildir.Unfinished(path)
+	if k != kindMissing && !unfinished {
 		return fmt.Errorf("create %s (%s): %w", name, path, store.ErrExists)
 	}
-	if rest, ok := isMHName(name); ok {
+	if rest, ok := isMHName(name); ok && !unfinished {
 		if !validMHName(rest) {
 			return fmt.Errorf("create %s: invalid MH folder name (all-digit part)", name)
 		}
 		return mh.Create(path)
 	}
-	if strings.HasSuffix(name, "/") {
+	if strings.HasSuffix(name, "/") && !unfinished {
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			return fmt.Errorf("create %s: %w", name, err)
 		}
@@ -188,11 +191,14 @@ func (s *Store) Create(ctx context.Context, name string) error {
 	if err != nil {
 		return fmt.Errorf("create %s: %w", name, err)
 	}
-	if ok {
+	if ok && (!unfinished || dir == path) {
 		if err := maildir.Create(dir, folder); err != nil {
 			return fmt.Errorf("create %s: %w", name, err)
 		}
 		return nil
+	}
+	if unfinished {
+		return fmt.Errorf("create %s (%s): %w", name, path, store.ErrExists)
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return fmt.Errorf("create %s: %w", name, err)

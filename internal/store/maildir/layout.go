@@ -46,22 +46,58 @@ func IsInternal(name string) bool {
 	return false
 }
 
+// Unfinished reports whether dir is what an interrupted Create leaves: a
+// directory that is no Maildir and holds nothing but some of the empty
+// directories tmp/, new/, cur/ and an empty maildirfolder file (nothing
+// at all after a kill right after its mkdir). Create finishes such a
+// directory instead of calling it an existing box.
+func Unfinished(dir string) bool {
+	des, err := os.ReadDir(dir)
+	if err != nil || IsMaildir(dir) {
+		return false
+	}
+	for _, de := range des {
+		p := filepath.Join(dir, de.Name())
+		switch name := de.Name(); {
+		case name == "tmp" || name == "new" || name == "cur":
+			sub, err := os.ReadDir(p)
+			if err != nil || len(sub) > 0 || !de.IsDir() {
+				return false
+			}
+		case name == folderMarker:
+			fi, err := os.Lstat(p)
+			if err != nil || !fi.Mode().IsRegular() || fi.Size() != 0 {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // Create makes dir a new, empty Maildir (dir, cur/, new/, tmp/, mode
 // 0700), creating missing parents as plain directories. folder marks it as
-// a Maildir++ sub-folder. The error wraps store.ErrExists when dir exists.
+// a Maildir++ sub-folder. The error wraps store.ErrExists when dir exists,
+// unless it is Unfinished: then Create finishes it (a run killed while it
+// created the box must not leave a directory that later runs skip).
 func Create(dir string, folder bool) (err error) {
 	parent := filepath.Dir(dir)
 	if err := os.MkdirAll(parent, 0o700); err != nil {
 		return fmt.Errorf("create Maildir %s: %w", dir, err)
 	}
+	made := true
 	if err := os.Mkdir(dir, 0o700); err != nil {
-		if errors.Is(err, os.ErrExist) {
+		if !errors.Is(err, os.ErrExist) {
+			return fmt.Errorf("create Maildir: %w", err)
+		}
+		if !Unfinished(dir) {
 			return fmt.Errorf("create Maildir %s: %w", dir, store.ErrExists)
 		}
-		return fmt.Errorf("create Maildir: %w", err)
+		made = false
 	}
 	defer func() {
-		if err != nil {
+		if err != nil && made {
 			os.RemoveAll(dir)
 		}
 	}()
