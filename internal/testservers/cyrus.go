@@ -44,6 +44,7 @@ tls_server_cert: {{DIR}}/cyrus/cert.pem
 tls_server_key: {{DIR}}/cyrus/key.pem
 cyrus_user: {{USER}}
 syslog_prefix: mailsync-cyrus
+munge8bit: {{MUNGE}}
 `
 
 // cyrusMasterConf is cyrus.conf: recovery at start, then the two IMAP
@@ -90,7 +91,8 @@ func (s *Server) prepareCyrus(own owner) error {
 	}
 	r := strings.NewReplacer("{{DIR}}", s.Dir, "{{PORT}}", fmt.Sprint(s.port),
 		"{{TLSPORT}}", fmt.Sprint(s.tlsPort), "{{USER}}", MailAccount,
-		"{{UID}}", fmt.Sprint(own.uid), "{{GID}}", fmt.Sprint(own.gid))
+		"{{UID}}", fmt.Sprint(own.uid), "{{GID}}", fmt.Sprint(own.gid),
+		"{{MUNGE}}", map[bool]string{false: "yes", true: "no"}[s.opt.KeepEightBit])
 	var users strings.Builder
 	for _, u := range s.Users {
 		fmt.Fprintf(&users, "%s %s\n", u.Name, u.Password)

@@ -30,9 +30,19 @@ const (
 // User is an account of a server.
 type User struct{ Name, Password string }
 
-// DefaultUsers is the one account a server has unless Launch is given
+// DefaultUsers is the one account a server has unless Options name
 // others.
 var DefaultUsers = []User{{Name: "joe", Password: "secret"}}
+
+// Options adjust a server; the zero value is Debian's configuration
+// with DefaultUsers.
+type Options struct {
+	Users []User
+	// KeepEightBit turns Cyrus's munge8bit off: by default Cyrus
+	// replaces raw 8-bit bytes in headers by 'X' on APPEND. Courier
+	// ignores it.
+	KeepEightBit bool
+}
 
 // MailAccount owns the mail files (both servers refuse root).
 const MailAccount = "nobody"
@@ -49,9 +59,11 @@ type Server struct {
 	Prefix   string // "INBOX."
 	CAFile   string // PEM of the CA that signed the server certificate
 
+	opt           Options
 	port, tlsPort int
 	caPEM         []byte
 	cmd           *exec.Cmd
+	initFD        int // pidfd of the namespace's init (-1: none)
 	exited        chan struct{}
 	stopOnce      sync.Once
 	stopErr       error
@@ -95,13 +107,14 @@ const (
 	maxAttempts  = 5 // port collisions tolerated
 )
 
-// Launch starts a server of kind k with users (DefaultUsers when none) in
-// a new temporary directory, and returns once both ports greet (the TLS
-// one after a handshake verified against the test CA). Stop ends it.
-func Launch(ctx context.Context, k Kind, users ...User) (*Server, error) {
+// Launch starts a server of kind k in a new temporary directory, and
+// returns once both ports greet (the TLS one after a handshake verified
+// against the test CA). Stop ends it.
+func Launch(ctx context.Context, k Kind, opt Options) (*Server, error) {
 	if k != Cyrus && k != Courier {
 		return nil, fmt.Errorf("unknown server kind %q", k)
 	}
+	users := opt.Users
 	if len(users) == 0 {
 		users = DefaultUsers
 	}
@@ -134,7 +147,7 @@ func Launch(ctx context.Context, k Kind, users ...User) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{Kind: k, Dir: dir, User: users[0].Name, Password: users[0].Password,
-		Users: users, Delim: '.', Prefix: "INBOX.", CAFile: filepath.Join(dir, "ca.pem"), caPEM: p.caPEM}
+		Users: users, opt: opt, Delim: '.', Prefix: "INBOX.", CAFile: filepath.Join(dir, "ca.pem"), caPEM: p.caPEM}
 	if err := s.launch(ctx, root, p, own); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
@@ -215,11 +228,19 @@ func (s *Server) start(ctx context.Context, root string) error {
 		_ = cmd.Wait()
 		close(s.exited)
 	}()
+	s.initFD = -1
 	if err := s.waitReady(ctx); err != nil {
 		_ = cmd.Process.Kill()
 		<-s.exited
 		return err
 	}
+	fd, err := openInit(cmd.Process.Pid)
+	if err != nil {
+		_ = cmd.Process.Kill()
+		<-s.exited
+		return fmt.Errorf("%s in %s: %w", s.Kind, s.Dir, err)
+	}
+	s.initFD = fd
 	return nil
 }
 
@@ -313,6 +334,10 @@ func (s *Server) stop() error {
 		errs = append(errs, fmt.Errorf("stop %s: kill unshare %d: %w", s.Kind, s.cmd.Process.Pid, err))
 	}
 	<-s.exited
+	// The namespace's init exits only after every process in it.
+	if err := waitInit(s.initFD, stopTimeout); err != nil {
+		errs = append(errs, fmt.Errorf("stop %s: %w", s.Kind, err))
+	}
 	if err := s.waitPortsClosed(); err != nil {
 		errs = append(errs, err)
 	} else {

@@ -19,7 +19,7 @@ func TestServerTransports(t *testing.T) {
 	for _, k := range kinds {
 		t.Run(string(k), func(t *testing.T) {
 			t.Parallel() // a refused login takes Cyrus 3 s, Courier 5 s
-			s := Start(t, k, User{"ann", "pw-1"}, User{"bob", "pw-2"})
+			s := Start(t, k, Options{Users: []User{{"ann", "pw-1"}, {"bob", "pw-2"}}})
 			dials := map[string]func() (*imapclient.Client, error){
 				"plain": func() (*imapclient.Client, error) { return imapclient.DialInsecure(s.Addr(), nil) },
 				"STARTTLS": func() (*imapclient.Client, error) {
@@ -82,7 +82,7 @@ func TestServerTransports(t *testing.T) {
 func TestStopEndsEverything(t *testing.T) {
 	for _, k := range kinds {
 		t.Run(string(k), func(t *testing.T) {
-			s, err := Launch(t.Context(), k)
+			s, err := Launch(t.Context(), k, Options{})
 			if err != nil {
 				unavailable(t, err)
 			}
@@ -141,7 +141,7 @@ func BenchmarkLaunch(b *testing.B) {
 	for _, k := range kinds {
 		b.Run(string(k), func(b *testing.B) {
 			for b.Loop() {
-				s, err := Launch(context.Background(), k)
+				s, err := Launch(context.Background(), k, Options{})
 				if err != nil {
 					unavailable(b, err)
 				}

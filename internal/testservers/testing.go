@@ -15,9 +15,9 @@ const RequireEnv = "MAILSYNC_REQUIRE_SERVERS"
 
 // Start launches a server of kind k for one test and stops it in
 // tb.Cleanup. Unavailability skips tb, or fails it under RequireEnv=1.
-func Start(tb testing.TB, k Kind, users ...User) *Server {
+func Start(tb testing.TB, k Kind, opt Options) *Server {
 	tb.Helper()
-	s, err := Launch(tb.Context(), k, users...)
+	s, err := Launch(tb.Context(), k, opt)
 	if err != nil {
 		unavailable(tb, err)
 	}
@@ -62,7 +62,7 @@ func Shared(tb testing.TB, k Kind) *Server {
 		servers[k] = e
 	}
 	sharedMu.Unlock()
-	e.once.Do(func() { e.s, e.err = Launch(context.Background(), k) })
+	e.once.Do(func() { e.s, e.err = Launch(context.Background(), k, Options{}) })
 	if e.err != nil {
 		unavailable(tb, e.err)
 	}
