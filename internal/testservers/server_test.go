@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	goimap "github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 )
 
@@ -152,5 +153,49 @@ func BenchmarkLaunch(b *testing.B) {
 				b.StartTimer()
 			}
 		})
+	}
+}
+
+// Cyrus's default munge8bit replaces raw 8-bit header bytes by 'X' on
+// APPEND (an 8-bit Message-ID changes, README "Troubleshooting");
+// KeepEightBit turns it off.
+func TestCyrusMunges8bit(t *testing.T) {
+	msg := "Message-ID: <caf\xe9@example.org>\r\nSubject: caf\xe9\r\n\r\nna\xefve\r\n"
+	for _, keep := range []bool{false, true} {
+		s := Start(t, Cyrus, Options{KeepEightBit: keep})
+		c, err := imapclient.DialInsecure(s.Addr(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		if err := c.Login(s.User, s.Password).Wait(); err != nil {
+			t.Fatal(err)
+		}
+		cmd := c.Append("INBOX", int64(len(msg)), nil)
+		if _, err := cmd.Write([]byte(msg)); err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := cmd.Wait(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Select("INBOX", nil).Wait(); err != nil {
+			t.Fatal(err)
+		}
+		sect := &goimap.FetchItemBodySection{Peek: true}
+		msgs, err := c.Fetch(goimap.SeqSetNum(1), &goimap.FetchOptions{BodySection: []*goimap.FetchItemBodySection{sect}}).Collect()
+		if err != nil || len(msgs) != 1 {
+			t.Fatalf("fetch: %v (%d messages)", err, len(msgs))
+		}
+		got := string(msgs[0].FindBodySection(sect))
+		want := msg
+		if !keep {
+			want = "Message-ID: <cafX@example.org>\r\nSubject: cafX\r\n\r\nna\xefve\r\n"
+		}
+		if got != want {
+			t.Errorf("KeepEightBit %v: stored %q, want %q", keep, got, want)
+		}
 	}
 }
