@@ -57,9 +57,9 @@ staticcheck:
 	@[ -x $(STATICCHECK) ] || bash scripts/setup.sh
 	$(STATICCHECK) -checks '$(STATICCHECK_CHECKS)' ./...
 
-# In CI (and make test) the Dovecot, groff and man tests must run, never skip.
+# In CI (and make test) the Dovecot, Cyrus, Courier, groff and man tests must run, never skip.
 unit:
-	MAILSYNC_REQUIRE_DOVECOT=1 MAILSYNC_REQUIRE_TOOLS=1 $(GO) test -count=1 -timeout $(TEST_TIMEOUT) $(TEST_FLAGS) ./...
+	MAILSYNC_REQUIRE_DOVECOT=1 MAILSYNC_REQUIRE_SERVERS=1 MAILSYNC_REQUIRE_TOOLS=1 $(GO) test -count=1 -timeout $(TEST_TIMEOUT) $(TEST_FLAGS) ./...
 
 build:
 	$(GO) build -o bin/mailsync ./cmd/mailsync

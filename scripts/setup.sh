@@ -8,6 +8,9 @@
 #   Go modules:      go mod download
 #   staticcheck:     honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION into
 #                    $TOOLS_BIN (default ~/.cache/mailsync/bin)
+#   test servers:    Cyrus IMAP and Courier-IMAP, unpacked (not installed: they
+#                    conflict with dovecot-imapd) into $MAILSYNC_SERVERS_DIR (default
+#                    ~/.cache/mailsync/servers); see scripts/servers.sh
 #
 # As root (CI) apt-get is used directly; as another user through `sudo -n` when that
 # works, otherwise the packages are skipped with a warning (the tests that need them
@@ -72,3 +75,6 @@ case "$have" in
       "honnef.co/go/tools/cmd/staticcheck@${STATICCHECK_VERSION}")
     ;;
 esac
+
+# --- Cyrus and Courier for the tests (unpacked, never installed) -----------------
+bash scripts/servers.sh

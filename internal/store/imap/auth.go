@@ -75,6 +75,9 @@ func (s *Store) login(ctx context.Context, sess *session) error {
 			return last // the connection broke, or no usable mechanism
 		}
 	}
+	if s.opt.AuthMech == "" && !s.srv.Anonymous && !caps.Has("AUTH=CRAM-MD5") && !caps.Has(goimap.AuthCap(sasl.Plain)) {
+		return wording("Too many login failures") // c-client's LOGIN path (Courier before STARTTLS)
+	}
 	return wording(hideSecret("Can not authenticate to IMAP server: "+responseText(last)+oauthDetail(last), pass))
 }
 

@@ -25,6 +25,12 @@ func (m *Mailbox) Messages(ctx context.Context) ([]store.Message, error) {
 	var out []store.Message
 	var cache *hdrcache.Cache
 	err := m.run(ctx, func() error {
+		if m.appended { // doc comment of Mailbox.appended
+			if err := m.sess.c.Noop().Wait(); err != nil {
+				return err
+			}
+			m.appended = false
+		}
 		if mb := m.sess.c.Mailbox(); mb != nil && mb.NumMessages == 0 {
 			return nil
 		}

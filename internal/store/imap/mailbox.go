@@ -29,6 +29,10 @@ type Mailbox struct {
 	// sizes are the RFC822.SIZE of the messages Messages listed, by UID:
 	// FetchEach uses them to bound its batches.
 	sizes map[uint64]int64
+	// appended: an APPEND since the last listing. Servers need not
+	// announce it to the session that has the folder selected (Courier
+	// sends EXISTS only at the next NOOP): Messages sends one first.
+	appended bool
 }
 
 var _ store.Mailbox = (*Mailbox)(nil)
@@ -156,6 +160,7 @@ func (m *Mailbox) Append(ctx context.Context, nm store.NewMessage) error {
 			return err
 		}
 		_, err = cmd.Wait()
+		m.appended = true
 		return err
 	})
 	if err != nil {
