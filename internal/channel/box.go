@@ -102,11 +102,13 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []st
 	if nba > 0 {
 		r.Outf("%d copied %s->%s.\n", nba, b.Name(), a.Name())
 	}
-	e.remainLine(name, remain)
-
 	if ctx.Err() != nil {
-		return nil, remain, false // interrupted: change nothing more
+		// Interrupted: what was copied is said; how many remain is not
+		// known, and nothing more is changed (the run ends with one
+		// "Error: interrupted" line).
+		return nil, remain, false
 	}
+	e.remainLine(name, remain)
 	if deleting {
 		if !e.deleteAndExpunge(ctx, oa, ob, name) {
 			ok = false

@@ -72,6 +72,9 @@ type copier struct {
 	ok          bool
 	// free are the read-ahead's buffers not in use (readahead.go).
 	free chan *bytes.Buffer
+	// interrupted: the run was interrupted (Ctrl-C); a copy that fails
+	// for it is not reported on its own, the run ends with one line.
+	interrupted bool
 }
 
 // rec is the details of copy k's message.
@@ -113,13 +116,16 @@ func (c *copier) skipped(k int) {
 }
 
 // done reports the outcome of copy k.
-func (c *copier) done(k int, err error) {
+func (c *copier) done(ctx context.Context, k int, err error) {
 	e := c.e
 	m := c.rec(k)
+	c.interrupted = c.interrupted || err != nil && ctx.Err() != nil
 	if err != nil {
-		e.R.Errf("Error: copy message %s from %s (store %s) to %s (store %s): %v\n", c.id(k),
-			c.src.full(), c.src.side.Name(), c.dst.full(), c.dst.side.Name(), err)
-		if e.Opt.Long {
+		if !c.interrupted {
+			e.R.Errf("Error: copy message %s from %s (store %s) to %s (store %s): %v\n", c.id(k),
+				c.src.full(), c.src.side.Name(), c.dst.full(), c.dst.side.Name(), err)
+		}
+		if e.Opt.Long && !c.interrupted {
 			e.R.Outf("%s%s\n", lead("copyfail", c.dir), c.line(k))
 		}
 		c.drop(k)
@@ -161,13 +167,13 @@ func (c *copier) oneByOne(ctx context.Context) {
 			continue
 		}
 		if c.e.Opt.Simulate {
-			c.done(k, nil)
+			c.done(ctx, k, nil)
 			continue
 		}
 		f := <-ahead
 		err := c.appendFetched(ctx, f)
 		c.release(f)
-		c.done(k, err)
+		c.done(ctx, k, err)
 		if err != nil && ctx.Err() != nil {
 			return
 		}
@@ -196,14 +202,14 @@ func (c *copier) bulk(ctx context.Context, src store.BulkFetcher) {
 		k := at[calls]
 		skipsUpTo(k)
 		err := c.dst.mb.Append(ctx, c.newMessage(k, body))
-		c.done(k, err)
+		c.done(ctx, k, err)
 		next, calls = k+1, calls+1
 		return err
 	})
 	if err != nil {
 		for ; n < len(keys); n++ {
 			skipsUpTo(at[n])
-			c.done(at[n], err)
+			c.done(ctx, at[n], err)
 			next = at[n] + 1
 			if ctx.Err() != nil {
 				return
