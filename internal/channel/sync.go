@@ -133,9 +133,12 @@ func (e *Engine) ensureBox(ctx context.Context, dst, src *Side, name string) boo
 	}
 	if err != nil {
 		e.R.Debugf("Failed to create %s in %s", name, dst.Name())
-		if sb, ok := src.Boxes.Lookup(name); ok && !sb.NoSelect && !errors.Is(err, store.ErrExists) {
-			// A selectable box that cannot be mirrored is a failure (D8);
-			// a directory that exists as one on the other side is not.
+		if sb, ok := src.Boxes.Lookup(name); ok && !sb.NoSelect &&
+			(!errors.Is(err, store.ErrExists) || e.holdsMessages(ctx, src, name)) {
+			// A selectable box that cannot be mirrored is a failure (D8,
+			// D21), also when its name is taken by a directory there (a
+			// folder left by hand or by a killed program); an empty
+			// parent folder whose name is a directory there is not.
 			e.R.Errf("Error: Couldn't create mailbox %s in store %s: %v\n", dst.Cfg.Server+mailbox, dst.Name(), err)
 			e.fail()
 		}
@@ -167,6 +170,23 @@ func (e *Engine) deleteEmpty(ctx context.Context, a, b *Side, boxes []string, ne
 		}
 		delete(next, name)
 	}
+}
+
+// holdsMessages reports whether box name of side s holds a message (or
+// cannot be read: then it may).
+func (e *Engine) holdsMessages(ctx context.Context, s *Side, name string) bool {
+	mb, err := s.Store.Open(ctx, s.Mailbox(name), store.ReadOnly)
+	if err != nil {
+		return !errors.Is(err, store.ErrNoMailbox)
+	}
+	defer mb.Close()
+	if st, ok := mb.(store.Streamer); ok {
+		found := errors.New("found")
+		err := st.EachMessage(ctx, func(store.Message) error { return found })
+		return err != nil
+	}
+	msgs, err := mb.Messages(ctx)
+	return err != nil || len(msgs) > 0
 }
 
 // selectable reports whether mailbox of side s can be opened as a
