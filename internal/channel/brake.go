@@ -17,7 +17,7 @@ import (
 // the other side lists (their deletion would be propagated). It prints
 // the reason.
 func (e *Engine) storeBrake(a, b *Side, last msinfo.State) bool {
-	if e.Opt.LimitDeletes && e.Opt.MaxDelete >= 100 {
+	if e.brakesOff() {
 		return false
 	}
 	for _, p := range [][2]*Side{{a, b}, {b, a}} {

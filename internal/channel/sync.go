@@ -19,6 +19,8 @@ func (e *Engine) Sync(ctx context.Context, a, b *Side, last msinfo.State) msinfo
 		e.refused = true
 		return last
 	}
+	names := pairOrder(a.Boxes, b.Boxes)
+	e.watch = e.newEmptiness(names, last)
 	next := msinfo.State{}
 	var empty []string
 	record := func(name string, o boxOutcome) {
@@ -29,7 +31,6 @@ func (e *Engine) Sync(ctx context.Context, a, b *Side, last msinfo.State) msinfo
 			empty = append(empty, name)
 		}
 	}
-	names := pairOrder(a.Boxes, b.Boxes)
 	if e.concurrent(a, b, len(names)) {
 		e.syncConcurrently(ctx, a, b, last, names, record)
 	} else {
@@ -40,7 +41,13 @@ func (e *Engine) Sync(ctx context.Context, a, b *Side, last msinfo.State) msinfo
 			}
 			ids, had := last[name]
 			record(name, e.handleBox(ctx, a, b, name, ids, had))
+			if e.refused {
+				break
+			}
 		}
+	}
+	if e.refused {
+		return last // the all-empty brake (emptied.go)
 	}
 	if e.Opt.DeleteEmpty {
 		e.deleteEmpty(ctx, a, b, empty, next)
@@ -54,6 +61,9 @@ type boxOutcome struct {
 	ids   []string
 	keep  bool
 	empty bool
+	// ask: the box stopped before changing anything until the run knows
+	// whether side ask-1 is empty everywhere (emptied.go, concurrent.go).
+	ask int
 }
 
 // handleBox synchronises box name (creating it where it is missing).
@@ -61,12 +71,18 @@ type boxOutcome struct {
 // entry). A box that fails keeps its last state.
 func (e *Engine) handleBox(ctx context.Context, a, b *Side, name string, last []string, had bool) boxOutcome {
 	keepLast := boxOutcome{ids: last, keep: had}
+	defer e.watch.finish(name)
+	vanished := e.vanishedBrake(ctx, a, b, name, last)
 	if e.turn != nil {
 		<-e.turn.wait // boxes are created in box order (concurrent.go)
 	}
-	exists := e.ensureBox(ctx, a, b, name) && e.ensureBox(ctx, b, a, name)
+	exists := !vanished && e.ensureBox(ctx, a, b, name) && e.ensureBox(ctx, b, a, name)
 	if e.turn != nil {
 		close(e.turn.done)
+	}
+	if vanished {
+		e.fail()
+		return keepLast
 	}
 	if !exists {
 		// A box that could not be created keeps its last state:
@@ -74,18 +90,24 @@ func (e *Engine) handleBox(ctx context.Context, a, b *Side, name string, last []
 		// side deleted (found by TestInterruptEveryStep).
 		return keepLast
 	}
+	a, b = e.standIn(a, name), e.standIn(b, name)
 	ba, _ := a.Boxes.Lookup(name)
 	bb, _ := b.Boxes.Lookup(name)
 	if ba.NoSelect || bb.NoSelect {
 		e.R.Debugf("%s is not selectable: skipping", name)
 		return boxOutcome{}
 	}
-	e.idless, e.clean = 0, false
+	e.idless, e.clean, e.retry = 0, false, 0
 	sigs := e.signatures(ctx, a, b, name)
 	if e.skipSettled(a, b, name, sigs, last) {
+		e.watch.note(0, name, true)
+		e.watch.note(1, name, true)
 		return boxOutcome{ids: last, keep: true, empty: e.Opt.DeleteEmpty && len(last) == 0}
 	}
 	kept, remain, ok := e.syncBox(ctx, a, b, name, last)
+	if !ok && e.retry != 0 {
+		return boxOutcome{ids: last, keep: had, ask: e.retry}
+	}
 	if !ok {
 		e.fail()
 		return keepLast
@@ -115,8 +137,10 @@ func (e *Engine) ensureBox(ctx context.Context, dst, src *Side, name string) boo
 		return true
 	}
 	if e.Opt.Simulate {
+		// The box is then synchronised against an empty stand-in
+		// (standIn), as the real run would after creating it.
 		e.R.Outf("Creating %s in %s\n", name, dst.Name())
-		return false
+		return true
 	}
 	err := dst.Store.Create(ctx, MailboxName(dst.Cfg, dst.Boxes.Delim, name))
 	if errors.Is(err, store.ErrExists) && e.selectable(ctx, dst, name) {
