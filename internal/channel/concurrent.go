@@ -95,7 +95,10 @@ func (e *Engine) syncConcurrently(ctx context.Context, a, b *Side, last map[stri
 		if e.refused {
 			// Boxes synchronised while the run was being refused: they
 			// deleted no remembered message (doc/design/brakes.md).
-			r.out.replay(e.R)
+			// Those that stopped for the question did nothing.
+			if !r.skipped && r.outcome.ask == 0 {
+				r.out.replay(e.R)
+			}
 			continue
 		}
 		if r.skipped {

@@ -170,13 +170,13 @@ func (e *Engine) checkEmptied(ctx context.Context, name string, pa, pb **openSid
 	switch {
 	case full:
 		return plan, true
+	case e.shared:
+		// Other boxes are being synchronised: the run answers, or
+		// refuses, once they have been read (concurrent.go).
+		e.retry = x + 1
+		return plan, false
 	case all:
 		e.refuseEmptied((*po).side)
-		return plan, false
-	case e.shared:
-		// Other boxes are being synchronised: the run answers later,
-		// when they have been read (concurrent.go).
-		e.retry = x + 1
 		return plan, false
 	}
 	// Over IMAP a store has one connection: its box is closed while
