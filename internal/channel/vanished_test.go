@@ -148,3 +148,22 @@ func dropLines(s string, prefixes ...string) string {
 	}
 	return strings.Join(out, "")
 }
+
+// TestVanishedAndEmptied: a store that hides some remembered boxes and
+// shows the others empty is refused as a whole (missing boxes count as
+// empty); the boxes no longer listed that come first are skipped on
+// their own before that.
+func TestVanishedAndEmptied(t *testing.T) {
+	w := syncedWorld(t, "archive", "inbox", "work")
+	removeBox(t, w.b, "archive")
+	removeBox(t, w.b, "work")
+	clearBox(t, w.b, "inbox")
+	last := w.last
+	m0 := w.a.Mutations() + w.b.Mutations()
+	out, errs, failed := w.run(t, Options{})
+	check(t, "stdout", out, "inbox: ")
+	check(t, "stderr", errs, vanishedErr("archive", "b", 4, "a")+emptiedErr("b", 12, 3))
+	check(t, "failed", failed, true)
+	check(t, "state", w.last, last)
+	check(t, "changes", w.a.Mutations()+w.b.Mutations()-m0, 0)
+}
