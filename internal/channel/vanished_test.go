@@ -1,12 +1,15 @@
 package channel
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/mailsync/mailsync/internal/msinfo"
+	"github.com/mailsync/mailsync/internal/store"
 	"github.com/mailsync/mailsync/internal/store/memory"
 )
 
@@ -166,4 +169,35 @@ func TestVanishedAndEmptied(t *testing.T) {
 	check(t, "failed", failed, true)
 	check(t, "state", w.last, last)
 	check(t, "changes", w.a.Mutations()+w.b.Mutations()-m0, 0)
+}
+
+// failingOpen is a store whose box bad cannot be opened.
+type failingOpen struct {
+	store.Store
+	bad string
+}
+
+func (s failingOpen) Open(ctx context.Context, name string, mode store.Mode) (store.Mailbox, error) {
+	if name == s.bad {
+		return nil, errors.New("disk error")
+	}
+	return s.Store.Open(ctx, name, mode)
+}
+
+// A box no longer listed on one side that cannot be read on the other is
+// skipped too: what the msinfo remembers for it is what would go.
+func TestVanishedBoxUnreadable(t *testing.T) {
+	w := syncedWorld(t, "inbox", "work")
+	removeBox(t, w.b, "work")
+	var out, errb bytes.Buffer
+	r := NewReporter(&out, &errb)
+	sa, sb := sidesOf(t, r, failingOpen{w.a, "work"}, w.b)
+	e := &Engine{R: r}
+	next := e.Sync(context.Background(), sa, sb, w.last)
+	r.Flush()
+	check(t, "stderr", errb.String(), "Error: disk error\n"+vanishedErr("work", "b", 4, "a"))
+	check(t, "failed", e.Failed(), true)
+	check(t, "stdout", out.String(), "inbox: \n4 remain.\n")
+	check(t, "state", next, w.last)
+	check(t, "b boxes", w.b.Boxes(), []string{"inbox"})
 }
