@@ -47,6 +47,9 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []st
 	// syncs until then): a box whose close fails keeps its last state.
 	defer func() {
 		for _, o := range []*openSide{oa, ob} {
+			if o == nil {
+				continue // closed by checkEmptied
+			}
 			if err := o.mb.Close(); err != nil {
 				e.R.Errf("Error: Couldn't close mailbox \"%s\" in store \"%s\": %v\n", name, o.side.Name(), err)
 				kept, ok = nil, false
@@ -54,7 +57,10 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []st
 		}
 	}()
 
-	plan := Decide(t)
+	plan, ok := e.checkEmptied(ctx, name, &oa, &ob, t, Decide(t))
+	if !ok {
+		return nil, 0, false
+	}
 	e.idless = oa.scan.idless + ob.scan.idless
 	e.clean = len(plan.CopyAB)+len(plan.CopyBA)+len(plan.DeleteA)+len(plan.DeleteB) == 0 &&
 		len(oa.scan.dups)+len(ob.scan.dups) == 0 && e.idless == 0 &&

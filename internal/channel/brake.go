@@ -10,14 +10,16 @@ import (
 // msinfo remembers would be deleted on the other side. 5.2.7 does that; the
 // clone refuses, unless --max-delete=100 says deletions are not limited.
 // With --max-delete=N below 100, a box whose deletions on one side would
-// exceed N percent of its messages there is skipped as a whole.
+// exceed N percent of its messages there is skipped as a whole. The other
+// brakes against a broken store are in emptied.go and vanished.go; all
+// are described in doc/design/brakes.md.
 
 // storeBrake reports whether the run must be refused because one side
 // lists no selectable mailbox while the msinfo remembers messages in boxes
 // the other side lists (their deletion would be propagated). It prints
 // the reason.
 func (e *Engine) storeBrake(a, b *Side, last msinfo.State) bool {
-	if e.Opt.LimitDeletes && e.Opt.MaxDelete >= 100 {
+	if e.brakesOff() {
 		return false
 	}
 	for _, p := range [][2]*Side{{a, b}, {b, a}} {

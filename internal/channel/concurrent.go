@@ -74,9 +74,10 @@ func (e *Engine) syncConcurrently(ctx context.Context, a, b *Side, last map[stri
 				if i >= len(names) {
 					return
 				}
-				if ctx.Err() != nil {
+				if ctx.Err() != nil || e.watch.stopped() {
 					<-turns[i].wait
 					close(turns[i].done)
+					e.watch.finish(names[i])
 					results[i] <- boxResult{skipped: true}
 					continue
 				}
@@ -91,20 +92,57 @@ func (e *Engine) syncConcurrently(ctx context.Context, a, b *Side, last map[stri
 	defer wg.Wait()
 	for i, name := range names {
 		r := <-results[i]
+		if e.refused {
+			// Boxes synchronised while the run was being refused: they
+			// deleted no remembered message (doc/design/brakes.md).
+			// Those that stopped for the question did nothing.
+			if !r.skipped && r.outcome.ask == 0 {
+				r.out.replay(e.R)
+			}
+			continue
+		}
 		if r.skipped {
 			e.fail()
 			break
 		}
+		r = e.answer(ctx, a, b, name, last, r)
 		r.out.replay(e.R)
 		if r.failed {
 			e.fail()
+		}
+		if e.refused {
+			e.refuseEmptied([]*Side{a, b}[r.outcome.ask-1])
+			continue
 		}
 		record(name, r.outcome)
 	}
 }
 
+// answer completes a box that stopped for the all-empty question
+// (outcome.ask): once the other boxes have answered it, the box is
+// synchronised again, or the run is refused (e.refused, r then holds
+// what the box printed before it stopped).
+func (e *Engine) answer(ctx context.Context, a, b *Side, name string, last map[string][]string, r boxResult) boxResult {
+	for r.outcome.ask != 0 {
+		full, err := e.watch.wait(ctx, r.outcome.ask-1)
+		if err != nil { // interrupted: the box keeps its last state
+			r.outcome.ask, r.failed = 0, true
+			return r
+		}
+		if !full {
+			e.refused = true
+			return r
+		}
+		be := e.boxEngine()
+		ids, had := last[name]
+		o := be.handleBox(ctx, a, b, name, ids, had)
+		r = boxResult{outcome: o, out: be.R.rec, failed: be.failed}
+	}
+	return r
+}
+
 // boxEngine is an engine for one box synchronised beside others: e's
 // options and book, a Reporter that records, no progress display.
 func (e *Engine) boxEngine() *Engine {
-	return &Engine{Opt: e.Opt, R: e.R.recorder(), Book: e.Book}
+	return &Engine{Opt: e.Opt, R: e.R.recorder(), Book: e.Book, watch: e.watch, shared: true}
 }

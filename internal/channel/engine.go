@@ -19,8 +19,10 @@ type Options struct {
 	SizeLimit   uint64 // channel sizelimit, 0 = none
 	// LimitDeletes and MaxDelete are --max-delete=N (brake.go): a box
 	// whose deletions on one side exceed MaxDelete percent of its
-	// messages there is skipped; 100 also lifts the brake on a store
-	// that lists no mailbox, which is on by default.
+	// messages there is skipped; 100 also lifts the brakes against a
+	// broken store, which are on by default (a store that lists no
+	// mailbox, one whose remembered boxes are all empty, a box no longer
+	// listed: doc/design/brakes.md).
 	LimitDeletes bool
 	MaxDelete    int
 }
@@ -62,6 +64,15 @@ type Engine struct {
 	failed bool
 	// refused records that the brake stopped the whole sync.
 	refused bool
+	// watch is what the run knows of the emptiness of the boxes the
+	// msinfo remembers messages for (emptied.go); nil when the brakes
+	// are lifted. Box engines share it.
+	watch *emptiness
+	// shared: other boxes are synchronised at the same time, so this
+	// engine never opens another box; retry is then set (side index + 1)
+	// when the box it handled last waits for the all-empty question.
+	shared bool
+	retry  int
 }
 
 // Failed reports whether any part of the work failed.
@@ -70,6 +81,9 @@ func (e *Engine) Failed() bool { return e.failed }
 // Refused reports whether Sync refused to do anything (the mass-deletion
 // brake): the msinfo must then be left as it was.
 func (e *Engine) Refused() bool { return e.refused }
+
+// brakesOff reports whether --max-delete=100 lifts the brakes.
+func (e *Engine) brakesOff() bool { return e.Opt.LimitDeletes && e.Opt.MaxDelete >= 100 }
 
 // fail records a failure.
 func (e *Engine) fail() { e.failed = true }

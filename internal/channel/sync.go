@@ -25,6 +25,8 @@ func (e *Engine) Sync(ctx context.Context, a, b *Side, last msinfo.State) msinfo
 		e.refused = true
 		return last
 	}
+	names := pairOrder(a.Boxes, b.Boxes)
+	e.watch = e.newEmptiness(names, last)
 	var empty []string
 	record := func(name string, o boxOutcome) {
 		if o.keep {
@@ -34,7 +36,6 @@ func (e *Engine) Sync(ctx context.Context, a, b *Side, last msinfo.State) msinfo
 			empty = append(empty, name)
 		}
 	}
-	names := pairOrder(a.Boxes, b.Boxes)
 	if e.concurrent(a, b, len(names)) {
 		e.syncConcurrently(ctx, a, b, last, names, record)
 	} else {
@@ -45,7 +46,13 @@ func (e *Engine) Sync(ctx context.Context, a, b *Side, last msinfo.State) msinfo
 			}
 			ids, had := last[name]
 			record(name, e.handleBox(ctx, a, b, name, ids, had))
+			if e.refused {
+				break
+			}
 		}
+	}
+	if e.refused {
+		return last // the all-empty brake (emptied.go)
 	}
 	if e.Opt.DeleteEmpty {
 		e.deleteEmpty(ctx, a, b, empty, next)
@@ -59,6 +66,9 @@ type boxOutcome struct {
 	ids   []string
 	keep  bool
 	empty bool
+	// ask: the box stopped before changing anything until the run knows
+	// whether side ask-1 is empty everywhere (emptied.go, concurrent.go).
+	ask int
 }
 
 // handleBox synchronises box name (creating it where it is missing).
@@ -66,12 +76,18 @@ type boxOutcome struct {
 // entry). A box that fails keeps its last state.
 func (e *Engine) handleBox(ctx context.Context, a, b *Side, name string, last []string, had bool) boxOutcome {
 	keepLast := boxOutcome{ids: last, keep: had}
+	defer e.watch.finish(name)
+	vanished := e.vanishedBrake(ctx, a, b, name, last)
 	if e.turn != nil {
 		<-e.turn.wait // boxes are created in box order (concurrent.go)
 	}
-	exists := e.ensureBox(ctx, a, b, name) && e.ensureBox(ctx, b, a, name)
+	exists := !vanished && e.ensureBox(ctx, a, b, name) && e.ensureBox(ctx, b, a, name)
 	if e.turn != nil {
 		close(e.turn.done)
+	}
+	if vanished {
+		e.fail()
+		return keepLast
 	}
 	if !exists {
 		// A box that could not be created keeps its last state:
@@ -79,18 +95,24 @@ func (e *Engine) handleBox(ctx context.Context, a, b *Side, name string, last []
 		// side deleted (found by TestInterruptEveryStep).
 		return keepLast
 	}
+	a, b = e.standIn(a, name), e.standIn(b, name)
 	ba, _ := a.Boxes.Lookup(name)
 	bb, _ := b.Boxes.Lookup(name)
 	if ba.NoSelect || bb.NoSelect {
 		e.R.Debugf("%s is not selectable: skipping", name)
 		return boxOutcome{}
 	}
-	e.idless, e.clean = 0, false
+	e.idless, e.clean, e.retry = 0, false, 0
 	sigs := e.signatures(ctx, a, b, name)
 	if e.skipSettled(a, b, name, sigs, last) {
+		e.watch.note(0, name, true)
+		e.watch.note(1, name, true)
 		return boxOutcome{ids: last, keep: true, empty: e.Opt.DeleteEmpty && len(last) == 0}
 	}
 	kept, remain, ok := e.syncBox(ctx, a, b, name, last)
+	if !ok && e.retry != 0 {
+		return boxOutcome{ids: last, keep: had, ask: e.retry}
+	}
 	if !ok {
 		e.fail()
 		return keepLast
@@ -120,8 +142,10 @@ func (e *Engine) ensureBox(ctx context.Context, dst, src *Side, name string) boo
 		return true
 	}
 	if e.Opt.Simulate {
+		// The box is then synchronised against an empty stand-in
+		// (standIn), as the real run would after creating it.
 		e.R.Outf("Creating %s in %s\n", name, dst.Name())
-		return false
+		return true
 	}
 	mailbox := dst.Mailbox(name)
 	err := dst.Store.Create(ctx, mailbox)
@@ -134,7 +158,7 @@ func (e *Engine) ensureBox(ctx context.Context, dst, src *Side, name string) boo
 	if err != nil {
 		e.R.Debugf("Failed to create %s in %s", name, dst.Name())
 		if sb, ok := src.Boxes.Lookup(name); ok && !sb.NoSelect &&
-			(!errors.Is(err, store.ErrExists) || e.holdsMessages(ctx, src, name)) {
+			(!errors.Is(err, store.ErrExists) || e.mayHoldMessages(ctx, src, name)) {
 			// A selectable box that cannot be mirrored is a failure (D8,
 			// D21), also when its name is taken by a directory there (a
 			// folder left by hand or by a killed program); an empty
@@ -172,18 +196,16 @@ func (e *Engine) deleteEmpty(ctx context.Context, a, b *Side, boxes []string, ne
 	}
 }
 
-// holdsMessages reports whether box name of side s holds a message (or
+// mayHoldMessages reports whether box name of side s holds a message (or
 // cannot be read: then it may).
-func (e *Engine) holdsMessages(ctx context.Context, s *Side, name string) bool {
+func (e *Engine) mayHoldMessages(ctx context.Context, s *Side, name string) bool {
 	mb, err := s.Store.Open(ctx, s.Mailbox(name), store.ReadOnly)
 	if err != nil {
 		return !errors.Is(err, store.ErrNoMailbox)
 	}
 	defer mb.Close()
 	if st, ok := mb.(store.Streamer); ok {
-		found := errors.New("found")
-		err := st.EachMessage(ctx, func(store.Message) error { return found })
-		return err != nil
+		return st.EachMessage(ctx, func(store.Message) error { return errFound }) != nil
 	}
 	msgs, err := mb.Messages(ctx)
 	return err != nil || len(msgs) > 0

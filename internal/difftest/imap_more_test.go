@@ -11,9 +11,17 @@ func init() {
 			Steps: steps("-m ch", "ch")},
 		// -s: nothing is written on either side; D4: not even the
 		// missing msinfo that 5.2.7 creates.
-		Scenario{Name: "imap-simulate", Config: syncConfig, Files: syncLocal, Dev: []string{"D4", "D15"},
-			Ext:   newIMAP("imap-simulate", nsSlash, syncFolders...),
-			Steps: []Step{{Args: args("-s -m ch"), Adjust: readOnlyD4}, {Args: args("-s ch"), Adjust: readOnlyD4}}},
+		// D18: boxes to create are shown as the real run synchronises them.
+		Scenario{Name: "imap-simulate", Config: syncConfig, Files: syncLocal, Dev: []string{"D4", "D15", "D18"},
+			Ext: newIMAP("imap-simulate", nsSlash, syncFolders...),
+			Steps: []Step{{Args: args("-s -m ch"), Adjust: func(b, w *Result) {
+				readOnlyD4(b, w)
+				shownD18("Creating onlyloc in r\n", createdLong("onlyloc", "->", "l->r", "ol1"),
+					"Creating onlysrv in l\n", createdLong("onlysrv", "<-", "r->l", "os1", "os2"))(b, w)
+			}}, {Args: args("-s ch"), Adjust: func(b, w *Result) {
+				readOnlyD4(b, w)
+				shownD18("Creating onlyloc in r\n", createdShort("onlyloc", "l->r", 1), "Creating onlysrv in l\n", createdShort("onlysrv", "r->l", 2))(b, w)
+			}}}},
 		// STARTTLS: 5.2.7 speaks only TLS 1.0 and fails; D11: the clone
 		// negotiates TLS 1.2+ and checks the certificate unless told not to.
 		Scenario{Name: "imap-starttls", Dev: []string{"D11", "D15"},

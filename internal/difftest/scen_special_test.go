@@ -41,10 +41,13 @@ func init() {
 				"mail/a/gone", mbox(msg("g1")), "mail/b/gone", "",
 				".msinfo", msinfoFile("ch", "gone\n<g1@x>\ninbox\n<keep@x>")),
 			Steps: []Step{{Args: args("-D ch"), Adjust: adjustEmptiedDeleteX1}}},
-		Scenario{Name: "sync-s-big-d", Config: twoStores, Dev: []string{"D4"},
+		Scenario{Name: "sync-s-big-d", Config: twoStores, Dev: []string{"D4", "D18"},
 			Files: files("mail/a/inbox", mbox(msg("keep")), "mail/b/inbox", mbox(msg("keep")),
 				"mail/a/empty", "", "mail/b/empty", "", "mail/a/onlya", mbox(msg("oa"))),
-			Steps: []Step{{Args: args("-s -D ch"), Adjust: adjustSD}}},
+			Steps: []Step{{Args: args("-s -D ch"), Adjust: func(b, w *Result) {
+				adjustSD(b, w)
+				shownD18("Creating onlya in b\n", createdShort("onlya", "a->b", 1))(b, w)
+			}}}},
 		// 152 bytes in CRLF form: too big for 151, fits 152 (spec 5.5).
 		Scenario{Name: "sync-sizelimit", Dev: d5,
 			Config: twoStores + "channel lim a b {\n\tmsinfo .msinfo\n\tsizelimit 151\n}\nchannel lim2 a b {\n\tmsinfo .msinfo\n\tsizelimit 152x\n}\n",

@@ -39,8 +39,16 @@ func init() {
 		Scenario{Name: "sync-n-then-normal", Config: twoStores, Files: deletionHome, Dev: d5,
 			Steps: steps("-n ch", "ch")},
 		// -s: nothing written; boxes that would be created are announced.
-		Scenario{Name: "sync-s", Config: twoStores, Files: syncHome, Dev: []string{"D4"},
-			Steps: []Step{{Args: args("-s ch"), Adjust: readOnlyD4}, {Args: args("-s -m ch"), Adjust: readOnlyD4}}},
+		// D18: and then shown as the real run synchronises them.
+		Scenario{Name: "sync-s", Config: twoStores, Files: syncHome, Dev: []string{"D4", "D18"},
+			Steps: []Step{{Args: args("-s ch"), Adjust: func(b, w *Result) {
+				readOnlyD4(b, w)
+				shownD18("Creating onlya in b\n", createdShort("onlya", "a->b", 1), "Creating onlyb in a\n", createdShort("onlyb", "b->a", 2))(b, w)
+			}}, {Args: args("-s -m ch"), Adjust: func(b, w *Result) {
+				readOnlyD4(b, w)
+				shownD18("Creating onlya in b\n", createdLong("onlya", "->", "a->b", "oa"),
+					"Creating onlyb in a\n", createdLong("onlyb", "<-", "b->a", "ob2", "ob"))(b, w)
+			}}}},
 		Scenario{Name: "sync-s-deletions", Config: twoStores, Files: deletionHome,
 			Steps: steps("-s -M ch")},
 		// a box missing on one side is created and synchronised (names
@@ -53,10 +61,11 @@ func init() {
 			Steps: steps("ch", "ch")},
 		// the box of the msinfo entry was deleted on one side: 5.2.7
 		// re-creates it empty and deletes the other side's messages.
-		Scenario{Name: "sync-box-deleted-one-side", Config: twoStores, Dev: d5,
+		// D17: the clone skips that box instead.
+		Scenario{Name: "sync-box-deleted-one-side", Config: twoStores, Dev: []string{"D5", "D17"},
 			Files: files("mail/a/inbox", mbox(msg("i1")), "mail/b/inbox", mbox(msg("i1")),
 				"mail/a/box2", mbox(msg("x1")),
 				".msinfo", msinfoFile("ch", "box2\n<x1@x>\ninbox\n<i1@x>")),
-			Steps: steps("-m ch")},
+			Steps: []Step{{Args: args("-m ch"), Adjust: vanishedD17}}},
 	)
 }
