@@ -2,7 +2,9 @@ package channel
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 
 	"github.com/mailsync/mailsync/internal/store"
 )
@@ -16,15 +18,42 @@ type openSide struct {
 	// victims are the indexes of the messages to delete (see victims),
 	// once the plan is made.
 	victims []int32
+	// readOnly: the box could only be opened read-only (the user may
+	// read it but not write it): it is not expunged.
+	readOnly bool
 }
 
 // full is the c-client name of the open box.
 func (o *openSide) full() string { return o.side.Full(o.box) }
 
+// boxSync is what synchronising one box found and did.
+type boxSync struct {
+	// kept are the ids to record for the box, remain the "N remain." count.
+	kept   []string
+	remain int
+	// idless counts its messages without an id: -D must not delete a box
+	// that still holds them.
+	idless int
+	// clean: there was nothing to do (the box may be entered as settled).
+	clean bool
+	// failed: some part of the work failed (exit 1). keepLast: the box
+	// must keep its last state, because a failure may have left it half
+	// done (a copy that failed is instead left out of kept, so the next
+	// run copies it again).
+	failed, keepLast bool
+	// ask is set (side index + 1) when the box stopped before changing
+	// anything, until the run knows whether that side is empty
+	// everywhere (emptied.go, concurrent.go).
+	ask int
+}
+
+// halted is the result of a box that stopped before its work was done: it
+// failed and keeps its last state.
+var halted = boxSync{failed: true, keepLast: true}
+
 // syncBox synchronises one box present on both sides. last are the ids
-// recorded for it after the last sync. It returns the ids to record, the
-// "remain" count and whether everything succeeded.
-func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []string) (kept []string, remain int, ok bool) {
+// recorded for it after the last sync.
+func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []string) (res boxSync) {
 	r := e.R
 	e.boxHeader(name)
 	t := newIDTable(last)
@@ -36,12 +65,12 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []st
 		if l := <-ahead; l.mb != nil {
 			l.mb.Close()
 		}
-		return nil, 0, false
+		return halted
 	}
 	ob, err := e.openAndScan(ctx, b, name, "fetching of mail ids", ahead, t, markB)
 	if err != nil {
 		oa.mb.Close()
-		return nil, 0, false
+		return halted
 	}
 	// Closing makes appended messages durable (a backend may batch its
 	// syncs until then): a box whose close fails keeps its last state.
@@ -52,18 +81,21 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []st
 			}
 			if err := o.mb.Close(); err != nil {
 				e.R.Errf("Error: Couldn't close mailbox \"%s\" in store \"%s\": %v\n", name, o.side.Name(), err)
-				kept, ok = nil, false
+				res.failed, res.keepLast = true, true
 			}
 		}
 	}()
 
-	plan, ok := e.checkEmptied(ctx, name, &oa, &ob, t, Decide(t))
-	if !ok {
-		return nil, 0, false
+	plan, ask, ok := e.checkEmptied(ctx, name, &oa, &ob, t, Decide(t))
+	if ask != 0 {
+		return boxSync{ask: ask, keepLast: true}
 	}
-	e.idless = oa.scan.idless + ob.scan.idless
-	e.clean = len(plan.CopyAB)+len(plan.CopyBA)+len(plan.DeleteA)+len(plan.DeleteB) == 0 &&
-		len(oa.scan.dups)+len(ob.scan.dups) == 0 && e.idless == 0 &&
+	if !ok {
+		return halted
+	}
+	res.idless = oa.scan.idless + ob.scan.idless
+	res.clean = len(plan.CopyAB)+len(plan.CopyBA)+len(plan.DeleteA)+len(plan.DeleteB) == 0 &&
+		len(oa.scan.dups)+len(ob.scan.dups) == 0 && res.idless == 0 &&
 		oa.scan.trashed+ob.scan.trashed == 0
 	r.Notef("%s: %d messages in %s, %d in %s; %d to copy %s->%s, %d %s->%s; %d to delete in %s, %d in %s",
 		name, oa.scan.count(), a.Name(), ob.scan.count(), b.Name(),
@@ -71,7 +103,7 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []st
 		len(plan.DeleteA), a.Name(), len(plan.DeleteB), b.Name())
 	oa.victims, ob.victims = victims(oa.scan), victims(ob.scan)
 	if e.boxBrake(oa, ob, name) {
-		return nil, 0, false
+		return halted
 	}
 	srcAB, srcBA := oa.scan.firstOf(plan.CopyAB), ob.scan.firstOf(plan.CopyBA)
 	deleting := !e.Opt.NoDelete && !e.Opt.Simulate
@@ -85,11 +117,10 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []st
 		}
 		if err := e.loadDetails(ctx, x.o, needed(x.copies, gone)); err != nil {
 			r.Errf("Error: %v\n", err)
-			return nil, 0, false
+			return halted
 		}
 	}
-	remain = len(plan.Kept)
-	ok = true
+	res.remain = len(plan.Kept)
 
 	r.Debugf(" Copying messages from store %q to store %q", a.Name(), b.Name())
 	r.Debugf("Opening %s with options 2", a.Full(name))
@@ -99,7 +130,9 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []st
 	r.Debugf("Opening %s with options 2", b.Full(name))
 	r.debugAppendStream(a)
 	nba, okba := e.copyAll(ctx, ob, oa, plan.CopyBA, srcBA, "<-", "< ")
-	ok = okab && okba
+	// A copy that failed is left out of the state (markDrop): the next
+	// run finds it new again and copies it again.
+	res.failed = !okab || !okba
 
 	r.Out("\n")
 	if nab > 0 {
@@ -112,16 +145,17 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []st
 		// Interrupted: what was copied is said; how many remain is not
 		// known, and nothing more is changed (the run ends with one
 		// "Error: interrupted" line).
-		return nil, remain, false
+		return halted
 	}
-	e.remainLine(name, remain)
-	if deleting {
-		if !e.deleteAndExpunge(ctx, oa, ob, name) {
-			ok = false
-		}
+	e.remainLine(name, res.remain)
+	if deleting && !e.deleteAndExpunge(ctx, oa, ob, name) {
+		// Some deletions may be done and others not: the last state
+		// keeps the deleted ids, so the next run deletes them again
+		// rather than copying back what is left.
+		res.failed, res.keepLast = true, true
 	}
-	kept = t.state(plan.Kept)
-	return kept, remain, ok
+	res.kept = t.state(plan.Kept)
+	return res
 }
 
 // remainLine prints how many messages remain in box name after its sync.
@@ -163,7 +197,7 @@ func (e *Engine) openAndScan(ctx context.Context, s *Side, name string, cause st
 			if n := len(l.scan.dups); n > 0 {
 				e.reportDups(n, s.Name())
 			}
-			return &openSide{side: s, box: name, mb: l.mb, scan: l.scan}, nil
+			return &openSide{side: s, box: name, mb: l.mb, scan: l.scan, readOnly: l.readOnly}, nil
 		}
 		l.mb.Close()
 	}
@@ -174,10 +208,11 @@ func (e *Engine) openAndScan(ctx context.Context, s *Side, name string, cause st
 
 // listing is a box opened and read, maybe ahead of its use.
 type listing struct {
-	mb   store.Mailbox // nil when Open failed
-	scan *scanned
-	out  *deferredOut // what reading it printed
-	err  error
+	mb       store.Mailbox // nil when Open failed
+	readOnly bool          // opened read-only: the user may not write it
+	scan     *scanned
+	out      *deferredOut // what reading it printed
+	err      error
 }
 
 // prefetch opens box name of side s and reads its ids into t with mark,
@@ -187,6 +222,14 @@ func (e *Engine) prefetch(ctx context.Context, s *Side, name string, t *idTable,
 	go func() {
 		var l listing
 		l.mb, l.err = s.Store.Open(ctx, s.Mailbox(name), e.mode())
+		if l.err != nil && e.mode() == store.ReadWrite && errors.Is(l.err, fs.ErrPermission) {
+			// A box the user may read but not write is read, and its
+			// messages copied out, as 5.2.7 does; what would change it
+			// fails on its own (copies into it, its deletions).
+			if mb, err := s.Store.Open(ctx, s.Mailbox(name), store.ReadOnly); err == nil {
+				l.mb, l.err, l.readOnly = mb, nil, true
+			}
+		}
 		if l.err != nil {
 			l.mb = nil
 		} else {

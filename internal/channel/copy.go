@@ -3,7 +3,9 @@ package channel
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
+	"io/fs"
 
 	"github.com/mailsync/mailsync/internal/store"
 )
@@ -121,7 +123,11 @@ func (c *copier) done(ctx context.Context, k int, err error) {
 	m := c.rec(k)
 	c.interrupted = c.interrupted || err != nil && ctx.Err() != nil
 	if err != nil {
-		if !c.interrupted {
+		switch {
+		case c.interrupted:
+		case errors.Is(err, store.ErrReadOnly) || errors.Is(err, fs.ErrPermission):
+			e.R.Errf("Error: Can't open append mailbox: Permission denied\n") // c-client's words
+		default:
 			e.R.Errf("Error: copy message %s from %s (store %s) to %s (store %s): %v\n", c.id(k),
 				c.src.full(), c.src.side.Name(), c.dst.full(), c.dst.side.Name(), err)
 		}

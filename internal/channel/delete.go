@@ -22,6 +22,9 @@ func (e *Engine) deleteAndExpunge(ctx context.Context, oa, ob *openSide, name st
 	}
 	e.R.Debugf(" Expunging messages")
 	for _, o := range []*openSide{oa, ob} {
+		if o.readOnly {
+			continue // its deletions failed above, if it had any
+		}
 		n, err := o.mb.Expunge(ctx)
 		if err != nil {
 			e.R.Errf("Error: expunge %s in store %s: %v\n", o.full(), o.side.Name(), err)

@@ -148,11 +148,12 @@ func (w *emptiness) stopped() bool {
 // side is not empty everywhere before the box goes on: it returns the
 // plan to follow (made again when that side was read again) and false
 // when the box must stop here (the run refused, the answer left to later
-// when boxes are synchronised at once, or a failure).
-func (e *Engine) checkEmptied(ctx context.Context, name string, pa, pb **openSide, t *idTable, plan Plan) (Plan, bool) {
+// when boxes are synchronised at once, or a failure). ask is set (side
+// index + 1) when the answer is left to later.
+func (e *Engine) checkEmptied(ctx context.Context, name string, pa, pb **openSide, t *idTable, plan Plan) (_ Plan, ask int, ok bool) {
 	w := e.watch
 	if w == nil {
-		return plan, true
+		return plan, 0, true
 	}
 	w.note(0, name, (*pa).scan.count() > 0)
 	w.note(1, name, (*pb).scan.count() > 0)
@@ -164,20 +165,19 @@ func (e *Engine) checkEmptied(ctx context.Context, name string, pa, pb **openSid
 		x, po, cause, mark = 1, pb, "fetching of mail ids", markB
 	}
 	if x < 0 {
-		return plan, true
+		return plan, 0, true
 	}
 	full, all := w.state(x)
 	switch {
 	case full:
-		return plan, true
+		return plan, 0, true
 	case e.shared:
 		// Other boxes are being synchronised: the run answers, or
 		// refuses, once they have been read (concurrent.go).
-		e.retry = x + 1
-		return plan, false
+		return plan, x + 1, false
 	case all:
 		e.refuseEmptied((*po).side)
-		return plan, false
+		return plan, 0, false
 	}
 	// Over IMAP a store has one connection: its box is closed while
 	// the other boxes of that side are looked at, then read again.
@@ -185,22 +185,22 @@ func (e *Engine) checkEmptied(ctx context.Context, name string, pa, pb **openSid
 	*po = nil
 	if err := o.mb.Close(); err != nil {
 		e.R.Errf("Error: Couldn't close mailbox \"%s\" in store \"%s\": %v\n", name, o.side.Name(), err)
-		return plan, false
+		return plan, 0, false
 	}
 	full, err := e.resolve(ctx, x, o.side)
 	if err != nil {
-		return plan, false
+		return plan, 0, false
 	}
 	if !full {
 		e.refuseEmptied(o.side)
-		return plan, false
+		return plan, 0, false
 	}
 	again, err := e.openAndScan(ctx, o.side, name, cause, nil, t, mark)
 	if err != nil {
-		return plan, false
+		return plan, 0, false
 	}
 	*po = again
-	return Decide(t), true
+	return Decide(t), 0, true
 }
 
 // resolve looks at the remembered boxes of side s (index x) not yet

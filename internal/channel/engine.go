@@ -54,12 +54,6 @@ type Engine struct {
 	// Book, when set, holds the boxes found settled by earlier syncs
 	// (settled.go); Sync confirms and records boxes in it.
 	Book *settled.Book
-	// clean records that the box syncBox handled last had nothing to do
-	// (see package settled).
-	clean bool
-	// idless is the number of messages without an id in the box syncBox
-	// handled last: -D must not delete a box that still holds them.
-	idless int
 	// failed records that some part of the work failed (D8: exit 1).
 	failed bool
 	// refused records that the brake stopped the whole sync.
@@ -69,10 +63,9 @@ type Engine struct {
 	// are lifted. Box engines share it.
 	watch *emptiness
 	// shared: other boxes are synchronised at the same time, so this
-	// engine never opens another box; retry is then set (side index + 1)
-	// when the box it handled last waits for the all-empty question.
+	// engine never opens another box (a box then waits for the all-empty
+	// question: boxSync.ask).
 	shared bool
-	retry  int
 }
 
 // Failed reports whether any part of the work failed.

@@ -59,10 +59,10 @@ func (e *Engine) skipSettled(a, b *Side, name string, sigs *boxSigs, last []stri
 	return true
 }
 
-// recordSettled enters box name in the book when its sync, which began
-// with signatures sigs, found nothing to do and kept kept.
+// recordSettled enters box name in the book: its sync, which began with
+// signatures sigs, found nothing to do and kept kept.
 func (e *Engine) recordSettled(name string, sigs *boxSigs, kept []string) {
-	if sigs != nil && e.clean {
+	if sigs != nil {
 		e.Book.Keep(name, settled.Entry{A: sigs.a, B: sigs.b, IDs: settled.DigestOf(kept)})
 	}
 }

@@ -102,25 +102,29 @@ func (e *Engine) handleBox(ctx context.Context, a, b *Side, name string, last []
 		e.R.Debugf("%s is not selectable: skipping", name)
 		return boxOutcome{}
 	}
-	e.idless, e.clean, e.retry = 0, false, 0
 	sigs := e.signatures(ctx, a, b, name)
 	if e.skipSettled(a, b, name, sigs, last) {
 		e.watch.note(0, name, true)
 		e.watch.note(1, name, true)
 		return boxOutcome{ids: last, keep: true, empty: e.Opt.DeleteEmpty && len(last) == 0}
 	}
-	kept, remain, ok := e.syncBox(ctx, a, b, name, last)
-	if !ok && e.retry != 0 {
-		return boxOutcome{ids: last, keep: had, ask: e.retry}
+	res := e.syncBox(ctx, a, b, name, last)
+	if res.ask != 0 {
+		return boxOutcome{ids: last, keep: had, ask: res.ask}
 	}
-	if !ok {
+	if res.failed {
 		e.fail()
+	}
+	if res.keepLast {
 		return keepLast
 	}
-	e.recordSettled(name, sigs, kept)
+	if !res.failed && res.clean {
+		e.recordSettled(name, sigs, res.kept)
+	}
 	// A box whose only messages have no id (D1 leaves them alone)
 	// is not empty: -D must not delete it with them.
-	return boxOutcome{ids: kept, keep: true, empty: e.Opt.DeleteEmpty && remain == 0 && e.idless == 0}
+	return boxOutcome{ids: res.kept, keep: true,
+		empty: e.Opt.DeleteEmpty && !res.failed && res.remain == 0 && res.idless == 0}
 }
 
 // pairOrder is the order boxes are handled in (3.6): the first store's
