@@ -95,11 +95,15 @@ func (e *Engine) handleBox(ctx context.Context, a, b *Side, name string, last []
 		// side deleted (found by TestInterruptEveryStep).
 		return keepLast
 	}
-	a, b = e.standIn(a, name), e.standIn(b, name)
+	sa, sb := e.standIn(a, name), e.standIn(b, name)
+	simulated := sa != a || sb != b // -s: a box it would create
+	a, b = sa, sb
 	ba, _ := a.Boxes.Lookup(name)
 	bb, _ := b.Boxes.Lookup(name)
 	if ba.NoSelect || bb.NoSelect {
-		e.R.Debugf("%s is not selectable: skipping", name)
+		if !simulated { // 5.2.7's -s says no more than "Creating" for it
+			e.R.Debugf("%s is not selectable: skipping", name)
+		}
 		return boxOutcome{}
 	}
 	sigs := e.signatures(ctx, a, b, name)
