@@ -26,13 +26,13 @@ const (
 
 // errLie marks a body literal larger than the size the listing gave
 // (RFC822.SIZE): the message is refused, never buffered.
-var errLie = errors.New("the server sent more than the size it listed")
+var errLie = errors.New("the server sent more than it listed")
 
 // lieError is the error of message key whose literal announced size bytes
 // while the listing said listed.
 func (m *Mailbox) lieError(key uint64, size, listed int64) error {
-	return fmt.Errorf("message UID %d of %s on %s: the server sent a %d-byte body for a message it listed as %d bytes: %w",
-		key, m.name, m.st.srv.Address(), size, listed, errLie)
+	return fmt.Errorf("message UID %d of %s on %s: %w: a %d-byte body for a message listed as %d bytes",
+		key, m.name, m.st.srv.Address(), errLie, size, listed)
 }
 
 // listed is the RFC822.SIZE Messages gave for key; false when Messages did
