@@ -270,3 +270,72 @@ func TestLargeHeaderSkipped(t *testing.T) {
 		t.Errorf("peak RSS %d MB", r.MaxRSS>>20)
 	}
 }
+
+// TestHugeListedMessageStreamed: a message the listing itself says is
+// 2 GiB is streamed to the local box, never held in memory: the server
+// floods its body (streamMax bytes, far more than rssMax) and hangs up,
+// the copy fails, the local box keeps no part of it. With a sizelimit it
+// is "too big" and never fetched.
+func TestHugeListedMessageStreamed(t *testing.T) {
+	const streamMax = 192 << 20
+	for _, limit := range []string{"", "\tsizelimit 100000\n"} {
+		t.Run(fmt.Sprintf("sizelimit=%t", limit != ""), func(t *testing.T) {
+			var written atomic.Int64
+			addr := serveLying(t, func(inner imapserver.Session, w *imapserver.FetchWriter, numSet goimap.NumSet, opt *goimap.FetchOptions) error {
+				return uidsOf(numSet, func(uid goimap.UID) error {
+					if uid != 2 {
+						return inner.Fetch(w, goimap.UIDSetNum(uid), opt)
+					}
+					rw := w.CreateMessage(2)
+					rw.WriteUID(2)
+					if opt.Flags {
+						rw.WriteFlags(nil)
+					}
+					if opt.InternalDate {
+						rw.WriteInternalDate(time.Unix(1.7e9, 0))
+					}
+					if opt.RFC822Size {
+						rw.WriteRFC822Size(2 << 30)
+					}
+					if bs := headerFields(opt); bs != nil {
+						hdr := "Message-ID: <2@x>\r\nFrom: a@x\r\nSubject: 2\r\n\r\n"
+						wc := rw.WriteBodySection(bs, int64(len(hdr)))
+						io.WriteString(wc, hdr)
+						wc.Close()
+					}
+					if bs := wholeBody(opt); bs != nil {
+						wc := rw.WriteBodySection(bs, 2<<30)
+						zeros := make([]byte, 64<<10)
+						for written.Load() < streamMax {
+							n, err := wc.Write(zeros)
+							written.Add(int64(n))
+							if err != nil {
+								break
+							}
+						}
+						panic("hostile server: stream ended")
+					}
+					return rw.Close()
+				})
+			})
+			w := newWorld(t)
+			w.config(channelConfig(addr, limit))
+			r := w.run("-m", "ch")
+			t.Logf("peak RSS %.1f MB, server wrote %.1f MB", float64(r.MaxRSS)/(1<<20), float64(written.Load())/(1<<20))
+			if r.MaxRSS <= 0 || r.MaxRSS > rssMax {
+				t.Errorf("peak RSS %d MB, want at most %d MB", r.MaxRSS>>20, rssMax>>20)
+			}
+			mbox, _ := os.ReadFile(filepath.Join(w.Home, "Mail", "INBOX"))
+			if !strings.Contains(string(mbox), "<1@x>") || strings.Contains(string(mbox), "<2@x>") || len(mbox) > 1<<20 {
+				t.Errorf("local INBOX has %d bytes; want message 1, nothing of message 2", len(mbox))
+			}
+			if limit == "" {
+				if r.Code != 1 || written.Load() < streamMax {
+					t.Errorf("exit %d after %d bytes; want the whole stream read and the copy failed\nstderr:\n%s", r.Code, written.Load(), r.Stderr)
+				}
+			} else if r.Code != 0 || written.Load() != 0 || !strings.Contains(r.Stdout, "too big") {
+				t.Errorf("exit %d, %d bytes sent; want message 2 too big, never fetched\nstdout:\n%s\nstderr:\n%s", r.Code, written.Load(), r.Stdout, r.Stderr)
+			}
+		})
+	}
+}
