@@ -255,10 +255,7 @@ func (m *Mailbox) takeBody(b *batch, uid uint64, asked map[uint64]bool, it imapc
 	if !asked[uid] || !it.MatchCommand(whole) {
 		// Not asked for: go-imap hands a UID FETCH only the UIDs of its
 		// set, and each once; this guards the rest (a -di trace shows it).
-		if !m.refuse(it.Literal, fmt.Errorf("unasked %d-byte literal for message UID %d of %s", n, uid, m.name)) {
-			return m.dropped
-		}
-		return nil
+		return m.refuse(it.Literal, fmt.Errorf("unasked %d-byte literal for message UID %d of %s", n, uid, m.name))
 	}
 	asked[uid] = false // answered
 	if listed, ok := m.listed(uid); !ok || n < 0 || n > listed {
@@ -267,10 +264,7 @@ func (m *Mailbox) takeBody(b *batch, uid uint64, asked map[uint64]bool, it imapc
 			b.failed = map[uint64]error{}
 		}
 		b.failed[uid] = err
-		if !m.refuse(it.Literal, err) {
-			return m.dropped
-		}
-		return nil
+		return m.refuse(it.Literal, err)
 	}
 	body, grown, err := readLiteral(it.Literal, b.arena)
 	if err != nil {

@@ -99,15 +99,15 @@ func (m *Mailbox) collect(msg *imapclient.FetchMessageData) (*listedMsg, error) 
 			n := it.Literal.Size()
 			switch {
 			case gotHeader || !it.MatchCommand(headerSection):
-				if !m.refuse(it.Literal, fmt.Errorf("unasked %d-byte literal for message UID %d of %s", n, l.uid, m.name)) {
-					return nil, m.dropped
+				if err := m.refuse(it.Literal, fmt.Errorf("unasked %d-byte literal for message UID %d of %s", n, l.uid, m.name)); err != nil {
+					return nil, err
 				}
 			case n < 0 || n > headerMax:
 				gotHeader = true
 				l.skip = fmt.Sprintf("Warning: message UID %d of mailbox %s on server %s left out: "+
 					"its header fields are %d bytes (more than %d is garbage)", l.uid, m.name, m.st.srv.Address(), n, headerMax)
-				if !m.refuse(it.Literal, fmt.Errorf("message UID %d of %s: %d bytes of header fields", l.uid, m.name, n)) {
-					return nil, m.dropped
+				if err := m.refuse(it.Literal, fmt.Errorf("message UID %d of %s: %d bytes of header fields", l.uid, m.name, n)); err != nil {
+					return nil, err
 				}
 			default:
 				gotHeader = true

@@ -45,21 +45,22 @@ func (m *Mailbox) listed(key uint64) (int64, bool) {
 // refuse disposes of a literal that will not be kept, because of reason:
 // a small one is read and thrown away (the command goes on), a larger one
 // costs the connection, which is closed at once (reading on would cost
-// time without end). It returns false when the connection was dropped.
-func (m *Mailbox) refuse(lit goimap.LiteralReader, reason error) bool {
+// time without end). The error says why the connection is gone; nil
+// when it goes on.
+func (m *Mailbox) refuse(lit goimap.LiteralReader, reason error) error {
 	if lit == nil {
-		return true
+		return nil
 	}
 	if n := lit.Size(); n >= 0 && n <= drainMax {
 		if _, err := io.Copy(io.Discard, lit); err != nil {
 			m.broken = true
-			return false
+			return err
 		}
-		return true
+		return nil
 	}
 	m.abandon(reason)
 	io.Copy(io.Discard, lit) // fails at once: what was buffered, then the closed connection
-	return false
+	return m.dropped
 }
 
 // abandon drops the connection because of reason: closing the socket

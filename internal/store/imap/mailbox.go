@@ -111,7 +111,9 @@ func (m *Mailbox) Fetch(ctx context.Context, key uint64) (io.ReadCloser, error) 
 					continue
 				}
 				if uint64(uid) != key || !it.MatchCommand(whole) || refused != nil {
-					m.refuse(it.Literal, fmt.Errorf("unasked literal for message UID %d of %s", uid, m.name))
+					if err := m.refuse(it.Literal, fmt.Errorf("unasked literal for message UID %d of %s", uid, m.name)); err != nil && refused == nil {
+						refused = err
+					}
 					continue
 				}
 				if listed, ok := m.listed(key); ok && it.Literal.Size() > listed {
