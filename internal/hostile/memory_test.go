@@ -269,6 +269,14 @@ func TestLargeHeaderSkipped(t *testing.T) {
 	if r.MaxRSS <= 0 || r.MaxRSS > rssMax {
 		t.Errorf("peak RSS %d MB", r.MaxRSS>>20)
 	}
+	// A later run warns again (package channel's TestSkippedMessageFailsRun
+	// shows that a box with a message left out is never taken for settled).
+	for run := 2; run <= 3; run++ {
+		r := w.run("ch")
+		if r.Code != 1 || !strings.Contains(r.Stderr, want) {
+			t.Errorf("run %d: exit %d, stderr:\n%s\nwant the warning and exit 1 again", run, r.Code, r.Stderr)
+		}
+	}
 }
 
 // TestHugeListedMessageStreamed: a message the listing itself says is
