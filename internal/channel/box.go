@@ -96,7 +96,7 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []st
 	res.idless = oa.scan.idless + ob.scan.idless
 	res.clean = len(plan.CopyAB)+len(plan.CopyBA)+len(plan.DeleteA)+len(plan.DeleteB) == 0 &&
 		len(oa.scan.dups)+len(ob.scan.dups) == 0 && res.idless == 0 &&
-		oa.scan.trashed+ob.scan.trashed == 0
+		oa.scan.trashed+ob.scan.trashed == 0 && !oa.scan.incomplete && !ob.scan.incomplete
 	r.Notef("%s: %d messages in %s, %d in %s; %d to copy %s->%s, %d %s->%s; %d to delete in %s, %d in %s",
 		name, oa.scan.count(), a.Name(), ob.scan.count(), b.Name(),
 		len(plan.CopyAB), a.Name(), b.Name(), len(plan.CopyBA), b.Name(), a.Name(),
@@ -194,6 +194,9 @@ func (e *Engine) openAndScan(ctx context.Context, s *Side, name string, cause st
 		e.debugFetching(s, name)
 		if err == nil {
 			l.out.replay(e.R)
+			if l.scan.incomplete {
+				e.fail()
+			}
 			if n := len(l.scan.dups); n > 0 {
 				e.reportDups(n, s.Name())
 			}

@@ -44,6 +44,9 @@ func (e *Engine) diffBox(ctx context.Context, s *Side, name string, last []strin
 		mb.Close()
 		if err == nil {
 			out.replay(r)
+			if sc.incomplete {
+				e.fail()
+			}
 		}
 	}
 	if err != nil {

@@ -26,10 +26,14 @@ func (e *Engine) List(ctx context.Context, s *Side) {
 		mb, err := s.Store.Open(ctx, s.Mailbox(name), store.ReadOnly)
 		if err == nil {
 			var out *deferredOut
-			_, out, err = e.scanBox(ctx, mb, styleList, newIDTable(nil), markA, false)
+			var sc *scanned
+			sc, out, err = e.scanBox(ctx, mb, styleList, newIDTable(nil), markA, false)
 			mb.Close()
 			if err == nil {
 				out.replay(e.R)
+				if sc.incomplete {
+					e.fail()
+				}
 			}
 		}
 		if err != nil {

@@ -2,6 +2,7 @@ package channel
 
 import (
 	"context"
+	"errors"
 
 	"github.com/mailsync/mailsync/internal/msgid"
 	"github.com/mailsync/mailsync/internal/store"
@@ -32,6 +33,9 @@ type scanned struct {
 	det     details
 	// streamed: the box streams its messages; det is loaded later.
 	streamed bool
+	// incomplete: the listing left messages out (store.SkippedError):
+	// the run fails and the box is never settled.
+	incomplete bool
 }
 
 // count is the number of messages of the box.
@@ -80,6 +84,13 @@ func (e *Engine) scanBox(ctx context.Context, mb store.Mailbox, style scanStyle,
 		return sc.s, out, nil
 	}
 	msgs, err := mb.Messages(ctx)
+	var skipped *store.SkippedError
+	if errors.As(err, &skipped) {
+		for _, w := range skipped.Warnings {
+			out.Errf("%s\n", w)
+		}
+		sc.s.incomplete, err = true, nil
+	}
 	if err != nil {
 		return nil, nil, err
 	}

@@ -139,7 +139,9 @@ type NewMessage struct {
 // Mailbox is one open folder.
 type Mailbox interface {
 	// Messages returns every message in mailbox order. A message the
-	// backend cannot parse is an error, not an omission.
+	// backend cannot parse is an error, not an omission, except that a
+	// message the backend refuses to hold is left out with a
+	// *SkippedError returned beside the others.
 	Messages(ctx context.Context) ([]Message, error)
 	// Fetch returns the whole message (Size bytes, CRLF). Reading it never
 	// changes the message's flags (no \Seen).

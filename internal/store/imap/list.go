@@ -8,7 +8,6 @@ import (
 	"strconv"
 
 	goimap "github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapclient"
 
 	"github.com/mailsync/mailsync/internal/store"
 	"github.com/mailsync/mailsync/internal/store/hdrcache"
@@ -21,9 +20,15 @@ import (
 // the rest only for the UIDs the cache does not know; flags always come
 // from the server. The cache is written back only by a read-write
 // session (a dry run writes nothing).
+//
+// Only the messages the folder holds are listed: an answer for a sequence
+// number beyond its EXISTS count is ignored (a ghost). A message whose
+// header fields exceed headerMax is left out: Messages then returns the
+// others with a *store.SkippedError (doc/design/trust-memory.md).
 func (m *Mailbox) Messages(ctx context.Context) ([]store.Message, error) {
 	var out []store.Message
 	var cache *hdrcache.Cache
+	m.skipped = nil
 	err := m.run(ctx, func() error {
 		if m.appended { // doc comment of Mailbox.appended
 			if err := m.sess.c.Noop().Wait(); err != nil {
@@ -58,6 +63,9 @@ func (m *Mailbox) Messages(ctx context.Context) ([]store.Message, error) {
 	if m.mode == store.ReadWrite {
 		cache.Save(true) // the cache only saves time: a failure changes nothing else
 	}
+	if len(m.skipped) > 0 {
+		return out, &store.SkippedError{Warnings: m.skipped}
+	}
 	return out, nil
 }
 
@@ -85,44 +93,23 @@ func (m *Mailbox) listAll(cache *hdrcache.Cache) ([]store.Message, error) {
 	var seqs []uint32
 	opt := *describeOptions
 	opt.Flags = true
-	err := eachFetched(m.sess.c.Fetch(allUIDs, &opt), func(buf *imapclient.FetchMessageBuffer) {
-		sm := store.Message{
-			Key:          uint64(buf.UID),
-			Size:         buf.RFC822Size,
-			Flags:        fromIMAP(buf.Flags),
-			InternalDate: buf.InternalDate,
-			Header:       buf.FindBodySection(headerSection),
+	m.skipped = nil
+	inBox := m.inBox()
+	err := m.eachListed(m.sess.c.Fetch(allUIDs, &opt), inBox, func(l *listedMsg) {
+		if l.skip != "" {
+			m.skipped = append(m.skipped, l.skip)
+			return
 		}
+		sm := l.message()
 		remember(cache, sm)
 		out = append(out, sm)
-		seqs = append(seqs, buf.SeqNum)
+		seqs = append(seqs, l.seq)
 	})
 	if err != nil {
 		return nil, err
 	}
 	sort.Sort(bySeq{out, seqs})
 	return out, nil
-}
-
-// eachFetched calls fn with each message of a FETCH's answer that has a
-// UID (the others are unsolicited: flag changes by another client) and
-// returns the command's outcome.
-func eachFetched(cmd *imapclient.FetchCommand, fn func(*imapclient.FetchMessageBuffer)) error {
-	for {
-		msg := cmd.Next()
-		if msg == nil {
-			break
-		}
-		buf, err := msg.Collect()
-		if err != nil {
-			cmd.Close()
-			return err
-		}
-		if buf.UID != 0 {
-			fn(buf)
-		}
-	}
-	return cmd.Close()
 }
 
 // errIncomplete: a message listed by UID FETCH 1:* (UID FLAGS) was not in
@@ -136,57 +123,87 @@ func (m *Mailbox) listCached(cache *hdrcache.Cache) ([]store.Message, error) {
 	var seqs []uint32
 	var missing goimap.UIDSet
 	want := map[uint64]int{} // UID → index in out, for the messages not cached
-	err := eachFetched(m.sess.c.Fetch(allUIDs, &goimap.FetchOptions{UID: true, Flags: true}), func(buf *imapclient.FetchMessageBuffer) {
-		key := uint64(buf.UID)
-		sm := store.Message{Key: key, Flags: fromIMAP(buf.Flags)}
+	m.skipped = nil
+	inBox := m.inBox()
+	err := m.eachListed(m.sess.c.Fetch(allUIDs, &goimap.FetchOptions{UID: true, Flags: true}), inBox, func(l *listedMsg) {
+		key := l.uid
+		sm := store.Message{Key: key, Flags: fromIMAP(l.flags)}
 		if e, ok := cache.Get(cacheKey(key)); ok {
 			sm.Size, sm.InternalDate, sm.Header = e.Size, e.Date, e.Header
 		} else {
-			missing.AddNum(buf.UID)
+			missing.AddNum(goimap.UID(key))
 			want[key] = len(out)
 		}
 		out = append(out, sm)
-		seqs = append(seqs, buf.SeqNum)
+		seqs = append(seqs, l.seq)
 	})
 	if err != nil {
 		return nil, err
 	}
 	if len(want) > 0 {
-		if err := m.describe(missing, want, out, cache); err != nil {
+		skip, err := m.describe(missing, want, out, cache)
+		if err != nil {
 			return nil, err
 		}
+		out, seqs = without(out, seqs, skip)
 	}
 	sort.Sort(bySeq{out, seqs})
 	return out, nil
 }
 
-// describe fetches size, date and header of the messages in want (UID →
-// index in out) into out and cache. errIncomplete when one is missing
-// from the answer or the server refuses the command (a message
-// vanished; a server may then still send its flags, without header).
-func (m *Mailbox) describe(uids goimap.UIDSet, want map[uint64]int, out []store.Message, cache *hdrcache.Cache) error {
-	err := eachFetched(m.sess.c.Fetch(uids, describeOptions), func(buf *imapclient.FetchMessageBuffer) {
-		i, ok := want[uint64(buf.UID)]
-		hdr := buf.FindBodySection(headerSection)
-		if !ok || hdr == nil {
-			return // not ours, or a flag change of another client
+// without returns msgs and seqs without the entries at the indexes in skip.
+func without(msgs []store.Message, seqs []uint32, skip map[int]bool) ([]store.Message, []uint32) {
+	if len(skip) == 0 {
+		return msgs, seqs
+	}
+	var m2 []store.Message
+	var s2 []uint32
+	for i := range msgs {
+		if !skip[i] {
+			m2, s2 = append(m2, msgs[i]), append(s2, seqs[i])
 		}
-		delete(want, uint64(buf.UID))
+	}
+	return m2, s2
+}
+
+// describe fetches size, date and header of the messages in want (UID →
+// index in out) into out and cache, and returns the indexes of those left
+// out (header too large: m.skipped says why). errIncomplete when one is
+// missing from the answer or the server refuses the command (a message
+// vanished; a server may then still send its flags, without header).
+func (m *Mailbox) describe(uids goimap.UIDSet, want map[uint64]int, out []store.Message, cache *hdrcache.Cache) (map[int]bool, error) {
+	var skip map[int]bool
+	asked := func(_ uint32, uid uint64) bool { _, ok := want[uid]; return ok }
+	err := m.eachListed(m.sess.c.Fetch(uids, describeOptions), asked, func(l *listedMsg) {
+		i := want[l.uid]
+		if l.skip != "" {
+			delete(want, l.uid)
+			m.skipped = append(m.skipped, l.skip)
+			if skip == nil {
+				skip = map[int]bool{}
+			}
+			skip[i] = true
+			return
+		}
+		if l.header == nil {
+			return // a flag change of another client
+		}
+		delete(want, l.uid)
 		sm := &out[i]
-		sm.Size, sm.InternalDate, sm.Header = buf.RFC822Size, buf.InternalDate, hdr
+		sm.Size, sm.InternalDate, sm.Header = l.size, l.date, l.header
 		remember(cache, *sm)
 	})
 	var ie *goimap.Error
 	if errors.As(err, &ie) && !m.broken {
-		return errIncomplete
+		return nil, errIncomplete
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if len(want) > 0 {
-		return errIncomplete
+		return nil, errIncomplete
 	}
-	return nil
+	return skip, nil
 }
 
 // remember records a listed message in cache. The cache keeps dates in

@@ -27,12 +27,19 @@ type Mailbox struct {
 	// part of its header cache's identity.
 	uidValidity uint32
 	// sizes are the RFC822.SIZE of the messages Messages listed, by UID:
-	// FetchEach uses them to bound its batches.
+	// FetchEach uses them to bound its batches, and no body literal of a
+	// listed message may be larger (literal.go).
 	sizes map[uint64]int64
 	// appended: an APPEND since the last listing. Servers need not
 	// announce it to the session that has the folder selected (Courier
 	// sends EXISTS only at the next NOOP): Messages sends one first.
 	appended bool
+	// dropped is why the connection was dropped (a literal refused),
+	// nil while it was not.
+	dropped error
+	// skipped are the warnings of the messages the last listing left
+	// out (listed.go).
+	skipped []string
 }
 
 var _ store.Mailbox = (*Mailbox)(nil)
@@ -44,7 +51,7 @@ func (m *Mailbox) run(ctx context.Context, f func() error) error {
 	}
 	if m.broken || !m.sess.alive() {
 		m.broken = true
-		return m.sess.lost()
+		return m.lost()
 	}
 	stop := m.sess.bindContext(ctx)
 	err := f()
@@ -57,6 +64,9 @@ func (m *Mailbox) run(ctx context.Context, f func() error) error {
 	if !m.sess.alive() {
 		m.broken = true
 	}
+	if err != nil && m.dropped != nil {
+		err = m.dropped
+	}
 	if ctx.Err() != nil {
 		m.broken = true
 		return ctx.Err()
@@ -65,14 +75,16 @@ func (m *Mailbox) run(ctx context.Context, f func() error) error {
 }
 
 // Fetch streams the whole message with UID FETCH n BODY.PEEK[]: \Seen
-// never changes. The connection is busy until the reader is closed.
+// never changes. The connection is busy until the reader is closed. Only
+// the body section asked for, of the UID asked for, is taken; a literal
+// larger than the message's listed size is refused (literal.go).
 func (m *Mailbox) Fetch(ctx context.Context, key uint64) (io.ReadCloser, error) {
 	if m.closed {
 		return nil, errors.New("mailbox is closed")
 	}
 	if m.broken || !m.sess.alive() {
 		m.broken = true
-		return nil, m.sess.lost()
+		return nil, m.lost()
 	}
 	stop := m.sess.bindContext(ctx)
 	whole := &goimap.FetchItemBodySection{Peek: true}
@@ -80,18 +92,40 @@ func (m *Mailbox) Fetch(ctx context.Context, key uint64) (io.ReadCloser, error) 
 		UID: true, BodySection: []*goimap.FetchItemBodySection{whole},
 	})
 	r := &bodyReader{m: m, cmd: cmd, stop: stop}
+	var refused error
 	for {
 		msg := cmd.Next()
 		if msg == nil {
 			err := r.Close()
-			if err == nil {
+			switch {
+			case refused != nil:
+				err = refused
+			case err == nil:
 				err = fmt.Errorf("message UID %d is gone from %s", key, m.name)
 			}
 			return nil, fmt.Errorf("fetch UID %d of %s: %w", key, m.name, err)
 		}
+		var uid goimap.UID
 		for item := msg.Next(); item != nil; item = msg.Next() {
-			if body, ok := item.(imapclient.FetchItemDataBodySection); ok && body.Literal != nil {
-				r.msg, r.lit = msg, store.ExactReader(body.Literal, body.Literal.Size())
+			switch it := item.(type) {
+			case imapclient.FetchItemDataUID:
+				uid = it.UID
+			case imapclient.FetchItemDataBodySection:
+				if it.Literal == nil {
+					continue
+				}
+				if uint64(uid) != key || !it.MatchCommand(whole) || refused != nil {
+					if err := m.refuse(it.Literal, fmt.Errorf("unasked literal for message UID %d of %s", uid, m.name)); err != nil && refused == nil {
+						refused = err
+					}
+					continue
+				}
+				if listed, ok := m.listed(key); ok && it.Literal.Size() > listed {
+					refused = m.lieError(key, it.Literal.Size(), listed)
+					m.refuse(it.Literal, refused)
+					continue
+				}
+				r.msg, r.lit = msg, store.ExactReader(it.Literal, it.Literal.Size())
 				return r, nil
 			}
 		}

@@ -57,8 +57,27 @@ func (m *maskingWriter) Write(p []byte) (int, error) {
 		}
 		m.buf = m.buf[i+1:]
 	}
+	if len(m.buf) > traceLineMax {
+		// A line without end (a body literal, or a server flooding
+		// one): write it masked but for a tail that may begin a secret
+		// (doc/design/trust-memory.md).
+		masked := m.mask(m.buf)
+		keep := 0
+		for _, s := range m.secrets {
+			keep = max(keep, len(s)-1)
+		}
+		keep = min(keep, len(masked))
+		if _, err := m.w.Write(masked[:len(masked)-keep]); err != nil {
+			m.buf = m.buf[:0]
+			return len(p), nil
+		}
+		m.buf = append(m.buf[:0], masked[len(masked)-keep:]...)
+	}
 	return len(p), nil
 }
+
+// traceLineMax is the longest partial line the trace holds.
+const traceLineMax = 64 << 10
 
 func (m *maskingWriter) mask(line []byte) []byte {
 	for _, s := range m.secrets {
