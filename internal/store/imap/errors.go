@@ -9,8 +9,11 @@ import (
 	"os"
 	"strings"
 	"syscall"
+	"time"
 
 	goimap "github.com/emersion/go-imap/v2"
+
+	"github.com/mailsync/mailsync/internal/store"
 )
 
 // ContactError is a failure to connect to or log in to a server. Its text
@@ -31,6 +34,23 @@ func (e *ContactError) Error() string {
 }
 
 func (e *ContactError) Unwrap() error { return e.Err }
+
+// unavailableError is why a Store was given up: a command made no
+// progress for the stall time. It wraps store.ErrStoreUnavailable.
+type unavailableError struct {
+	server string // the server part as configured; "" when unknown
+	stall  time.Duration
+}
+
+func (e *unavailableError) Error() string {
+	who := "the server"
+	if e.server != "" {
+		who = "server " + e.server
+	}
+	return fmt.Sprintf("no answer from %s for %v: connection given up", who, e.stall)
+}
+
+func (e *unavailableError) Unwrap() error { return store.ErrStoreUnavailable }
 
 // wording is an error whose text is c-client's, capitals included.
 type wording string

@@ -32,6 +32,36 @@ type Store struct {
 	idle   []*session
 	all    []*session
 	closed bool
+	// dead is why the store was given up (doc/design/trust-liveness.md,
+	// "A dead store"); every later operation returns it.
+	dead error
+}
+
+// giveUp declares the store unreachable after a command made no progress
+// for stall: every connection is closed now, so operations waiting on
+// other connections end as well, and every later operation fails at
+// once with an error wrapping store.ErrStoreUnavailable.
+func (s *Store) giveUp(stall time.Duration) {
+	s.mu.Lock()
+	if s.dead == nil {
+		s.dead = &unavailableError{server: s.opt.Name, stall: stall}
+	}
+	all := s.all
+	s.idle = nil
+	s.mu.Unlock()
+	for _, sess := range all {
+		if sess.conn != nil {
+			sess.conn.stalled.Store(true) // its command reports s.dead
+		}
+		sess.c.Close()
+	}
+}
+
+// unavailable returns why the store was given up, nil while it is not.
+func (s *Store) unavailable() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.dead
 }
 
 var _ store.Store = (*Store)(nil)
@@ -72,6 +102,7 @@ func (s *Store) dial(ctx context.Context) (*session, error) {
 		}
 		return nil, &ContactError{Server: s.opt.Name, Reason: connectReason(s.srv, err), Err: err}
 	}
+	sess.owner = s
 	stop := sess.bindContext(ctx)
 	err = s.login(ctx, sess)
 	stop()
@@ -79,6 +110,9 @@ func (s *Store) dial(ctx context.Context) (*session, error) {
 		sess.c.Close()
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
+		}
+		if dead := s.unavailable(); dead != nil {
+			return nil, dead
 		}
 		return nil, &ContactError{Server: s.opt.Name, Reason: loginReason(err), Err: err}
 	}
@@ -103,6 +137,10 @@ func (s *Store) take(ctx context.Context) (*session, error) {
 	if s.closed {
 		s.mu.Unlock()
 		return nil, errors.New("store is closed")
+	}
+	if s.dead != nil {
+		s.mu.Unlock()
+		return nil, s.dead
 	}
 	for n := len(s.idle); n > 0; n = len(s.idle) {
 		sess := s.idle[n-1]
@@ -140,6 +178,9 @@ func (s *Store) withSession(ctx context.Context, f func(*session) error) error {
 	s.give(sess, cut || !sess.alive())
 	if ctx.Err() != nil {
 		return ctx.Err()
+	}
+	if dead := s.unavailable(); err != nil && dead != nil {
+		return dead
 	}
 	return err
 }
@@ -236,6 +277,9 @@ func (s *Store) Open(ctx context.Context, name string, mode store.Mode) (store.M
 		s.give(sess, ctx.Err() != nil || !sess.alive())
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
+		}
+		if dead := s.unavailable(); dead != nil {
+			return nil, fmt.Errorf("open %s: %w", name, dead)
 		}
 		var ie *goimap.Error
 		if errors.As(err, &ie) {
