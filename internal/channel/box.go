@@ -157,6 +157,9 @@ func (e *Engine) openAndScan(ctx context.Context, s *Side, name string, cause st
 		}
 		l.mb.Close()
 	}
+	if e.storeGone(s, err) {
+		return nil, fmt.Errorf("open %s: %w", full, err)
+	}
 	e.reportOpenError(err, full)
 	e.R.Errf("Error: Couldn't access mailbox \"%s\" in store \"%s\" for %s\n       Continuing with next mailbox\n", name, s.Name(), cause)
 	return nil, fmt.Errorf("open %s: %w", full, err)
