@@ -218,8 +218,16 @@ func (s *Store) List(ctx context.Context, ref, pat string) ([]store.ListEntry, e
 	return out, err
 }
 
-// Create runs CREATE; the server creates missing parents.
+// Create runs CREATE; the server creates missing parents. The empty name
+// is answered without asking: a local store lists its own prefix
+// directory as the box "", which is "" on a server without prefix. It is
+// the root of the server's hierarchy: it exists (LIST "" "" reports it,
+// which is what the server's NO to CREATE "" used to be taken for) and
+// is no mailbox (Open).
 func (s *Store) Create(ctx context.Context, name string) error {
+	if name == "" {
+		return fmt.Errorf("create on %s: the empty name is the root: %w", s.opt.Name, store.ErrExists)
+	}
 	return s.withSession(ctx, func(sess *session) error {
 		err := sess.c.Create(name, nil).Wait()
 		if err == nil {
@@ -260,7 +268,12 @@ func (s *Store) Delete(ctx context.Context, name string) error {
 
 // Open selects name on a connection of its own: EXAMINE for ReadOnly (and
 // with /readonly), SELECT otherwise.
+//
+// The empty name (see Create) fails without asking.
 func (s *Store) Open(ctx context.Context, name string, mode store.Mode) (store.Mailbox, error) {
+	if name == "" {
+		return nil, fmt.Errorf("open on %s: the empty name is the root: %w", s.opt.Name, store.ErrNoMailbox)
+	}
 	if s.srv.ReadOnly {
 		mode = store.ReadOnly
 	}
