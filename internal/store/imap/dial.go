@@ -134,7 +134,7 @@ func negotiate(ctx context.Context, srv Server, opt *Options, trace io.Writer) (
 		tc := tls.Client(raw, tlsCfg)
 		if err := tc.HandshakeContext(ctx); err != nil {
 			raw.Close()
-			return nil, asCertificateError(srv.Host, err)
+			return nil, handshakeError(srv.Host, err, opt.RootCAs)
 		}
 		conn, secure = tc, true
 	}
@@ -155,6 +155,9 @@ func negotiate(ctx context.Context, srv Server, opt *Options, trace io.Writer) (
 		return &session{c: imapclient.New(pc, cliOpt), secure: secure, conn: pc, stall: stall}, nil
 	}
 	tc, err := startTLS(ctx, pc, greeting, tlsCfg, trace)
+	if err != nil && !errors.As(err, new(*startTLSRefused)) {
+		err = handshakeError(srv.Host, err, opt.RootCAs)
+	}
 	if err == nil {
 		return &session{c: imapclient.New(tc, cliOpt), secure: true, conn: tc, stall: stall}, nil
 	}
@@ -170,7 +173,7 @@ func negotiate(ctx context.Context, srv Server, opt *Options, trace io.Writer) (
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
-	return nil, asCertificateError(srv.Host, err)
+	return nil, err
 }
 
 // readGreeting reads the server's first line and returns it with a
