@@ -72,6 +72,9 @@ func startTLS(ctx context.Context, pc *prefixConn, greeting string, cfg *tls.Con
 		return nil, err
 	}
 	replay := capabilityCode.ReplaceAllString(greeting, "") + "\r\n"
+	if m, ok := trace.(*maskingWriter); ok && m != nil {
+		m.skipNext(replay) // the trace showed the real greeting
+	}
 	out := &prefixConn{Conn: tc, r: io.MultiReader(strings.NewReader(replay), tc)}
 	return out, nil
 }
