@@ -48,7 +48,9 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []st
 	defer func() {
 		for _, o := range []*openSide{oa, ob} {
 			if err := o.mb.Close(); err != nil {
-				e.R.Errf("Error: Couldn't close mailbox \"%s\" in store \"%s\": %v\n", name, o.side.Name(), err)
+				if !e.goneIn(err, o.side) {
+					e.R.Errf("Error: Couldn't close mailbox \"%s\" in store \"%s\": %v\n", name, o.side.Name(), err)
+				}
 				kept, ok = nil, false
 			}
 		}
@@ -78,7 +80,9 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []st
 			gone = x.o.victims
 		}
 		if err := e.loadDetails(ctx, x.o, needed(x.copies, gone)); err != nil {
-			r.Errf("Error: %v\n", err)
+			if !e.goneIn(err, x.o.side) {
+				r.Errf("Error: %v\n", err)
+			}
 			return nil, 0, false
 		}
 	}

@@ -117,8 +117,10 @@ func (c *copier) done(k int, err error) {
 	e := c.e
 	m := c.rec(k)
 	if err != nil {
-		e.R.Errf("Error: copy message %s from %s (store %s) to %s (store %s): %v\n", c.id(k),
-			c.src.full(), c.src.side.Name(), c.dst.full(), c.dst.side.Name(), err)
+		if !e.goneIn(err, c.src.side, c.dst.side) {
+			e.R.Errf("Error: copy message %s from %s (store %s) to %s (store %s): %v\n", c.id(k),
+				c.src.full(), c.src.side.Name(), c.dst.full(), c.dst.side.Name(), err)
+		}
 		if e.Opt.Long {
 			e.R.Outf("%s%s\n", lead("copyfail", c.dir), c.line(k))
 		}

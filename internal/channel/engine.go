@@ -62,9 +62,9 @@ type Engine struct {
 	failed bool
 	// refused records that the brake stopped the whole sync.
 	refused bool
-	// gone records that a store was given up (unreachable.go): the
-	// boxes after it are skipped.
-	gone bool
+	// gone is the side whose store was given up (unreachable.go), nil
+	// while none: the boxes after it are skipped.
+	gone *Side
 }
 
 // Failed reports whether any part of the work failed.

@@ -38,7 +38,7 @@ func (e *Engine) Sync(ctx context.Context, a, b *Side, last msinfo.State) msinfo
 				e.fail()
 				break
 			}
-			if e.gone {
+			if e.gone != nil {
 				keepStates(next, last, names[i:])
 				break
 			}
@@ -46,7 +46,7 @@ func (e *Engine) Sync(ctx context.Context, a, b *Side, last msinfo.State) msinfo
 			record(name, e.handleBox(ctx, a, b, name, ids, had))
 		}
 	}
-	if e.Opt.DeleteEmpty && !e.gone {
+	if e.Opt.DeleteEmpty && e.gone == nil {
 		e.deleteEmpty(ctx, a, b, empty, next)
 	}
 	return next

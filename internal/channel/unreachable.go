@@ -2,6 +2,8 @@ package channel
 
 import (
 	"errors"
+	"slices"
+	"strings"
 
 	"github.com/mailsync/mailsync/internal/msinfo"
 	"github.com/mailsync/mailsync/internal/store"
@@ -19,12 +21,37 @@ func (e *Engine) storeGone(s *Side, err error) bool {
 	if !errors.Is(err, store.ErrStoreUnavailable) {
 		return false
 	}
-	if !e.gone {
-		e.gone = true
+	if e.gone == nil {
+		e.gone = s
 		e.fail()
 		e.R.Errf("Error: Store %s cannot be reached any more, its remaining mailboxes are skipped: %v\n", s.Name(), reason(err))
 	}
 	return true
+}
+
+// goneIn is storeGone for an error of an operation that involved sides
+// (a copy: its source and destination): the side whose server the
+// error names, else the first. It also reports true for any error of an
+// operation on a side already given up: a dead store's operations all
+// fail at once (some backends word the error without wrapping the
+// sentinel), and one line has said so. The caller then prints nothing
+// of its own.
+func (e *Engine) goneIn(err error, sides ...*Side) bool {
+	if err == nil || len(sides) == 0 {
+		return false
+	}
+	if !errors.Is(err, store.ErrStoreUnavailable) {
+		return e.gone != nil && slices.Contains(sides, e.gone)
+	}
+	s := sides[0]
+	text := err.Error()
+	for _, x := range sides {
+		if x.Cfg.Server != "" && strings.Contains(text, x.Cfg.Server) {
+			s = x
+			break
+		}
+	}
+	return e.storeGone(s, err)
 }
 
 // reason is the innermost error of err's chain before the sentinel: why
