@@ -216,3 +216,19 @@ func TestStallFailsEveryBoxAtOnce(t *testing.T) {
 		t.Errorf("the server saw %d connections and %d SELECTs, want 1 and 1", n, sel)
 	}
 }
+
+// TestStallDuringLogin: a server that never answers the login is a
+// failure to contact it, saying why.
+func TestStallDuringLogin(t *testing.T) {
+	var sent atomic.Int64
+	s := imapscript.Start(t, "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready", func(c *imapscript.Conn, cmd imapscript.Command) {
+		noisy(&sent)(c)
+	})
+	ctx, cancel := context.WithTimeout(t.Context(), 40*stallTime)
+	defer cancel()
+	_, err := imap.Dial(ctx, "{"+s.Addr+"/notls/user=sam}", imap.Options{Passwd: "secret", StallTimeout: stallTime})
+	if ctx.Err() != nil {
+		t.Fatalf("still waiting when the test gave up: %v", err)
+	}
+	contact(t, err, "no answer from server {"+s.Addr+"/notls/user=sam} for 400ms: connection given up")
+}

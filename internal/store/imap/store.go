@@ -112,7 +112,7 @@ func (s *Store) dial(ctx context.Context) (*session, error) {
 			return nil, ctx.Err()
 		}
 		if dead := s.unavailable(); dead != nil {
-			return nil, dead
+			err = dead // the login made no progress
 		}
 		return nil, &ContactError{Server: s.opt.Name, Reason: loginReason(err), Err: err}
 	}
