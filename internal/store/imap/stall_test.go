@@ -2,6 +2,7 @@ package imap_test
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -231,4 +232,34 @@ func TestStallDuringLogin(t *testing.T) {
 		t.Fatalf("still waiting when the test gave up: %v", err)
 	}
 	contact(t, err, "no answer from server {"+s.Addr+"/notls/user=sam} for 400ms: connection given up")
+}
+
+// TestStallNoiseOverSTARTTLS: the watchdog follows the clear text of a
+// STARTTLS session too (it would see only TLS records below it).
+func TestStallNoiseOverSTARTTLS(t *testing.T) {
+	cert, _ := selfSigned(t)
+	cfg := &tls.Config{Certificates: []tls.Certificate{cert}}
+	var sent atomic.Int64
+	s := imapscript.Start(t, "* OK [CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN] ready", script([]string{"INBOX"}, func(c *imapscript.Conn, cmd imapscript.Command) {
+		if cmd.Name == "STARTTLS" {
+			c.OK(cmd, "begin TLS")
+			if err := c.StartTLS(cfg); err != nil {
+				c.Close()
+			}
+			return
+		}
+		noisy(&sent)(c)
+	}))
+	st, err := imap.Dial(t.Context(), "{"+s.Addr+"/novalidate-cert/user=sam}", imap.Options{Passwd: "secret", StallTimeout: stallTime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if s.Count("STARTTLS") != 1 {
+		t.Fatal("no STARTTLS")
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 40*stallTime)
+	defer cancel()
+	_, err = st.Open(ctx, "INBOX", store.ReadWrite)
+	unavailable(t, ctx, err)
 }

@@ -12,6 +12,8 @@ package imapscript
 
 import (
 	"bufio"
+	"crypto/tls"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -101,9 +103,9 @@ func (s *Server) accept() {
 
 func (s *Server) serve(c *Conn) {
 	c.Write(s.greeting + "\r\n")
-	br := bufio.NewReader(c.nc)
+	c.r = bufio.NewReader(c.conn())
 	for {
-		line, err := readCommand(br, c)
+		line, err := readCommand(c.r, c)
 		if err != nil {
 			return
 		}
@@ -175,7 +177,9 @@ type Conn struct {
 	// N numbers the connections from 1 in the order they were accepted.
 	N int
 
-	nc   net.Conn
+	mu   sync.Mutex
+	nc   net.Conn      // under mu: StartTLS replaces it
+	r    *bufio.Reader // commands are read from it
 	once sync.Once
 	done chan struct{}
 	stop <-chan struct{}
@@ -184,7 +188,7 @@ type Conn struct {
 // Write sends raw bytes. An error says the client is gone (a loop that
 // writes noise stops on it).
 func (c *Conn) Write(raw string) error {
-	_, err := io.WriteString(c.nc, raw)
+	_, err := io.WriteString(c.conn(), raw)
 	return err
 }
 
@@ -194,11 +198,34 @@ func (c *Conn) Writef(format string, args ...any) error { return c.Write(fmt.Spr
 // OK answers cmd with "TAG OK text".
 func (c *Conn) OK(cmd Command, text string) error { return c.Writef("%s OK %s\r\n", cmd.Tag, text) }
 
+// StartTLS upgrades the connection to TLS with cfg (the handler answers
+// STARTTLS with OK first); the next commands are read over TLS.
+func (c *Conn) StartTLS(cfg *tls.Config) error {
+	if c.r.Buffered() > 0 {
+		return errors.New("imapscript: clear text after STARTTLS")
+	}
+	tc := tls.Server(c.conn(), cfg)
+	if err := tc.Handshake(); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.nc = tc
+	c.mu.Unlock()
+	c.r = bufio.NewReader(tc)
+	return nil
+}
+
+func (c *Conn) conn() net.Conn {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.nc
+}
+
 // Close closes the connection.
 func (c *Conn) Close() {
 	c.once.Do(func() {
 		close(c.done)
-		c.nc.Close()
+		c.conn().Close()
 	})
 }
 
@@ -211,7 +238,7 @@ func (c *Conn) Done() <-chan struct{} { return c.done }
 // client sends meanwhile.
 func (c *Conn) Hang() {
 	go func() {
-		io.Copy(io.Discard, c.nc)
+		io.Copy(io.Discard, c.conn())
 		c.Close()
 	}()
 	select {
