@@ -80,7 +80,9 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []st
 				continue // closed by checkEmptied
 			}
 			if err := o.mb.Close(); err != nil {
-				e.R.Errf("Error: Couldn't close mailbox \"%s\" in store \"%s\": %v\n", name, o.side.Name(), err)
+				if !e.goneIn(err, o.side) {
+					e.R.Errf("Error: Couldn't close mailbox \"%s\" in store \"%s\": %v\n", name, o.side.Name(), err)
+				}
 				res.failed, res.keepLast = true, true
 			}
 		}
@@ -116,7 +118,9 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []st
 			gone = x.o.victims
 		}
 		if err := e.loadDetails(ctx, x.o, needed(x.copies, gone)); err != nil {
-			r.Errf("Error: %v\n", err)
+			if !e.goneIn(err, x.o.side) {
+				r.Errf("Error: %v\n", err)
+			}
 			return halted
 		}
 	}
@@ -203,6 +207,9 @@ func (e *Engine) openAndScan(ctx context.Context, s *Side, name string, cause st
 			return &openSide{side: s, box: name, mb: l.mb, scan: l.scan, readOnly: l.readOnly}, nil
 		}
 		l.mb.Close()
+	}
+	if e.storeGone(s, err) {
+		return nil, fmt.Errorf("open %s: %w", full, err)
 	}
 	e.reportOpenError(err, full)
 	e.R.Errf("Error: Couldn't access mailbox \"%s\" in store \"%s\" for %s\n       Continuing with next mailbox\n", name, s.Name(), cause)

@@ -124,7 +124,7 @@ func (c *copier) done(ctx context.Context, k int, err error) {
 	c.interrupted = c.interrupted || err != nil && ctx.Err() != nil
 	if err != nil {
 		switch {
-		case c.interrupted:
+		case c.interrupted, e.goneIn(err, c.src.side, c.dst.side):
 		case errors.Is(err, store.ErrReadOnly) || errors.Is(err, fs.ErrPermission):
 			e.R.Errf("Error: Can't open append mailbox: Permission denied\n") // c-client's words
 		default:

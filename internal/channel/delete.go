@@ -27,7 +27,9 @@ func (e *Engine) deleteAndExpunge(ctx context.Context, oa, ob *openSide, name st
 		}
 		n, err := o.mb.Expunge(ctx)
 		if err != nil {
-			e.R.Errf("Error: expunge %s in store %s: %v\n", o.full(), o.side.Name(), err)
+			if !e.goneIn(err, o.side) {
+				e.R.Errf("Error: expunge %s in store %s: %v\n", o.full(), o.side.Name(), err)
+			}
 			ok = false
 			continue
 		}
@@ -75,7 +77,9 @@ func (e *Engine) markDeleted(ctx context.Context, o *openSide, dir string) bool 
 		}
 	}
 	if err := o.mb.MarkDeleted(ctx, keys); err != nil {
-		e.R.Errf("Error: flag messages deleted in store %s: %v\n", o.side.Name(), err)
+		if !e.goneIn(err, o.side) {
+			e.R.Errf("Error: flag messages deleted in store %s: %v\n", o.side.Name(), err)
+		}
 		return false
 	}
 	return true

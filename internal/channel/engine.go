@@ -66,6 +66,9 @@ type Engine struct {
 	// engine never opens another box (a box then waits for the all-empty
 	// question: boxSync.ask).
 	shared bool
+	// gone is the side whose store was given up (unreachable.go), nil
+	// while none: the boxes after it are skipped.
+	gone *Side
 }
 
 // Failed reports whether any part of the work failed.

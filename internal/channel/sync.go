@@ -39,9 +39,13 @@ func (e *Engine) Sync(ctx context.Context, a, b *Side, last msinfo.State) msinfo
 	if e.concurrent(a, b, len(names)) {
 		e.syncConcurrently(ctx, a, b, last, names, record)
 	} else {
-		for _, name := range names {
+		for i, name := range names {
 			if ctx.Err() != nil {
 				e.fail()
+				break
+			}
+			if e.gone != nil {
+				keepStates(next, last, names[i:])
 				break
 			}
 			ids, had := last[name]
@@ -54,7 +58,7 @@ func (e *Engine) Sync(ctx context.Context, a, b *Side, last msinfo.State) msinfo
 	if e.refused {
 		return last // the all-empty brake (emptied.go)
 	}
-	if e.Opt.DeleteEmpty {
+	if e.Opt.DeleteEmpty && e.gone == nil {
 		e.deleteEmpty(ctx, a, b, empty, next)
 	}
 	return next
@@ -162,6 +166,9 @@ func (e *Engine) ensureBox(ctx context.Context, dst, src *Side, name string) boo
 		// folder holds both): synchronise it now (D3).
 		dst.Boxes.Add(name, false)
 		return true
+	}
+	if err != nil && e.storeGone(dst, err) {
+		return false
 	}
 	if err != nil {
 		e.R.Debugf("Failed to create %s in %s", name, dst.Name())

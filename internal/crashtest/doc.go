@@ -23,15 +23,14 @@
 //     private Dovecot (internal/dovecot): connection reset, NO [OVERQUOTA]
 //     and NO [TRYCREATE] on APPEND, BYE in the middle of a command,
 //     malformed responses, and a stalled server stopped by SIGINT or
-//     SIGTERM.
+//     SIGTERM, or given up by the stall watchdog when no signal comes
+//     (MAILSYNC_TEST_STALL shortens its two minutes).
 //
 // Bugs found in the rest of the code base are pinned by tests that skip
 // with a "BUG:" reason until they are fixed; CRASHTEST_BUGS=1 runs them
 // (they fail while the bug is there). The kill tests fail when a rerun
 // takes a leftover of the killed run (a dotlock, an expunge's temp file)
-// for a mailbox. CRASHTEST_STALL=6m measures how long a hung server
-// blocks mailsync when no signal comes (skipped otherwise; the stall
-// watchdog gives a silent connection up after two minutes).
+// for a mailbox.
 //
 // Temporary files, the Dovecot server's mail included, live on /dev/shm
 // when it exists (TMPDIR is pointed there): the whole package takes

@@ -10,7 +10,7 @@ import (
 // unfolding every other field of the engine goes through: Compute (via
 // header.AppendValue) must give the same value without its allocations.
 func referenceMsgID(hdr []byte) ID {
-	raw, _ := header.Get(hdr, "Message-ID")
+	raw, _ := header.Get(storedForm(hdr), "Message-ID")
 	if raw == "" || raw == "<>" {
 		raw = "<>"
 	}

@@ -1,6 +1,7 @@
 package msgid
 
 import (
+	"bytes"
 	"crypto/md5"
 	"encoding/hex"
 	"strings"
@@ -45,8 +46,10 @@ type ID struct {
 }
 
 // Compute returns the id of the message with header section hdr. In
-// msgid mode it allocates nothing but the id string.
+// msgid mode it allocates nothing but the id string (a header holding a
+// NUL byte costs a copy, see storedForm).
 func Compute(alg Algorithm, hdr []byte) ID {
+	hdr = storedForm(hdr)
 	if alg == MD5 {
 		return computeMD5(hdr)
 	}
@@ -57,6 +60,26 @@ func Compute(alg Algorithm, hdr []byte) ID {
 	}
 	id, repairs := sanitize(raw)
 	return ID{Value: id, Missing: id == "<>", Repairs: repairs}
+}
+
+// storedForm returns hdr as stores keep it: every NUL byte turned into
+// 0x80, as c-client does when it appends to a local file and Dovecot when
+// it stores a message. An id computed on the bytes as read (c-client ends
+// a line at a NUL: "<a\x00b@x>" reads as "<a>") differs from the id of
+// the copy the sync makes, so the second run would take the copy for a
+// new message and the original for a deleted one (doc/design/
+// trust-liveness.md, "Message-IDs with NUL"). hdr itself is never changed.
+func storedForm(hdr []byte) []byte {
+	if bytes.IndexByte(hdr, 0) < 0 {
+		return hdr
+	}
+	out := bytes.Clone(hdr)
+	for i, c := range out {
+		if c == 0 {
+			out[i] = 0x80
+		}
+	}
+	return out
 }
 
 // sanitize repairs a Message-ID value like mailsync's

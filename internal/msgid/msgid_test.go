@@ -131,3 +131,23 @@ func TestEmptyWarning(t *testing.T) {
 		}
 	}
 }
+
+// TestNULReadAsStored: a NUL byte in the header counts as the 0x80 that
+// a store writes in its place (c-client's mbox appends, Dovecot), so
+// the original and its copy have the same id in both modes.
+func TestNULReadAsStored(t *testing.T) {
+	orig := []byte("Message-ID: <a\x00b@x>\nSubject: s\x00t\nDate: d\nFrom: f@x\n\n")
+	stored := []byte("Message-ID: <a\x80b@x>\nSubject: s\x80t\nDate: d\nFrom: f@x\n\n")
+	for _, alg := range []Algorithm{MsgID, MD5} {
+		got, want := Compute(alg, orig), Compute(alg, stored)
+		if got.Value != want.Value {
+			t.Errorf("alg %v: id of the original %q, of the stored copy %q", alg, got.Value, want.Value)
+		}
+	}
+	if id := Compute(MsgID, orig).Value; id != "<a\x80b@x>" {
+		t.Errorf("id %q, want <a\\x80b@x>", id)
+	}
+	if orig[14] != 0 {
+		t.Error("Compute changed the header it was given")
+	}
+}

@@ -31,6 +31,12 @@ var (
 	ErrReadOnly = errors.New("mailbox is open read-only")
 	// ErrNotMailbox: the file exists but is not in a format the backend reads.
 	ErrNotMailbox = errors.New("not a valid mailbox")
+	// ErrStoreUnavailable: the store cannot be reached any more (a server
+	// that stopped answering); its other boxes fail too. Once a Store
+	// returns it, every later operation of that Store returns it at once,
+	// without touching the network, so the engine can skip the store's
+	// remaining boxes instead of waiting for each of them.
+	ErrStoreUnavailable = errors.New("the store cannot be reached any more; its other boxes fail too")
 )
 
 // Flags are the IMAP system flags a message can carry.

@@ -11,8 +11,6 @@ import (
 	"net"
 	"os"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	goimap "github.com/emersion/go-imap/v2"
@@ -52,11 +50,15 @@ type Options struct {
 	CacheDir string
 }
 
-// stall is how long an operation may see no traffic: StallTimeout, else
+// stall is how long a command may make no progress: StallTimeout, else
+// $MAILSYNC_TEST_STALL (a duration: the command-level tests' seam), else
 // two minutes.
 func (o *Options) stall() time.Duration {
 	if o.StallTimeout > 0 {
 		return o.StallTimeout
+	}
+	if d, err := time.ParseDuration(os.Getenv("MAILSYNC_TEST_STALL")); err == nil && d > 0 {
+		return d
 	}
 	return 2 * time.Minute
 }
@@ -73,9 +75,12 @@ type session struct {
 	c      *imapclient.Client
 	secure bool // the link is encrypted
 	conn   *prefixConn
-	// stall is how long an operation may see no traffic at all before
-	// the connection is given up (a hung server must not hang cron).
+	// stall is how long a command may make no progress before the
+	// connection is given up (a hung server must not hang cron).
 	stall time.Duration
+	// owner is the Store the session belongs to (nil while dialling):
+	// the watchdog gives it up with the session.
+	owner *Store
 }
 
 // alive reports whether the connection is still open.
@@ -89,46 +94,17 @@ func (s *session) alive() bool {
 }
 
 // lost is the error of an operation on a connection that is gone.
+// Once the store is given up it wraps store.ErrStoreUnavailable.
 func (s *session) lost() error {
+	if s.owner != nil {
+		if err := s.owner.unavailable(); err != nil {
+			return err
+		}
+	}
 	if s.conn != nil && s.conn.stalled.Load() {
-		return fmt.Errorf("no answer from the server for %v: connection given up", s.stall)
+		return &unavailableError{stall: s.stall}
 	}
 	return errors.New("the connection to the server was lost")
-}
-
-// bindContext closes the connection when ctx ends, so a blocked command
-// returns; the returned function undoes the binding.
-// While bound, a watchdog also closes it when neither byte arrives nor
-// leaves for the stall time (go-imap times out only responses that have
-// begun to arrive).
-func (s *session) bindContext(ctx context.Context) func() bool {
-	stopCtx := context.AfterFunc(ctx, func() { s.c.Close() })
-	if s.conn == nil || s.stall <= 0 {
-		return stopCtx
-	}
-	s.conn.touch()
-	done := make(chan struct{})
-	go func() {
-		t := time.NewTicker(s.stall / 8)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				if s.conn.idleFor() > s.stall {
-					s.conn.stalled.Store(true)
-					s.c.Close()
-					return
-				}
-			}
-		}
-	}()
-	var once sync.Once
-	return func() bool {
-		once.Do(func() { close(done) })
-		return stopCtx()
-	}
 }
 
 // connect dials the server and negotiates TLS as the flags say (D11).
@@ -164,7 +140,7 @@ func negotiate(ctx context.Context, srv Server, opt *Options, trace io.Writer) (
 		tc := tls.Client(raw, tlsCfg)
 		if err := tc.HandshakeContext(ctx); err != nil {
 			raw.Close()
-			return nil, asCertificateError(srv.Host, err)
+			return nil, handshakeError(srv.Host, err, opt.RootCAs)
 		}
 		conn, secure = tc, true
 	}
@@ -184,12 +160,16 @@ func negotiate(ctx context.Context, srv Server, opt *Options, trace io.Writer) (
 	if !wantTLS {
 		return &session{c: imapclient.New(pc, cliOpt), secure: secure, conn: pc, stall: stall}, nil
 	}
-	c, err := imapclient.NewStartTLS(pc, cliOpt)
-	if err == nil {
-		return &session{c: c, secure: true, conn: pc, stall: stall}, nil
+	tc, err := startTLS(ctx, pc, greeting, tlsCfg, trace)
+	if err != nil && !errors.As(err, new(*startTLSRefused)) {
+		err = handshakeError(srv.Host, err, opt.RootCAs)
 	}
-	var ie *goimap.Error
-	if errors.As(err, &ie) && !srv.TLS && !known {
+	if err == nil {
+		return &session{c: imapclient.New(tc, cliOpt), secure: true, conn: tc, stall: stall}, nil
+	}
+	conn.Close()
+	var refused *startTLSRefused
+	if errors.As(err, &refused) && !srv.TLS && !known {
 		// The server refused STARTTLS it never announced: go on in clear
 		// over a new connection, as c-client does without /tls.
 		noTLS := srv
@@ -199,38 +179,7 @@ func negotiate(ctx context.Context, srv Server, opt *Options, trace io.Writer) (
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
-	return nil, asCertificateError(srv.Host, err)
-}
-
-// prefixConn replays what was read ahead of the client library and
-// records when bytes last moved (for the stall watchdog).
-type prefixConn struct {
-	net.Conn
-	r       io.Reader
-	last    atomic.Int64 // unix nanoseconds of the last traffic
-	stalled atomic.Bool  // the watchdog gave the connection up
-}
-
-func (p *prefixConn) Read(b []byte) (int, error) {
-	n, err := p.r.Read(b)
-	if n > 0 {
-		p.touch()
-	}
-	return n, err
-}
-
-func (p *prefixConn) Write(b []byte) (int, error) {
-	n, err := p.Conn.Write(b)
-	if n > 0 {
-		p.touch()
-	}
-	return n, err
-}
-
-func (p *prefixConn) touch() { p.last.Store(time.Now().UnixNano()) }
-
-func (p *prefixConn) idleFor() time.Duration {
-	return time.Since(time.Unix(0, p.last.Load()))
+	return nil, err
 }
 
 // readGreeting reads the server's first line and returns it with a

@@ -1,6 +1,7 @@
 package imap
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -9,8 +10,11 @@ import (
 	"os"
 	"strings"
 	"syscall"
+	"time"
 
 	goimap "github.com/emersion/go-imap/v2"
+
+	"github.com/mailsync/mailsync/internal/store"
 )
 
 // ContactError is a failure to connect to or log in to a server. Its text
@@ -32,6 +36,23 @@ func (e *ContactError) Error() string {
 
 func (e *ContactError) Unwrap() error { return e.Err }
 
+// unavailableError is why a Store was given up: a command made no
+// progress for the stall time. It wraps store.ErrStoreUnavailable.
+type unavailableError struct {
+	server string // the server part as configured; "" when unknown
+	stall  time.Duration
+}
+
+func (e *unavailableError) Error() string {
+	who := "the server"
+	if e.server != "" {
+		who = "server " + e.server
+	}
+	return fmt.Sprintf("no answer from %s for %v: connection given up", who, e.stall)
+}
+
+func (e *unavailableError) Unwrap() error { return store.ErrStoreUnavailable }
+
 // wording is an error whose text is c-client's, capitals included.
 type wording string
 
@@ -42,6 +63,10 @@ func connectReason(srv Server, err error) string {
 	var certErr *certificateError
 	if errors.As(err, &certErr) {
 		return certErr.Error()
+	}
+	var tlsErr *tlsError
+	if errors.As(err, &tlsErr) {
+		return tlsErr.Error()
 	}
 	var dnsErr *net.DNSError
 	if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
@@ -97,8 +122,38 @@ func (e *certificateError) Error() string {
 
 func (e *certificateError) Unwrap() error { return e.err }
 
-// asCertificateError recognises a TLS verification failure.
-func asCertificateError(host string, err error) error {
+// tlsError is a failed TLS negotiation other than a certificate check
+// (no common protocol version or cipher, a peer that does not speak TLS),
+// worded as c-client's "TLS/SSL failure for HOST: ..." with the reason.
+type tlsError struct {
+	host string
+	err  error
+}
+
+func (e *tlsError) Error() string {
+	return "TLS/SSL failure for " + e.host + ": SSL negotiation failed: " + e.err.Error()
+}
+
+func (e *tlsError) Unwrap() error { return e.err }
+
+// handshakeError words a failed TLS handshake with host: a certificate
+// failure (asCertificateError; roots are the trusted roots, nil: the
+// system's) or a tlsError. A deadline or cancellation stays as it is.
+func handshakeError(host string, err error, roots *x509.CertPool) error {
+	if errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return err
+	}
+	if ce := asCertificateError(host, err, roots); ce != err {
+		return ce
+	}
+	return &tlsError{host, err}
+}
+
+// asCertificateError recognises a TLS verification failure. Like OpenSSL
+// (which checks the chain before c-client checks the name), a certificate
+// whose chain fails is reported for its chain even when its name does
+// not match either (Go checks the name first).
+func asCertificateError(host string, err error, roots *x509.CertPool) error {
 	var unknown x509.UnknownAuthorityError
 	var hostErr x509.HostnameError
 	var invalid x509.CertificateInvalidError
@@ -111,6 +166,14 @@ func asCertificateError(host string, err error) error {
 		}
 		return &certificateError{host, reason, subject(unknown.Cert), err}
 	case errors.As(err, &hostErr):
+		if errors.As(err, &verify) {
+			if chainErr := verifyChain(verify.UnverifiedCertificates, roots); chainErr != nil {
+				if ce, ok := asCertificateError(host, chainErr, roots).(*certificateError); ok {
+					ce.err = err
+					return ce
+				}
+			}
+		}
 		return &certificateError{host, "Server name does not match certificate", subject(hostErr.Certificate), err}
 	case errors.As(err, &invalid):
 		reason := invalid.Error()
@@ -125,6 +188,20 @@ func asCertificateError(host string, err error) error {
 		}
 		return &certificateError{host, verify.Err.Error(), subject(c), err}
 	}
+	return err
+}
+
+// verifyChain checks the chain the server sent (leaf first) against
+// roots without the name check.
+func verifyChain(chain []*x509.Certificate, roots *x509.CertPool) error {
+	if len(chain) == 0 {
+		return nil
+	}
+	inter := x509.NewCertPool()
+	for _, c := range chain[1:] {
+		inter.AddCert(c)
+	}
+	_, err := chain[0].Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter})
 	return err
 }
 

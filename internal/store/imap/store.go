@@ -33,6 +33,36 @@ type Store struct {
 	idle   []*session
 	all    []*session
 	closed bool
+	// dead is why the store was given up (doc/design/trust-liveness.md,
+	// "A dead store"); every later operation returns it.
+	dead error
+}
+
+// giveUp declares the store unreachable after a command made no progress
+// for stall: every connection is closed now, so operations waiting on
+// other connections end as well, and every later operation fails at
+// once with an error wrapping store.ErrStoreUnavailable.
+func (s *Store) giveUp(stall time.Duration) {
+	s.mu.Lock()
+	if s.dead == nil {
+		s.dead = &unavailableError{server: s.opt.Name, stall: stall}
+	}
+	all := s.all
+	s.idle = nil
+	s.mu.Unlock()
+	for _, sess := range all {
+		if sess.conn != nil {
+			sess.conn.stalled.Store(true) // its command reports s.dead
+		}
+		sess.c.Close()
+	}
+}
+
+// unavailable returns why the store was given up, nil while it is not.
+func (s *Store) unavailable() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.dead
 }
 
 var _ store.Store = (*Store)(nil)
@@ -73,6 +103,7 @@ func (s *Store) dial(ctx context.Context) (*session, error) {
 		}
 		return nil, &ContactError{Server: s.opt.Name, Reason: connectReason(s.srv, err), Err: err}
 	}
+	sess.owner = s
 	stop := sess.bindContext(ctx)
 	err = s.login(ctx, sess)
 	stop()
@@ -80,6 +111,9 @@ func (s *Store) dial(ctx context.Context) (*session, error) {
 		sess.c.Close()
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
+		}
+		if dead := s.unavailable(); dead != nil {
+			err = dead // the login made no progress
 		}
 		return nil, &ContactError{Server: s.opt.Name, Reason: loginReason(err), Err: err}
 	}
@@ -104,6 +138,10 @@ func (s *Store) take(ctx context.Context) (*session, error) {
 	if s.closed {
 		s.mu.Unlock()
 		return nil, errors.New("store is closed")
+	}
+	if s.dead != nil {
+		s.mu.Unlock()
+		return nil, s.dead
 	}
 	for n := len(s.idle); n > 0; n = len(s.idle) {
 		sess := s.idle[n-1]
@@ -142,6 +180,9 @@ func (s *Store) withSession(ctx context.Context, f func(*session) error) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
+	if dead := s.unavailable(); err != nil && dead != nil {
+		return dead
+	}
 	return err
 }
 
@@ -178,8 +219,16 @@ func (s *Store) List(ctx context.Context, ref, pat string) ([]store.ListEntry, e
 	return out, err
 }
 
-// Create runs CREATE; the server creates missing parents.
+// Create runs CREATE; the server creates missing parents. The empty name
+// is answered without asking: a local store lists its own prefix
+// directory as the box "", which is "" on a server without prefix. It is
+// the root of the server's hierarchy: it exists (LIST "" "" reports it,
+// which is what the server's NO to CREATE "" used to be taken for) and
+// is no mailbox (Open).
 func (s *Store) Create(ctx context.Context, name string) error {
+	if name == "" {
+		return fmt.Errorf("create on %s: the empty name is the root: %w", s.opt.Name, store.ErrExists)
+	}
 	return s.withSession(ctx, func(sess *session) error {
 		err := sess.c.Create(wire(name), nil).Wait()
 		if err == nil {
@@ -220,7 +269,12 @@ func (s *Store) Delete(ctx context.Context, name string) error {
 
 // Open selects name on a connection of its own: EXAMINE for ReadOnly (and
 // with /readonly), SELECT otherwise.
+//
+// The empty name (see Create) fails without asking.
 func (s *Store) Open(ctx context.Context, name string, mode store.Mode) (store.Mailbox, error) {
+	if name == "" {
+		return nil, fmt.Errorf("open on %s: the empty name is the root: %w", s.opt.Name, store.ErrNoMailbox)
+	}
 	if s.srv.ReadOnly {
 		mode = store.ReadOnly
 	}
@@ -237,6 +291,9 @@ func (s *Store) Open(ctx context.Context, name string, mode store.Mode) (store.M
 		s.give(sess, ctx.Err() != nil || !sess.alive())
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
+		}
+		if dead := s.unavailable(); dead != nil {
+			return nil, fmt.Errorf("open %s: %w", name, dead)
 		}
 		var ie *goimap.Error
 		if errors.As(err, &ie) {

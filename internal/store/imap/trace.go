@@ -30,6 +30,18 @@ type maskingWriter struct {
 	w       io.Writer
 	buf     []byte
 	secrets [][]byte
+	// quiet is a line that is not written when it comes next: the
+	// greeting replayed to go-imap after STARTTLS (starttls.go), which
+	// the server did not send again.
+	quiet []byte
+}
+
+// skipNext keeps line (with its line end) out of the trace if it is the
+// next line written.
+func (m *maskingWriter) skipNext(line string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.quiet = []byte(line)
 }
 
 // hide adds secrets to mask from now on.
@@ -52,10 +64,18 @@ func (m *maskingWriter) Write(p []byte) (int, error) {
 		if i < 0 {
 			break
 		}
-		if _, err := m.w.Write(m.mask(m.buf[:i+1])); err != nil {
+		line := m.buf[:i+1]
+		m.buf = m.buf[i+1:]
+		if m.quiet != nil {
+			quiet := bytes.Equal(line, m.quiet)
+			m.quiet = nil
+			if quiet {
+				continue
+			}
+		}
+		if _, err := m.w.Write(m.mask(line)); err != nil {
 			return len(p), nil // a broken trace must not break the sync
 		}
-		m.buf = m.buf[i+1:]
 	}
 	if len(m.buf) > traceLineMax {
 		// A line without end (a body literal, or a server flooding

@@ -2,6 +2,7 @@ package mbox
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"io"
@@ -95,6 +96,12 @@ func (lw *listWriter) add(sc *scanned) {
 	b = binary.AppendUvarint(b, 0) // room for the header length
 	b = b[:mark]
 	hdr := header.AppendSelect(nil, sc.header, store.HeaderFields...)
+	if bytes.IndexByte(sc.header, 0) >= 0 {
+		// A NUL cuts a line short for the selection but not for message
+		// identity (package msgid reads it as 0x80): keep such a header
+		// whole, so that a cached scan reads as the file does.
+		hdr = append(hdr[:0], sc.header...)
+	}
 	if len(hdr) > 0 && hdr[len(hdr)-1] != '\n' {
 		hdr = append(hdr, '\n')
 	}
