@@ -3,6 +3,8 @@ package dovecot
 import (
 	"net"
 	"testing"
+
+	"github.com/mailsync/mailsync/internal/testnet"
 )
 
 // A port taken between choosing it and Dovecot binding it makes Launch
@@ -18,14 +20,14 @@ func TestLaunchRetriesOnPortCollision(t *testing.T) {
 	calls := 0
 	pickPorts = func(n int) ([]int, error) {
 		calls++
-		ports, err := freePorts(n)
+		ports, err := testnet.FreePorts(n)
 		if err == nil && calls == 1 {
-			releasePorts(ports[1:2])
+			testnet.ReleasePorts(ports[1:2])
 			ports[1] = taken // the IMAPS port collides
 		}
 		return ports, err
 	}
-	defer func() { pickPorts = freePorts }()
+	defer func() { pickPorts = testnet.FreePorts }()
 
 	s := Start(t, Options{})
 	if calls != 2 {

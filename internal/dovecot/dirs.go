@@ -2,11 +2,9 @@ package dovecot
 
 import (
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 )
 
 // maxBaseDir bounds base_dir so that its unix sockets (the longest is
@@ -136,46 +134,3 @@ func (l layout) remove() {
 }
 
 func (s *Server) removeDirs() { s.l.remove() }
-
-// Ports handed to servers of this process that are still in use, so two
-// servers starting at once never pick the same one.
-var (
-	portsMu   sync.Mutex
-	portsUsed = map[int]bool{}
-)
-
-// freePorts asks the kernel for n free loopback ports. Another process may
-// take one before Dovecot binds it; Launch then retries.
-func freePorts(n int) ([]int, error) {
-	portsMu.Lock()
-	defer portsMu.Unlock()
-	var ports []int
-	var held []net.Listener
-	defer func() {
-		for _, ln := range held {
-			ln.Close()
-		}
-	}()
-	for len(ports) < n {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return nil, fmt.Errorf("find a free port: %w", err)
-		}
-		held = append(held, ln)
-		p := ln.Addr().(*net.TCPAddr).Port
-		if portsUsed[p] {
-			continue
-		}
-		portsUsed[p] = true
-		ports = append(ports, p)
-	}
-	return ports, nil
-}
-
-func releasePorts(ports []int) {
-	portsMu.Lock()
-	defer portsMu.Unlock()
-	for _, p := range ports {
-		delete(portsUsed, p)
-	}
-}

@@ -10,6 +10,8 @@ import (
 	"os"
 	"sync"
 	"time"
+
+	"github.com/mailsync/mailsync/internal/testnet"
 )
 
 // writeOAuth2 writes the oauth2 passdb's settings: every token is checked
@@ -112,6 +114,6 @@ func (t *Tokens) Close() error {
 // this process's servers, for a second test server whose trust is
 // configured separately (tests of per-store CA files).
 func NewCA() (caPEM, certPEM, keyPEM []byte, err error) {
-	p, err := newPKI(time.Now())
-	return p.caPEM, p.certPEM, p.keyPEM, err
+	p, err := testnet.NewPKI(time.Now())
+	return p.CAPEM, p.CertPEM, p.KeyPEM, err
 }

@@ -1,7 +1,6 @@
 package dovecot
 
 import (
-	"bufio"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -16,6 +15,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/mailsync/mailsync/internal/testnet"
 )
 
 // Server is one running private Dovecot instance. Its exported fields
@@ -96,7 +97,7 @@ func Launch(ctx context.Context, opt Options, dir string) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := processPKI()
+	p, err := testnet.ProcessPKI()
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +110,7 @@ func Launch(ctx context.Context, opt Options, dir string) (*Server, error) {
 		User: opt.Users[0].Name, Password: opt.Users[0].Password,
 		Home:  filepath.Join(l.homes, opt.Users[0].Name),
 		Delim: opt.Delim, Prefix: opt.prefix(),
-		opt: opt, owner: owner, bin: bin, l: l, caPEM: p.caPEM,
+		opt: opt, owner: owner, bin: bin, l: l, caPEM: p.CAPEM,
 	}
 	if err := s.launch(ctx, p); err != nil {
 		s.removeDirs()
@@ -118,8 +119,8 @@ func Launch(ctx context.Context, opt Options, dir string) (*Server, error) {
 	return s, nil
 }
 
-func (s *Server) launch(ctx context.Context, p testPKI) error {
-	if err := p.write(s.l.caFile, s.l.certFile, s.l.keyFile); err != nil {
+func (s *Server) launch(ctx context.Context, p testnet.PKI) error {
+	if err := p.Write(s.l.caFile, s.l.certFile, s.l.keyFile); err != nil {
 		return err
 	}
 	if err := writeUsers(s.l, s.opt.Users, s.owner); err != nil {
@@ -138,7 +139,7 @@ func (s *Server) launch(ctx context.Context, p testPKI) error {
 		if err == nil {
 			return nil
 		}
-		releasePorts(ports)
+		testnet.ReleasePorts(ports)
 		if !errors.Is(err, errPortInUse) || attempt == maxAttempts {
 			return err
 		}
@@ -147,8 +148,8 @@ func (s *Server) launch(ctx context.Context, p testPKI) error {
 
 var errPortInUse = errors.New("port already in use")
 
-// pickPorts is freePorts; tests replace it to provoke a collision.
-var pickPorts = freePorts
+// pickPorts is testnet.FreePorts; tests replace it to provoke a collision.
+var pickPorts = testnet.FreePorts
 
 // startMaster runs `dovecot -F -c CONFIG` with stdin from /dev/null and
 // stdout/stderr to start.log, then waits until it is ready.
@@ -232,25 +233,12 @@ func (s *Server) waitReady(ctx context.Context) error {
 // instance greeted with "* OK". Its greeting names the instance, so a
 // different server that happens to own the port is not mistaken for it.
 func (s *Server) greets(addr string, cfg *tls.Config) (bool, error) {
-	conn, err := net.DialTimeout("tcp", addr, time.Second)
+	line, err := testnet.Greeting(addr, cfg)
 	if err != nil {
 		return false, err
 	}
-	defer conn.Close()
-	_ = conn.SetDeadline(time.Now().Add(5 * time.Second))
-	if cfg != nil {
-		tc := tls.Client(conn, cfg)
-		if err := tc.Handshake(); err != nil {
-			return false, fmt.Errorf("TLS handshake with %s: %w", addr, err)
-		}
-		conn = tc
-	}
-	line, err := bufio.NewReader(conn).ReadString('\n')
-	if err != nil {
-		return false, fmt.Errorf("read greeting from %s: %w", addr, err)
-	}
 	if !strings.HasPrefix(line, "* OK") {
-		return false, fmt.Errorf("%s greeted %q", addr, strings.TrimSpace(line))
+		return false, fmt.Errorf("%s greeted %q", addr, line)
 	}
 	if !strings.Contains(line, s.l.instance) {
 		return false, fmt.Errorf("%s is another server: %q", addr, strings.TrimSpace(line))
@@ -334,7 +322,7 @@ func (s *Server) stop() error {
 	if err := s.waitPortsClosed(); err != nil {
 		errs = append(errs, err)
 	} else {
-		releasePorts([]int{s.port, s.tlsPort})
+		testnet.ReleasePorts([]int{s.port, s.tlsPort})
 	}
 	s.removeDirs()
 	return errors.Join(errs...)

@@ -1,7 +1,6 @@
 package testservers
 
 import (
-	"bufio"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -17,6 +16,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/mailsync/mailsync/internal/testnet"
 )
 
 // Kind names a server program.
@@ -134,7 +135,7 @@ func Launch(ctx context.Context, k Kind, opt Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := processPKI()
+	p, err := testnet.ProcessPKI()
 	if err != nil {
 		return nil, err
 	}
@@ -147,7 +148,7 @@ func Launch(ctx context.Context, k Kind, opt Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{Kind: k, Dir: dir, User: users[0].Name, Password: users[0].Password,
-		Users: users, opt: opt, Delim: '.', Prefix: "INBOX.", CAFile: filepath.Join(dir, "ca.pem"), caPEM: p.caPEM}
+		Users: users, opt: opt, Delim: '.', Prefix: "INBOX.", CAFile: filepath.Join(dir, "ca.pem"), caPEM: p.CAPEM}
 	if err := s.launch(ctx, root, p, own); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
@@ -164,8 +165,8 @@ func safeWord(w string) bool {
 	return w != ""
 }
 
-func (s *Server) launch(ctx context.Context, root string, p testPKI, own owner) error {
-	if err := p.write(s.CAFile, filepath.Join(s.Dir, "cert.pem"), filepath.Join(s.Dir, "key.pem")); err != nil {
+func (s *Server) launch(ctx context.Context, root string, p testnet.PKI, own owner) error {
+	if err := p.Write(s.CAFile, filepath.Join(s.Dir, "cert.pem"), filepath.Join(s.Dir, "key.pem")); err != nil {
 		return err
 	}
 	var prepare func(owner) error
@@ -176,7 +177,7 @@ func (s *Server) launch(ctx context.Context, root string, p testPKI, own owner) 
 		prepare = s.prepareCourier
 	}
 	for attempt := 1; ; attempt++ {
-		ports, err := freePorts(2)
+		ports, err := testnet.FreePorts(2)
 		if err != nil {
 			return err
 		}
@@ -188,7 +189,7 @@ func (s *Server) launch(ctx context.Context, root string, p testPKI, own owner) 
 		if err == nil {
 			return nil
 		}
-		releasePorts(ports)
+		testnet.ReleasePorts(ports)
 		if !errors.Is(err, errPortInUse) || attempt == maxAttempts {
 			return err
 		}
@@ -280,25 +281,12 @@ func (s *Server) waitReady(ctx context.Context) error {
 var greetings = map[Kind]string{Cyrus: "Cyrus IMAP", Courier: "Courier-IMAP"}
 
 func (s *Server) greets(addr string, cfg *tls.Config) (bool, error) {
-	conn, err := net.DialTimeout("tcp", addr, time.Second)
+	line, err := testnet.Greeting(addr, cfg)
 	if err != nil {
 		return false, err
 	}
-	defer conn.Close()
-	_ = conn.SetDeadline(time.Now().Add(5 * time.Second))
-	if cfg != nil {
-		tc := tls.Client(conn, cfg)
-		if err := tc.Handshake(); err != nil {
-			return false, fmt.Errorf("TLS handshake with %s: %w", addr, err)
-		}
-		conn = tc
-	}
-	line, err := bufio.NewReader(conn).ReadString('\n')
-	if err != nil {
-		return false, fmt.Errorf("read greeting from %s: %w", addr, err)
-	}
 	if !strings.HasPrefix(line, "* OK") || !strings.Contains(line, greetings[s.Kind]) {
-		return false, fmt.Errorf("%s greeted %q, not like %s", addr, strings.TrimSpace(line), s.Kind)
+		return false, fmt.Errorf("%s greeted %q, not like %s", addr, line, s.Kind)
 	}
 	return true, nil
 }
@@ -341,7 +329,7 @@ func (s *Server) stop() error {
 	if err := s.waitPortsClosed(); err != nil {
 		errs = append(errs, err)
 	} else {
-		releasePorts([]int{s.port, s.tlsPort})
+		testnet.ReleasePorts([]int{s.port, s.tlsPort})
 	}
 	if err := os.RemoveAll(s.Dir); err != nil {
 		errs = append(errs, err)

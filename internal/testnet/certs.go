@@ -1,4 +1,8 @@
-package dovecot
+// Package testnet gives the private test servers (Dovecot, Cyrus,
+// Courier) what they share: free loopback ports, handed out once per
+// process, and one throw-away certificate authority with a server
+// certificate for 127.0.0.1, ::1 and localhost.
+package testnet
 
 import (
 	"crypto/ecdsa"
@@ -15,29 +19,29 @@ import (
 	"time"
 )
 
-// testPKI is a throw-away certificate authority and the server certificate
+// PKI is a throw-away certificate authority and the server certificate
 // it signed, for 127.0.0.1, ::1 and localhost. One is made per process and
 // shared by every server: it is generated in Go (no openssl needed) with
 // ECDSA P-256 keys, which take microseconds to generate.
-type testPKI struct {
-	caPEM, certPEM, keyPEM []byte
+type PKI struct {
+	CAPEM, CertPEM, KeyPEM []byte
 }
 
 var (
 	pkiOnce sync.Once
-	pki     testPKI
+	pki     PKI
 	pkiErr  error
 )
 
-func processPKI() (testPKI, error) {
-	pkiOnce.Do(func() { pki, pkiErr = newPKI(time.Now()) })
+func ProcessPKI() (PKI, error) {
+	pkiOnce.Do(func() { pki, pkiErr = NewPKI(time.Now()) })
 	return pki, pkiErr
 }
 
-func newPKI(now time.Time) (testPKI, error) {
+func NewPKI(now time.Time) (PKI, error) {
 	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
-		return testPKI{}, fmt.Errorf("generate CA key: %w", err)
+		return PKI{}, fmt.Errorf("generate CA key: %w", err)
 	}
 	caTmpl := &x509.Certificate{
 		SerialNumber:          serial(),
@@ -51,16 +55,16 @@ func newPKI(now time.Time) (testPKI, error) {
 	}
 	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
 	if err != nil {
-		return testPKI{}, fmt.Errorf("self-sign CA: %w", err)
+		return PKI{}, fmt.Errorf("self-sign CA: %w", err)
 	}
 	ca, err := x509.ParseCertificate(caDER)
 	if err != nil {
-		return testPKI{}, fmt.Errorf("parse CA: %w", err)
+		return PKI{}, fmt.Errorf("parse CA: %w", err)
 	}
 
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
-		return testPKI{}, fmt.Errorf("generate server key: %w", err)
+		return PKI{}, fmt.Errorf("generate server key: %w", err)
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber: serial(),
@@ -74,16 +78,16 @@ func newPKI(now time.Time) (testPKI, error) {
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
 	if err != nil {
-		return testPKI{}, fmt.Errorf("sign server certificate: %w", err)
+		return PKI{}, fmt.Errorf("sign server certificate: %w", err)
 	}
 	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
 	if err != nil {
-		return testPKI{}, fmt.Errorf("marshal server key: %w", err)
+		return PKI{}, fmt.Errorf("marshal server key: %w", err)
 	}
-	return testPKI{
-		caPEM:   pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}),
-		certPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
-		keyPEM:  pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}),
+	return PKI{
+		CAPEM:   pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}),
+		CertPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
+		KeyPEM:  pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}),
 	}, nil
 }
 
@@ -95,14 +99,14 @@ func serial() *big.Int {
 	return n.Add(n, big.NewInt(1))
 }
 
-// write stores the CA, certificate and key as PEM files. The key is
-// readable by its owner only; Dovecot reads it as root (ssl_key = <file).
-func (p testPKI) write(caFile, certFile, keyFile string) error {
+// Write stores the CA, certificate and key as PEM files. The key is
+// readable by its owner only (the servers read it as root).
+func (p PKI) Write(caFile, certFile, keyFile string) error {
 	for _, f := range []struct {
 		path string
 		data []byte
 		mode os.FileMode
-	}{{caFile, p.caPEM, 0o644}, {certFile, p.certPEM, 0o644}, {keyFile, p.keyPEM, 0o600}} {
+	}{{caFile, p.CAPEM, 0o644}, {certFile, p.CertPEM, 0o644}, {keyFile, p.KeyPEM, 0o600}} {
 		if err := os.WriteFile(f.path, f.data, f.mode); err != nil {
 			return fmt.Errorf("write %s: %w", f.path, err)
 		}

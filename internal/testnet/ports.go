@@ -1,4 +1,4 @@
-package testservers
+package testnet
 
 import (
 	"fmt"
@@ -13,9 +13,9 @@ var (
 	portsUsed = map[int]bool{}
 )
 
-// freePorts asks the kernel for n free loopback ports. Another process may
-// take one before the server binds it; Launch then retries.
-func freePorts(n int) ([]int, error) {
+// FreePorts asks the kernel for n free loopback ports. Another process may
+// take one before the server binds it: the caller retries.
+func FreePorts(n int) ([]int, error) {
 	portsMu.Lock()
 	defer portsMu.Unlock()
 	var ports []int
@@ -41,7 +41,8 @@ func freePorts(n int) ([]int, error) {
 	return ports, nil
 }
 
-func releasePorts(ports []int) {
+// ReleasePorts gives ports back once their server has stopped.
+func ReleasePorts(ports []int) {
 	portsMu.Lock()
 	defer portsMu.Unlock()
 	for _, p := range ports {
