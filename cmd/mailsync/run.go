@@ -116,6 +116,9 @@ func (r *runner) sync(ch *config.Channel) int {
 		return 1
 	}
 	r.rep.Outf("Synchronizing stores \"%s\" <-> \"%s\"...\n", a.Name, b.Name)
+	// Settled boxes are not looked for under -d and -vb (they print
+	// what reading a box shows), so their signatures are not gathered.
+	r.env.Signatures = !r.rep.Debug && !r.rep.Vb
 	sa, ok := r.openSide(a)
 	if !ok {
 		return 1

@@ -26,6 +26,11 @@ type Env struct {
 	// CacheDir is the directory backends keep their header caches in
 	// (package hdrcache), one subdirectory per backend; "" keeps none.
 	CacheDir string
+	// Signatures: the run takes boxes' signatures (Signer, settled
+	// boxes), so a store may gather them while it lists (an IMAP server
+	// with LIST-STATUS). Off for -d, whose listing must show what a
+	// plain LIST answers.
+	Signatures bool
 }
 
 // Time returns e.Now() or time.Now() when Now is unset.

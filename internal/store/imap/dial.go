@@ -48,6 +48,9 @@ type Options struct {
 	// CacheDir is the directory of the folders' header caches (package
 	// hdrcache); "" keeps none.
 	CacheDir string
+	// ListStatus asks LIST for every folder's signature items too, on a
+	// server with LIST-STATUS and CONDSTORE (signature.go).
+	ListStatus bool
 }
 
 // stall is how long a command may make no progress: StallTimeout, else

@@ -7,6 +7,7 @@ import (
 
 	goimap "github.com/emersion/go-imap/v2"
 
+	"github.com/mailsync/mailsync/internal/mutf7"
 	"github.com/mailsync/mailsync/internal/store"
 )
 
@@ -22,26 +23,79 @@ var errNoModSeq = errors.New("no CONDSTORE")
 // UIDVALIDITY. false without CONDSTORE, for a folder without
 // HIGHESTMODSEQ (NOMODSEQ) and on any error: the box is then read.
 func (s *Store) Signature(ctx context.Context, name string) ([]byte, bool) {
+	if data, ok := s.takeListed(name); ok {
+		return s.signatureOf(name, data)
+	}
 	var sig []byte
 	err := s.withSession(ctx, func(sess *session) error {
 		if !sess.c.Caps().Has(goimap.CapCondStore) {
 			return errNoModSeq
 		}
-		data, err := sess.c.Status(wire(name), &goimap.StatusOptions{
-			NumMessages: true, UIDNext: true, UIDValidity: true, HighestModSeq: true,
-		}).Wait()
+		data, err := sess.c.Status(wire(name), statusItems).Wait()
 		if err != nil {
 			return err
 		}
-		if data.NumMessages == nil || data.UIDValidity == 0 || data.UIDNext == 0 || data.HighestModSeq == 0 {
+		var ok bool
+		if sig, ok = s.signatureOf(name, *data); !ok {
 			return errNoModSeq
 		}
-		s.mu.Lock()
-		user := s.user
-		s.mu.Unlock()
-		sig = fmt.Appendf(nil, "imap %s user=%q authuser=%q folder=%q\n%d %d %d %d", s.srv.Address(), user, s.srv.AuthUser, name,
-			data.UIDValidity, data.UIDNext, *data.NumMessages, data.HighestModSeq)
 		return nil
 	})
 	return sig, err == nil
+}
+
+// statusItems are what a signature is made of.
+var statusItems = &goimap.StatusOptions{NumMessages: true, UIDNext: true, UIDValidity: true, HighestModSeq: true}
+
+// signatureOf makes folder name's signature from its STATUS answer;
+// false when the answer lacks an item (a folder without HIGHESTMODSEQ).
+func (s *Store) signatureOf(name string, data goimap.StatusData) ([]byte, bool) {
+	if data.NumMessages == nil || data.UIDValidity == 0 || data.UIDNext == 0 || data.HighestModSeq == 0 {
+		return nil, false
+	}
+	s.mu.Lock()
+	user := s.user
+	s.mu.Unlock()
+	return fmt.Appendf(nil, "imap %s user=%q authuser=%q folder=%q\n%d %d %d %d", s.srv.Address(), user, s.srv.AuthUser, name,
+		data.UIDValidity, data.UIDNext, *data.NumMessages, data.HighestModSeq), true
+}
+
+// listOptions asks LIST for every folder's signature items too when the
+// run wants them (Options.ListStatus) and the server can answer them
+// (LIST-STATUS, RFC 5819, with CONDSTORE): a run
+// whose boxes are settled then costs one command for the whole store,
+// not one STATUS per folder (doc/design/wan.md).
+func (s *Store) listOptions(sess *session) *goimap.ListOptions {
+	caps := sess.c.Caps()
+	if !s.opt.ListStatus || !caps.Has(goimap.CapListStatus) || !caps.Has(goimap.CapCondStore) {
+		return nil
+	}
+	return &goimap.ListOptions{ReturnStatus: statusItems}
+}
+
+// keepListed keeps the STATUS answers that came with a LIST.
+func (s *Store) keepListed(list []*goimap.ListData) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, l := range list {
+		if l.Status == nil {
+			continue
+		}
+		if s.listed == nil {
+			s.listed = map[string]goimap.StatusData{}
+		}
+		s.listed[mutf7.Encode(l.Mailbox)] = *l.Status
+	}
+}
+
+// takeListed returns, once, the STATUS answer the last LIST gave for
+// folder name. A signature must be taken before the box is read (see
+// store.Signer); the LIST that gave it came before any box was opened,
+// and a second Signature of the same folder asks the server again.
+func (s *Store) takeListed(name string) (goimap.StatusData, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	data, ok := s.listed[name]
+	delete(s.listed, name)
+	return data, ok
 }

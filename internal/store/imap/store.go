@@ -36,6 +36,10 @@ type Store struct {
 	// dead is why the store was given up (doc/design/trust-liveness.md,
 	// "A dead store"); every later operation returns it.
 	dead error
+	// listed are the folders' STATUS answers that came with the last
+	// LIST (LIST-STATUS), by name: Signature takes each once instead of
+	// sending STATUS (signature.go).
+	listed map[string]goimap.StatusData
 }
 
 // giveUp declares the store unreachable after a command made no progress
@@ -191,10 +195,11 @@ func (s *Store) withSession(ctx context.Context, f func(*session) error) error {
 func (s *Store) List(ctx context.Context, ref, pat string) ([]store.ListEntry, error) {
 	var out []store.ListEntry
 	err := s.withSession(ctx, func(sess *session) error {
-		list, err := sess.c.List(wire(ref), wire(pat), nil).Collect()
+		list, err := sess.c.List(wire(ref), wire(pat), s.listOptions(sess)).Collect()
 		if err != nil {
 			return fmt.Errorf("LIST %q %q on %s: %w", ref, pat, s.opt.Name, err)
 		}
+		s.keepListed(list)
 		for _, l := range list {
 			e := store.ListEntry{Name: mutf7.Encode(l.Mailbox)} // the name as the server sent it
 			if l.Delim > 0 && l.Delim < 128 {

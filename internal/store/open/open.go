@@ -30,7 +30,7 @@ func Store(ctx context.Context, cfg *config.Store, env store.Env) (store.Store, 
 		return nil, err
 	}
 	opt := imap.Options{Name: cfg.Server, Passwd: cfg.Passwd, Remote: env.Remote,
-		Secret: secretFor(cfg), AuthMech: cfg.AuthMech, RootCAs: roots}
+		Secret: secretFor(cfg), AuthMech: cfg.AuthMech, RootCAs: roots, ListStatus: env.Signatures}
 	if env.CacheDir != "" {
 		opt.CacheDir = filepath.Join(env.CacheDir, "imap")
 	}
