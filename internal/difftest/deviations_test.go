@@ -129,8 +129,8 @@ func adjustEmptiedDeleteX1(_, want *Result) {
 	want.Snap.Paths = paths
 }
 
-// mhSequences (MH flags, a difference README's "Differences from 5.2.7"
-// lists): the clone keeps \Answered, \Flagged and \Draft of MH messages
+// mhSequences (MH flags: doc/design/decisions.md#d24-mh-flags, listed in
+// doc/differences.md): the clone keeps \Answered, \Flagged and \Draft of MH messages
 // in the folder's .mh_sequences (mutt's sequence names replied and
 // flagged, and draft), which 5.2.7 (c-client) neither reads nor writes.
 func mhSequences(rel, content string) func(before, want *Result) {
