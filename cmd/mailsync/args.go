@@ -38,10 +38,10 @@ func (e *usageError) Error() string { return e.reason }
 // errBadIDType is -t with an unknown value.
 var errBadIDType = &usageError{"unknown message id format"}
 
-// set maps an option's second character (and, for d, v and c,
-// its third) to what it sets. 5.2.7 looks at no other character, so
-// "-mx" is -m and "-nm" is just -n (spec 1.1); a table rather than a
-// flag library keeps "-di" from being read as "-d -i".
+// set maps an option's second character (and, for d, v and c, its third) to
+// what it sets. 5.2.7 looks at no other character, so "-mx" is -m and "-nm" is
+// just -n (doc/design/behaviour.md#options); a table rather than a flag library
+// keeps "-di" from being read as "-d -i".
 func (o *options) set(arg string) error {
 	third := byte(0)
 	if len(arg) > 2 {
@@ -89,9 +89,9 @@ func (o *options) set(arg string) error {
 	return nil
 }
 
-// parseArgs reads options up to the first argument not starting with '-';
-// it and everything after it are names (spec 1.1). "Only simulating" is
-// printed as soon as -s is seen, as 5.2.7 does.
+// parseArgs reads options up to the first argument not starting with '-'; it
+// and everything after it are names (doc/design/behaviour.md#options). "Only
+// simulating" is printed as soon as -s is seen, as 5.2.7 does.
 func parseArgs(args []string, stdout io.Writer) (*options, error) {
 	o := &options{}
 	var long *pflag.FlagSet
@@ -121,7 +121,7 @@ func parseArgs(args []string, stdout io.Writer) (*options, error) {
 		switch arg[1] {
 		case 'f', 't':
 			if i+1 >= len(args) {
-				return nil, errUsage // D10: 5.2.7 crashes here
+				return nil, errUsage // 5.2.7 crashes here: doc/design/decisions.md#d10-no-crashes
 			}
 			i++
 			if arg[1] == 'f' {

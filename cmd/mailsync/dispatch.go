@@ -12,7 +12,7 @@ import (
 )
 
 // dispatch looks up the names, chooses the mode by counting channels and
-// stores (spec 1.2) and runs it.
+// stores (doc/design/behaviour.md#modes) and runs it.
 func dispatch(ctx context.Context, cfg *config.Config, opt *options, env store.Env, stdout, stderr io.Writer) int {
 	var channels []*config.Channel
 	var stores []*config.Store

@@ -17,10 +17,11 @@ var errNoHome = errors.New("no home directory")
 // noHomeText is what 5.2.7 prints for errNoHome.
 const noHomeText = "Error: Can't get home directory. Use `-f file'.\n"
 
-// loadEnv reads HOME, USER and the host name. HOME is required unless a
-// config file was named (spec 1.5). An unset USER falls back to the login
-// name (D12). MAILSYNC_TEST_HOSTNAME and MAILSYNC_TEST_NOW fix the host
-// name and the clock for golden tests.
+// loadEnv reads HOME, USER and the host name. HOME is required unless a config
+// file was named (doc/design/behaviour.md#environment). An unset USER falls
+// back to the login name (doc/design/decisions.md#d12-user-names).
+// MAILSYNC_TEST_HOSTNAME and MAILSYNC_TEST_NOW fix the host name and the clock
+// for golden tests.
 func loadEnv(needHome bool) (store.Env, error) {
 	env := store.Env{Home: os.Getenv("HOME"), User: os.Getenv("USER")}
 	if env.Home == "" && needHome {

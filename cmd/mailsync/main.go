@@ -88,9 +88,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return dispatch(ctx, cfg, opt, env, stdout, stderr)
 }
 
-// warnReadablePasswords prints a warning on stderr when the configuration
-// file holds a password (of a store or a channel) and other users may read
-// it. 5.2.7 does not check (spec 8); the clone warns and carries on.
+// warnReadablePasswords prints a warning on stderr when the configuration file
+// holds a password (of a store or a channel) and other users may read it. 5.2.7
+// does not check (doc/design/behaviour.md#passwords); the clone warns and
+// carries on.
 func warnReadablePasswords(stderr io.Writer, path string, cfg *config.Config) {
 	has := false
 	for _, s := range cfg.Stores {

@@ -12,7 +12,8 @@ import (
 	"github.com/mailsync/mailsync/internal/store"
 )
 
-// remoteUI is how IMAP logins talk to the user (spec 8, D12): notes and
+// remoteUI is how IMAP logins talk to the user (doc/design/behaviour.md#passwords,
+// doc/design/decisions.md#d12-user-names): notes and
 // the user-name prompt on stdout (in order with the other output), the
 // user name from stdin, the password from the terminal without echo, the
 // -di trace on stderr.
@@ -38,8 +39,9 @@ type writeNow struct{ rep *channel.Reporter }
 
 func (w writeNow) Write(p []byte) (int, error) { return w.rep.WriteNow(p) }
 
-// askPassword reads a password from the controlling terminal with echo
-// off. Without a terminal (cron) it fails at once (D12).
+// askPassword reads a password from the controlling terminal with echo off.
+// Without a terminal (cron) it fails at once
+// (doc/design/decisions.md#d12-user-names).
 func askPassword(rep *channel.Reporter) func(prompt string) (string, error) {
 	return func(prompt string) (string, error) {
 		rep.Flush()

@@ -110,7 +110,7 @@ func (r *runner) sync(ch *config.Channel) int {
 	if !okA || !okB {
 		missing := ch.StoreB
 		if okA {
-			missing = ch.StoreA // 5.2.7 names the wrong store (spec 1.2)
+			missing = ch.StoreA // 5.2.7 names the wrong store (doc/design/behaviour.md#modes)
 		}
 		fmt.Fprintf(r.stderr, "Error: Malconfigured channel %s\nThe configuration doesn't contain a store named \"%s\"\n", ch.Name, missing)
 		return 1

@@ -28,8 +28,9 @@ func TestMain(m *testing.M) {
 }
 
 // TestScripts runs the CLI golden scripts in testdata/script. Their expected
-// output was produced by mailsync 5.2.7, except where decisions.md says the
-// clone differs; such places carry a "# Dn:" comment in the script.
+// output was produced by mailsync 5.2.7, except where
+// doc/design/decisions.md says the clone differs; such places carry a
+// "# Dn:" comment in the script, Dn being the decision's label there.
 //
 // Every script starts with HOME=$WORK/home, USER=tester, TZ=UTC, the host
 // name "testhost" and "now" fixed at 2026-01-02T03:04:05Z. The condition

@@ -1,6 +1,6 @@
 package main
 
-// usageText is 5.2.7's usage text, byte for byte (spec 1.3).
+// usageText is 5.2.7's usage text, byte for byte (doc/design/behaviour.md#usage-text).
 const usageText = `mailsync 5.2.7
 
 mailsync [options] channel

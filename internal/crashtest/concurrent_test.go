@@ -13,9 +13,9 @@ import (
 )
 
 // TestSecondRunRefused starts a second sync of the same channel while a
-// 5,000-message sync holds the msinfo lock: it must refuse with D9's
-// message naming the first run's pid, exit 1 and touch no box; the first
-// run must finish normally.
+// 5,000-message sync holds the msinfo lock: it must refuse with the lock error
+// of doc/design/decisions.md#d9-msinfo-safety, naming the first run's pid,
+// exit 1 and touch no box; the first run must finish normally.
 func TestSecondRunRefused(t *testing.T) {
 	t.Parallel()
 	h := newHome(t)

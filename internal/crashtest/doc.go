@@ -15,10 +15,11 @@
 //     moments are seeded; the seed is logged and printed with any failure
 //     (CRASHTEST_SEED=N repeats a run, CRASHTEST_KILLS=N changes the
 //     number of kills).
-//   - concurrency: a second run on the same msinfo refuses (D9); a mail
-//     client simulated in the test (mutt's dotlock plus fcntl locks,
-//     appending mail and rewriting Status: headers) works on an mbox while
-//     mailsync syncs it, and every change of either survives.
+//   - concurrency: a second run on the same msinfo refuses
+//     (doc/design/decisions.md#d9-msinfo-safety); a mail client simulated
+//     in the test (mutt's dotlock plus fcntl locks, appending mail and
+//     rewriting Status: headers) works on an mbox while mailsync syncs it,
+//     and every change of either survives.
 //   - server faults through a fault-injecting IMAP proxy in front of a
 //     private Dovecot (internal/dovecot): connection reset, NO [OVERQUOTA]
 //     and NO [TRYCREATE] on APPEND, BYE in the middle of a command,

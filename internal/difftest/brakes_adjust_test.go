@@ -3,12 +3,12 @@ package difftest
 import "strings"
 
 // This file holds the adjustments of the brakes against a broken store
-// (decisions D17 and D18; the project's doc/design/brakes.md).
+// (decisions D17 and D18 of doc/design/decisions.md; doc/design/brakes.md).
 
-// shownD18 (D18): under -s, after each "Creating BOX in STORE" line of
-// shown (pairs of that line and the box's lines), the clone prints what
-// the real run prints for the box it would create; 5.2.7's -s prints
-// nothing more for it.
+// shownD18 (doc/design/decisions.md#d18-dry-runs-show-created-boxes): under -s,
+// after each "Creating BOX in STORE" line of shown (pairs of that line and the
+// box's lines), the clone prints what the real run prints for the box it would
+// create; 5.2.7's -s prints nothing more for it.
 func shownD18(shown ...string) func(before, want *Result) {
 	return func(_, want *Result) {
 		for i := 0; i+1 < len(shown); i += 2 {

@@ -21,8 +21,8 @@ func (r *Result) clone() *Result {
 
 // compareOpts say which properties are not compared in a step.
 type compareOpts struct {
-	ignoreOld    bool // D5: "Status: O" is checked separately
-	ignoreStderr bool // D14: -v chatter differs by decision
+	ignoreOld    bool // "Status: O" is checked apart: doc/design/decisions.md#d5-new-mail-stays-new
+	ignoreStderr bool // -v differs: doc/design/decisions.md#d14-verbose-notes
 }
 
 // compare returns a readable description of every difference between

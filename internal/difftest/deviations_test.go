@@ -4,7 +4,7 @@ import (
 	"strings"
 )
 
-// This file encodes the decisions (decisions.md) as transformations of
+// This file encodes the decisions (doc/design/decisions.md) as transformations of
 // 5.2.7's result into the result the clone must produce.
 
 // replaceOut replaces old by repl in the wanted stdout (it must occur).
@@ -86,15 +86,16 @@ func dropIDLess(want *Result) {
 	}
 }
 
-// adjustSD (D4): under -s nothing is deleted; -D announces the deletion
-// once per store instead of 5.2.7's deleting block.
+// adjustSD (doc/design/decisions.md#d4-dry-runs): under -s nothing is deleted;
+// -D announces the deletion once per store instead of 5.2.7's deleting block.
 func adjustSD(before, want *Result) {
 	replaceOut(want, "empty: deleting\n  mail/a/empty\n  mail/b/empty\n", "Deleting empty in a\nDeleting empty in b\n")
 	want.Snap = before.Snap.clone()
 }
 
-// adjustMd5ToMsgid (D1, sync-md5 step 3): the id-less messages are no
-// duplicates and not kept; their warnings are printed once.
+// adjustMd5ToMsgid (doc/design/decisions.md#d1-id-less-messages, sync-md5 step
+// 3): the id-less messages are no duplicates and not kept; their warnings are
+// printed once.
 func adjustMd5ToMsgid(_, want *Result) {
 	replaceOut(want, "3 duplicates in a, ", "")
 	replaceOut(want, "3 duplicates in b, ", "")
@@ -103,17 +104,18 @@ func adjustMd5ToMsgid(_, want *Result) {
 	dropIDLess(want)
 }
 
-// adjustStaleLockD9: the clone reports that it took over a dead run's
-// msinfo lock (D9: the lock is taken over; issue 5: "detected, reported
-// and taken over").
+// adjustStaleLockD9: the clone reports that it took over a dead run's msinfo
+// lock (doc/design/decisions.md#d9-msinfo-safety: the lock is taken over; issue
+// 5: "detected, reported and taken over").
 func adjustStaleLockD9(_, want *Result) {
 	want.Stderr += "Info: taking over the stale lock ROOT/home/.msinfo.lock of msinfo .msinfo (pid 999999 is gone)\n"
 }
 
 // adjustEmptiedDeleteX1: 5.2.7 cannot delete, with -D, a box that its own
 // still-open stream just expunged ("in use by another process"); the
-// clone deletes it. This 5.2.7 bug is not in decisions.md: it is reported
-// to the lead, and pinned here as the one undecided difference.
+// clone deletes it. Decision D23 (doc/design/decisions.md#d23-boxes-emptied-by-the-run)
+// says to keep 5.2.7's outcome; until the code or the decision changes,
+// this pins what the clone does.
 func adjustEmptiedDeleteX1(_, want *Result) {
 	replaceOut(want, "  mail/a/gone failed\n", "  mail/a/gone\n")
 	want.Stderr = strings.ReplaceAll(want.Stderr, "Error: Mailbox mail/a/gone is in use by another process\n", "")
@@ -127,8 +129,8 @@ func adjustEmptiedDeleteX1(_, want *Result) {
 	want.Snap.Paths = paths
 }
 
-// mhSequences (MH flags, a difference README's "Differences from 5.2.7"
-// lists): the clone keeps \Answered, \Flagged and \Draft of MH messages
+// mhSequences (MH flags: doc/design/decisions.md#d24-mh-flags, listed in
+// doc/differences.md): the clone keeps \Answered, \Flagged and \Draft of MH messages
 // in the folder's .mh_sequences (mutt's sequence names replied and
 // flagged, and draft), which 5.2.7 (c-client) neither reads nor writes.
 func mhSequences(rel, content string) func(before, want *Result) {

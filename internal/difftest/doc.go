@@ -6,7 +6,8 @@
 // semantically: headers without c-client metadata, bodies, flags) and the
 // msinfo entries.
 //
-// Deliberate differences (decisions.md, D1–D15) are encoded per scenario
+// Deliberate differences (doc/design/decisions.md; a scenario's Dev list
+// names them by their labels, "D1" to "D27") are encoded per scenario
 // step: an Adjust function turns 5.2.7's result into the result the clone
 // must produce; the comparison itself is never loosened globally.
 //

@@ -5,8 +5,9 @@ import (
 	"strings"
 )
 
-// This file holds the adjustments (decisions.md) of the IMAP scenarios.
-// D15 (login lines) is handled for every IMAP step by imapExt.Normalize.
+// This file holds the adjustments (doc/design/decisions.md) of the IMAP
+// scenarios. The login lines (doc/design/decisions.md#d15-login-lines) are
+// handled for every IMAP step by imapExt.Normalize.
 
 // fromText is the -m from part of a test message by Alice.
 func fromText(subj string) string {
@@ -23,8 +24,9 @@ func addPath(want *Result, p string) {
 	want.Snap.Paths = append(paths[:i], append([]string{p}, paths[i:]...)...)
 }
 
-// adjustLockDirD9: with an msinfo on a server the clone locks the
-// channel with a file under ~/.mailsync.d/ (D9); the directory stays.
+// adjustLockDirD9: with an msinfo on a server the clone locks the channel with
+// a file under ~/.mailsync.d/ (doc/design/decisions.md#d9-msinfo-safety); the
+// directory stays.
 func adjustLockDirD9(_, want *Result) { addPath(want, ".mailsync.d/") }
 
 // dropSubjects removes, from every mailbox of want, the messages with
@@ -67,7 +69,8 @@ func dropSubjects(want *Result, subjects ...string) {
 // with a CR, finds no lasttime and copies each message deleted on one
 // side back from the other; the clone reads the msinfo as it wrote it
 // and deletes them, exactly as 5.2.7 does with a local msinfo
-// (imap-sync-deletions, step 2). Plus the lock directory of D9.
+// (imap-sync-deletions, step 2). Plus the lock directory
+// (doc/design/decisions.md#d9-msinfo-safety).
 func adjustD6deletions(before, want *Result) {
 	adjustLockDirD9(before, want)
 	replaceOut(want, "  copied     ->  "+fromText("gone-srv")+"\n  copied     <-  "+fromText("gone-loc")+"\n\n"+
@@ -85,22 +88,22 @@ func adjustD6after(before, want *Result) {
 	dropSubjects(want, "gone-srv", "gone-loc")
 }
 
-// adjustCourierD8: the local INBOX is a file, so the box INBOX/work of
-// a Courier-style server cannot be created locally. 5.2.7 skips it
-// silently (spec 3.6) and exits 0; the clone reports the failure and
-// exits 1 (D8: a box that could not be created is failed work; it is no
-// directory-only box).
+// adjustCourierD8: the local INBOX is a file, so the box INBOX/work of a
+// Courier-style server cannot be created locally. 5.2.7 skips it silently
+// (doc/design/behaviour.md#box-pairing) and exits 0; the clone reports the
+// failure and exits 1 (doc/design/decisions.md#d8-exit-status: a box that could
+// not be created is failed work; it is no directory-only box).
 func adjustCourierD8(_, want *Result) {
 	want.Exit = 1
 	want.Stderr += "Error: Couldn't create mailbox mail/INBOX/work in store l: create mail/INBOX/work: mkdir ROOT/home/mail/INBOX: not a directory\n"
 }
 
-// adjustNoRefD10: c-client lists a server only for a remote reference
-// or pattern, so a store with a server but no ref lists nothing; 5.2.7
-// then cannot learn the delimiter and aborts (spec 3.3). The clone's
-// store has no boxes (D10): the banner, the login (5.2.7 logs in before
-// listing, but its buffered stdout is lost in the abort) and nothing
-// else, exit 0.
+// adjustNoRefD10: c-client lists a server only for a remote reference or
+// pattern, so a store with a server but no ref lists nothing; 5.2.7 then cannot
+// learn the delimiter and aborts (doc/design/behaviour.md#hierarchy-delimiter).
+// The clone's store has no boxes (doc/design/decisions.md#d10-no-crashes): the
+// banner, the login (5.2.7 logs in before listing, but its buffered stdout is
+// lost in the abort) and nothing else, exit 0.
 func adjustNoRefD10(before, want *Result) {
 	if !strings.Contains(want.Stderr, "Assertion `0' failed.") {
 		want.Stderr += "[harness: expected 5.2.7 to abort]\n"
@@ -129,10 +132,10 @@ func adjustStartTLSD11(_, want *Result) {
 	want.Stdout, want.Stderr, want.Exit = "Listing store \"t\"\n"+authLine+"INBOX\nwork\n", "", 0
 }
 
-// adjustStartTLSVerifyD11: without /novalidate-cert the clone's
-// STARTTLS checks the certificate against the system roots (D11), which
-// do not hold the test CA; it fails with c-client's wording for that
-// case (as for /ssl in imap-badcert) instead of 5.2.7's TLS failure.
+// adjustStartTLSVerifyD11: without /novalidate-cert the clone's STARTTLS checks
+// the certificate against the system roots (doc/design/decisions.md#d11-tls),
+// which do not hold the test CA; it fails with c-client's wording for that case
+// (as for /ssl in imap-badcert) instead of 5.2.7's TLS failure.
 func adjustStartTLSVerifyD11(_, want *Result) {
 	if !strings.HasPrefix(want.Stderr, tlsFailure) {
 		want.Stderr += "[harness: expected 5.2.7's TLS failure]\n"

@@ -13,8 +13,9 @@ import (
 )
 
 // adminClient is the harness's own IMAP session on a side's account. It
-// authenticates with AUTHENTICATE LOGIN, which neither mailsync uses, so
-// the server's log tells its logins from theirs (D15 check).
+// authenticates with AUTHENTICATE LOGIN, which neither mailsync uses, so the
+// server's log tells its logins from theirs (the check of
+// doc/design/decisions.md#d15-login-lines).
 type adminClient struct {
 	c    *imapclient.Client
 	stop func() bool // undoes the closing of c when the context ends

@@ -51,7 +51,8 @@ func init() {
 			Ext:    newIMAP("imap-debug-sync", nsSlash, oneCopyFolders...),
 			// -s runs after the first sync, with one new local message:
 			// it copies, but creates no box (a box -s would create gets
-			// its lines shown, D18, which 5.2.7 does not print).
+			// its lines shown, which 5.2.7 does not print:
+			// doc/design/decisions.md#d18-dry-runs-show-created-boxes).
 			Steps: []Step{{Args: args("-d ch")},
 				{Args: args("-d -s ch"), Write: files("mail/onlyloc", mbox(msg("ol1"), msg("ol2"))), Adjust: readOnlyD4},
 				{Args: args("-d ch")}, {Args: args("-d ch r")}, {Args: args("-d ch l")}}},

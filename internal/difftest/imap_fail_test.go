@@ -8,7 +8,8 @@ func init() {
 			Ext:   newIMAP("imap-refused", nsSlash),
 			Steps: steps("r", "ch")},
 		// a wrong password: three attempts, then the server's reason;
-		// D25: the clone tries a configured password once (the D15 check
+		// doc/design/decisions.md#d25-one-password-try: the clone tries a
+		// configured password once (the login-line check
 		// counts its one login), with the same final lines.
 		// Dovecot answers each failure after 2 s and more (auth penalty),
 		// so this scenario takes about 14 s per run, has servers of its
@@ -24,7 +25,8 @@ func init() {
 			Ext:    newIMAP("imap-badcert", nsSlash, folder("INBOX", im("i1", ""))),
 			Steps:  steps("r", "ch")},
 		// a server store without ref: 5.2.7 lists nothing and aborts
-		// (spec 3.3); D10 (no crash): the clone says how to fix the
+		// (doc/design/behaviour.md#hierarchy-delimiter); no crash
+		// (doc/design/decisions.md#d10-no-crashes): the clone says how to fix the
 		// store and exits 1.
 		Scenario{Name: "imap-noref", Dev: []string{"D10", "D15"},
 			Config: "store r {\n\tserver @SRV@\n\tpat %\n\tpasswd @PW@\n}\n",

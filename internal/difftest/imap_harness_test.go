@@ -35,14 +35,16 @@ import (
 type nsStyle int
 
 const (
-	nsSlash   nsStyle = iota // separator '/', no prefix
-	nsDot                    // separator '.', every folder below "INBOX." (Cyrus style)
-	nsCourier                // separator '.', no prefix: INBOX, INBOX.x and top-level folders (spec 3.2)
+	nsSlash nsStyle = iota // separator '/', no prefix
+	nsDot                  // separator '.', every folder below "INBOX." (Cyrus style)
+	// nsCourier: separator '.', no prefix: INBOX, INBOX.x and top-level
+	// folders (doc/design/behaviour.md#listing).
+	nsCourier
 )
 
 const imapPassword = "secret"
 
-// authLine is the login note of both programs (D15).
+// authLine is the login note of both programs (doc/design/decisions.md#d15-login-lines).
 const authLine = "Authorizing against {localhost/imap}\n"
 
 var (
@@ -276,14 +278,15 @@ func (e *imapExt) Snap(side string, s *Snapshot) error {
 	return nil
 }
 
-// Normalize rewrites 5.2.7's side-specific names and checks D15.
+// Normalize rewrites 5.2.7's side-specific names and checks the login
+// lines (doc/design/decisions.md#d15-login-lines).
 //
-// D15: 5.2.7 prints a varying number of "Authorizing against" lines;
-// the clone prints exactly one per login. The lines are taken out of
-// both outputs (wherever they are: a login can follow "BOX: " on the
-// same line); the clone must print them exactly when 5.2.7 does, and as
-// many as the server logged login attempts of the clone's account during
-// the step.
+// Login lines (doc/design/decisions.md#d15-login-lines): 5.2.7 prints a varying
+// number of "Authorizing against" lines; the clone prints exactly one per
+// login. The lines are taken out of both outputs (wherever they are: a login
+// can follow "BOX: " on the same line); the clone must print them exactly when
+// 5.2.7 does, and as many as the server logged login attempts of the clone's
+// account during the step.
 func (e *imapExt) Normalize(want, got *Result, dev bool) error {
 	repl := []string{"user=" + e.user(sideOrig), "user=" + e.user(sideOurs),
 		`user="` + e.user(sideOrig) + `"`, `user="` + e.user(sideOurs) + `"`}

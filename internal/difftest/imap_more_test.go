@@ -9,9 +9,11 @@ func init() {
 			Ext: newIMAP("imap-imap", nsSlash, folder("one/box", im("both", "S"), im("a1", "F")),
 				folder("two/box", im("both", ""), im("b1", "R")), folder("one/only1", im("o1", ""))),
 			Steps: steps("-m ch", "ch")},
-		// -s: nothing is written on either side; D4: not even the
-		// missing msinfo that 5.2.7 creates.
-		// D18: boxes to create are shown as the real run synchronises them.
+		// -s: nothing is written on either side;
+		// doc/design/decisions.md#d4-dry-runs: not even the missing msinfo that
+		// 5.2.7 creates.
+		// doc/design/decisions.md#d18-dry-runs-show-created-boxes: boxes to
+		// create are shown as the real run synchronises them.
 		Scenario{Name: "imap-simulate", Config: syncConfig, Files: syncLocal, Dev: []string{"D4", "D15", "D18"},
 			Ext: newIMAP("imap-simulate", nsSlash, syncFolders...),
 			Steps: []Step{{Args: args("-s -m ch"), Adjust: func(b, w *Result) {
@@ -22,8 +24,9 @@ func init() {
 				readOnlyD4(b, w)
 				shownD18("Creating onlyloc in r\n", createdShort("onlyloc", "l->r", 1), "Creating onlysrv in l\n", createdShort("onlysrv", "r->l", 2))(b, w)
 			}}}},
-		// STARTTLS: 5.2.7 speaks only TLS 1.0 and fails; D11: the clone
-		// negotiates TLS 1.2+ and checks the certificate unless told not to.
+		// STARTTLS: 5.2.7 speaks only TLS 1.0 and fails;
+		// doc/design/decisions.md#d11-tls: the clone negotiates TLS 1.2+ and
+		// checks the certificate unless told not to.
 		Scenario{Name: "imap-starttls", Dev: []string{"D11", "D15"},
 			Config: imapStore("t", "@TLS@", "%", "") + imapStore("v", "@TLSV@", "%", ""),
 			Ext:    newIMAP("imap-starttls", nsSlash, folder("INBOX", im("i1", "")), folder("work")),

@@ -9,7 +9,7 @@ func init() {
 	mi := newIMAP("imap-msinfo", nsSlash, delFolders...).withMsinfo("msinfo")
 	df := newIMAP("imap-diff", nsSlash, delFolders...)
 	register(
-		// D6: an msinfo on the server.
+		// doc/design/decisions.md#d6-imap-msinfo: an msinfo on the server.
 		Scenario{Name: "imap-msinfo", Config: msinfoConfig, Files: delLocal, Msinfo: []string{},
 			Dev: []string{"D5", "D6", "D9", "D15"}, Ext: mi,
 			Steps: []Step{{Args: args("ch"), Adjust: adjustLockDirD9},

@@ -83,9 +83,9 @@ func init() {
 			Ext: newIMAP("imap-dot-prefix", nsDot, folder("INBOX", im("i1", "")),
 				folder("INBOX.work", im("w1", "S")), folder("INBOX.a.b", im("ab1", ""))),
 			Steps: steps("-m ch", "ch")},
-		// Courier style (spec 3.2): pat * gives INBOX, INBOX/work and the
-		// top-level folders; the local INBOX file cannot also be a
-		// directory for INBOX/work.
+		// Courier style (doc/design/behaviour.md#listing): pat * gives INBOX,
+		// INBOX/work and the top-level folders; the local INBOX file cannot
+		// also be a directory for INBOX/work.
 		Scenario{Name: "imap-courier", Config: localDeep + imapStore("r", "@SRV@", "*", "") + imapChannel, Dev: d5,
 			Files: files("mail/INBOX", mbox(msg("i2")), "mail/new", mbox(msg("n1"))),
 			Ext: newIMAP("imap-courier", nsCourier, folder("INBOX", im("i1", "")),

@@ -148,7 +148,8 @@ func (m *Msg) headers() []string {
 	return out
 }
 
-// key identifies a message for the D5 check and for error messages.
+// key identifies a message for the status check of
+// doc/design/decisions.md#d5-new-mail-stays-new and for error messages.
 func (m *Msg) key() string {
 	return m.field("Message-ID") + " " + m.field("Subject")
 }

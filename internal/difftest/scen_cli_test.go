@@ -2,7 +2,7 @@ package difftest
 
 import "strings"
 
-// usageText is 5.2.7's usage text (behaviour spec 1.3).
+// usageText is 5.2.7's usage text (doc/design/behaviour.md#usage-text).
 const usageText = `mailsync 5.2.7
 
 mailsync [options] channel
@@ -33,8 +33,8 @@ Options:
 
 `
 
-// usageD10 is D10: -f/-t as last argument print the usage text, exit 1
-// (5.2.7 dies with SIGSEGV).
+// usageD10 (doc/design/decisions.md#d10-no-crashes): -f/-t as last argument
+// print the usage text, exit 1 (5.2.7 dies with SIGSEGV).
 func usageD10(_, want *Result) {
 	want.Stdout, want.Stderr, want.Exit = usageText, "", 1
 }

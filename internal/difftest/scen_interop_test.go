@@ -20,10 +20,11 @@ var (
 	)
 )
 
-// lockD9 is the decision D9 (the lock file is written to the clone's
-// copy only: 5.2.7's c-client takes MSINFO.lock for its own dot-lock and
-// waits five minutes for it) for a lock held by a live process: error,
-// exit 1, nothing touched (the banner is assumed to precede the lock).
+// lockD9 is the lock of doc/design/decisions.md#d9-msinfo-safety (the lock file
+// is written to the clone's copy only: 5.2.7's c-client takes MSINFO.lock for
+// its own dot-lock and waits five minutes for it) for a lock held by a live
+// process: error, exit 1, nothing touched (the banner is assumed to precede the
+// lock).
 func lockD9(pid int) func(before, want *Result) {
 	return func(before, want *Result) {
 		want.Snap = before.Snap.clone()
@@ -33,7 +34,7 @@ func lockD9(pid int) func(before, want *Result) {
 	}
 }
 
-// encodedSubject is an RFC 2047 subject (D13).
+// encodedSubject is an RFC 2047 subject (doc/design/decisions.md#d13-encoded-words).
 const encodedSubject = "=?iso-8859-1?Q?Gr=FC=DFe_aus_M=FCnchen?="
 
 // adjustD13: the subject field is 29 bytes of raw text (5.2.7) or the

@@ -11,8 +11,9 @@ var listHome = files(
 	"mail/b/", "",
 )
 
-// readOnlyD4 is D4 for list and diff mode: the clone leaves every file
-// exactly as it was (5.2.7 rewrites listed mboxes / creates the msinfo).
+// readOnlyD4 is doc/design/decisions.md#d4-dry-runs for list and diff mode: the
+// clone leaves every file exactly as it was (5.2.7 rewrites listed mboxes /
+// creates the msinfo).
 func readOnlyD4(before, want *Result) {
 	want.Snap = before.Snap.clone()
 }

@@ -2,11 +2,12 @@ package difftest
 
 import "strings"
 
-// mbox files written by other programs (doc/design/mbox.md): From_ lines
-// ending in CRLF, files CRLF throughout (Thunderbird on Windows), and
-// From_ line dates with zones. 5.2.7 lists and copies such messages like
-// any other; when it rewrites the source file (D5) it strips the CRs of
-// every message it rewrites, where the clone keeps the source's bytes.
+// mbox files written by other programs (doc/design/mbox.md): From_ lines ending
+// in CRLF, files CRLF throughout (Thunderbird on Windows), and From_ line dates
+// with zones. 5.2.7 lists and copies such messages like any other; when it
+// rewrites the source file (doc/design/decisions.md#d5-new-mail-stays-new) it
+// strips the CRs of every message it rewrites, where the clone keeps the
+// source's bytes.
 
 const (
 	crlfOne   = "From a@b Tue Nov 14 22:13:21 2023\nMessage-ID: <one@x>\nSubject: one\n\nbody one\n\n"
@@ -36,8 +37,9 @@ var crlfZoneBox = func() string {
 	return b.String()
 }()
 
-// keepSource: the clone leaves the source box as it was (D5: nothing to
-// rewrite), where 5.2.7 rewrote it without CRs.
+// keepSource: the clone leaves the source box as it was
+// (doc/design/decisions.md#d5-new-mail-stays-new: nothing to rewrite), where
+// 5.2.7 rewrote it without CRs.
 func keepSource(box string) func(before, want *Result) {
 	return func(before, want *Result) {
 		want.Snap.Boxes[box] = before.Snap.clone().Boxes[box]

@@ -5,7 +5,8 @@ import (
 	"strings"
 )
 
-// exit1 is D8 for a run in which some part failed: 5.2.7 exits 0.
+// exit1 is doc/design/decisions.md#d8-exit-status for a run in which some part
+// failed: 5.2.7 exits 0.
 func exit1(_, w *Result) { w.Exit = 1 }
 
 // Read-only mailboxes (issue 12 item 3): a box the user can read but not
@@ -25,10 +26,11 @@ func init() {
 }
 
 // adjustReadOnlyDelete: 5.2.7 cannot flag r2 deleted in the read-only box
-// either, but says nothing, exits 0 and records r2 as gone, so its next
-// run copies r2 back into b. D8: the clone says the deletion failed,
-// exits 1 and keeps the box's last state (r2 stays recorded), so its next
-// run tries the deletion again instead of resurrecting the message.
+// either, but says nothing, exits 0 and records r2 as gone, so its next run
+// copies r2 back into b. doc/design/decisions.md#d8-exit-status: the clone says
+// the deletion failed, exits 1 and keeps the box's last state (r2 stays
+// recorded), so its next run tries the deletion again instead of resurrecting
+// the message.
 func adjustReadOnlyDelete(_, want *Result) {
 	want.Exit = 1
 	want.Stderr += "Error: flag messages deleted in store a: mark deleted in ROOT/home/mail/a/ro: mailbox is open read-only\n"

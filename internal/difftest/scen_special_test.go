@@ -33,9 +33,9 @@ func init() {
 				".msinfo", msinfoFile("ch", "empty\ninbox\n<keep@x>")),
 			Steps: steps("-D ch", "-D -m ch")},
 		// a box emptied by this run: 5.2.7 fails to delete it ("in use by
-		// another process" – its own stream is still open).
-		// Not covered by decisions.md: a 5.2.7 bug the clone may or may
-		// not reproduce (left strict; the lead decides).
+		// another process" – its own stream is still open). The clone deletes
+		// it; decision D23 says otherwise (see adjustEmptiedDeleteX1 and
+		// doc/design/decisions.md#d23-boxes-emptied-by-the-run).
 		Scenario{Name: "sync-emptied-box-big-d", Config: twoStores, Dev: d5,
 			Files: files("mail/a/inbox", mbox(msg("keep")), "mail/b/inbox", mbox(msg("keep")),
 				"mail/a/gone", mbox(msg("g1")), "mail/b/gone", "",
@@ -48,13 +48,15 @@ func init() {
 				adjustSD(b, w)
 				shownD18("Creating onlya in b\n", createdShort("onlya", "a->b", 1))(b, w)
 			}}}},
-		// 152 bytes in CRLF form: too big for 151, fits 152 (spec 5.5).
+		// 152 bytes in CRLF form: too big for 151, fits 152
+		// (doc/design/behaviour.md#copying).
 		Scenario{Name: "sync-sizelimit", Dev: d5,
 			Config: twoStores + "channel lim a b {\n\tmsinfo .msinfo\n\tsizelimit 151\n}\nchannel lim2 a b {\n\tmsinfo .msinfo\n\tsizelimit 152x\n}\n",
 			Files: files("mail/a/inbox", mbox(M{Subj: "big", ID: "<big@x>", Body: "0123456789\n"}, msg("small")),
 				"mail/b/inbox", mbox(M{Subj: "big-b", ID: "<bigb@x>", Body: "0123456789\n0123456789\n0123456789\n"})),
 			Steps: steps("lim", "-m lim", "lim2")},
-		// md5 ids for id-less messages; then back to msgid mode (D1).
+		// md5 ids for id-less messages; then back to msgid mode
+		// (doc/design/decisions.md#d1-id-less-messages).
 		Scenario{Name: "sync-md5", Config: twoStores, Dev: []string{"D1", "D5"},
 			Files: files("mail/a/inbox", mbox(M{Subj: "no-id-1", ID: "-"}, M{Subj: "no-id-2", ID: "-"}, msg("with-id"),
 				M{Subj: "no-host", ID: "-", From: "alice"}),

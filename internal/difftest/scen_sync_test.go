@@ -39,7 +39,8 @@ func init() {
 		Scenario{Name: "sync-n-then-normal", Config: twoStores, Files: deletionHome, Dev: d5,
 			Steps: steps("-n ch", "ch")},
 		// -s: nothing written; boxes that would be created are announced.
-		// D18: and then shown as the real run synchronises them.
+		// doc/design/decisions.md#d18-dry-runs-show-created-boxes: and then
+		// shown as the real run synchronises them.
 		Scenario{Name: "sync-s", Config: twoStores, Files: syncHome, Dev: []string{"D4", "D18"},
 			Steps: []Step{{Args: args("-s ch"), Adjust: func(b, w *Result) {
 				readOnlyD4(b, w)
@@ -59,9 +60,10 @@ func init() {
 		Scenario{Name: "sync-missing-msinfo", Config: twoStores, Dev: d5,
 			Files: files("mail/a/inbox", mbox(msg("keep"), msg("only-a")), "mail/b/inbox", mbox(msg("keep"), msg("only-b"))),
 			Steps: steps("ch", "ch")},
-		// the box of the msinfo entry was deleted on one side: 5.2.7
-		// re-creates it empty and deletes the other side's messages.
-		// D17: the clone skips that box instead.
+		// the box of the msinfo entry was deleted on one side: 5.2.7 re-creates
+		// it empty and deletes the other side's messages.
+		// doc/design/decisions.md#d17-vanished-box-brake: the clone skips that
+		// box instead.
 		Scenario{Name: "sync-box-deleted-one-side", Config: twoStores, Dev: []string{"D5", "D17"},
 			Files: files("mail/a/inbox", mbox(msg("i1")), "mail/b/inbox", mbox(msg("i1")),
 				"mail/a/box2", mbox(msg("x1")),

@@ -18,7 +18,7 @@ type Scenario struct {
 	Files  map[string]string      // files below HOME; a name ending in "/" is a directory
 	Msinfo []string               // msinfo paths relative to HOME (default .msinfo)
 	Modes  map[string]os.FileMode // permissions set after the files are written
-	Dev    []string               // decisions this scenario exercises (documentation + D5/D14 switches)
+	Dev    []string               // labels ("D5") of the doc/design/decisions.md it exercises; D5, D14 switch checks
 	Steps  []Step
 	// Concurrent runs the two sides of each step at the same time (they
 	// must share no state); for slow steps such as failing logins.

@@ -9,10 +9,10 @@ import (
 // with separator '/', no namespace prefix and one user "joe" with password
 // "secret".
 type Options struct {
-	// Delim is the namespace separator, '/' or '.', which LIST reports as
-	// the hierarchy delimiter. Zero means '.' when InboxPrefix is set and
-	// '/' otherwise. With '.' and no InboxPrefix the server is
-	// "Courier-style" (spec 3.2): INBOX plus top-level folders such as
+	// Delim is the namespace separator, '/' or '.', which LIST reports as the
+	// hierarchy delimiter. Zero means '.' when InboxPrefix is set and '/'
+	// otherwise. With '.' and no InboxPrefix the server is "Courier-style"
+	// (doc/design/behaviour.md#listing): INBOX plus top-level folders such as
 	// "work", and "INBOX.work" is a child of INBOX.
 	Delim byte
 	// InboxPrefix puts every folder under the namespace prefix "INBOX"+Delim,

@@ -10,9 +10,9 @@ import (
 // wordDecoder decodes RFC 2047 words in every charset go-message knows.
 var wordDecoder = &mime.WordDecoder{CharsetReader: charset.Reader}
 
-// decodeText decodes RFC 2047 encoded-words (decision D13) and returns
-// valid UTF-8. Text that fails to decode (unknown charset, broken
-// encoding) is kept as it is.
+// decodeText decodes RFC 2047 encoded-words
+// (doc/design/decisions.md#d13-encoded-words) and returns valid UTF-8. Text
+// that fails to decode (unknown charset, broken encoding) is kept as it is.
 func decodeText(s string) string {
 	if strings.Contains(s, "=?") {
 		if d, err := wordDecoder.DecodeHeader(s); err == nil {

@@ -6,7 +6,7 @@ import (
 	"unicode/utf8"
 )
 
-// Widths of the parts of the from part (spec 4.1).
+// Widths of the parts of the from part (doc/design/behaviour.md#message-line).
 const (
 	senderWidth  = 22
 	subjectWidth = 29
@@ -50,13 +50,14 @@ func pad2(d int) string {
 	return string(rune('0'+d/10)) + string(rune('0'+d%10))
 }
 
-// Summary returns the 61-character "from part" of spec 4.1: the date
-// column of internalDate (see DateField; taken in internalDate's own
-// location, which must be the zone the internal date was written in: 5.2.7
-// shows the From_ line's date as written, whatever TZ is), 22 characters of sender, a space and at most 29
-// characters of subject, padded with spaces to 61 characters. Following
-// decision D13, encoded-words are decoded to UTF-8 and all cutting and
-// padding counts characters.
+// Summary returns the 61-character "from part" of
+// doc/design/behaviour.md#message-line: the date column of internalDate (see
+// DateField; taken in internalDate's own location, which must be the zone the
+// internal date was written in: 5.2.7 shows the From_ line's date as written,
+// whatever TZ is), 22 characters of sender, a space and at most 29 characters
+// of subject, padded with spaces to 61 characters. Following
+// doc/design/decisions.md#d13-encoded-words, encoded-words are decoded to UTF-8
+// and all cutting and padding counts characters.
 func Summary(internalDate time.Time, hdr []byte) string {
 	var b strings.Builder
 	b.WriteString(DateField(internalDate.Year(), internalDate.Month(), internalDate.Day()))

@@ -27,7 +27,8 @@ func TestSummary(t *testing.T) {
 			time.Date(2023, 12, 31, 1, 30, 0, 0, time.FixedZone("", 9*3600))},
 		{"long subject not padded", "From: a@b\nSubject: 1234567890123456789012345678901234567890\n",
 			"Mon Jan  1 a@b                    12345678901234567890123456789", jan1},
-		// D13: encoded-words decoded, cut and padded by characters.
+		// doc/design/decisions.md#d13-encoded-words: encoded-words decoded, cut
+		// and padded by characters.
 		{"encoded words", "From: =?iso-8859-1?Q?J=F6rg_M=FCller?= <jm@x.de>\n" +
 			"Subject: =?utf-8?B?w6TDtsO8IMOEw5bDnCBsb25nIHN1YmplY3QgdGhhdCBuZWVkcyBjdXR0aW5nIGhlcmU=?=\n",
 			"Mon Jan  1 Jörg Müller            äöü ÄÖÜ long subject that nee", jan1},

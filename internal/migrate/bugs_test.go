@@ -9,11 +9,12 @@ import (
 
 // TestServerStoreWithoutRefIsRefused: a store with a server but without a
 // remote ref (the easiest mistake when writing a migration config) lists
-// nothing in c-client (5.2.7 then aborts). Listing nothing would make a
-// first run create every folder and copy everything, and later runs stop
-// at the mass-deletion brake, or — when the folders exist — skip every
-// box and exit 0 having done nothing. The run must either synchronise or
-// fail with an error saying why (D8): mailsync refuses such a store.
+// nothing in c-client (5.2.7 then aborts). Listing nothing would make a first
+// run create every folder and copy everything, and later runs stop at the
+// mass-deletion brake, or — when the folders exist — skip every box and exit 0
+// having done nothing. The run must either synchronise or fail with an error
+// saying why (doc/design/decisions.md#d8-exit-status): mailsync refuses such a
+// store.
 func TestServerStoreWithoutRefIsRefused(t *testing.T) {
 	srv := serverA(t)
 	h := newHome(t, "migrator")
@@ -84,14 +85,14 @@ func mustRename(t *testing.T, from, to string) {
 
 // TestParentFoldersIntoMHInFirstRun: creating an MH folder creates its missing
 // parents as directories, and every directory below the MH root is an MH
-// folder. When the other store has the parent as a box of its own (here
-// the Maildir++ folder .P beside .P.Q), the engine creates P/Q first
-// (longer names first), then fails to create P ("Failed to create P in
-// mh" with -d: it exists) and skips it. The second run then finds P on
-// both sides, synchronises it and records it in the msinfo: a migration
-// into MH is not finished after one run (D3: a missing box is created and
-// synchronised in the same run). An existing selectable box should count
-// as created.
+// folder. When the other store has the parent as a box of its own (here the
+// Maildir++ folder .P beside .P.Q), the engine creates P/Q first (longer names
+// first), then fails to create P ("Failed to create P in mh" with -d: it
+// exists) and skips it. The second run then finds P on both sides, synchronises
+// it and records it in the msinfo: a migration into MH is not finished after
+// one run (doc/design/decisions.md#d3-missing-boxes: a missing box is created
+// and synchronised in the same run). An existing selectable box should count as
+// created.
 func TestParentFoldersIntoMHInFirstRun(t *testing.T) {
 	h := newHome(t, "migrator")
 	h.mkdir(t, "Maildir/cur", "Maildir/new", "Maildir/tmp", "Maildir/.P/cur", "Maildir/.P/new", "Maildir/.P/tmp",

@@ -3,7 +3,7 @@
 // (a private Dovecot) → MH → mbox, one channel per hop, and every message
 // is checked at every hop for its bytes, its flags and its internal date;
 // a second run of every channel must do nothing. The example
-// configurations of the README's migration guide (testdata/migrate) are
+// configurations of the migration guide, doc/migration.md (testdata/migrate), are
 // run the same way.
 //
 // What "identical" means, per format, is written down once in

@@ -12,15 +12,15 @@ import (
 	"github.com/mailsync/mailsync/internal/store/local"
 )
 
-// guideDir holds the example configurations of the README's migration
-// guide.
+// guideDir holds the example configurations of the migration guide
+// (doc/migration.md).
 const guideDir = "../../testdata/migrate"
 
-// The example configurations are the README's, except that the parts
+// The example configurations are the guide's, except that the parts
 // that name a real server are placeholders: ${IMAPHOST}, ${IMAPUSER},
 // ${IMAPPASSWORD} (mbox-to-imap) and ${OLDHOST}, ${OLDUSER},
 // ${OLDPASSWORD}, ${NEWHOST}, ${NEWUSER}, ${NEWPASSWORD} (imap-to-imap).
-// The README shows each file with readmeValues put in (TestGuideInREADME
+// The guide shows each file with readmeValues put in (TestGuideInDoc
 // checks that); the tests put in a private Dovecot's 127.0.0.1:PORT (its
 // implicit-TLS port: the examples use /ssl, and mailsync trusts the test
 // CA through SSL_CERT_FILE), user and password.

@@ -11,10 +11,11 @@ import (
 	"github.com/mailsync/mailsync/internal/store/local"
 )
 
-// TestGuideWithoutMessageID backs the guide's advice for archives with
-// messages that have no Message-ID: by default such a message is left
-// behind with a warning (D1), with -t md5 (from the first run on) it is
-// migrated like any other. Both with mbox-to-maildir.mailsync and -n.
+// TestGuideWithoutMessageID backs the guide's advice for archives with messages
+// that have no Message-ID: by default such a message is left behind with a
+// warning (doc/design/decisions.md#d1-id-less-messages), with -t md5 (from the
+// first run on) it is migrated like any other. Both with
+// mbox-to-maildir.mailsync and -n.
 func TestGuideWithoutMessageID(t *testing.T) {
 	noID := compose("lists", "", "no Message-ID", stdHeader("no id at all"), "\n", []byte("orphan\n"))
 	noID.text = noID.text[len("Message-ID: \n"):]

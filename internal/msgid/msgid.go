@@ -36,9 +36,9 @@ type ID struct {
 	// Message-ID) and 32 lowercase hex digits in md5 mode ("" when there is
 	// nothing to hash).
 	Value string
-	// Missing reports a message without identity: in msgid mode a
-	// missing, empty or "<>" Message-ID (D1: the engine ignores it), in md5
-	// mode all five hashed parts empty.
+	// Missing reports a message without identity: in msgid mode a missing,
+	// empty or "<>" Message-ID (doc/design/decisions.md#d1-id-less-messages:
+	// the engine ignores it), in md5 mode all five hashed parts empty.
 	Missing bool
 	// Repairs holds the -vb warning lines (without newline) for a
 	// Message-ID that had to be repaired.

@@ -64,9 +64,10 @@ func newEntry(hdr, body []byte) entry {
 	return e
 }
 
-// pick finds the channel's entry among the messages: the last mailsync
-// message whose Subject is the channel (D9). Foreign messages produce the
-// Info notes of spec 6.3.
+// pick finds the channel's entry among the messages: the last mailsync message
+// whose Subject is the channel (doc/design/decisions.md#d9-msinfo-safety).
+// Foreign messages produce the Info notes of
+// doc/design/behaviour.md#reading-the-msinfo.
 func pick(entries []entry, channel, display string, md5 bool, notes io.Writer) State {
 	var found *entry
 	for i := range entries {

@@ -20,7 +20,7 @@ type Options struct {
 	Env      store.Env
 	MD5      bool
 	Notes    io.Writer // "Info: The msinfo box ..." notes and md5 warnings (stderr)
-	ReadOnly bool      // diff mode (D4): never create, lock or write anything
+	ReadOnly bool      // diff mode: never create, lock or write (doc/design/decisions.md#d4-dry-runs)
 }
 
 func (o Options) notes() io.Writer {
@@ -32,8 +32,9 @@ func (o Options) notes() io.Writer {
 
 // File is an opened msinfo.
 type File interface {
-	// Load returns the channel's state: the last entry whose Subject is
-	// the channel (D9); an empty State if there is none.
+	// Load returns the channel's state: the last entry whose Subject is the
+	// channel (doc/design/decisions.md#d9-msinfo-safety); an empty State if
+	// there is none.
 	Load(ctx context.Context, channel string) (State, error)
 	// Save replaces the channel's entry by one holding s.
 	Save(ctx context.Context, channel string, s State) error

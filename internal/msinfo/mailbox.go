@@ -20,10 +20,10 @@ type boxFile struct {
 	lock          string
 }
 
-// OpenMailbox keeps the msinfo in a mailbox of any store (IMAP). Save
-// appends the new entry first, then deletes and expunges the old ones
-// (D9). Unless ReadOnly, the mailbox is created if missing and a lock file
-// is taken in lockDir.
+// OpenMailbox keeps the msinfo in a mailbox of any store (IMAP). Save appends
+// the new entry first, then deletes and expunges the old ones
+// (doc/design/decisions.md#d9-msinfo-safety). Unless ReadOnly, the mailbox is
+// created if missing and a lock file is taken in lockDir.
 func OpenMailbox(ctx context.Context, st store.Store, name, displayName, lockDir string, opt Options) (File, error) {
 	bf := &boxFile{st: st, name: name, display: displayName, opt: opt}
 	if opt.ReadOnly {

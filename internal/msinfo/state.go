@@ -13,11 +13,12 @@ type State map[string][]string
 
 const md5Marker = ">, md5: <"
 
-// Parse reads the body of a channel message (spec 6.3 steps 4-5). Lines end
-// with LF or CRLF (D6). In md5 mode id lines without the md5 marker are
-// reported on warn as "Warning: line is missing a md5: LINE". The box
-// names and ids are substrings of one copy of body, and the lists of ids
-// of all boxes are pieces of one list, as long as body has lines: a few
+// Parse reads the body of a channel message
+// (doc/design/behaviour.md#reading-the-msinfo). Lines end with LF or CRLF
+// (doc/design/decisions.md#d6-imap-msinfo). In md5 mode id lines without the
+// md5 marker are reported on warn as "Warning: line is missing a md5: LINE".
+// The box names and ids are substrings of one copy of body, and the lists of
+// ids of all boxes are pieces of one list, as long as body has lines: a few
 // allocations, not one per id, and no list grown by doubling.
 func Parse(body []byte, md5 bool, warn io.Writer) State {
 	s := State{}
@@ -87,13 +88,13 @@ func Body(s State, md5 bool) []byte {
 	return b
 }
 
-// Format returns the whole channel message (spec 6.2).
+// Format returns the whole channel message (doc/design/behaviour.md#msinfo-format).
 func Format(channel string, s State, md5 bool) []byte {
 	b, _ := io.ReadAll(newMessageReader(header(channel), s, md5))
 	return b
 }
 
-// header is the header of a channel message (spec 6.2).
+// header is the header of a channel message (doc/design/behaviour.md#msinfo-format).
 func header(channel string) string { return "From: mailsync\nSubject: " + channel + "\n\n" }
 
 // messageReader yields a channel message (prefix, then the body Body

@@ -140,10 +140,10 @@ func TestScenarioAgainst5_2_7(t *testing.T) {
 				t.Errorf("-D left INBOX.s.gone:\n%s", got)
 			}
 
-			// The msinfo on the server: first sync and no-op compare;
-			// 5.2.7 never reads it back (decision D6), so deletions are
-			// the clone's alone. On Cyrus 5.2.7 cannot write it at all:
-			// it APPENDs the entry with bare LFs, which Cyrus refuses
+			// The msinfo on the server: first sync and no-op compare; 5.2.7
+			// never reads it back (doc/design/decisions.md#d6-imap-msinfo), so
+			// deletions are the clone's alone. On Cyrus 5.2.7 cannot write it
+			// at all: it APPENDs the entry with bare LFs, which Cyrus refuses
 			// ("Message contains bare newlines").
 			if k == testservers.Cyrus {
 				out := p.ref.run("chs")

@@ -157,7 +157,7 @@ func BenchmarkLaunch(b *testing.B) {
 }
 
 // Cyrus's default munge8bit replaces raw 8-bit header bytes by 'X' on
-// APPEND (an 8-bit Message-ID changes, README "Troubleshooting");
+// APPEND (an 8-bit Message-ID changes, doc/troubleshooting.md);
 // KeepEightBit turns it off.
 func TestCyrusMunges8bit(t *testing.T) {
 	msg := "Message-ID: <caf\xe9@example.org>\r\nSubject: caf\xe9\r\n\r\nna\xefve\r\n"

@@ -1,15 +1,17 @@
 // Package local is the local mailbox namespace of a mailsync store: the
 // c-client names that refer to files under the user's home directory
-// (mailsync 5.2.7 spec sections 3.1–3.5, 7.3), plus Maildirs.
+// (doc/design/behaviour.md#mailbox-names to #box-order, and #mh), plus
+// Maildirs.
 //
 // Names: "mail/inbox" is relative to Env.Home, "~/mail/inbox" the same,
-// "/abs/path" and names containing ".." work (decision D7; 5.2.7 refuses
-// them), "INBOX" in any case is ~/mbox when that file exists and the spool
-// file /var/mail/USER otherwise, "#mh/NAME" is the MH folder NAME below the
-// MH root (the Path: line of ~/.mh_profile) and "#mhinbox" the MH folder
-// inbox. "#maildir/NAME" (our addition, "maildir" in any case) is the plain
-// name NAME in a namespace where every box is a Maildir. Symbolic links are
-// followed everywhere, as c-client does.
+// "/abs/path" and names containing ".." work
+// (doc/design/decisions.md#d7-absolute-paths; 5.2.7 refuses them), "INBOX" in
+// any case is ~/mbox when that file exists and the spool file /var/mail/USER
+// otherwise, "#mh/NAME" is the MH folder NAME below the MH root (the Path: line
+// of ~/.mh_profile) and "#mhinbox" the MH folder inbox. "#maildir/NAME" (our
+// addition, "maildir" in any case) is the plain name NAME in a namespace where
+// every box is a Maildir. Symbolic links are followed everywhere, as c-client
+// does.
 //
 // What a name is opened as (Store.Open, the single place where formats are
 // told apart, see kindOf and resolve):

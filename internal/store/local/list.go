@@ -22,7 +22,7 @@ const (
 )
 
 // List returns the local mailboxes matching ref+pat with the rules of
-// c-client's file-system lister, as 5.2.7 shows them (spec 3.2):
+// c-client's file-system lister, as 5.2.7 shows them (doc/design/behaviour.md#listing):
 //
 //   - ref is prepended to pat, except that a pat starting with "#", "/" or
 //     "~" stands alone (when ref is not a "#" name); an empty pat lists
@@ -51,8 +51,9 @@ const (
 //     directories only (Maildirs selectable), without INBOX; names keep
 //     the prefix.
 //
-// Absolute patterns work (D7). A directory that does not exist lists
-// nothing; one that cannot be read is an error naming it.
+// Absolute patterns work (doc/design/decisions.md#d7-absolute-paths). A
+// directory that does not exist lists nothing; one that cannot be read is an
+// error naming it.
 func (s *Store) List(ctx context.Context, ref, pat string) ([]store.ListEntry, error) {
 	if pat == "" {
 		return nil, nil

@@ -139,7 +139,8 @@ func TestListAbsoluteAndNoMH(t *testing.T) {
 	}
 	s := New(store.Env{Home: home, User: "joe"})
 	ctx := context.Background()
-	// D7: absolute patterns list (5.2.7 lists nothing).
+	// doc/design/decisions.md#d7-absolute-paths: absolute patterns list (5.2.7
+	// lists nothing).
 	got, err := s.List(ctx, "", home+"/mail/d%")
 	if err != nil {
 		t.Fatal(err)

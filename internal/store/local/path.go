@@ -72,14 +72,14 @@ func nsOf(name string) namespace {
 // isInbox reports whether name is INBOX in any case.
 func isInbox(name string) bool { return strings.EqualFold(name, "INBOX") }
 
-// Path resolves a local c-client mailbox name to a file system path:
-// relative names are relative to Env.Home, "~/x" is "x", "~user/x" is x in
-// that user's home, absolute names and ".." are allowed (D7), INBOX (any
-// case) is ~/mbox if it exists, else /var/mail/USER; "#mh/NAME" is NAME
-// under the MH root and "#mhinbox" the MH inbox (an error wrapping
-// store.ErrNoMailbox when ~/.mh_profile does not exist); "#maildir/NAME"
-// is the plain name NAME. Other "#" names and remote "{…}" names are
-// errors. A trailing "/" is dropped.
+// Path resolves a local c-client mailbox name to a file system path: relative
+// names are relative to Env.Home, "~/x" is "x", "~user/x" is x in that user's
+// home, absolute names and ".." are allowed
+// (doc/design/decisions.md#d7-absolute-paths), INBOX (any case) is ~/mbox if it
+// exists, else /var/mail/USER; "#mh/NAME" is NAME under the MH root and
+// "#mhinbox" the MH inbox (an error wrapping store.ErrNoMailbox when
+// ~/.mh_profile does not exist); "#maildir/NAME" is the plain name NAME. Other
+// "#" names and remote "{…}" names are errors. A trailing "/" is dropped.
 func (s *Store) Path(name string) (string, error) {
 	switch {
 	case name == "":
@@ -139,7 +139,7 @@ func (s *Store) inboxPath() (string, error) {
 		}
 	}
 	who := s.env.User
-	if who == "" { // D12: fall back to the login name
+	if who == "" { // doc/design/decisions.md#d12-user-names: fall back to the login name
 		u, err := user.Current()
 		if err != nil {
 			return "", fmt.Errorf("INBOX: no user name: %w", err)

@@ -37,7 +37,8 @@
 //     internal date, fsyncs it and moves it without replacing any file
 //     (rename with RENAME_NOREPLACE, else link and unlink) into new/ (no
 //     flags: it arrives as new mail, like an mbox copy without "Status: O",
-//     decision D5) or into cur/ with ":2,LETTERS" (any flag). UNIQUE is
+//     doc/design/decisions.md#d5-new-mail-stays-new) or into cur/ with
+//     ":2,LETTERS" (any flag). UNIQUE is
 //     "SECONDS.M<usec>P<pid>Q<n>.HOST,S=<size>,W=<CRLF size>" with a
 //     delivery time later than every message already in the box, so an
 //     appended message sorts last even when the clock is behind. A CR

@@ -155,10 +155,10 @@ func TestGoMboxWritesOtherwise(t *testing.T) {
 	if _, err := WriteAppend(&ours, env(), store.NewMessage{InternalDate: date, Size: int64(len(msg)), Body: strings.NewReader(msg)}); err != nil {
 		t.Fatal(err)
 	}
-	// c-client's append form (spec 7.2): From_ line with the date in its
-	// own zone and +zzzz, the status block, X-Original- for a status
-	// header in the text, '>' before "From ", every CR dropped, one
-	// separator line.
+	// c-client's append form (doc/design/behaviour.md#writing-mbox): From_ line
+	// with the date in its own zone and +zzzz, the status block, X-Original-
+	// for a status header in the text, '>' before "From ", every CR dropped,
+	// one separator line.
 	const wantOurs = "From cloudsdk@vm Tue Nov 14 22:13:21 2023 +0100\nStatus: \nX-Status: \nX-Keywords:\n" +
 		"Subject: s\nX-Original-Status: RO\n\n>From me\nbodymore\n\n"
 	// go-mbox: UTC date without zone, no status block, the status

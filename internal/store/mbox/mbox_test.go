@@ -77,8 +77,8 @@ func TestReadMbox(t *testing.T) {
 }
 
 func TestSize152(t *testing.T) {
-	// spec 5.5: c-client's RFC 822 size counts CRLF line ends, without the
-	// From_ line, status headers and separator line.
+	// doc/design/behaviour.md#copying: c-client's RFC 822 size counts CRLF line
+	// ends, without the From_ line, status headers and separator line.
 	msg := "Subject: s\nStatus: O\n\n" + strings.Repeat("x", 50) + "\n"
 	path := filepath.Join(t.TempDir(), "box")
 	os.WriteFile(path, []byte("From a@b Mon Jan  1 10:00:00 2024\n"+msg+"\n"), 0o600)

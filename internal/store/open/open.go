@@ -37,7 +37,8 @@ func Store(ctx context.Context, cfg *config.Store, env store.Env) (store.Store, 
 	return imap.Dial(ctx, cfg.Server, opt)
 }
 
-// LockDir is where the locks of msinfo mailboxes on servers live (D9).
+// LockDir is where the locks of msinfo mailboxes on servers live
+// (doc/design/decisions.md#d9-msinfo-safety).
 func LockDir(env store.Env) string { return filepath.Join(env.Home, ".mailsync.d") }
 
 // Msinfo opens the msinfo mailbox with the given c-client name; passwd is
@@ -56,7 +57,9 @@ func Msinfo(ctx context.Context, name, passwd string, opt msinfo.Options) (msinf
 	return msinfo.OpenLocal(path, name, opt)
 }
 
-// remoteMsinfo keeps the msinfo in a folder on a server (spec 6.5, D6, D9).
+// remoteMsinfo keeps the msinfo in a folder on a server
+// (doc/design/behaviour.md#writing-the-msinfo;
+// doc/design/decisions.md#d6-imap-msinfo and #d9-msinfo-safety).
 func remoteMsinfo(ctx context.Context, name, passwd string, opt msinfo.Options) (msinfo.File, error) {
 	_, mailbox, err := imap.ParseName(name)
 	if err != nil {

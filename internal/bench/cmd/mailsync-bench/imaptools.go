@@ -32,13 +32,14 @@ func (t tool) format() string {
 }
 
 // mailsyncConfig is the ~/.mailsync of ours and 5.2.7: the Dovecot user's
-// folders (pat %: INBOX and the top-level folders; 5.2.7 lists a server
-// only with a remote ref) against mbox files in ~/mail. Store names and the
-// msinfo path stay at most 9 bytes long, where 5.2.7 behaves as intended
-// (spec 3.6). For ours-maildir, setup makes ~/mail/INBOX an empty Maildir,
-// so ours creates the other boxes as Maildirs beside it (~/mail/work, ...,
-// the layout of mbsync's). (A `\#maildir/mail/` prefix would say the
-// same; written without the backslash, "#" starts a comment.)
+// folders (pat %: INBOX and the top-level folders; 5.2.7 lists a server only
+// with a remote ref) against mbox files in ~/mail. Store names and the msinfo
+// path stay at most 9 bytes long, where 5.2.7 behaves as intended
+// (doc/design/behaviour.md#box-pairing). For ours-maildir, setup makes
+// ~/mail/INBOX an empty Maildir, so ours creates the other boxes as Maildirs
+// beside it (~/mail/work, ..., the layout of mbsync's). (A `\#maildir/mail/`
+// prefix would say the same; written without the backslash, "#" starts a
+// comment.)
 const mailsyncConfig = `store remote {
 	server	{127.0.0.1:%[1]d/notls/norsh/user=%[2]s}
 	ref	{127.0.0.1:%[1]d/notls/norsh/user=%[2]s}

@@ -7,29 +7,27 @@ import (
 	"testing"
 )
 
-// TestGuideInREADME: every example configuration of testdata/migrate is
-// shown in the README's migration guide exactly as the file is, with
+// guideDoc is the migration guide.
+const guideDoc = "../../doc/migration.md"
+
+// TestGuideInDoc: every example configuration of testdata/migrate is shown
+// in the migration guide (doc/migration.md) exactly as the file is, with
 // readmeValues put in for the placeholders: the fenced block that follows
-// the first mention of "testdata/migrate/NAME" in the section.
-func TestGuideInREADME(t *testing.T) {
-	data, err := os.ReadFile("../../README.md")
+// the first mention of "testdata/migrate/NAME" in the guide.
+func TestGuideInDoc(t *testing.T) {
+	data, err := os.ReadFile(guideDoc)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !checkGuide(t, string(data)) {
-		t.Fatal(`README.md has no "## Migration guide" section`)
+		t.Fatalf(`%s is not the migration guide (no "# Migration guide" title)`, guideDoc)
 	}
 }
 
-// checkGuide checks the migration guide of a README; false: it has none.
-func checkGuide(t *testing.T, readme string) bool {
-	start := strings.Index(readme, "\n## Migration guide\n")
-	if start < 0 {
+// checkGuide checks the migration guide guide; false: it is none.
+func checkGuide(t *testing.T, guide string) bool {
+	if !strings.HasPrefix(guide, "# Migration guide\n") {
 		return false
-	}
-	section := readme[start+1:]
-	if end := strings.Index(section, "\n## "); end >= 0 {
-		section = section[:end+1]
 	}
 	files, err := filepath.Glob(filepath.Join(guideDir, "*.mailsync"))
 	if err != nil || len(files) == 0 {
@@ -38,18 +36,18 @@ func checkGuide(t *testing.T, readme string) bool {
 	for _, f := range files {
 		name := filepath.Base(f)
 		want := string(guideConfig(t, name, readmeValues))
-		at := strings.Index(section, "testdata/migrate/"+name)
+		at := strings.Index(guide, "testdata/migrate/"+name)
 		if at < 0 {
 			t.Errorf("the migration guide does not mention testdata/migrate/%s", name)
 			continue
 		}
-		block, ok := nextFence(section[at:])
+		block, ok := nextFence(guide[at:])
 		if !ok {
 			t.Errorf("no fenced block after the mention of %s", name)
 			continue
 		}
 		if block != want {
-			t.Errorf("the README's block for %s differs from the file:\n--- README\n%s--- file (README values)\n%s", name, block, want)
+			t.Errorf("the guide's block for %s differs from the file:\n--- guide\n%s--- file (guide values)\n%s", name, block, want)
 		}
 	}
 	return true

@@ -6,17 +6,18 @@ import (
 	"testing"
 )
 
-// TestModernAccountsInREADME: every example store of the README's "Modern
-// accounts" section parses, and the section shows each new field at work.
-func TestModernAccountsInREADME(t *testing.T) {
-	data, err := os.ReadFile("../../README.md")
+// TestModernAccountsInManual: every example store of the manual's "Modern
+// accounts" section (doc/manual.md) parses, and the section shows each new
+// field at work.
+func TestModernAccountsInManual(t *testing.T) {
+	data, err := os.ReadFile("../../doc/manual.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	text := string(data)
 	start := strings.Index(text, "\n## Modern accounts\n")
 	if start < 0 {
-		t.Fatal(`README.md has no "## Modern accounts" section`)
+		t.Fatal(`doc/manual.md has no "## Modern accounts" section`)
 	}
 	section := text[start+1:]
 	if end := strings.Index(section[3:], "\n## "); end >= 0 {
@@ -31,7 +32,7 @@ func TestModernAccountsInREADME(t *testing.T) {
 		}
 		cfg, err := Parse(strings.NewReader(block), nil)
 		if err != nil {
-			t.Errorf("README block does not parse: %v\n%s", err, block)
+			t.Errorf("manual block does not parse: %v\n%s", err, block)
 			continue
 		}
 		for _, s := range cfg.Stores {
