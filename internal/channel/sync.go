@@ -61,6 +61,7 @@ func (e *Engine) Sync(ctx context.Context, a, b *Side, last msinfo.State) msinfo
 	if e.Opt.DeleteEmpty && e.gone == nil {
 		e.deleteEmpty(ctx, a, b, empty, next)
 	}
+	e.dropUnrecordable(next)
 	return next
 }
 
