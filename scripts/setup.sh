@@ -5,6 +5,8 @@
 #   Debian packages: mailsync (the reference 5.2.7), dovecot-imapd (IMAP tests),
 #                    isync (mbsync, for benchmarks), time (GNU time: peak RSS in
 #                    benchmarks), groff-base and man-db (man page)
+#   test user:       mailsync-difftest (as root only), the unprivileged user the
+#                    differential tests (internal/difftest) run 5.2.7 and the clone as
 #   Go modules:      go mod download
 #   staticcheck:     honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION into
 #                    $TOOLS_BIN (default ~/.cache/mailsync/bin)
@@ -54,6 +56,14 @@ if [ ${#missing[@]} -gt 0 ]; then
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
       --no-install-recommends "${missing[@]}" </dev/null >/dev/null
   fi
+fi
+
+# --- The differential tests' user ------------------------------------------------
+# go test never creates users or installs packages (doc/design/testing.md): as
+# root, internal/difftest runs both binaries as this user and needs it to exist.
+if [ "$(id -u)" -eq 0 ] && ! id mailsync-difftest >/dev/null 2>&1; then
+  log "creating the user mailsync-difftest"
+  useradd -M -s /usr/sbin/nologin mailsync-difftest
 fi
 
 # --- Go modules ------------------------------------------------------------------
