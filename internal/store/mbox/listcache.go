@@ -55,7 +55,7 @@ type listWriter struct {
 // signature sig; nil when there is no cache directory or the file
 // changed too recently to be told apart from a later change (settled).
 func newListWriter(env store.Env, path string, sig filesig.Sig) *listWriter {
-	if !sig.Settled() {
+	if !sig.SettledAt(env.Time()) {
 		return nil
 	}
 	bw := hdrcache.CreateBlob(listCacheDir(env), listKind, listIdentity(path))
@@ -94,7 +94,7 @@ func (lw *listWriter) add(sc *scanned) {
 	mark := len(b)
 	b = binary.AppendUvarint(b, 0) // room for the header length
 	b = b[:mark]
-	hdr := header.AppendSelect(nil, sc.header, store.HeaderFields...)
+	hdr := header.AppendSelect(nil, sc.header, headerFields...)
 	if len(hdr) > 0 && hdr[len(hdr)-1] != '\n' {
 		hdr = append(hdr, '\n')
 	}
