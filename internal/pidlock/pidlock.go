@@ -111,10 +111,11 @@ func TakeOver(path string, stale StaleFunc) (content []byte, removed bool, err e
 	if !stale(content, fi) {
 		return nil, false, nil
 	}
-	// Move the lock aside to a name of our own and check that what moved
+	// Move the lock aside to a name of our own (hidden, and one that
+	// mailbox listings skip like an mbox expunge's temporary file) and check that what moved
 	// is the file judged stale: a lock made since (by a run that does not
 	// take this guard) is put back.
-	aside := path + ".stale-" + strconv.Itoa(os.Getpid()) + "-" + strconv.FormatUint(uint64(fi.Sys().(*syscall.Stat_t).Ino), 36)
+	aside := asideName(path, fi)
 	if err := os.Rename(path, aside); err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, false, nil
@@ -133,4 +134,15 @@ func TakeOver(path string, stale StaleFunc) (content []byte, removed bool, err e
 		return nil, false, fmt.Errorf("remove stale lock %s: %w", path, err)
 	}
 	return content, true, nil
+}
+
+// asideName is where TakeOver moves the lock path (file info fi) before
+// removing it: .BASE.mailsync-stale-PID-INODE in its directory. Only a
+// crash at that instant leaves it behind; nothing reads it.
+func asideName(path string, fi os.FileInfo) string {
+	var ino uint64
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		ino = st.Ino
+	}
+	return filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".mailsync-stale-"+strconv.Itoa(os.Getpid())+"-"+strconv.FormatUint(ino, 36))
 }

@@ -172,7 +172,7 @@ func TestRaceGoroutines(t *testing.T) {
 			t.Fatalf("round %d: the lock holds %q, the winner is %d", r, b, winners[0])
 		}
 	}
-	if files, _ := filepath.Glob(filepath.Join(dir, "*.stale-*")); len(files) > 0 {
+	if files, _ := filepath.Glob(filepath.Join(dir, ".*")); len(files) > 0 {
 		t.Errorf("left behind: %v", files)
 	}
 }
