@@ -305,11 +305,7 @@ func needTools(t *testing.T) {
 	if len(missing) == 0 {
 		return
 	}
-	msg := fmt.Sprintf("%s not installed (Debian packages groff-base and man-db): run scripts/setup.sh", strings.Join(missing, " and "))
-	if os.Getenv("MAILSYNC_REQUIRE_TOOLS") == "1" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg + "; set MAILSYNC_REQUIRE_TOOLS=1 to fail instead")
+	testbin.MissingTool(t, fmt.Sprintf("%s not installed (Debian packages groff-base and man-db)", strings.Join(missing, " and ")))
 }
 
 func missingTools() []string {
