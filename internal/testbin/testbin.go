@@ -75,6 +75,7 @@ func MissingTool(tb testing.TB, msg string) {
 	msg += " (run scripts/setup.sh)"
 	if os.Getenv(RequireTools) == "1" {
 		tb.Fatal(msg)
+		return
 	}
 	tb.Skip(msg + "; set " + RequireTools + "=1 to fail instead")
 }
