@@ -112,9 +112,13 @@ func TakeOver(path string, stale StaleFunc) (content []byte, removed bool, err e
 		return nil, false, nil
 	}
 	// Move the lock aside to a name of our own (hidden, and one that
-	// mailbox listings skip like an mbox expunge's temporary file) and check that what moved
-	// is the file judged stale: a lock made since (by a run that does not
-	// take this guard) is put back.
+	// mailbox listings skip like an mbox expunge's temporary file) and
+	// check that what moved is the file judged stale: a lock made since
+	// (its owner released the old one and another program, which does not
+	// take this guard, made a new one) is put back. Should yet another
+	// lock appear in that instant, link fails and the moved one stays
+	// aside: the one case left, which needs three programs within
+	// microseconds around a lock that is stale by age.
 	aside := asideName(path, fi)
 	if err := os.Rename(path, aside); err != nil {
 		if errors.Is(err, os.ErrNotExist) {
