@@ -8,10 +8,14 @@ import (
 	"os/exec"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/mailsync/mailsync/internal/testbin"
 )
+
+// TestMain removes the mailsync binary usageFromBinary has built.
+func TestMain(m *testing.M) { os.Exit(testbin.Main(m)) }
 
 // page is the manual page under test, relative to this directory.
 const page = "mailsync.1"
@@ -144,24 +148,16 @@ func TestOptionTagsParser(t *testing.T) {
 	}
 }
 
-// usageFromBinary builds cmd/mailsync and returns the usage text it prints
-// on stdout when run without arguments (a usage error).
+// usageFromBinary returns the usage text the mailsync binary (package
+// testbin) prints on stdout when run without arguments (a usage error).
 func usageFromBinary(t *testing.T) string {
 	t.Helper()
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Fatalf("find the go command: %v", err)
-	}
-	bin := t.TempDir() + "/mailsync"
-	build := exec.CommandContext(t.Context(), goTool, "build", "-o", bin, "github.com/mailsync/mailsync/cmd/mailsync")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./cmd/mailsync: %v\n%s", err, out)
-	}
+	bin := testbin.Path(t)
 	cmd := exec.CommandContext(t.Context(), bin)
 	cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err = cmd.Run()
+	err := cmd.Run()
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) {
 		t.Fatalf("mailsync without arguments: want a usage error, got %v", err)
@@ -300,32 +296,16 @@ func run(t *testing.T, env []string, name string, args ...string) (stdout, stder
 	return out.String(), errb.String()
 }
 
-var (
-	installOnce sync.Once
-	installErr  error
-)
-
-// needTools makes sure groff and man are installed. When they are not, it
-// installs the Debian packages groff-base and man-db if running as root;
-// otherwise it skips the test, or fails it when MAILSYNC_REQUIRE_TOOLS=1.
+// needTools makes sure groff and man are installed (scripts/setup.sh
+// installs them; the test never does): when they are not, it skips the
+// test, or fails it when MAILSYNC_REQUIRE_TOOLS=1.
 func needTools(t *testing.T) {
 	t.Helper()
 	missing := missingTools()
-	if len(missing) > 0 && os.Geteuid() == 0 {
-		installOnce.Do(func() { installErr = installTools() })
-		missing = missingTools()
-	}
 	if len(missing) == 0 {
 		return
 	}
-	msg := fmt.Sprintf("%s not installed (Debian packages groff-base and man-db)", strings.Join(missing, " and "))
-	if installErr != nil {
-		msg += "; installing them failed: " + installErr.Error()
-	}
-	if os.Getenv("MAILSYNC_REQUIRE_TOOLS") == "1" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg + "; set MAILSYNC_REQUIRE_TOOLS=1 to fail instead")
+	testbin.MissingTool(t, fmt.Sprintf("%s not installed (Debian packages groff-base and man-db)", strings.Join(missing, " and ")))
 }
 
 func missingTools() []string {
@@ -336,29 +316,4 @@ func missingTools() []string {
 		}
 	}
 	return missing
-}
-
-// installTools installs groff-base and man-db with apt-get, updating the
-// package lists once if the first attempt fails.
-func installTools() error {
-	aptGet, err := exec.LookPath("apt-get")
-	if err != nil {
-		return fmt.Errorf("no apt-get: %w", err)
-	}
-	apt := func(args ...string) error {
-		cmd := exec.Command(aptGet, args...)
-		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("apt-get %s: %w: %s", strings.Join(args, " "), err, bytes.TrimSpace(out))
-		}
-		return nil
-	}
-	install := []string{"install", "-y", "-qq", "--no-install-recommends", "groff-base", "man-db"}
-	if err := apt(install...); err == nil {
-		return nil
-	}
-	if err := apt("update", "-qq"); err != nil {
-		return err
-	}
-	return apt(install...)
 }

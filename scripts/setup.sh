@@ -5,6 +5,10 @@
 #   Debian packages: mailsync (the reference 5.2.7), dovecot-imapd (IMAP tests),
 #                    isync (mbsync, for benchmarks), time (GNU time: peak RSS in
 #                    benchmarks), groff-base and man-db (man page)
+#   test accounts:   as root only: mailsync-difftest, the unprivileged user the
+#                    differential tests run 5.2.7 and the clone as (internal/difftest,
+#                    internal/testservers), and mailsync-dovecot, the system account
+#                    that owns the test Dovecot's mail (internal/dovecot)
 #   Go modules:      go mod download
 #   staticcheck:     honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION into
 #                    $TOOLS_BIN (default ~/.cache/mailsync/bin)
@@ -14,7 +18,7 @@
 #
 # As root (CI) apt-get is used directly; as another user through `sudo -n` when that
 # works, otherwise the packages are skipped with a warning (the tests that need them
-# then skip themselves).
+# then skip themselves, or fail under the MAILSYNC_REQUIRE_* switches make test sets).
 set -euo pipefail
 
 STATICCHECK_VERSION=${STATICCHECK_VERSION:-v0.8.2}
@@ -53,6 +57,22 @@ if [ ${#missing[@]} -gt 0 ]; then
     "${sudo[@]}" apt-get update -qq </dev/null
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
       --no-install-recommends "${missing[@]}" </dev/null >/dev/null
+  fi
+fi
+
+# --- The tests' accounts -------------------------------------------------------------
+# go test never creates users or installs packages (doc/design/testing.md). As root,
+# the differential tests run both binaries as mailsync-difftest, and the test Dovecot's
+# mail belongs to mailsync-dovecot (Dovecot refuses root as the mail owner).
+if [ "$(id -u)" -eq 0 ]; then
+  if ! id mailsync-difftest >/dev/null 2>&1; then
+    log "creating the user mailsync-difftest"
+    useradd -M -s /usr/sbin/nologin mailsync-difftest
+  fi
+  if ! id mailsync-dovecot >/dev/null 2>&1; then
+    log "creating the system account mailsync-dovecot"
+    useradd --system --user-group --no-create-home --home-dir /nonexistent \
+      --shell /usr/sbin/nologin --comment "mailsync test Dovecot mail owner" mailsync-dovecot
   fi
 fi
 

@@ -30,20 +30,39 @@ func TestMain(m *testing.M) {
 // TestScripts runs the CLI golden scripts in testdata/script. Their expected
 // output was produced by mailsync 5.2.7, except where
 // doc/design/decisions.md says the clone differs; such places carry a
-// "# Dn:" comment in the script, Dn being the decision's label there.
+// "# Dn:" comment in the script, Dn being the decision's label there. Each
+// script says where its expectations come from ("# expect: 5.2.7" or
+// "# expect: ours", script_origin_test.go).
 //
 // Every script starts with HOME=$WORK/home, USER=tester, TZ=UTC, the host
 // name "testhost" and "now" fixed at 2026-01-02T03:04:05Z. The condition
 // [root] is true when the test runs as root (permission checks do not apply).
+//
+// MAILSYNC_UPDATE_SCRIPTS=1 rewrites the expected files of failing cmp
+// lines, only in the scripts whose expectations are our own: a script
+// from 5.2.7 fails as without it.
 func TestScripts(t *testing.T) {
-	testscript.Run(t, testscript.Params{
-		Dir: "../../testdata/script",
-		// MAILSYNC_UPDATE_SCRIPTS=1 rewrites the expected files of failing
-		// cmp lines (only for scripts whose expectations are our own, such
-		// as IMAP ones against the in-process server; never for outputs
-		// taken from 5.2.7).
-		UpdateScripts: os.Getenv("MAILSYNC_UPDATE_SCRIPTS") == "1",
+	ours, from527, _, err := scriptOrigins(scriptDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	update := os.Getenv("MAILSYNC_UPDATE_SCRIPTS") == "1"
+	testscript.Run(t, scriptParams(ours, true, update))
+	testscript.Run(t, scriptParams(from527, false, update))
+}
+
+// scriptParams runs the scripts files, whose expectations are our own
+// (mine) or from 5.2.7. update (MAILSYNC_UPDATE_SCRIPTS) is honoured only
+// for scripts of our own: never for expectations from 5.2.7.
+func scriptParams(files []string, mine, update bool) testscript.Params {
+	refuse := update && !mine
+	return testscript.Params{
+		Files:         files,
+		UpdateScripts: update && mine,
 		Setup: func(env *testscript.Env) error {
+			if refuse {
+				env.T().Log("MAILSYNC_UPDATE_SCRIPTS=1 ignored: this script's expectations come from mailsync 5.2.7 (" + origin527 + ") and are never rewritten")
+			}
 			env.Setenv("HOME", env.Getenv("WORK")+"/home")
 			env.Setenv("USER", "tester")
 			env.Setenv("TZ", "UTC")
@@ -68,7 +87,7 @@ func TestScripts(t *testing.T) {
 			}
 			return false, &unknownCondError{cond}
 		},
-	})
+	}
 }
 
 // cmdSleep waits for the duration given (time.ParseDuration syntax):

@@ -1,6 +1,6 @@
 // Package crashtest holds robustness tests of the real mailsync binary;
-// it has no code of its own outside its tests. TestMain builds
-// cmd/mailsync once with `go build`; each test runs it with os/exec in a
+// it has no code of its own outside its tests. Package testbin builds
+// cmd/mailsync once per test process; each test runs it with os/exec in a
 // home directory of its own (on /dev/shm when available) and checks what
 // it left on disk.
 //
@@ -27,11 +27,8 @@
 //     SIGTERM, or given up by the stall watchdog when no signal comes
 //     (MAILSYNC_TEST_STALL shortens its two minutes).
 //
-// Bugs found in the rest of the code base are pinned by tests that skip
-// with a "BUG:" reason until they are fixed; CRASHTEST_BUGS=1 runs them
-// (they fail while the bug is there). The kill tests fail when a rerun
-// takes a leftover of the killed run (a dotlock, an expunge's temp file)
-// for a mailbox.
+// The kill tests fail when a rerun takes a leftover of the killed run (a
+// dotlock, an expunge's temp file) for a mailbox.
 //
 // Temporary files, the Dovecot server's mail included, live on /dev/shm
 // when it exists (TMPDIR is pointed there): the whole package takes

@@ -178,42 +178,41 @@ func TestServerFaults(t *testing.T) {
 	srvName := "{" // every error names the server as configured: {127.0.0.1:PORT/notls/user=joe}
 	cases := []struct {
 		name  string
-		bug   string
 		fault func(w *faultWorld) *fault
 		want  func(w *faultWorld, proxy string) []string
 	}{
-		{"reset on APPEND", "", func(w *faultWorld) *fault {
+		{"reset on APPEND", func(w *faultWorld) *fault {
 			return &fault{match: isAppendTo("beta"), nth: 1, act: actReset}
 		}, func(w *faultWorld, proxy string) []string {
 			return []string{srvName + proxy, w.prefix + "/beta", firstID(w.newB["beta"])}
 		}},
-		{"NO OVERQUOTA on APPEND", "", func(w *faultWorld) *fault {
+		{"NO OVERQUOTA on APPEND", func(w *faultWorld) *fault {
 			return &fault{match: isAppendTo("beta"), nth: 1, every: true, act: actReply, text: "NO [OVERQUOTA] Quota exceeded (mailbox for user is full)"}
 		}, func(w *faultWorld, proxy string) []string {
 			return []string{srvName + proxy, w.prefix + "/beta", firstID(w.newB["beta"]), "[OVERQUOTA] Quota exceeded"}
 		}},
-		{"NO TRYCREATE on APPEND", "", func(w *faultWorld) *fault {
+		{"NO TRYCREATE on APPEND", func(w *faultWorld) *fault {
 			return &fault{match: isAppendTo("beta"), nth: 1, every: true, act: actReply, text: "NO [TRYCREATE] Mailbox doesn't exist: " + w.prefix + "/beta"}
 		}, func(w *faultWorld, proxy string) []string {
 			return []string{srvName + proxy, w.prefix + "/beta", firstID(w.newB["beta"]), "[TRYCREATE]"}
 		}},
-		{"BYE during body FETCH", "", func(w *faultWorld) *fault {
+		{"BYE during body FETCH", func(w *faultWorld) *fault {
 			return &fault{match: isBodyFetchIn("beta"), nth: 1, act: actBye, text: "Server shutting down."}
 		}, func(w *faultWorld, proxy string) []string {
 			return []string{srvName + proxy, w.prefix + "/beta"}
 		}},
-		{"BYE during APPEND", "", func(w *faultWorld) *fault {
+		{"BYE during APPEND", func(w *faultWorld) *fault {
 			return &fault{match: isAppendTo("beta"), nth: 2, act: actBye, text: "Server shutting down."}
 		}, func(w *faultWorld, proxy string) []string {
 			// The BYE text is not shown: the error says "unexpected EOF".
 			return []string{srvName + proxy, w.prefix + "/beta", nthID(w.newB["beta"], 1)}
 		}},
-		{"malformed response to FETCH", "", func(w *faultWorld) *fault {
+		{"malformed response to FETCH", func(w *faultWorld) *fault {
 			return &fault{match: isBodyFetchIn("beta"), nth: 1, act: actGarbage, text: "* 1 FETCH (UID x BODY[] {zz}\r\n"}
 		}, func(w *faultWorld, proxy string) []string {
 			return []string{srvName + proxy, w.prefix + "/beta"}
 		}},
-		{"malformed response to APPEND", "", func(w *faultWorld) *fault {
+		{"malformed response to APPEND", func(w *faultWorld) *fault {
 			return &fault{match: isAppendTo("beta"), nth: 1, act: actGarbage, text: "\x00\x01 garbage \xff\r\n"}
 		}, func(w *faultWorld, proxy string) []string {
 			return []string{srvName + proxy, w.prefix + "/beta", firstID(w.newB["beta"])}
@@ -222,9 +221,6 @@ func TestServerFaults(t *testing.T) {
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			if c.bug != "" {
-				knownBug(t, c.bug)
-			}
 			w := newFaultWorld(t, s, "flt"+string(rune('a'+i)))
 			f := c.fault(w)
 			p := startProxy(t, s.Addr(), f)

@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/mailsync/mailsync/internal/testbin"
 )
 
 // tempRoot is where homes are made: /dev/shm (tmpfs, so fsync is cheap)
@@ -86,7 +88,7 @@ type proc struct {
 func (h *home) start(args ...string) *proc {
 	h.t.Helper()
 	p := &proc{done: make(chan struct{})}
-	p.cmd = exec.Command(binary, args...)
+	p.cmd = exec.Command(testbin.Path(h.t), args...)
 	p.cmd.Env = h.env()
 	p.cmd.Dir = h.dir
 	p.cmd.Stdout, p.cmd.Stderr = &p.stdout, &p.stderr

@@ -39,15 +39,6 @@ func testSeed(t *testing.T) uint64 {
 	return seed
 }
 
-// knownBug skips a test that pins a bug outside this package, unless
-// CRASHTEST_BUGS=1 (then it runs, and fails while the bug is there).
-func knownBug(t *testing.T, reason string) {
-	t.Helper()
-	if os.Getenv("CRASHTEST_BUGS") != "1" {
-		t.Skip(reason)
-	}
-}
-
 // envInt is the integer environment variable name, else def.
 func envInt(t *testing.T, name string, def int) int {
 	s := os.Getenv(name)

@@ -3,36 +3,19 @@ package crashtest
 import (
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 
 	"github.com/mailsync/mailsync/internal/dovecot"
+	"github.com/mailsync/mailsync/internal/testbin"
 )
 
-// binary is the mailsync executable TestMain built.
-var binary string
-
-// TestMain builds cmd/mailsync once, runs the tests and stops the shared
-// Dovecot servers.
+// TestMain runs the tests (the mailsync binary is built on first use,
+// package testbin) and stops the shared Dovecot servers.
 func TestMain(m *testing.M) {
 	os.Exit(testMain(m))
 }
 
 func testMain(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "crashtest-bin-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "crashtest:", err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	binary = filepath.Join(dir, "mailsync")
-	cmd := exec.Command("go", "build", "-o", binary, "github.com/mailsync/mailsync/cmd/mailsync")
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	if err := cmd.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "crashtest: go build:", err)
-		return 1
-	}
 	// Temporary files, the Dovecot server's mail included, go to
 	// /dev/shm when it exists: fsync is cheap there.
 	if root := tempRoot(); root != os.TempDir() {
@@ -42,7 +25,7 @@ func testMain(m *testing.M) int {
 			os.Setenv("TMPDIR", tmp)
 		}
 	}
-	code := m.Run()
+	code := testbin.Main(m)
 	if err := dovecot.StopShared(); err != nil {
 		fmt.Fprintln(os.Stderr, "crashtest: stop dovecot:", err)
 		if code == 0 {

@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/mailsync/mailsync/internal/testbin"
 )
 
 // stallFault holds the connection once mailsync asks for beta's bodies:
@@ -77,7 +79,7 @@ func TestStallNoSignal(t *testing.T) {
 	w.via(p.Addr())
 	ctx, cancel := context.WithTimeout(t.Context(), runLimit)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, binary, "ch")
+	cmd := exec.CommandContext(ctx, testbin.Path(t), "ch")
 	cmd.Env = append(w.h.env(), "MAILSYNC_TEST_STALL=1s")
 	cmd.Dir = w.h.dir
 	var stdout, stderr bytes.Buffer

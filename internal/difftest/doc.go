@@ -15,9 +15,12 @@
 //
 //	go test ./internal/difftest/
 //
-// as root (it installs mailsync 5.2.7 with apt-get if missing and creates
-// the user mailsync-difftest) or as an ordinary user with 5.2.7 already
-// installed; select scenarios with -run 'TestDiff/NAME'. Environment:
+// after scripts/setup.sh (which installs mailsync 5.2.7 and, as root,
+// creates the user mailsync-difftest that runs both binaries); as an
+// ordinary user the binaries run as that user. A missing prerequisite
+// skips the tests, or fails them under MAILSYNC_REQUIRE_TOOLS=1 (make
+// test, CI); the tests never install anything. Select scenarios with
+// -run 'TestDiff/NAME'. Environment:
 //
 //	MAILSYNC_DIFFTEST_SELF=1   compare 5.2.7 with itself (determinism check
 //	                           of the scenarios; deviations are not applied)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/mailsync/mailsync/internal/dovecot"
+	"github.com/mailsync/mailsync/internal/testbin"
 )
 
 const (
@@ -41,12 +42,20 @@ var (
 	setupErr  error
 )
 
-// getHarness prepares 5.2.7, the test user and the clone binary once.
+// getHarness prepares the harness once: it checks that 5.2.7 and the test
+// user are there and has the clone binary built (package testbin). A
+// missing prerequisite skips the test, or fails it under
+// MAILSYNC_REQUIRE_TOOLS=1.
 func getHarness(t *testing.T) *harness {
 	t.Helper()
-	setupOnce.Do(func() { theH, setupSkip, setupErr = setup() })
+	self := os.Getenv("MAILSYNC_DIFFTEST_SELF") != ""
+	ours := origBin
+	if !self {
+		ours = testbin.Path(t) // built once; its directory is 0755, so the test user can run it
+	}
+	setupOnce.Do(func() { theH, setupSkip, setupErr = setup(ours, self) })
 	if setupSkip != "" {
-		t.Skip(setupSkip)
+		testbin.MissingTool(t, setupSkip)
 	}
 	if setupErr != nil {
 		t.Fatal(setupErr)
@@ -55,7 +64,7 @@ func getHarness(t *testing.T) *harness {
 }
 
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := testbin.Main(m)
 	if err := dovecot.StopShared(); err != nil {
 		fmt.Fprintln(os.Stderr, "difftest: stopping Dovecot:", err)
 		if code == 0 {
@@ -68,38 +77,18 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func run(name string, args ...string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, name, args...).CombinedOutput()
-	if err != nil {
-		return fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
-	}
-	return nil
-}
-
-// setup returns the harness, or a reason to skip, or an error.
-func setup() (*harness, string, error) {
-	h := &harness{asRoot: os.Geteuid() == 0, self: os.Getenv("MAILSYNC_DIFFTEST_SELF") != "",
+// setup returns the harness running ours against 5.2.7, or a reason to
+// skip (a missing prerequisite: scripts/setup.sh installs 5.2.7 and
+// creates the test user), or an error.
+func setup(ours string, self bool) (*harness, string, error) {
+	h := &harness{ours: ours, self: self, asRoot: os.Geteuid() == 0,
 		verbose: os.Getenv("MAILSYNC_DIFFTEST_VERBOSE") != ""}
 	if _, err := os.Stat(origBin); err != nil {
-		if !h.asRoot {
-			return nil, "mailsync 5.2.7 (" + origBin + ") is not installed and installing it needs root: apt-get install mailsync", nil
-		}
-		if err := run("apt-get", "install", "-y", "mailsync"); err != nil {
-			if err := run("apt-get", "update"); err != nil {
-				return nil, "", err
-			}
-			if err := run("apt-get", "install", "-y", "mailsync"); err != nil {
-				return nil, "", err
-			}
-		}
+		return nil, "mailsync 5.2.7 (" + origBin + ", Debian package mailsync) is not installed", nil
 	}
 	if h.asRoot {
 		if _, err := user.Lookup(testUser); err != nil {
-			if err := run("useradd", "-M", "-s", "/usr/sbin/nologin", testUser); err != nil {
-				return nil, "", err
-			}
+			return nil, "the user " + testUser + " that runs both binaries is missing", nil
 		}
 		h.user = testUser
 	} else {
@@ -121,43 +110,7 @@ func setup() (*harness, string, error) {
 	if err := os.Chmod(h.tmp, 0o755); err != nil {
 		return nil, "", err
 	}
-	if h.self {
-		h.ours = origBin
-		return h, "", nil
-	}
-	root, err := moduleRoot()
-	if err != nil {
-		return nil, "", err
-	}
-	h.ours = filepath.Join(h.tmp, "mailsync")
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		goBin = "/usr/local/go/bin/go"
-	}
-	cmd := exec.Command(goBin, "build", "-o", h.ours, "./cmd/mailsync")
-	cmd.Dir = root
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return nil, "", fmt.Errorf("building the clone (go build ./cmd/mailsync) failed: %v\n%s", err, out)
-	}
-	return h, "", os.Chmod(h.ours, 0o755)
-}
-
-// moduleRoot finds the directory holding go.mod above the working directory.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("go.mod not found above the working directory")
-		}
-		dir = parent
-	}
+	return h, "", nil
 }
 
 // runAs runs bin with args as the test user in root (HOME = root/home).

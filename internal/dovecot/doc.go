@@ -1,7 +1,8 @@
 // Package dovecot runs private, real Dovecot IMAP servers on 127.0.0.1 for
-// tests and benchmarks. It owns everything about them: installing Dovecot
-// (apt-get install dovecot-imapd, once per process, as root), the
-// unprivileged mail account, a self-contained configuration, a test CA and
+// tests and benchmarks. It owns everything about them but installing: the
+// Debian package dovecot-imapd and the mail account are scripts/setup.sh's
+// business (the package never runs apt-get or useradd). It owns a
+// self-contained configuration, a test CA and
 // server certificate made in Go, free ports, startup checks, bulk-loading
 // mail, and stopping.
 //
@@ -14,7 +15,7 @@
 //	err = s.LoadMessages(ctx, "work", msgs)          // files + doveadm force-resync
 //	out, err := s.Doveadm(ctx, "mailbox", "list", "-u", s.User)
 //
-// Start skips the test when Dovecot cannot be installed or started, unless
+// Start skips the test when Dovecot is missing or cannot be started, unless
 // MAILSYNC_REQUIRE_DOVECOT=1 (RequireEnv), which makes that a failure (CI
 // sets it). A package with many tests should share one server per Options
 // with Shared and call StopShared from TestMain after m.Run. Starting a
@@ -36,7 +37,7 @@
 // it has no !include and is passed with -c to dovecot and every doveadm
 // call; base_dir, state_dir, instance_name and log_path are private;
 // listen = 127.0.0.1, protocols = imap; mail belongs to the system account
-// MailAccount ("mailsync-dovecot", created with useradd when missing),
+// MailAccount ("mailsync-dovecot", created by scripts/setup.sh),
 // which first_valid_uid admits, with a home it owns below directories
 // everyone may traverse; passdb and userdb are one passwd-file;
 // disable_plaintext_auth = no with mechanisms plain and login; ssl = yes

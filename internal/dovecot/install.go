@@ -10,15 +10,14 @@ import (
 	"os/user"
 	"strconv"
 	"sync"
-	"time"
 )
 
 // MailAccount is the unprivileged system account that owns the mail files
 // when the package runs as root (Dovecot refuses root as the mail uid).
 const MailAccount = "mailsync-dovecot"
 
-// AptPackage is what Launch installs with apt-get when Dovecot is missing
-// and the process runs as root.
+// AptPackage is the Debian package of Dovecot that scripts/setup.sh
+// installs; Launch only names it when Dovecot is missing.
 const AptPackage = "dovecot-imapd"
 
 // binaries holds the absolute paths of the Dovecot programs.
@@ -70,54 +69,22 @@ func lookBinaries() (binaries, error) {
 	return b, nil
 }
 
-// ensureInstalled returns the Dovecot binaries, installing the Debian
-// package first (once per process) when they are missing and the process
-// is root. Concurrent apt-get runs from other test binaries wait on the
-// dpkg lock.
+// ensureInstalled returns the Dovecot binaries (once per process). It
+// installs nothing: scripts/setup.sh installs the Debian package
+// AptPackage; a missing Dovecot is an error that names it.
 func ensureInstalled(ctx context.Context) (binaries, error) {
 	installOnce.Do(func() {
 		installed, installErr = lookBinaries()
-		if installErr == nil {
-			return
+		if installErr != nil {
+			installErr = fmt.Errorf("dovecot is not installed (Debian package %s; run scripts/setup.sh): %w", AptPackage, installErr)
 		}
-		if os.Geteuid() != 0 {
-			installErr = fmt.Errorf("dovecot is not installed and only root may install it: %w", installErr)
-			return
-		}
-		if err := aptInstall(ctx); err != nil {
-			installErr = fmt.Errorf("install %s: %w", AptPackage, err)
-			return
-		}
-		installed, installErr = lookBinaries()
 	})
 	return installed, installErr
 }
 
-func aptInstall(ctx context.Context) error {
-	run := func(args ...string) error {
-		cmd := exec.CommandContext(ctx, "apt-get", append([]string{"-o", "DPkg::Lock::Timeout=300", "-q"}, args...)...)
-		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			return fmt.Errorf("apt-get %v: %w\n%s", args, err, tail(out, 2000))
-		}
-		return nil
-	}
-	install := []string{"install", "-y", "--no-install-recommends", AptPackage}
-	if err := run(install...); err == nil {
-		return nil
-	}
-	// Package lists may be missing (fresh container): update, then retry.
-	if err := run("update"); err != nil {
-		return err
-	}
-	return run(install...)
-}
-
 // mailAccountFor returns who owns the mail: when root, the system account
-// MailAccount (created once, idempotently, also against other processes
-// doing the same); otherwise the current user, and the server runs
-// rootless.
+// MailAccount (scripts/setup.sh creates it); otherwise the current user,
+// and the server runs rootless.
 func mailAccountFor(ctx context.Context) (mailOwner, error) {
 	accountOnce.Do(func() {
 		if os.Geteuid() != 0 {
@@ -141,38 +108,18 @@ func currentOwner() (mailOwner, error) {
 	return ownerOf(u, g.Name, true)
 }
 
+// systemAccount is MailAccount, which scripts/setup.sh creates (the
+// package never does).
 func systemAccount(ctx context.Context) (mailOwner, error) {
-	var last error
-	for attempt := 0; attempt < 50; attempt++ {
-		if u, err := user.Lookup(MailAccount); err == nil {
-			g, err := user.LookupGroupId(u.Gid)
-			if err != nil {
-				return mailOwner{}, fmt.Errorf("group of %s: %w", MailAccount, err)
-			}
-			return ownerOf(u, g.Name, false)
-		}
-		cmd := exec.CommandContext(ctx, "useradd", "--system", "--user-group",
-			"--no-create-home", "--home-dir", "/nonexistent",
-			"--shell", "/usr/sbin/nologin",
-			"--comment", "mailsync test Dovecot mail owner", MailAccount)
-		out, err := cmd.CombinedOutput()
-		var exit *exec.ExitError
-		switch {
-		case err == nil:
-			continue // look it up
-		case errors.As(err, &exit) && exit.ExitCode() == 9:
-			// Another process created it first (or a group of that
-			// name exists, which the next lookups will tell).
-			last = fmt.Errorf("useradd %s: %w: %s", MailAccount, err, bytes.TrimSpace(out))
-		case errors.As(err, &exit) && exit.ExitCode() == 10:
-			// /etc/passwd is locked by another useradd: wait.
-			last = fmt.Errorf("useradd %s: %w: %s", MailAccount, err, bytes.TrimSpace(out))
-		default:
-			return mailOwner{}, fmt.Errorf("useradd %s: %w: %s", MailAccount, err, bytes.TrimSpace(out))
-		}
-		time.Sleep(100 * time.Millisecond)
+	u, err := user.Lookup(MailAccount)
+	if err != nil {
+		return mailOwner{}, fmt.Errorf("the mail account %s is missing (run scripts/setup.sh): %w", MailAccount, err)
 	}
-	return mailOwner{}, fmt.Errorf("create system account %s: gave up: %w", MailAccount, last)
+	g, err := user.LookupGroupId(u.Gid)
+	if err != nil {
+		return mailOwner{}, fmt.Errorf("group of %s: %w", MailAccount, err)
+	}
+	return ownerOf(u, g.Name, false)
 }
 
 func ownerOf(u *user.User, group string, rootless bool) (mailOwner, error) {

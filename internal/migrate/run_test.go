@@ -16,10 +16,8 @@ import (
 
 	"github.com/mailsync/mailsync/internal/dovecot"
 	"github.com/mailsync/mailsync/internal/mutf7"
+	"github.com/mailsync/mailsync/internal/testbin"
 )
-
-// mailsyncBin is the binary TestMain builds from cmd/mailsync.
-var mailsyncBin string
 
 func TestMain(m *testing.M) {
 	os.Exit(testMain(m))
@@ -29,24 +27,7 @@ func testMain(m *testing.M) int {
 	if dir, ok := memoryTempDir(); ok {
 		defer os.RemoveAll(dir)
 	}
-	dir, err := os.MkdirTemp("", "migrate-bin-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	mailsyncBin = filepath.Join(dir, "mailsync")
-	goCmd, err := exec.LookPath("go")
-	if err != nil {
-		goCmd = "/usr/local/go/bin/go"
-	}
-	build := exec.Command(goCmd, "build", "-o", mailsyncBin, "github.com/mailsync/mailsync/cmd/mailsync")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "build mailsync:", err)
-		return 1
-	}
-	code := m.Run()
+	code := testbin.Main(m) // the mailsync binary: testbin.Path
 	if err := dovecot.StopShared(); err != nil {
 		fmt.Fprintln(os.Stderr, "stop dovecot:", err)
 		code = 1
@@ -132,7 +113,7 @@ func (h *home) run(t *testing.T, args ...string) result {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), runTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, mailsyncBin, args...)
+	cmd := exec.CommandContext(ctx, testbin.Path(t), args...)
 	cmd.Dir = h.dir
 	cmd.Env = append([]string{"HOME=" + h.dir, "USER=" + h.user, "TZ=UTC", "PATH=/usr/bin:/bin",
 		"MAILSYNC_TEST_HOSTNAME=migrate.test"}, h.extra...)

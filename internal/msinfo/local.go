@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"time"
 
 	"github.com/mailsync/mailsync/internal/store"
 	"github.com/mailsync/mailsync/internal/store/mbox"
@@ -73,70 +72,49 @@ func OpenLocal(path, displayName string, opt Options) (File, error) {
 	return lf, nil
 }
 
-// read parses the file; a missing file is an empty mailbox. It returns
-// the file's bytes too (the parsed messages point into them).
-func (lf *localFile) read() (*mbox.RawFile, []byte, error) {
-	data, err := os.ReadFile(lf.path)
-	if errors.Is(err, os.ErrNotExist) {
-		return &mbox.RawFile{}, nil, nil
-	}
+// read reads the msinfo file whole; a missing file is an empty mailbox.
+func (lf *localFile) read() (*mbox.Whole, error) {
+	w, err := mbox.ReadWhole(lf.path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read msinfo %s: %w", lf.display, err)
+		return nil, fmt.Errorf("read msinfo %s: %w", lf.display, err)
 	}
-	rf, err := mbox.ParseBytes(data, lf.path)
-	if err != nil {
-		return nil, nil, fmt.Errorf("read msinfo %s: %w", lf.display, err)
-	}
-	return rf, data, nil
+	return w, nil
 }
 
 func (lf *localFile) Load(ctx context.Context, channel string) (State, error) {
-	rf, _, err := lf.read()
+	w, err := lf.read()
 	if err != nil {
 		return nil, err
 	}
-	entries := make([]entry, len(rf.Messages))
-	for i, m := range rf.Messages {
+	msgs := w.Messages()
+	entries := make([]entry, len(msgs))
+	for i, m := range msgs {
 		entries[i] = newEntry(m.Header, m.Body)
 	}
 	return pick(entries, channel, lf.display, lf.opt.MD5, lf.opt.notes()), nil
 }
 
-// Save writes the new file beside the old one: what c-client's read-write
-// open, expunge of the channel's old entries and append would produce. The
-// new entry is formatted as it is written, never whole in memory.
+// Save writes the new file beside the old one and renames it over: what
+// c-client's read-write open, expunge of the channel's old entries and
+// append would leave in the file (mbox.Whole.Replace, the bytes 5.2.7
+// writes). The new entry is formatted as it is written, never whole in
+// memory.
 func (lf *localFile) Save(ctx context.Context, channel string, s State) error {
 	if lf.opt.ReadOnly {
 		return fmt.Errorf("save msinfo %s: %w", lf.display, store.ErrReadOnly)
 	}
-	rf, data, err := lf.read()
+	w, err := lf.read()
 	if err != nil {
 		return err
 	}
-	changed := rf.AssignUIDs(lf.opt.Env)
-	kept := rf.Messages[:0:0]
-	for _, m := range rf.Messages {
-		e := newEntry(m.Header, m.Body)
-		if e.subject == channel && e.hasSubj {
-			changed = true
-			continue
-		}
-		kept = append(kept, m)
+	msgs := w.Messages()
+	old := func(i int) bool {
+		e := newEntry(msgs[i].Header, msgs[i].Body)
+		return e.hasSubj && e.subject == channel
 	}
-	rf.Messages = kept
-	out := data
-	if changed {
-		out = rf.Rewrite(lf.opt.Env)
-	}
-	if len(out) == 0 && len(rf.Messages) == 0 && !rf.Pseudo {
-		out = mbox.PseudoCreate(lf.opt.Env)
-	}
-	return writeAtomic(lf.path, func(w io.Writer) error {
-		if _, err := w.Write(out); err != nil {
-			return err
-		}
-		body := newMessageReader(header(channel), s, lf.opt.MD5)
-		if _, err := mbox.WriteAppend(w, lf.opt.Env, store.NewMessage{InternalDate: lf.opt.Env.Time(), Body: body}); err != nil {
+	entry := store.NewMessage{InternalDate: lf.opt.Env.Time(), Body: newMessageReader(header(channel), s, lf.opt.MD5)}
+	return writeAtomic(lf.path, func(out io.Writer) error {
+		if err := w.Replace(out, lf.opt.Env, old, entry); err != nil {
 			return fmt.Errorf("save msinfo %s: %w", lf.display, err)
 		}
 		return nil
@@ -148,11 +126,11 @@ func (lf *localFile) Save(ctx context.Context, channel string, s State) error {
 // directory.
 func writeAtomic(path string, write func(io.Writer) error) error {
 	dir := filepath.Dir(path)
-	tmp := filepath.Join(dir, "."+filepath.Base(path)+".tmp-"+strconv.Itoa(os.Getpid())+"-"+strconv.FormatInt(time.Now().UnixNano(), 36))
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-"+strconv.Itoa(os.Getpid())+"-*")
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
+	tmp := f.Name()
 	bw := bufio.NewWriterSize(f, 64<<10)
 	err = write(bw)
 	if err == nil {

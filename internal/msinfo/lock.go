@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/mailsync/mailsync/internal/store/mbox"
+	"github.com/mailsync/mailsync/internal/pidlock"
 )
 
 // LockedError says another mailsync holds the msinfo lock.
@@ -22,22 +22,17 @@ func (e *LockedError) Error() string {
 }
 
 // takeLock creates the lock file holding our pid. A lock whose pid is dead
-// (or unreadable and not ours) is taken over with a note.
+// (or unreadable and not ours) is taken over with a note, atomically
+// (package pidlock): of two runs that find the same stale lock, one gets
+// the lock and the other finds it held. doc/design/state.md, "Locks".
 func takeLock(path, display string, notes io.Writer) error {
 	for tries := 0; tries < 3; tries++ {
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		err := pidlock.Create(path, pidlock.Content(), 0o600, true)
 		if err == nil {
-			_, werr := f.WriteString(strconv.Itoa(os.Getpid()) + "\n")
-			serr := f.Sync()
-			cerr := f.Close()
-			if err := errors.Join(werr, serr, cerr); err != nil {
-				os.Remove(path)
-				return fmt.Errorf("write lock %s: %w", path, err)
-			}
 			return nil
 		}
 		if !errors.Is(err, os.ErrExist) {
-			return fmt.Errorf("create lock %s: %w", path, err)
+			return err
 		}
 		b, err := os.ReadFile(path)
 		if err != nil {
@@ -46,20 +41,33 @@ func takeLock(path, display string, notes io.Writer) error {
 			}
 			return fmt.Errorf("read lock %s: %w", path, err)
 		}
-		pid, perr := strconv.Atoi(strings.TrimSpace(string(b)))
-		if perr == nil && pid > 0 && mbox.ProcessAlive(pid) {
+		if held, pid := heldBy(b); held {
 			return &LockedError{Name: display, PID: pid}
 		}
-		if perr != nil && len(b) == 0 {
-			// being written by its creator right now: treat as held
-			return &LockedError{Name: display, PID: 0}
+		old, took, err := pidlock.TakeOver(path, func(content []byte, _ os.FileInfo) bool {
+			held, _ := heldBy(content)
+			return !held
+		})
+		if err != nil {
+			return err
 		}
-		if notes != nil {
-			fmt.Fprintf(notes, "Info: taking over the stale lock %s of msinfo %s (pid %s is gone)\n", path, display, strings.TrimSpace(string(b)))
-		}
-		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("remove stale lock %s: %w", path, err)
+		if took && notes != nil {
+			fmt.Fprintf(notes, "Info: taking over the stale lock %s of msinfo %s (pid %s is gone)\n", path, display, strings.TrimSpace(string(old)))
 		}
 	}
 	return fmt.Errorf("lock %s: could not take the lock", path)
+}
+
+// heldBy reports whether a lock with this content is held, and by which
+// pid: one whose pid is alive, or an empty one (its creator is writing
+// it right now; pid 0). Any other content is stale.
+func heldBy(content []byte) (bool, int) {
+	pid, err := strconv.Atoi(strings.TrimSpace(string(content)))
+	if err == nil && pid > 0 && pidlock.Alive(pid) {
+		return true, pid
+	}
+	if len(content) == 0 {
+		return true, 0
+	}
+	return false, 0
 }

@@ -23,7 +23,7 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/mailsync/mailsync/internal/store/hdrcache"
+	"github.com/mailsync/mailsync/internal/cachefile"
 )
 
 // kind is the format of the book files.
@@ -75,7 +75,7 @@ type Book struct {
 // book is never saved.
 func Open(dir, identity string) *Book {
 	b := &Book{dir: dir, identity: identity, next: map[string]Entry{}}
-	if payload, ok := hdrcache.ReadBlob(dir, kind, identity); ok {
+	if payload, ok := cachefile.Read(dir, kind, identity); ok {
 		b.old, _ = decode(payload) // what decodes before damage is sound
 	}
 	return b
@@ -107,7 +107,7 @@ func (b *Book) Save() error {
 		names = append(names, name)
 	}
 	slices.Sort(names)
-	content := hdrcache.NewBlob(kind, b.identity, 64*len(names))
+	content := cachefile.New(kind, b.identity, 64*len(names))
 	content = binary.AppendUvarint(content, uint64(len(names)))
 	for _, name := range names {
 		e := b.next[name]
@@ -117,7 +117,7 @@ func (b *Book) Save() error {
 		}
 		content = append(content, e.IDs[:]...)
 	}
-	return hdrcache.WriteBlob(b.dir, b.identity, content)
+	return cachefile.Write(b.dir, b.identity, content)
 }
 
 func equal(x, y map[string]Entry) bool {

@@ -105,10 +105,12 @@ type Store interface {
 	Close() error
 }
 
-// HeaderFields are the header fields a Message's Header must contain when
-// the message has them: what message identity (msgid, md5) and the -m
-// listing need. A backend may deliver the whole header section instead.
-var HeaderFields = []string{"Message-ID", "Date", "Subject", "From", "To"}
+// HeaderFields returns the header fields a Message's Header must contain
+// when the message has them: what message identity (msgid, md5) and the
+// -m listing need. A backend may deliver the whole header section
+// instead. Each call returns a fresh slice: nobody can change the list
+// for everyone.
+func HeaderFields() []string { return []string{"Message-ID", "Date", "Subject", "From", "To"} }
 
 // Message describes one message of an open mailbox without its body.
 type Message struct {

@@ -60,3 +60,22 @@ func Path(tb testing.TB) string {
 	}
 	return bin
 }
+
+// RequireTools is the environment switch (make test and CI set it to 1)
+// that turns a missing tool or account the tests need (mailsync 5.2.7,
+// the test user mailsync-difftest, groff and man) from a skip into a
+// failure. scripts/setup.sh installs them; tests never do.
+const RequireTools = "MAILSYNC_REQUIRE_TOOLS"
+
+// MissingTool reports a missing prerequisite: it fails tb under
+// MAILSYNC_REQUIRE_TOOLS=1 and skips it otherwise. msg says what is
+// missing; the hint to run scripts/setup.sh is added.
+func MissingTool(tb testing.TB, msg string) {
+	tb.Helper()
+	msg += " (run scripts/setup.sh)"
+	if os.Getenv(RequireTools) == "1" {
+		tb.Fatal(msg)
+		return
+	}
+	tb.Skip(msg + "; set " + RequireTools + "=1 to fail instead")
+}

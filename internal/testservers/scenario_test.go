@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/mailsync/mailsync/internal/testbin"
 	"github.com/mailsync/mailsync/internal/testservers"
 )
 
@@ -41,7 +42,7 @@ type pair struct{ ref, ours *world }
 
 func newPair(t *testing.T, s *testservers.Server) pair {
 	if _, err := os.Stat(refBin); err != nil {
-		t.Skipf("mailsync 5.2.7 (%s) is not installed (make setup): %v", refBin, err)
+		testbin.MissingTool(t, fmt.Sprintf("mailsync 5.2.7 (%s) is not installed: %v", refBin, err))
 	}
 	return pair{newWorld(t, s, refBin, "ref"), newWorld(t, s, clone(t), "ours")}
 }

@@ -10,7 +10,7 @@
 // the kernel's clock tick, a second change within the same step leaves
 // the times as they were. A signature is therefore only trusted when it
 // is settled: both times at least RacyWindow older than the moment it
-// was taken (as git treats "racily clean" files). Any later change then
+// was taken (SettledAt) (as git treats "racily clean" files). Any later change then
 // moves at least one of them.
 package filesig
 
@@ -58,16 +58,11 @@ func Stat(path string) (Sig, error) {
 	return s, nil
 }
 
-// Now is the clock Settled reads (tests move it forward, as their files
-// are always fresh).
-var Now = time.Now
-
-// Settled reports whether s, taken just now, is settled (SettledAt).
-func (s Sig) Settled() bool { return s.SettledAt(Now()) }
-
 // SettledAt reports whether both times of s are RacyWindow older than
 // now, the moment s was taken: no later change can leave them as they
-// are.
+// are. The caller reads now from its injected clock (store.Env.Now), the
+// one clock of a run; a test moves that clock forward to trust the files
+// it has just written.
 func (s Sig) SettledAt(now time.Time) bool {
 	limit := now.Add(-RacyWindow).UnixNano()
 	return s.Mtime <= limit && s.Ctime <= limit

@@ -4,8 +4,8 @@
 // the internal date, keyed by a name the mailbox never reuses for other
 // content (a Maildir unique name, an IMAP UIDVALIDITY and UID). A sync
 // that finds every message in the cache reads no message file at all, as
-// mbsync does with its state. Blobs (blob.go) are the cache files
-// themselves, for backends that keep caches of their own formats.
+// mbsync does with its state. Its files are in the project's cache-file
+// format (package cachefile).
 //
 // A cache is an optimisation only: a missing, unreadable, damaged or
 // foreign cache file is an empty cache, and a cache that cannot be written
@@ -21,9 +21,10 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"io"
 	"time"
+
+	"github.com/mailsync/mailsync/internal/cachefile"
 )
 
 // kind starts every header cache file; the digit is the format version.
@@ -62,7 +63,7 @@ type slot struct {
 // empty dir gives a cache that is never saved.
 func Open(dir, identity string) *Cache {
 	c := &Cache{dir: dir, identity: identity, entries: map[string]*slot{}}
-	if payload, ok := ReadBlob(dir, kind, identity); ok {
+	if payload, ok := cachefile.Read(dir, kind, identity); ok {
 		if m, err := decode(payload); err == nil {
 			c.entries, c.loaded = m, len(m)
 		}
@@ -138,7 +139,7 @@ func (c *Cache) Save(full bool) error {
 	}
 	// Streamed: a cache of many messages is megabytes, which a buffer
 	// built whole would first have to fault in.
-	bw := CreateBlob(c.dir, kind, c.identity)
+	bw := cachefile.Create(c.dir, kind, c.identity)
 	if bw == nil {
 		return fmt.Errorf("header cache: cannot create a file in %s", c.dir)
 	}
@@ -157,15 +158,13 @@ func (c *Cache) Save(full bool) error {
 	return nil
 }
 
-// The payload (see blob.go for the file around it): the uvarint entry count, then per
-// entry the uvarints of the key length, the size, the date (Unix seconds,
-// zig-zag), its zone offset (seconds east of UTC, zig-zag) and the header
-// length, followed by key and header.
-var table = crc32.MakeTable(crc32.Castagnoli)
-
+// The payload (package cachefile is the file around it): the uvarint
+// entry count, then per entry the uvarints of the key length, the size,
+// the date (Unix seconds, zig-zag), its zone offset (seconds east of
+// UTC, zig-zag) and the header length, followed by key and header.
 func encode(m map[string]*slot, identity string, onlyUsed bool) []byte {
 	var b bytes.Buffer
-	b.Write(NewBlob(kind, identity, 0))
+	b.Write(cachefile.New(kind, identity, 0))
 	encodeTo(&b, m, onlyUsed)
 	return b.Bytes()
 }

@@ -2,11 +2,12 @@ package hdrcache
 
 import (
 	"bytes"
-	"io"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/mailsync/mailsync/internal/cachefile"
 )
 
 func entry(i int) Entry {
@@ -124,7 +125,7 @@ func TestOtherMailboxDamageAndNoDir(t *testing.T) {
 
 func FuzzDecode(f *testing.F) {
 	full := encode(map[string]*slot{"k": {Entry: entry(0)}, "l": {Entry: entry(1)}}, "id", false)
-	f.Add(full[len(NewBlob(kind, "id", 0)):])
+	f.Add(full[len(cachefile.New(kind, "id", 0)):])
 	f.Add([]byte{0})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := decode(data)
@@ -132,85 +133,9 @@ func FuzzDecode(f *testing.F) {
 			return
 		}
 		// What decodes encodes to a file that decodes to the same.
-		again, err := decode(encode(m, "id", false)[len(NewBlob(kind, "id", 0)):])
+		again, err := decode(encode(m, "id", false)[len(cachefile.New(kind, "id", 0)):])
 		if err != nil || len(again) != len(m) {
 			t.Fatalf("re-decode: %v, %d vs %d entries", err, len(again), len(m))
 		}
 	})
-}
-
-// TestBlob: a blob reads back only with its kind and identity, never
-// damaged, and without a directory nothing is written.
-func TestBlob(t *testing.T) {
-	dir := t.TempDir()
-	content := append(NewBlob("k 1", "box", 3), "abc"...)
-	if err := WriteBlob(dir, "box", content); err != nil {
-		t.Fatal(err)
-	}
-	if p, ok := ReadBlob(dir, "k 1", "box"); !ok || string(p) != "abc" {
-		t.Fatalf("payload %q %v", p, ok)
-	}
-	if _, ok := ReadBlob(dir, "k 2", "box"); ok {
-		t.Error("another kind read the blob")
-	}
-	if _, ok := ReadBlob(dir, "k 1", "other"); ok {
-		t.Error("another identity read the blob")
-	}
-	files, _ := filepath.Glob(filepath.Join(dir, "*"))
-	data, _ := os.ReadFile(files[0])
-	data[len(data)-6] ^= 1
-	os.WriteFile(files[0], data, 0o600)
-	if _, ok := ReadBlob(dir, "k 1", "box"); ok {
-		t.Error("a damaged blob was read")
-	}
-	if err := WriteBlob("", "box", content); err != nil {
-		t.Fatal(err)
-	}
-	if _, ok := ReadBlob("", "k 1", "box"); ok {
-		t.Error("a blob without a directory")
-	}
-}
-
-// TestBlobStream: a streamed blob reads back like a written one, and an
-// aborted or damaged one not at all.
-func TestBlobStream(t *testing.T) {
-	dir := t.TempDir()
-	bw := CreateBlob(dir, "s 1", "box")
-	for i := 0; i < 1000; i++ {
-		bw.Write([]byte("0123456789"))
-	}
-	if err := bw.Commit(); err != nil {
-		t.Fatal(err)
-	}
-	r, ok := OpenBlob(dir, "s 1", "box")
-	if !ok {
-		t.Fatal("no blob")
-	}
-	data, err := io.ReadAll(r)
-	r.Close()
-	if err != nil || len(data) != 10000 || string(data[:10]) != "0123456789" {
-		t.Fatalf("payload %d bytes, %v", len(data), err)
-	}
-	if p, ok := ReadBlob(dir, "s 1", "box"); !ok || !bytes.Equal(p, data) {
-		t.Fatal("ReadBlob and OpenBlob disagree")
-	}
-	bw = CreateBlob(dir, "s 1", "box")
-	bw.Write([]byte("other"))
-	bw.Abort()
-	if p, ok := ReadBlob(dir, "s 1", "box"); !ok || !bytes.Equal(p, data) {
-		t.Fatal("an aborted blob replaced the file")
-	}
-	if files, _ := filepath.Glob(filepath.Join(dir, "*")); len(files) != 1 {
-		t.Fatalf("files left: %v", files)
-	}
-	if _, ok := OpenBlob(dir, "s 2", "box"); ok {
-		t.Error("another kind opened the blob")
-	}
-	files, _ := filepath.Glob(filepath.Join(dir, "*"))
-	raw, _ := os.ReadFile(files[0])
-	raw[100] ^= 1
-	os.WriteFile(files[0], raw, 0o600)
-	if _, ok := OpenBlob(dir, "s 1", "box"); ok {
-		t.Error("a damaged blob was opened")
-	}
 }

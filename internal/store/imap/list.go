@@ -73,7 +73,7 @@ func (m *Mailbox) Messages(ctx context.Context) ([]store.Message, error) {
 // identity and -m need.
 var headerSection = &goimap.FetchItemBodySection{
 	Specifier:    goimap.PartSpecifierHeader,
-	HeaderFields: store.HeaderFields,
+	HeaderFields: store.HeaderFields(),
 	Peek:         true,
 }
 

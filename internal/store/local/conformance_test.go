@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/mailsync/mailsync/internal/store"
-	"github.com/mailsync/mailsync/internal/store/filesig"
 	"github.com/mailsync/mailsync/internal/store/local"
 	"github.com/mailsync/mailsync/internal/store/storetest"
 )
@@ -37,13 +36,12 @@ func newHomeCache(t *testing.T, cache bool) *local.Store {
 		Home:     home,
 		User:     "user",
 		Host:     "host.example.org",
-		Now:      func() time.Time { return time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC) },
+		Now:      aheadClock,
 		CacheDir: cacheDir,
 	})
 }
 
 func TestConformanceMbox(t *testing.T) {
-	settledAtOnce(t)
 	storetest.Run(t, storetest.Harness{
 		SignatureTick: 20 * time.Millisecond,
 		New: func(t *testing.T) (store.Store, func(string) string) {
@@ -58,7 +56,6 @@ func TestConformanceMbox(t *testing.T) {
 }
 
 func TestConformanceMH(t *testing.T) {
-	settledAtOnce(t)
 	storetest.Run(t, storetest.Harness{
 		SignatureTick: 20 * time.Millisecond,
 		New: func(t *testing.T) (store.Store, func(string) string) {
@@ -71,10 +68,7 @@ func TestConformanceMH(t *testing.T) {
 	})
 }
 
-// settledAtOnce makes the signatures of the test's fresh files count at
-// once (filesig.RacyWindow), for the Signature check.
-func settledAtOnce(t *testing.T) {
-	old := filesig.Now
-	filesig.Now = func() time.Time { return time.Now().Add(time.Hour) }
-	t.Cleanup(func() { filesig.Now = old })
-}
+// aheadClock is the tests' injected clock (store.Env.Now): an hour ahead,
+// so that the signatures of the files a test has just written count as
+// settled (filesig.RacyWindow), for the Signature checks.
+func aheadClock() time.Time { return time.Now().Add(time.Hour) }

@@ -15,7 +15,6 @@ import (
 // The header cache is on (the nested run below has it off), so every
 // check also passes through it.
 func TestConformanceMaildirPlusPlus(t *testing.T) {
-	settledAtOnce(t)
 	storetest.Run(t, storetest.Harness{
 		SignatureTick: 20 * time.Millisecond,
 		New: func(t *testing.T) (store.Store, func(string) string) {
@@ -39,7 +38,6 @@ func TestConformanceMaildirPlusPlus(t *testing.T) {
 // over the plain directory ~/mail: Create makes nested Maildirs
 // (~/mail/dir/c) below plain parent directories.
 func TestConformanceMaildirNested(t *testing.T) {
-	settledAtOnce(t)
 	storetest.Run(t, storetest.Harness{
 		SignatureTick: 20 * time.Millisecond,
 		New: func(t *testing.T) (store.Store, func(string) string) {

@@ -21,13 +21,14 @@ func (s *Store) Signature(ctx context.Context, name string) ([]byte, bool) {
 	if err != nil {
 		return nil, false
 	}
+	now := s.env.Time()
 	switch k {
 	case kindMbox:
-		return mbox.Signature(path)
+		return mbox.Signature(path, now)
 	case kindMaildir:
-		return maildir.Signature(path)
+		return maildir.Signature(path, now)
 	case kindMH:
-		return mh.Signature(path)
+		return mh.Signature(path, now)
 	}
 	return nil, false
 }

@@ -13,8 +13,9 @@ import (
 	"github.com/mailsync/mailsync/internal/store/local"
 )
 
-// sigHome has an mbox, a Maildir and an MH folder with one message each.
-func sigHome(t *testing.T) (*local.Store, string) {
+// sigHome has an mbox, a Maildir and an MH folder with one message each;
+// the store reads the clock now.
+func sigHome(t *testing.T, now func() time.Time) (*local.Store, string) {
 	t.Helper()
 	home := t.TempDir()
 	files := map[string]string{
@@ -36,11 +37,11 @@ func sigHome(t *testing.T) (*local.Store, string) {
 	}
 	os.Remove(filepath.Join(home, "md/new/.keep"))
 	os.Remove(filepath.Join(home, "md/tmp/.keep"))
-	return local.New(store.Env{Home: home, User: "joe"}), home
+	return local.New(store.Env{Home: home, User: "joe", Now: now}), home
 }
 
 func TestSignatureNotSettledWhenFresh(t *testing.T) {
-	s, _ := sigHome(t)
+	s, _ := sigHome(t, time.Now)
 	for _, name := range []string{"box", "md", "#mh/f"} {
 		if _, ok := s.Signature(context.Background(), name); ok {
 			t.Errorf("%s: a box written just now has a signature", name)
@@ -49,9 +50,8 @@ func TestSignatureNotSettledWhenFresh(t *testing.T) {
 }
 
 func TestSignatureChanges(t *testing.T) {
-	settledAtOnce(t)
 	ctx := context.Background()
-	s, home := sigHome(t)
+	s, home := sigHome(t, aheadClock)
 	for _, name := range []string{"missing", "Mail", "md/cur"} {
 		if sig, ok := s.Signature(ctx, name); ok {
 			t.Errorf("%s: signature %q for no mailbox", name, sig)

@@ -37,7 +37,7 @@ func readMessage(path string, f file) (store.Message, error) {
 	lineend.ReleaseReader(br)
 	if err == nil {
 		// Only the fields the store promises are kept (and cached).
-		m.Header = header.Select(hdr, store.HeaderFields)
+		m.Header = header.Select(hdr, store.HeaderFields())
 	}
 	if cap(hdr) <= 1<<20 {
 		*scratch = hdr[:0]

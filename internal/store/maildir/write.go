@@ -204,7 +204,7 @@ func (b *Box) writeTemp(m store.NewMessage, st stamp, host string) (w written, e
 	w.size, w.vsize = lf.N, lf.N+lf.BareLF
 	hdr, ok := lineend.HeaderOfInto(b.hdrBuf, tap.Buf, int64(len(tap.Buf)) == lf.N)
 	if ok {
-		w.header = header.Select(hdr, store.HeaderFields)
+		w.header = header.Select(hdr, store.HeaderFields())
 	}
 	b.hdrBuf = hdr[:0]
 	return w, nil

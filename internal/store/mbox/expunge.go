@@ -41,11 +41,11 @@ func (b *Box) Expunge(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("expunge %s: %w", b.path, err)
 	}
 	dir := filepath.Dir(b.path)
-	tmp := filepath.Join(dir, "."+filepath.Base(b.path)+".mailsync-"+strconv.Itoa(os.Getpid())+"-"+strconv.FormatInt(now().UnixNano(), 36))
-	nf, err := os.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL, st.Mode().Perm())
+	nf, err := os.CreateTemp(dir, "."+filepath.Base(b.path)+".mailsync-"+strconv.Itoa(os.Getpid())+"-*")
 	if err != nil {
 		return 0, fmt.Errorf("expunge %s: %w", b.path, err)
 	}
+	tmp := nf.Name()
 	fail := func(err error) (int, error) {
 		nf.Close()
 		os.Remove(tmp)

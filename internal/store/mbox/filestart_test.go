@@ -47,8 +47,8 @@ func TestFileStart(t *testing.T) {
 			if tc.ok && err != nil || !tc.ok && !errors.Is(err, store.ErrNotMailbox) {
 				t.Errorf("open and list: %v, want ok %v", err, tc.ok)
 			}
-			if _, err := ParseBytes([]byte(tc.data), path); (err == nil) != tc.ok {
-				t.Errorf("ParseBytes: %v, want ok %v", err, tc.ok)
+			if _, err := parseBytes([]byte(tc.data), path); (err == nil) != tc.ok {
+				t.Errorf("parseBytes: %v, want ok %v", err, tc.ok)
 			}
 		})
 	}

@@ -76,7 +76,7 @@ func readAll(t *testing.T, path string, mode store.Mode) (*Box, []store.Message,
 
 // FuzzRead feeds any bytes to the mbox reader. It must not panic; it
 // either refuses the file with an error or lists messages whose Fetch
-// yields exactly Size bytes. ParseBytes (the msinfo reader) must agree.
+// yields exactly Size bytes. parseBytes (the msinfo reader) must agree.
 // An expunge of nothing must leave the file byte for byte as it was, and
 // expunging one message must keep every other message unchanged.
 func FuzzRead(f *testing.F) {
@@ -106,7 +106,7 @@ func FuzzRead(f *testing.F) {
 		}
 		defer os.Remove(path)
 		b, _, before, err := readAll(t, path, store.ReadOnly)
-		rf, perr := ParseBytes(data, path)
+		rf, perr := parseBytes(data, path)
 		if err != nil {
 			if !errors.Is(err, store.ErrNotMailbox) {
 				t.Fatalf("refused with an error that is not ErrNotMailbox: %v", err)
@@ -115,10 +115,10 @@ func FuzzRead(f *testing.F) {
 		}
 		b.Close()
 		if perr != nil {
-			t.Fatalf("Messages succeeded but ParseBytes failed: %v", perr)
+			t.Fatalf("Messages succeeded but parseBytes failed: %v", perr)
 		}
 		if len(rf.Messages) != len(before) {
-			t.Fatalf("Messages lists %d messages, ParseBytes %d", len(before), len(rf.Messages))
+			t.Fatalf("Messages lists %d messages, parseBytes %d", len(before), len(rf.Messages))
 		}
 
 		// Expunge of nothing changes nothing.

@@ -134,6 +134,10 @@ func (h *hdrState) status(s []byte) {
 	}
 }
 
+// headerFields is store.HeaderFields(), read once (wanted runs for every
+// header line).
+var headerFields = store.HeaderFields()
+
 // wanted reports whether the header line starts one of store.HeaderFields.
 func wanted(s []byte) bool {
 	i := bytes.IndexByte(s, ':')
@@ -141,7 +145,7 @@ func wanted(s []byte) bool {
 		return false
 	}
 	name := bytes.TrimRight(s[:i], " \t")
-	for _, f := range store.HeaderFields {
+	for _, f := range headerFields {
 		if bytes.EqualFold(name, []byte(f)) {
 			return true
 		}

@@ -9,15 +9,15 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/mailsync/mailsync/internal/cachefile"
 	"github.com/mailsync/mailsync/internal/header"
 	"github.com/mailsync/mailsync/internal/store"
 	"github.com/mailsync/mailsync/internal/store/filesig"
-	"github.com/mailsync/mailsync/internal/store/hdrcache"
 )
 
 // The listing cache. Scanning a large mbox on every run costs more than
 // everything else a no-op sync does, so the first full scan of a box open
-// read-write is written, as it goes, to a cache file (hdrcache blob under
+// read-write is written, as it goes, to a cache file (package cachefile, under
 // Env.CacheDir/mbox): each message's place in the file, size, flags,
 // internal date and the header fields store.HeaderFields names. It is
 // kept (at Close) only when the file is exactly as scanned, and used by a
@@ -47,7 +47,7 @@ func listIdentity(path string) string {
 
 // listWriter writes a scan into a listing cache as it goes.
 type listWriter struct {
-	bw  *hdrcache.BlobWriter
+	bw  *cachefile.Writer
 	sig filesig.Sig
 	buf []byte
 }
@@ -56,10 +56,10 @@ type listWriter struct {
 // signature sig; nil when there is no cache directory or the file
 // changed too recently to be told apart from a later change (settled).
 func newListWriter(env store.Env, path string, sig filesig.Sig) *listWriter {
-	if !sig.Settled() {
+	if !sig.SettledAt(env.Time()) {
 		return nil
 	}
-	bw := hdrcache.CreateBlob(listCacheDir(env), listKind, listIdentity(path))
+	bw := cachefile.Create(listCacheDir(env), listKind, listIdentity(path))
 	if bw == nil {
 		return nil
 	}
@@ -95,7 +95,7 @@ func (lw *listWriter) add(sc *scanned) {
 	mark := len(b)
 	b = binary.AppendUvarint(b, 0) // room for the header length
 	b = b[:mark]
-	hdr := header.AppendSelect(nil, sc.header, store.HeaderFields...)
+	hdr := header.AppendSelect(nil, sc.header, headerFields...)
 	if bytes.IndexByte(sc.header, 0) >= 0 {
 		// A NUL cuts a line short for the selection but not for message
 		// identity (package msgid reads it as 0x80): keep such a header
@@ -138,7 +138,7 @@ var errStaleList = errors.New("mbox listing cache: not for this file")
 // errStaleList (or another error, before emit was called) when there is
 // no usable cache. An error from emit is returned as is.
 func readListCache(env store.Env, path string, sig filesig.Sig, emit func(*scanned) error) ([]msg, error) {
-	rc, ok := hdrcache.OpenBlob(listCacheDir(env), listKind, listIdentity(path))
+	rc, ok := cachefile.Open(listCacheDir(env), listKind, listIdentity(path))
 	if !ok {
 		return nil, errStaleList
 	}

@@ -16,13 +16,12 @@ import (
 const cacheFile = "From a@b Mon Jan  1 10:00:00 2024\nSubject: one\nStatus: RO\nX-Status: F\nMessage-ID: <m1@x>\nX-Other: x\n\nbody\n\n" +
 	"From a@b Tue Jan  2 03:04:05 2024 +0200\nSubject: two\nFrom: Alice <a@b>\n\nbody two\n"
 
-// cacheEnv is env with a cache directory; the scans of the test count as
-// taken long after the test wrote its files (see filesig.RacyWindow).
+// cacheEnv is env with a cache directory and a clock an hour ahead: the
+// scans of the test count as taken long after the test wrote its files
+// (see filesig.RacyWindow).
 func cacheEnv(t *testing.T) store.Env {
-	old := filesig.Now
-	filesig.Now = func() time.Time { return time.Now().Add(time.Hour) }
-	t.Cleanup(func() { filesig.Now = old })
 	e := env()
+	e.Now = func() time.Time { return time.Now().Add(time.Hour) }
 	e.CacheDir = filepath.Join(t.TempDir(), "cache")
 	return e
 }
@@ -57,7 +56,7 @@ func sameAsScan(t *testing.T, got, want []store.Message) {
 		if g.Key != w.Key || g.Size != w.Size || g.Flags != w.Flags || !g.InternalDate.Equal(w.InternalDate) || gz != wz {
 			t.Errorf("message %d: %+v, want %+v", i, g, w)
 		}
-		for _, f := range store.HeaderFields {
+		for _, f := range store.HeaderFields() {
 			gv, _ := header.Get(g.Header, f)
 			wv, _ := header.Get(w.Header, f)
 			if gv != wv {
@@ -136,12 +135,12 @@ func TestListCacheRacy(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "box")
 	os.WriteFile(path, []byte(cacheFile), 0o600)
 	e := cacheEnv(t)
-	filesig.Now = time.Now // the file was written just now
+	e.Now = time.Now // the file was written just now
 	listed(t, path, store.ReadWrite, e)
 	if files, _ := filepath.Glob(filepath.Join(e.CacheDir, "mbox", "*")); len(files) != 0 {
 		t.Fatalf("a scan of a file written just now was cached: %v", files)
 	}
-	filesig.Now = func() time.Time { return time.Now().Add(filesig.RacyWindow + time.Second) }
+	e.Now = func() time.Time { return time.Now().Add(filesig.RacyWindow + time.Second) }
 	listed(t, path, store.ReadWrite, e)
 	if files, _ := filepath.Glob(filepath.Join(e.CacheDir, "mbox", "*")); len(files) != 1 {
 		t.Fatalf("a scan of a settled file was not cached: %v", files)

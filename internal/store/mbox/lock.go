@@ -9,6 +9,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/mailsync/mailsync/internal/pidlock"
 )
 
 // Lock timing, variables so tests can shorten them.
@@ -27,38 +29,34 @@ var (
 var ErrLocked = errors.New("mailbox is locked by another program")
 
 // dotlock creates PATH.lock holding our pid, the way mutt and liblockfile
-// do, taking over stale locks (older than staleAge, or whose pid is gone).
-// A stale lock taken over is reported on notes (nil: not reported). When
-// that lock was a mailsync's that died in the middle of an append (its
-// lock names the size the mailbox had before: appendMark), unfinished is
-// that size; else -1.
+// do, taking over stale locks (older than staleAge, or whose pid is gone)
+// atomically (package pidlock). A stale lock taken over is reported on
+// notes (nil: not reported). When that lock was a mailsync's that died
+// in the middle of an append (its lock names the size the mailbox had
+// before: appendMark), unfinished is that size; else -1.
 func dotlock(path string, notes io.Writer) (name string, unfinished int64, err error) {
 	name = path + ".lock"
 	unfinished = -1
 	deadline := time.Now().Add(lockTimeout)
 	for {
-		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		err := pidlock.Create(name, pidlock.Content(), 0o644, false)
 		if err == nil {
-			_, werr := f.WriteString(strconv.Itoa(os.Getpid()) + "\n")
-			cerr := f.Close()
-			if werr != nil || cerr != nil {
-				os.Remove(name)
-				return "", -1, fmt.Errorf("write lock %s: %w", name, errors.Join(werr, cerr))
-			}
 			return name, unfinished, nil
 		}
 		if !errors.Is(err, os.ErrExist) {
-			return "", -1, fmt.Errorf("create lock %s: %w", name, err)
+			return "", -1, err
 		}
-		if stale(name) {
-			owner, _ := os.ReadFile(name)
+		owner, took, err := pidlock.TakeOver(name, stale)
+		if err != nil {
+			return "", -1, err
+		}
+		if took {
 			pid, size := parseLock(owner)
 			if notes != nil {
 				fmt.Fprintf(notes, "Info: taking over the stale lock %s (pid %s is gone or the lock is older than %v)\n",
 					name, pid, staleAge)
 			}
 			unfinished = size
-			os.Remove(name)
 			continue
 		}
 		if time.Now().After(deadline) {
@@ -68,30 +66,23 @@ func dotlock(path string, notes io.Writer) (name string, unfinished int64, err e
 	}
 }
 
-// stale reports whether the lock file is old or names a dead process.
-func stale(name string) bool {
-	st, err := os.Stat(name)
-	if err != nil {
-		return false
-	}
-	if time.Since(st.ModTime()) > staleAge {
+// stale reports whether a dotlock with this content and file info is old
+// or names a dead process (pidlock.StaleFunc).
+func stale(content []byte, fi os.FileInfo) bool {
+	if time.Since(fi.ModTime()) > staleAge {
 		return true
 	}
-	b, err := os.ReadFile(name)
-	if err != nil {
-		return false
-	}
-	p, _ := parseLock(b)
+	p, _ := parseLock(content)
 	if p == "" {
 		// Empty: its creator died between creating and writing it (a
 		// live one writes its pid at once).
-		return time.Since(st.ModTime()) > emptyStaleAge
+		return time.Since(fi.ModTime()) > emptyStaleAge
 	}
 	pid, err := strconv.Atoi(p)
 	if err != nil || pid <= 0 {
 		return false
 	}
-	return !ProcessAlive(pid)
+	return !pidlock.Alive(pid)
 }
 
 // appendMark starts the second line of a mailsync dotlock while an append
@@ -103,20 +94,14 @@ const appendMark = "append-from "
 // parseLock returns the pid (first line) of a dotlock's content and the
 // size its appendMark line names (-1 without one).
 func parseLock(b []byte) (pid string, size int64) {
-	first, rest, _ := strings.Cut(string(b), "\n")
+	_, rest, _ := strings.Cut(string(b), "\n")
 	size = -1
 	if v, ok := strings.CutPrefix(strings.TrimSpace(rest), appendMark); ok {
 		if n, err := strconv.ParseInt(v, 10, 64); err == nil && n >= 0 {
 			size = n
 		}
 	}
-	return strings.TrimSpace(first), size
-}
-
-// ProcessAlive reports whether a process with this pid exists.
-func ProcessAlive(pid int) bool {
-	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
+	return pidlock.PID(b), size
 }
 
 // fcntlLock takes (typ F_RDLCK or F_WRLCK) or releases (F_UNLCK) a POSIX

@@ -9,7 +9,6 @@ import (
 	"sort"
 	"strconv"
 	"syscall"
-	"time"
 
 	"github.com/mailsync/mailsync/internal/store"
 	"github.com/mailsync/mailsync/internal/store/filesig"
@@ -340,9 +339,6 @@ func (b *Box) Close() error {
 	}
 	return nil
 }
-
-// now is used for temporary file names.
-var now = time.Now
 
 // markLock rewrites this Box's dotlock: the pid, and while an append is
 // under way (size >= 0) the appendMark line with the size before it.

@@ -8,9 +8,9 @@ import (
 	"github.com/mailsync/mailsync/internal/store"
 )
 
-// RawMessage is one message of a small mbox read whole into memory (used
+// rawMessage is one message of a small mbox read whole into memory (used
 // for the msinfo file, which is rewritten the way c-client rewrites it).
-type RawMessage struct {
+type rawMessage struct {
 	FromLine []byte // the From_ line with its LF
 	Header   []byte // the header lines without metadata and without the blank line
 	Body     []byte // the text, without the separator blank line
@@ -19,24 +19,24 @@ type RawMessage struct {
 	Keywords []string // X-Keywords
 }
 
-// RawFile is a whole small mbox file.
-type RawFile struct {
+// rawFile is a whole small mbox file.
+type rawFile struct {
 	Pseudo   bool     // the file starts with a pseudo message
 	Validity uint64   // UID validity (X-IMAP / X-IMAPbase), 0 if none
 	LastUID  uint64   // last UID assigned
 	Keywords []string // keyword list of X-IMAP / X-IMAPbase
-	Messages []RawMessage
+	Messages []rawMessage
 }
 
-// ParseBytes reads a whole mbox file held in memory. An empty input is an
+// parseBytes reads a whole mbox file held in memory. An empty input is an
 // empty mailbox.
-func ParseBytes(data []byte, name string) (*RawFile, error) {
+func parseBytes(data []byte, name string) (*rawFile, error) {
 	s := newScanner(bytes.NewReader(data), 0, name)
 	ms, err := s.scanMessages(nil, true, 1, nil)
 	if err != nil {
 		return nil, err
 	}
-	rf := &RawFile{}
+	rf := &rawFile{}
 	for i, m := range ms {
 		h := newHdrState()
 		var hdr []byte
@@ -61,7 +61,7 @@ func ParseBytes(data []byte, name string) (*RawFile, error) {
 			rf.Pseudo = true
 			continue
 		}
-		rm := RawMessage{
+		rm := rawMessage{
 			FromLine: data[m.start:m.hdrStart()],
 			Header:   hdr,
 			Body:     data[m.bodyStart:m.bodyEnd()],
@@ -76,10 +76,10 @@ func ParseBytes(data []byte, name string) (*RawFile, error) {
 	return rf, nil
 }
 
-// AssignUIDs gives every message without a usable UID the next UID, as
+// assignUIDs gives every message without a usable UID the next UID, as
 // c-client does when it opens a file read-write. It reports whether
 // anything changed (c-client would then rewrite the file).
-func (rf *RawFile) AssignUIDs(env store.Env) bool {
+func (rf *rawFile) assignUIDs(env store.Env) bool {
 	changed := false
 	if rf.Validity == 0 {
 		rf.Validity = uint64(env.Time().Unix())
@@ -104,10 +104,10 @@ func (rf *RawFile) AssignUIDs(env store.Env) bool {
 	return changed
 }
 
-// Rewrite returns the file as c-client rewrites it after opening it
+// rewrite returns the file as c-client rewrites it after opening it
 // read-write: the pseudo message in rewrite form (if the file has one or
 // no message remains), then every message in rewrite form, marked old.
-func (rf *RawFile) Rewrite(env store.Env) []byte {
+func (rf *rawFile) rewrite(env store.Env) []byte {
 	var out []byte
 	pseudo := rf.Pseudo || len(rf.Messages) == 0
 	if pseudo {
@@ -124,7 +124,7 @@ func (rf *RawFile) Rewrite(env store.Env) []byte {
 }
 
 // xstatus is c-client's status block (unix_xstatus) for a rewrite.
-func (rf *RawFile) xstatus(m RawMessage, base bool) []byte {
+func (rf *rawFile) xstatus(m rawMessage, base bool) []byte {
 	var b []byte
 	pad := 50
 	if base {

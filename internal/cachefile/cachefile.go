@@ -1,4 +1,20 @@
-package hdrcache
+// Package cachefile is mailsync's cache-file format, shared by every
+// cache it keeps (doc/design/state.md, "Cache files"): the header caches
+// (package hdrcache), the mbox listing caches (package mbox) and the
+// settled book (package settled).
+//
+// A cache file is a kind line (format and version), the identity of what
+// it describes and LF, a payload, and the CRC-32C (Castagnoli, big
+// endian) of all that precedes it. Its name, in the cache's directory, is
+// the first 16 bytes of the SHA-256 of the identity in hex. It is
+// replaced atomically (a temporary file beside it, then rename), so that
+// concurrent runs leave one complete file, and made 0600 in a 0700
+// directory.
+//
+// A cache is an optimisation only: a missing, unreadable, damaged or
+// foreign file (another kind or identity) reads as none, and a file that
+// cannot be written changes nothing but speed.
+package cachefile
 
 import (
 	"bufio"
@@ -11,27 +27,25 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 )
 
-// A blob is one cache file: a kind line (format and version), the
-// identity of what it describes and LF, a payload, and the CRC-32C of all
-// that precedes it. Its name is a hash of the identity, in dir.
+// table is the CRC-32C table of the checksums.
+var table = crc32.MakeTable(crc32.Castagnoli)
 
-// blobPath is the file of identity in dir.
-func blobPath(dir, identity string) string {
+// filePath is the file of identity in dir.
+func filePath(dir, identity string) string {
 	sum := sha256.Sum256([]byte(identity))
 	return filepath.Join(dir, hex.EncodeToString(sum[:16]))
 }
 
-// ReadBlob returns the payload of the cache file of identity in dir, or
+// Read returns the payload of the cache file of identity in dir, or
 // false when there is none, or it is damaged, of another kind (format
 // version) or of another identity. The payload shares the file's memory.
-func ReadBlob(dir, kind, identity string) ([]byte, bool) {
+func Read(dir, kind, identity string) ([]byte, bool) {
 	if dir == "" {
 		return nil, false
 	}
-	data, err := os.ReadFile(blobPath(dir, identity))
+	data, err := os.ReadFile(filePath(dir, identity))
 	if err != nil || len(data) < 4 {
 		return nil, false
 	}
@@ -46,9 +60,9 @@ func ReadBlob(dir, kind, identity string) ([]byte, bool) {
 	return body[len(head):len(body):len(body)], true
 }
 
-// NewBlob starts the file content of a blob; append the payload to it
-// and give it to WriteBlob.
-func NewBlob(kind, identity string, size int) []byte {
+// New starts the content of a cache file; append the payload to it and
+// give it to Write.
+func New(kind, identity string, size int) []byte {
 	b := make([]byte, 0, len(kind)+len(identity)+2+size+4)
 	b = append(b, kind...)
 	b = append(b, '\n')
@@ -56,20 +70,28 @@ func NewBlob(kind, identity string, size int) []byte {
 	return append(b, '\n')
 }
 
-// WriteBlob replaces the cache file of identity in dir with content (from
-// NewBlob plus the payload) and its checksum, atomically: a temporary
-// file beside it, then rename. Without dir it does nothing.
-func WriteBlob(dir, identity string, content []byte) error {
+// Write replaces the cache file of identity in dir with content (from
+// New plus the payload) and its checksum, atomically: a temporary file
+// beside it, then rename. Without dir it does nothing.
+func Write(dir, identity string, content []byte) error {
 	if dir == "" {
 		return nil
 	}
-	path := blobPath(dir, identity)
+	path := filePath(dir, identity)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("save cache: %w", err)
 	}
 	content = binary.BigEndian.AppendUint32(content, crc32.Checksum(content, table))
-	tmp := path + ".tmp" + strconv.Itoa(os.Getpid())
-	if err := os.WriteFile(tmp, content, 0o600); err != nil {
+	f, err := os.CreateTemp(dir, filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("save cache: %w", err)
+	}
+	tmp := f.Name()
+	_, err = f.Write(content)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("save cache: %w", err)
 	}
@@ -80,9 +102,9 @@ func WriteBlob(dir, identity string, content []byte) error {
 	return nil
 }
 
-// BlobWriter writes a blob as a stream (for payloads not to be held in
+// Writer writes a cache file as a stream (for payloads not to be held in
 // memory): Commit makes it the cache file, Abort drops it.
-type BlobWriter struct {
+type Writer struct {
 	f    *os.File
 	w    *bufio.Writer
 	crc  uint32
@@ -90,25 +112,25 @@ type BlobWriter struct {
 	err  error
 }
 
-// CreateBlob starts writing the cache file of identity in dir beside the
+// Create starts writing the cache file of identity in dir beside the
 // current one; nil (which writes nothing) without dir or when the
 // temporary file cannot be created.
-func CreateBlob(dir, kind, identity string) *BlobWriter {
+func Create(dir, kind, identity string) *Writer {
 	if dir == "" || os.MkdirAll(dir, 0o700) != nil {
 		return nil
 	}
-	path := blobPath(dir, identity)
+	path := filePath(dir, identity)
 	f, err := os.CreateTemp(dir, filepath.Base(path)+".tmp*")
 	if err != nil {
 		return nil
 	}
-	bw := &BlobWriter{f: f, w: bufio.NewWriterSize(f, 64<<10), path: path}
-	bw.Write(NewBlob(kind, identity, 0))
+	bw := &Writer{f: f, w: bufio.NewWriterSize(f, 64<<10), path: path}
+	bw.Write(New(kind, identity, 0))
 	return bw
 }
 
 // Write adds payload bytes (errors are kept for Commit).
-func (bw *BlobWriter) Write(p []byte) (int, error) {
+func (bw *Writer) Write(p []byte) (int, error) {
 	if bw == nil || bw.err != nil {
 		return len(p), nil
 	}
@@ -117,9 +139,9 @@ func (bw *BlobWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// Commit ends the blob with its checksum and renames it over the cache
+// Commit ends the file with its checksum and renames it over the cache
 // file.
-func (bw *BlobWriter) Commit() error {
+func (bw *Writer) Commit() error {
 	if bw == nil {
 		return nil
 	}
@@ -142,8 +164,8 @@ func (bw *BlobWriter) Commit() error {
 	return nil
 }
 
-// Abort drops the blob being written.
-func (bw *BlobWriter) Abort() {
+// Abort drops the file being written.
+func (bw *Writer) Abort() {
 	if bw == nil {
 		return
 	}
@@ -151,14 +173,14 @@ func (bw *BlobWriter) Abort() {
 	os.Remove(bw.f.Name())
 }
 
-// OpenBlob returns a reader of the payload of the cache file of identity
-// in dir, after checking the whole file's checksum (read as a stream, so
-// the payload need not fit in memory); false as ReadBlob.
-func OpenBlob(dir, kind, identity string) (io.ReadCloser, bool) {
+// Open returns a reader of the payload of the cache file of identity in
+// dir, after checking the whole file's checksum (read as a stream, so the
+// payload need not fit in memory); false as Read.
+func Open(dir, kind, identity string) (io.ReadCloser, bool) {
 	if dir == "" {
 		return nil, false
 	}
-	f, err := os.Open(blobPath(dir, identity))
+	f, err := os.Open(filePath(dir, identity))
 	if err != nil {
 		return nil, false
 	}
