@@ -45,9 +45,6 @@ type boxSync struct {
 	// anything, until the run knows whether that side is empty
 	// everywhere (emptied.go, concurrent.go).
 	ask int
-	// expunged says on which sides this run expunged messages (-D
-	// leaves such a box for the next run: deleteEmpty).
-	expunged [2]bool
 }
 
 // halted is the result of a box that stopped before its work was done: it
@@ -155,14 +152,11 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []st
 		return halted
 	}
 	e.remainLine(name, res.remain)
-	if deleting {
-		var ok bool
-		if ok, res.expunged = e.deleteAndExpunge(ctx, oa, ob, name); !ok {
-			// Some deletions may be done and others not: the last state
-			// keeps the deleted ids, so the next run deletes them again
-			// rather than copying back what is left.
-			res.failed, res.keepLast = true, true
-		}
+	if deleting && !e.deleteAndExpunge(ctx, oa, ob, name) {
+		// Some deletions may be done and others not: the last state
+		// keeps the deleted ids, so the next run deletes them again
+		// rather than copying back what is left.
+		res.failed, res.keepLast = true, true
 	}
 	res.kept = t.state(plan.Kept)
 	return res

@@ -7,10 +7,9 @@ import (
 )
 
 // deleteAndExpunge flags the messages to delete on both sides (their
-// victims) and expunges (5.6). expunged says which sides had messages
-// expunged.
-func (e *Engine) deleteAndExpunge(ctx context.Context, oa, ob *openSide, name string) (ok bool, expunged [2]bool) {
-	ok = true
+// victims) and expunges (5.6).
+func (e *Engine) deleteAndExpunge(ctx context.Context, oa, ob *openSide, name string) bool {
+	ok := true
 	e.R.Debugf(" Removing messages from store %q", oa.side.Name())
 	e.R.Debugf("Opening %s with options 0", oa.side.Full(name))
 	if !e.markDeleted(ctx, oa, "< ") {
@@ -22,7 +21,7 @@ func (e *Engine) deleteAndExpunge(ctx context.Context, oa, ob *openSide, name st
 		ok = false
 	}
 	e.R.Debugf(" Expunging messages")
-	for i, o := range []*openSide{oa, ob} {
+	for _, o := range []*openSide{oa, ob} {
 		if o.readOnly {
 			continue // its deletions failed above, if it had any
 		}
@@ -36,10 +35,9 @@ func (e *Engine) deleteAndExpunge(ctx context.Context, oa, ob *openSide, name st
 		}
 		if n > 0 {
 			e.R.Outf("Expunged %d %s in store %s\n", n, plural(n, "mail", "mails"), o.side.Name())
-			expunged[i] = true
 		}
 	}
-	return ok, expunged
+	return ok
 }
 
 // victims returns the indexes of the messages to delete in one side: every

@@ -28,14 +28,12 @@ func (e *Engine) Sync(ctx context.Context, a, b *Side, last msinfo.State) msinfo
 	names := pairOrder(a.Boxes, b.Boxes)
 	e.watch = e.newEmptiness(names, last)
 	var empty []string
-	busy := map[string][2]bool{}
 	record := func(name string, o boxOutcome) {
 		if o.keep {
 			next[name] = o.ids
 		}
 		if o.empty {
 			empty = append(empty, name)
-			busy[name] = o.expunged
 		}
 	}
 	if e.concurrent(a, b, len(names)) {
@@ -61,7 +59,7 @@ func (e *Engine) Sync(ctx context.Context, a, b *Side, last msinfo.State) msinfo
 		return last // the all-empty brake (emptied.go)
 	}
 	if e.Opt.DeleteEmpty && e.gone == nil {
-		e.deleteEmpty(ctx, a, b, empty, busy, next)
+		e.deleteEmpty(ctx, a, b, empty, next)
 	}
 	e.dropUnrecordable(next)
 	return next
@@ -73,8 +71,6 @@ type boxOutcome struct {
 	ids   []string
 	keep  bool
 	empty bool
-	// expunged: sides on which this run expunged messages of the box.
-	expunged [2]bool
 	// ask: the box stopped before changing anything until the run knows
 	// whether side ask-1 is empty everywhere (emptied.go, concurrent.go).
 	ask int
@@ -136,7 +132,7 @@ func (e *Engine) handleBox(ctx context.Context, a, b *Side, name string, last []
 	}
 	// A box whose only messages have no id (D1 leaves them alone)
 	// is not empty: -D must not delete it with them.
-	return boxOutcome{ids: res.kept, keep: true, expunged: res.expunged,
+	return boxOutcome{ids: res.kept, keep: true,
 		empty: e.Opt.DeleteEmpty && !res.failed && res.remain == 0 && res.idless == 0}
 }
 
@@ -194,12 +190,8 @@ func (e *Engine) ensureBox(ctx context.Context, dst, src *Side, name string) boo
 }
 
 // deleteEmpty removes the boxes left empty (-D, 5.7) and drops them from
-// the next state. Under -s nothing is deleted (D4). A box that this run
-// emptied by an expunge on a side is left there for the next run, as
-// 5.2.7 leaves it (its own stream still holds it:
-// doc/design/decisions.md#d23-boxes-emptied-by-the-run): busy says which
-// sides of each box.
-func (e *Engine) deleteEmpty(ctx context.Context, a, b *Side, boxes []string, busy map[string][2]bool, next msinfo.State) {
+// the next state. Under -s nothing is deleted (D4).
+func (e *Engine) deleteEmpty(ctx context.Context, a, b *Side, boxes []string, next msinfo.State) {
 	SortBoxNames(boxes)
 	for _, name := range boxes {
 		if e.Opt.Simulate {
@@ -208,13 +200,8 @@ func (e *Engine) deleteEmpty(ctx context.Context, a, b *Side, boxes []string, bu
 			continue
 		}
 		e.R.Outf("%s: deleting\n", name)
-		for i, s := range []*Side{a, b} {
+		for _, s := range []*Side{a, b} {
 			e.R.Outf("  %s", s.Full(name))
-			if busy[name][i] {
-				e.R.Errf("Error: Mailbox %s is in use by another process\n", s.Full(name))
-				e.R.Out(" failed\n")
-				continue
-			}
 			if err := s.Store.Delete(ctx, s.Mailbox(name)); err != nil {
 				e.R.Out(" failed")
 				e.fail()
