@@ -3,10 +3,9 @@ package channel
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
-	"io/fs"
 
+	"github.com/mailsync/mailsync/internal/channel/event"
 	"github.com/mailsync/mailsync/internal/store"
 )
 
@@ -19,14 +18,12 @@ const (
 	skipTooBig            // over the channel's sizelimit
 )
 
-func (r skipReason) String() string {
-	switch r {
-	case skipDel:
-		return "ign. del"
-	case skipTooBig:
-		return "too big"
+// action is the message line's action for a skipped copy.
+func (r skipReason) action() event.Action {
+	if r == skipDel {
+		return event.IgnoredDel
 	}
-	return ""
+	return event.TooBig
 }
 
 // copyAll copies the messages with the given ids from src to dst (5.5),
@@ -100,20 +97,20 @@ func (c *copier) id(k int) string { return c.src.scan.t.str(c.ids[k]) }
 // drop marks the id of copy k as not kept.
 func (c *copier) drop(k int) { c.src.scan.t.marks[c.ids[k]] |= markDrop }
 
-// line is the date/from/subject (and -M id) part of copy k's lines, built
-// only when a line is printed.
-func (c *copier) line(k int) string {
-	return c.src.scan.det.fromPart(c.at[k]) + c.e.optID(c.id(k))
+// line is the message line of copy k with action and direction dir,
+// built only when it is printed.
+func (c *copier) line(k int, action event.Action, dir string) event.Message {
+	return event.Message{Action: action, Dir: dir, From: c.src.scan.det.fromPart(c.at[k]), ID: c.id(k)}
 }
 
-// skipped prints the line of copy k, which is not made.
+// skipped reports copy k, which is not made.
 func (c *copier) skipped(k int) {
 	r := c.skip(k)
 	d := c.dir
 	if r == skipDel {
 		d = c.ignDir
 	}
-	c.e.R.Outf("%s%s\n", lead(r.String(), d), c.line(k))
+	c.e.emit(c.line(k, r.action(), d))
 	c.drop(k)
 }
 
@@ -123,16 +120,12 @@ func (c *copier) done(ctx context.Context, k int, err error) {
 	m := c.rec(k)
 	c.interrupted = c.interrupted || err != nil && ctx.Err() != nil
 	if err != nil {
-		switch {
-		case c.interrupted, e.goneIn(err, c.src.side, c.dst.side):
-		case errors.Is(err, store.ErrReadOnly) || errors.Is(err, fs.ErrPermission):
-			e.R.Errf("Error: Can't open append mailbox: Permission denied\n") // c-client's words
-		default:
-			e.R.Errf("Error: copy message %s from %s (store %s) to %s (store %s): %v\n", c.id(k),
-				c.src.full(), c.src.side.Name(), c.dst.full(), c.dst.side.Name(), err)
+		if !c.interrupted && !e.goneIn(err, c.src.side, c.dst.side) {
+			e.emit(event.CopyError{ID: c.id(k), From: c.src.full(), FromStore: c.src.side.Name(),
+				To: c.dst.full(), ToStore: c.dst.side.Name(), Err: err})
 		}
 		if e.Opt.Long && !c.interrupted {
-			e.R.Outf("%s%s\n", lead("copyfail", c.dir), c.line(k))
+			e.emit(c.line(k, event.CopyFailed, c.dir))
 		}
 		c.drop(k)
 		c.ok = false
@@ -146,7 +139,7 @@ func (c *copier) done(ctx context.Context, k int, err error) {
 		}
 	}
 	if e.Opt.Long {
-		e.R.Outf("%s%s\n", lead("copied", c.dir), c.line(k))
+		e.emit(c.line(k, event.Copied, c.dir))
 	}
 	c.n++
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 	"strings"
+
+	"github.com/mailsync/mailsync/internal/channel/event"
 )
 
 // deleteAndExpunge flags the messages to delete on both sides (their
@@ -28,13 +30,13 @@ func (e *Engine) deleteAndExpunge(ctx context.Context, oa, ob *openSide, name st
 		n, err := o.mb.Expunge(ctx)
 		if err != nil {
 			if !e.goneIn(err, o.side) {
-				e.R.Errf("Error: expunge %s in store %s: %v\n", o.full(), o.side.Name(), err)
+				e.emit(event.ExpungeFailed{Full: o.full(), Store: o.side.Name(), Err: err})
 			}
 			ok = false
 			continue
 		}
 		if n > 0 {
-			e.R.Outf("Expunged %d %s in store %s\n", n, plural(n, "mail", "mails"), o.side.Name())
+			e.emit(event.Expunged{Store: o.side.Name(), N: n})
 		}
 	}
 	return ok
@@ -73,12 +75,12 @@ func (e *Engine) markDeleted(ctx context.Context, o *openSide, dir string) bool 
 		keys[j] = o.scan.det.rec(i).key
 		e.warnRepairs(o.scan.repairsOf(i)) // the re-check before deleting
 		if e.Opt.Long {
-			e.R.Outf("%s%s\n", lead("deleted", dir), o.scan.det.fromPart(i))
+			e.emit(event.Message{Action: event.Deleted, Dir: dir, From: o.scan.det.fromPart(i)})
 		}
 	}
 	if err := o.mb.MarkDeleted(ctx, keys); err != nil {
 		if !e.goneIn(err, o.side) {
-			e.R.Errf("Error: flag messages deleted in store %s: %v\n", o.side.Name(), err)
+			e.emit(event.FlagFailed{Store: o.side.Name(), Err: err})
 		}
 		return false
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/mailsync/mailsync/internal/channel/event"
 	"github.com/mailsync/mailsync/internal/config"
 	"github.com/mailsync/mailsync/internal/msinfo"
 	"github.com/mailsync/mailsync/internal/store"
@@ -32,7 +33,7 @@ func (e *Engine) Diff(ctx context.Context, s *Side, other *config.Store, last ms
 // after the last sync.
 func (e *Engine) diffBox(ctx context.Context, s *Side, name string, last []string) {
 	r := e.R
-	e.boxHeader(name)
+	e.emit(event.BoxStart{Box: name})
 	e.R.Debugf("Opening %s with options 2", s.Full(name))
 	mb, err := s.Store.Open(ctx, s.Mailbox(name), store.ReadOnly)
 	var sc *scanned
@@ -50,17 +51,17 @@ func (e *Engine) diffBox(ctx context.Context, s *Side, name string, last []strin
 		}
 	}
 	if err != nil {
-		e.reportOpenError(err, s.Full(name))
-		r.Errf("Error: Couldn't access mailbox \"%s\" in store \"%s\" for opening and writing\n       Continuing with next mailbox\n", name, s.Name())
+		e.emit(event.OpenFailed{Box: name, Store: s.Name(), Full: s.Full(name), Cause: "opening and writing", Err: err})
 		e.fail()
 		return
 	}
 	var line strings.Builder
 	if n := len(sc.dups); n > 0 {
 		if e.Opt.Long {
-			r.Outf("%d %s for deletion in %s\n", n, plural(n, "duplicate", "duplicates"), s.Name())
+			e.emit(event.Duplicates{Store: s.Name(), N: n})
 		} else {
-			line.WriteString(itoa(n) + " " + plural(n, "duplicate", "duplicates") + ", ")
+			// Diff's short line names no store (4.5).
+			line.WriteString(itoa(n) + " " + event.Plural(n, "duplicate", "duplicates") + ", ")
 		}
 	}
 	if n := t.count(markA, markLast); n > 0 {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 
+	"github.com/mailsync/mailsync/internal/channel/event"
 	"github.com/mailsync/mailsync/internal/msinfo"
 	"github.com/mailsync/mailsync/internal/settled"
 	"github.com/mailsync/mailsync/internal/store"
@@ -184,7 +185,7 @@ func (e *Engine) checkEmptied(ctx context.Context, name string, pa, pb **openSid
 	o := *po
 	*po = nil
 	if err := o.mb.Close(); err != nil {
-		e.R.Errf("Error: Couldn't close mailbox \"%s\" in store \"%s\": %v\n", name, o.side.Name(), err)
+		e.emit(event.CloseFailed{Box: name, Store: o.side.Name(), Err: err})
 		return plan, 0, false
 	}
 	full, err := e.resolve(ctx, x, o.side)
@@ -264,10 +265,7 @@ func (e *Engine) refuseEmptied(s *Side) {
 		msgs += len(e.watch.last[n])
 	}
 	boxes := len(e.watch.order)
-	e.R.Errf("Error: every mailbox of store %s that the msinfo remembers messages for is empty or missing "+
-		"(%d %s in %d %s); refusing to delete them on the other side. If they were really removed, "+
-		"delete the msinfo entry (or run with --max-delete=100).\n",
-		s.Name(), msgs, plural(msgs, "message", "messages"), boxes, plural(boxes, "box", "boxes"))
+	e.emit(event.AllEmpty{Store: s.Name(), Msgs: msgs, Boxes: boxes})
 	e.refused = true
 	e.fail()
 	e.watch.halt()

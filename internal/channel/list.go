@@ -4,6 +4,8 @@ import (
 	"context"
 	"strconv"
 
+	"github.com/mailsync/mailsync/internal/channel/event"
+
 	"github.com/mailsync/mailsync/internal/store"
 )
 
@@ -37,7 +39,7 @@ func (e *Engine) List(ctx context.Context, s *Side) {
 			}
 		}
 		if err != nil {
-			e.reportOpenError(err, full)
+			e.emit(event.OpenFailed{Box: name, Store: s.Name(), Full: full, Err: err})
 			e.fail()
 			return
 		}

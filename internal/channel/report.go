@@ -2,10 +2,8 @@ package channel
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"strings"
 	"sync"
 	"time"
@@ -200,37 +198,7 @@ func (r *Reporter) WriteNow(p []byte) (int, error) {
 	return n, err
 }
 
-// lead is the action part of a message line (4.1).
-func lead(action, dir string) string {
-	return fmt.Sprintf("  %-10s %s  ", action, dir)
-}
-
 // fromPart is the date/sender/subject part of a message line.
 func fromPart(date time.Time, hdr []byte) string {
 	return header.Summary(date, hdr)
-}
-
-// idPart is the -M id column.
-func idPart(id string) string {
-	return fmt.Sprintf("%-65s", id)
-}
-
-// plural picks the singular or plural noun by count.
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
-
-// reportOpenError prints why a box could not be opened, then 5.2.7's
-// "Couldn't open" line. A file that cannot be opened gets c-client's
-// wording; any other failure its own description.
-func (e *Engine) reportOpenError(err error, full string) {
-	if errors.Is(err, fs.ErrPermission) || errors.Is(err, fs.ErrNotExist) {
-		e.R.Errf("Error: Unable to open file %s\n", full)
-	} else {
-		e.R.Errf("Error: %v\n", err)
-	}
-	e.R.Errf("Error: Couldn't open %s\n", full)
 }

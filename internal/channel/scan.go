@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/mailsync/mailsync/internal/channel/event"
 	"github.com/mailsync/mailsync/internal/msgid"
 	"github.com/mailsync/mailsync/internal/store"
 )
@@ -162,9 +163,9 @@ func (sc *idScan) add(m store.Message) {
 		}
 		switch sc.style {
 		case styleSummary:
-			r.Out(lead("no msg-id", ""))
+			r.Out(event.Lead("no msg-id", ""))
 		default:
-			r.Out(lead("no msg-id", "") + fromPart(m.InternalDate, m.Header) + "\n")
+			r.Out(event.Lead("no msg-id", "") + fromPart(m.InternalDate, m.Header) + "\n")
 		}
 		return
 	}
@@ -177,9 +178,9 @@ func (sc *idScan) add(m store.Message) {
 		s.dups = append(s.dups, i)
 		switch sc.style {
 		case styleLong:
-			r.Out(lead("duplicate", "") + fromPart(m.InternalDate, m.Header) + e.optID(id.Value) + "\n")
+			r.Out(event.Lead("duplicate", "") + fromPart(m.InternalDate, m.Header) + e.optID(id.Value) + "\n")
 		case styleList:
-			r.Out(lead("duplicate", "") + e.optID(id.Value) + fromPart(m.InternalDate, m.Header) + "\n")
+			r.Out(event.Lead("duplicate", "") + e.optID(id.Value) + fromPart(m.InternalDate, m.Header) + "\n")
 		}
 		return
 	}
@@ -208,8 +209,5 @@ func (e *Engine) warnRepairs(repairs []string) {
 
 // optID is the id column of sync/diff lines: only with -M.
 func (e *Engine) optID(id string) string {
-	if e.Opt.ShowIDs {
-		return idPart(id)
-	}
-	return ""
+	return e.printer().IDColumn(id)
 }

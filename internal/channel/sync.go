@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/mailsync/mailsync/internal/channel/event"
 	"github.com/mailsync/mailsync/internal/msinfo"
 	"github.com/mailsync/mailsync/internal/store"
 )
@@ -178,7 +179,7 @@ func (e *Engine) ensureBox(ctx context.Context, dst, src *Side, name string) boo
 			// D21), also when its name is taken by a directory there (a
 			// folder left by hand or by a killed program); an empty
 			// parent folder whose name is a directory there is not.
-			e.R.Errf("Error: Couldn't create mailbox %s in store %s: %v\n", dst.Cfg.Server+mailbox, dst.Name(), err)
+			e.emit(event.CreateFailed{Full: dst.Cfg.Server + mailbox, Store: dst.Name(), Err: err})
 			e.fail()
 		}
 		return false

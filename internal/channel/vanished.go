@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io"
 
+	"github.com/mailsync/mailsync/internal/channel/event"
+
 	"github.com/mailsync/mailsync/internal/store"
 )
 
@@ -58,14 +60,12 @@ func (e *Engine) vanishedBrake(ctx context.Context, a, b *Side, name string, las
 		if ctx.Err() != nil {
 			return true
 		}
-		e.R.Errf("Error: %v\n", err)
+		e.emit(event.Failed{Err: err})
 	}
 	if n == 0 {
 		return false
 	}
-	e.R.Errf("Error: mailbox %s is no longer listed in store %s, so %d %s of it in store %s would be deleted; "+
-		"skipping this mailbox. If it was really removed or renamed, run with --max-delete=100.\n",
-		name, gone.Name(), n, plural(n, "message", "messages"), here.Name())
+	e.emit(event.Vanished{Box: name, Gone: gone.Name(), Here: here.Name(), N: n})
 	return true
 }
 

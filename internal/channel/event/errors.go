@@ -1,0 +1,96 @@
+package event
+
+import (
+	"errors"
+	"io/fs"
+
+	"github.com/mailsync/mailsync/internal/store"
+)
+
+// The failures the engine reports about a box, with their scope (the
+// box, the store, the mailbox's full name). Each is printed on stderr
+// with 5.2.7's "Error: " lines; the error values underneath are the
+// stores' own and carry no CLI wording of their own.
+
+// OpenFailed: a box could not be opened or read. Cause is 5.2.7's
+// wording of what it was opening it for ("opening and writing" for the
+// first store, "fetching of mail ids" for the second); "" in list mode,
+// which says no more than "Couldn't open".
+type OpenFailed struct {
+	Box, Store, Full string
+	Cause            string
+	Err              error
+}
+
+// CloseFailed: a box could not be closed (what was appended to it may
+// not be durable).
+type CloseFailed struct {
+	Box, Store string
+	Err        error
+}
+
+// CopyError: one message could not be copied. A destination that may
+// not be written gets c-client's words.
+type CopyError struct {
+	ID              string
+	From, FromStore string // the source mailbox's full name, its store
+	To, ToStore     string
+	Err             error
+}
+
+// ExpungeFailed: a box could not be expunged.
+type ExpungeFailed struct {
+	Full, Store string
+	Err         error
+}
+
+// FlagFailed: the messages to delete could not be flagged.
+type FlagFailed struct {
+	Store string
+	Err   error
+}
+
+// Failed is a failure whose error says all there is to say.
+type Failed struct{ Err error }
+
+func (OpenFailed) event()    {}
+func (CloseFailed) event()   {}
+func (CopyError) event()     {}
+func (ExpungeFailed) event() {}
+func (FlagFailed) event()    {}
+func (Failed) event()        {}
+
+// printProblem writes the failure events.
+func (p Printer) printProblem(w Output, ev Event) {
+	switch ev := ev.(type) {
+	case OpenFailed:
+		// A file that cannot be opened gets c-client's wording; any
+		// other failure its own description.
+		if errors.Is(ev.Err, fs.ErrPermission) || errors.Is(ev.Err, fs.ErrNotExist) {
+			w.Errf("Error: Unable to open file %s\n", ev.Full)
+		} else {
+			w.Errf("Error: %v\n", ev.Err)
+		}
+		w.Errf("Error: Couldn't open %s\n", ev.Full)
+		if ev.Cause != "" {
+			w.Errf("Error: Couldn't access mailbox \"%s\" in store \"%s\" for %s\n       Continuing with next mailbox\n", ev.Box, ev.Store, ev.Cause)
+		}
+	case CloseFailed:
+		w.Errf("Error: Couldn't close mailbox \"%s\" in store \"%s\": %v\n", ev.Box, ev.Store, ev.Err)
+	case CopyError:
+		if errors.Is(ev.Err, store.ErrReadOnly) || errors.Is(ev.Err, fs.ErrPermission) {
+			w.Errf("Error: Can't open append mailbox: Permission denied\n") // c-client's words
+		} else {
+			w.Errf("Error: copy message %s from %s (store %s) to %s (store %s): %v\n", ev.ID,
+				ev.From, ev.FromStore, ev.To, ev.ToStore, ev.Err)
+		}
+	case ExpungeFailed:
+		w.Errf("Error: expunge %s in store %s: %v\n", ev.Full, ev.Store, ev.Err)
+	case FlagFailed:
+		w.Errf("Error: flag messages deleted in store %s: %v\n", ev.Store, ev.Err)
+	case Failed:
+		w.Errf("Error: %v\n", ev.Err)
+	default:
+		p.printRefusal(w, ev)
+	}
+}

@@ -1,0 +1,87 @@
+// Package event holds what the sync engine reports about a box, as typed
+// values, and the one Printer that words them as mailsync 5.2.7 does
+// (spec 5.2.7, sections 4 and 5). The engine (package channel) decides
+// and acts; it says what happened only through these events, so two
+// paths that reach the same outcome (a box read and found with nothing
+// to do, a settled box not read at all) emit the same events and print
+// the same bytes. See doc/design/engine.md, "Events and the printer".
+//
+// The package knows no engine and no backend: of the project it imports
+// only internal/store, for the sentinel errors its printer words.
+package event
+
+// Event is one thing the engine reports. The set is closed: every Event
+// is one of the types of this package.
+type Event interface{ event() }
+
+// BoxStart begins the output of a box in sync and diff mode.
+type BoxStart struct{ Box string }
+
+// Duplicates is how many later copies of an id a store holds in the box
+// being synchronised; they are deleted (spec 4.3, 4.4).
+type Duplicates struct {
+	Store string
+	N     int
+}
+
+// Planned is the -v note with what the 3-way decision found for a box:
+// its messages on each side and what it copies and deletes. Settled: the
+// box was not read (its sides and state are unchanged since a sync that
+// found nothing to do), the counts are those that sync left.
+type Planned struct {
+	Box              string
+	A, B             string // the store names
+	InA, InB         int
+	CopyAB, CopyBA   int
+	DeleteA, DeleteB int
+	Settled          bool
+}
+
+// Action is what a message line says was done with a message.
+type Action uint8
+
+// The actions of message lines (what -m prints per message, 4.1).
+const (
+	Copied     Action = iota // copied to the other side
+	CopyFailed               // its copy failed (-m only)
+	IgnoredDel               // flagged deleted, not copied (no -cd)
+	TooBig                   // over the channel's sizelimit, not copied
+	Deleted                  // flagged deleted in its store
+)
+
+// Message is one message line: an action in a direction ("->", " >",
+// "<-", "< "), the message's date/sender/subject summary and its id.
+type Message struct {
+	Action Action
+	Dir    string
+	From   string // the date/from/subject part (header.Summary)
+	ID     string // its id: shown with -M on copy lines
+}
+
+// Counts closes a box's line with how many messages were copied each
+// way (the "N copied a->b." lines). It ends the box's first line, also
+// when nothing was copied.
+type Counts struct {
+	A, B   string // the store names
+	AB, BA int
+}
+
+// Remain is how many messages the box holds after its sync.
+type Remain struct {
+	Box string
+	N   int
+}
+
+// Expunged is how many messages an expunge removed in a store.
+type Expunged struct {
+	Store string
+	N     int
+}
+
+func (BoxStart) event()   {}
+func (Duplicates) event() {}
+func (Planned) event()    {}
+func (Message) event()    {}
+func (Counts) event()     {}
+func (Remain) event()     {}
+func (Expunged) event()   {}

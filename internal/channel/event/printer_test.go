@@ -1,0 +1,110 @@
+package event
+
+import (
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// sink records what a Printer writes.
+type sink struct{ out, err, notes strings.Builder }
+
+func (s *sink) Out(x string)                     { s.out.WriteString(x) }
+func (s *sink) Errf(format string, args ...any)  { fmt.Fprintf(&s.err, format, args...) }
+func (s *sink) Notef(format string, args ...any) { fmt.Fprintf(&s.notes, "["+format+"]\n", args...) }
+func (s *sink) all() string                      { return s.out.String() + s.err.String() + s.notes.String() }
+
+// examples holds one value of every event type.
+var examples = []Event{
+	BoxStart{Box: "inbox"},
+	Duplicates{Store: "a", N: 2},
+	Planned{Box: "inbox", A: "a", B: "b", InA: 1, InB: 1},
+	Message{Action: Copied, Dir: "->", From: "summary", ID: "<1@x>"},
+	Counts{A: "a", B: "b", AB: 1},
+	Remain{Box: "inbox", N: 3},
+	Expunged{Store: "a", N: 1},
+	OpenFailed{Box: "inbox", Store: "a", Full: "/m/inbox", Cause: "opening and writing", Err: errors.New("x")},
+	CloseFailed{Box: "inbox", Store: "a", Err: errors.New("x")},
+	CopyError{ID: "<1@x>", From: "f", FromStore: "a", To: "t", ToStore: "b", Err: errors.New("x")},
+	ExpungeFailed{Full: "f", Store: "a", Err: errors.New("x")},
+	FlagFailed{Store: "a", Err: errors.New("x")},
+	Failed{Err: errors.New("x")},
+	StoreListsNone{Store: "a", Msgs: 1, Boxes: 1},
+	AllEmpty{Store: "a", Msgs: 1, Boxes: 1},
+	TooManyDeletes{Box: "inbox", Store: "a", N: 2, Total: 3, Max: 50},
+	Vanished{Box: "inbox", Gone: "a", Here: "b", N: 1},
+	StoreGone{Store: "a", Reason: errors.New("x")},
+	CreateFailed{Full: "f", Store: "a", Err: errors.New("x")},
+	Escapes{Mailbox: "../x", From: "a", To: "b", Why: "has a \"..\" level"},
+}
+
+// TestEveryEventIsWorded: every type of the package that is an Event
+// (found in its source) has an example, and the Printer writes something
+// for each in every format; a new event without wording fails here.
+func TestEveryEventIsWorded(t *testing.T) {
+	fset := token.NewFileSet()
+	files, err := os.ReadDir(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var declared []string
+	for _, fi := range files {
+		if !strings.HasSuffix(fi.Name(), ".go") || strings.HasSuffix(fi.Name(), "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, fi.Name(), nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range f.Decls {
+			if fn, ok := d.(*ast.FuncDecl); ok && fn.Name.Name == "event" && fn.Recv != nil {
+				declared = append(declared, fn.Recv.List[0].Type.(*ast.Ident).Name)
+			}
+		}
+	}
+	var have []string
+	for _, ev := range examples {
+		have = append(have, reflect.TypeOf(ev).Name())
+	}
+	sort.Strings(declared)
+	sort.Strings(have)
+	if !reflect.DeepEqual(declared, have) {
+		t.Fatalf("event types %v, examples of %v", declared, have)
+	}
+	for _, p := range []Printer{{}, {Long: true}, {Long: true, ShowIDs: true}} {
+		for _, ev := range examples {
+			var s sink
+			p.Print(&s, ev)
+			if s.all() == "" {
+				t.Errorf("%+v printed nothing for %#v", p, ev)
+			}
+		}
+	}
+}
+
+// TestMessageLines: the -M id column is on copy lines only, deletion
+// lines have none (5.2.7 prints none there).
+func TestMessageLines(t *testing.T) {
+	p := Printer{Long: true, ShowIDs: true}
+	for _, c := range []struct {
+		ev   Message
+		want string
+	}{
+		{Message{Action: Copied, Dir: "->", From: "F", ID: "<1@x>"}, "  copied     ->  F<1@x>" + strings.Repeat(" ", 60) + "\n"},
+		{Message{Action: IgnoredDel, Dir: " >", From: "F", ID: "<1@x>"}, "  ign. del    >  F<1@x>" + strings.Repeat(" ", 60) + "\n"},
+		{Message{Action: Deleted, Dir: "< ", From: "F", ID: "<1@x>"}, "  deleted    <   F\n"},
+	} {
+		var s sink
+		p.Print(&s, c.ev)
+		if s.out.String() != c.want {
+			t.Errorf("%#v printed %q, want %q", c.ev, s.out.String(), c.want)
+		}
+	}
+}
