@@ -172,7 +172,7 @@ func (e *Engine) openAndScan(ctx context.Context, s *Side, name string, cause st
 	if l.mb != nil {
 		e.debugFetching(s, name)
 		if err == nil {
-			l.out.replay(e.R)
+			e.replayScan(l.out)
 			if l.scan.incomplete {
 				e.fail()
 			}
@@ -195,7 +195,7 @@ type listing struct {
 	mb       store.Mailbox // nil when Open failed
 	readOnly bool          // opened read-only: the user may not write it
 	scan     *scanned
-	out      *deferredOut // what reading it printed
+	out      *scanOut // what reading it reported
 	err      error
 }
 

@@ -2,7 +2,6 @@ package channel
 
 import (
 	"context"
-	"strings"
 
 	"github.com/mailsync/mailsync/internal/channel/event"
 	"github.com/mailsync/mailsync/internal/config"
@@ -32,7 +31,6 @@ func (e *Engine) Diff(ctx context.Context, s *Side, other *config.Store, last ms
 // diffBox prints the comparison for one box with the ids recorded for it
 // after the last sync.
 func (e *Engine) diffBox(ctx context.Context, s *Side, name string, last []string) {
-	r := e.R
 	e.emit(event.BoxStart{Box: name})
 	e.R.Debugf("Opening %s with options 2", s.Full(name))
 	mb, err := s.Store.Open(ctx, s.Mailbox(name), store.ReadOnly)
@@ -40,11 +38,11 @@ func (e *Engine) diffBox(ctx context.Context, s *Side, name string, last []strin
 	t := newIDTable(last)
 	if err == nil {
 		e.debugFetching(s, name)
-		var out *deferredOut
+		var out *scanOut
 		sc, out, err = e.scanBox(ctx, mb, e.style(), t, markA, false)
 		mb.Close()
 		if err == nil {
-			out.replay(r)
+			e.replayScan(out)
 			if sc.incomplete {
 				e.fail()
 			}
@@ -55,21 +53,9 @@ func (e *Engine) diffBox(ctx context.Context, s *Side, name string, last []strin
 		e.fail()
 		return
 	}
-	var line strings.Builder
-	if n := len(sc.dups); n > 0 {
-		if e.Opt.Long {
-			e.emit(event.Duplicates{Store: s.Name(), N: n})
-		} else {
-			// Diff's short line names no store (4.5).
-			line.WriteString(itoa(n) + " " + event.Plural(n, "duplicate", "duplicates") + ", ")
-		}
+	if n := len(sc.dups); n > 0 && e.Opt.Long {
+		e.emit(event.Duplicates{Store: s.Name(), N: n})
 	}
-	if n := t.count(markA, markLast); n > 0 {
-		line.WriteString(itoa(n) + " new, ")
-	}
-	if n := t.count(markLast, markA); n > 0 {
-		line.WriteString(itoa(n) + " deleted, ")
-	}
-	line.WriteString(itoa(t.count(markA, 0)) + " currently at store " + s.Name() + ".\n")
-	r.Out(line.String())
+	e.emit(event.DiffCounts{Store: s.Name(), Dups: len(sc.dups),
+		New: t.count(markA, markLast), Deleted: t.count(markLast, markA), Now: t.count(markA, 0)})
 }

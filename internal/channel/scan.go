@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/mailsync/mailsync/internal/channel/event"
+	"github.com/mailsync/mailsync/internal/header"
 	"github.com/mailsync/mailsync/internal/msgid"
 	"github.com/mailsync/mailsync/internal/store"
 )
@@ -74,8 +75,8 @@ func (e *Engine) style() scanStyle {
 //
 // A box that streams its messages is read one message at a time: only
 // one message's header is in memory at once.
-func (e *Engine) scanBox(ctx context.Context, mb store.Mailbox, style scanStyle, t *idTable, mark uint8, keep bool) (*scanned, *deferredOut, error) {
-	out := &deferredOut{}
+func (e *Engine) scanBox(ctx context.Context, mb store.Mailbox, style scanStyle, t *idTable, mark uint8, keep bool) (*scanned, *scanOut, error) {
+	out := &scanOut{}
 	sc := &idScan{e: e, style: style, out: out, s: &scanned{t: t, mark: mark}}
 	if ms, ok := mb.(store.Streamer); ok {
 		sc.s.streamed, sc.keepNew = true, keep
@@ -88,7 +89,7 @@ func (e *Engine) scanBox(ctx context.Context, mb store.Mailbox, style scanStyle,
 	var skipped *store.SkippedError
 	if errors.As(err, &skipped) {
 		for _, w := range skipped.Warnings {
-			out.Errf("%s\n", w)
+			out.warn(w)
 		}
 		sc.s.incomplete, err = true, nil
 	}
@@ -108,17 +109,39 @@ func (e *Engine) scanBox(ctx context.Context, mb store.Mailbox, style scanStyle,
 	return sc.s, out, nil
 }
 
-// scanOut is where a scan's lines go (a deferredOut).
-type scanOut interface {
-	Out(s string)
-	Errf(format string, args ...any)
+// scanOut records what a scan reports, in order, for the engine to
+// emit once the box has been read whole (replayScan): events, and the
+// warnings whose words are not the engine's (a backend's lines about
+// messages it left out, msgid's -vb lines about repaired ids), which go
+// to stderr as they are.
+type scanOut struct{ lines []scanLine }
+
+// scanLine is an event, or else a warning line (without newline).
+type scanLine struct {
+	ev   event.Event
+	warn string
+}
+
+func (o *scanOut) emit(ev event.Event) { o.lines = append(o.lines, scanLine{ev: ev}) }
+func (o *scanOut) warn(w string)       { o.lines = append(o.lines, scanLine{warn: w}) }
+
+// replayScan reports what a scan recorded.
+func (e *Engine) replayScan(o *scanOut) {
+	for _, l := range o.lines {
+		if l.ev != nil {
+			e.emit(l.ev)
+		} else {
+			e.R.Errf("%s\n", l.warn)
+		}
+	}
+	o.lines = nil
 }
 
 // idScan computes the ids of a box's messages one message at a time.
 type idScan struct {
 	e     *Engine
 	style scanStyle
-	out   scanOut
+	out   *scanOut
 	s     *scanned
 	keep  bool // keep the details of every message
 	// keepNew: keep the details of the messages whose id the last state
@@ -146,7 +169,7 @@ func (sc *idScan) add(m store.Message) {
 		s.repairs[i] = id.Repairs
 		if e.R.Vb {
 			for _, w := range id.Repairs {
-				r.Errf("%s\n", w)
+				r.warn(w)
 			}
 		}
 	}
@@ -155,18 +178,13 @@ func (sc *idScan) add(m store.Message) {
 		s.idless++
 		if e.Opt.Alg == msgid.MsgID {
 			// D1: warned once, then ignored (list mode still shows it).
-			r.Out(msgid.EmptyWarning(m.Header) + "\n")
+			r.emit(event.NoMessageID{From: header.FromLocal(m.Header), Subject: header.Subject(m.Header)})
 			if sc.style == styleList {
-				r.Out(e.optID(id.Value) + fromPart(m.InternalDate, m.Header) + "\n")
+				r.emit(event.Listed{ID: id.Value, From: fromPart(m.InternalDate, m.Header)})
 			}
 			return
 		}
-		switch sc.style {
-		case styleSummary:
-			r.Out(event.Lead("no msg-id", ""))
-		default:
-			r.Out(event.Lead("no msg-id", "") + fromPart(m.InternalDate, m.Header) + "\n")
-		}
+		r.emit(event.Message{Action: event.NoID, From: fromPart(m.InternalDate, m.Header)})
 		return
 	}
 	n, dup, last := s.t.add(id.Value, s.mark)
@@ -178,14 +196,14 @@ func (sc *idScan) add(m store.Message) {
 		s.dups = append(s.dups, i)
 		switch sc.style {
 		case styleLong:
-			r.Out(event.Lead("duplicate", "") + fromPart(m.InternalDate, m.Header) + e.optID(id.Value) + "\n")
+			r.emit(event.Message{Action: event.Duplicate, From: fromPart(m.InternalDate, m.Header), ID: id.Value})
 		case styleList:
-			r.Out(event.Lead("duplicate", "") + e.optID(id.Value) + fromPart(m.InternalDate, m.Header) + "\n")
+			r.emit(event.Listed{ID: id.Value, From: fromPart(m.InternalDate, m.Header), Dup: true})
 		}
 		return
 	}
 	if sc.style == styleList {
-		r.Out(e.optID(id.Value) + fromPart(m.InternalDate, m.Header) + "\n")
+		r.emit(event.Listed{ID: id.Value, From: fromPart(m.InternalDate, m.Header)})
 	}
 }
 
@@ -205,9 +223,4 @@ func (e *Engine) warnRepairs(repairs []string) {
 			e.R.Errf("%s\n", w)
 		}
 	}
-}
-
-// optID is the id column of sync/diff lines: only with -M.
-func (e *Engine) optID(id string) string {
-	return e.printer().IDColumn(id)
 }

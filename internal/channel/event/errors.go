@@ -69,28 +69,50 @@ func (p Printer) printProblem(w Output, ev Event) {
 		if errors.Is(ev.Err, fs.ErrPermission) || errors.Is(ev.Err, fs.ErrNotExist) {
 			w.Errf("Error: Unable to open file %s\n", ev.Full)
 		} else {
-			w.Errf("Error: %v\n", ev.Err)
+			w.Errf("Error: %s\n", Text(ev.Err))
 		}
 		w.Errf("Error: Couldn't open %s\n", ev.Full)
 		if ev.Cause != "" {
 			w.Errf("Error: Couldn't access mailbox \"%s\" in store \"%s\" for %s\n       Continuing with next mailbox\n", ev.Box, ev.Store, ev.Cause)
 		}
 	case CloseFailed:
-		w.Errf("Error: Couldn't close mailbox \"%s\" in store \"%s\": %v\n", ev.Box, ev.Store, ev.Err)
+		w.Errf("Error: Couldn't close mailbox \"%s\" in store \"%s\": %s\n", ev.Box, ev.Store, Text(ev.Err))
 	case CopyError:
 		if errors.Is(ev.Err, store.ErrReadOnly) || errors.Is(ev.Err, fs.ErrPermission) {
 			w.Errf("Error: Can't open append mailbox: Permission denied\n") // c-client's words
 		} else {
-			w.Errf("Error: copy message %s from %s (store %s) to %s (store %s): %v\n", ev.ID,
-				ev.From, ev.FromStore, ev.To, ev.ToStore, ev.Err)
+			w.Errf("Error: copy message %s from %s (store %s) to %s (store %s): %s\n", ev.ID,
+				ev.From, ev.FromStore, ev.To, ev.ToStore, Text(ev.Err))
 		}
 	case ExpungeFailed:
-		w.Errf("Error: expunge %s in store %s: %v\n", ev.Full, ev.Store, ev.Err)
+		w.Errf("Error: expunge %s in store %s: %s\n", ev.Full, ev.Store, Text(ev.Err))
 	case FlagFailed:
-		w.Errf("Error: flag messages deleted in store %s: %v\n", ev.Store, ev.Err)
+		w.Errf("Error: flag messages deleted in store %s: %s\n", ev.Store, Text(ev.Err))
 	case Failed:
-		w.Errf("Error: %v\n", ev.Err)
+		w.Errf("Error: %s\n", Text(ev.Err))
 	default:
 		p.printRefusal(w, ev)
 	}
+}
+
+// contactFailure is a failure to reach a server (imap.ContactError):
+// 5.2.7 follows its reason with a line of its own naming the server.
+type contactFailure interface {
+	error
+	ContactServer() string
+}
+
+// Text is err's text on "Error: " lines: its own text, and for a server
+// that could not be contacted, anywhere in its chain, 5.2.7's "Can't
+// contact server" line after it.
+func Text(err error) string {
+	if err == nil {
+		return "<nil>"
+	}
+	s := err.Error()
+	var c contactFailure
+	if errors.As(err, &c) {
+		s += "\nError: Can't contact server " + c.ContactServer()
+	}
+	return s
 }

@@ -47,10 +47,14 @@ const (
 	IgnoredDel               // flagged deleted, not copied (no -cd)
 	TooBig                   // over the channel's sizelimit, not copied
 	Deleted                  // flagged deleted in its store
+	Duplicate                // a later copy of an id, seen reading a box (-m)
+	NoID                     // a message without id, seen reading a box
 )
 
 // Message is one message line: an action in a direction ("->", " >",
-// "<-", "< "), the message's date/sender/subject summary and its id.
+// "<-", "< "), the message's date/sender/subject summary and its id. A
+// NoID line is, without -m, its action column alone (the line goes on
+// with the box's counts).
 type Message struct {
 	Action Action
 	Dir    string
@@ -78,10 +82,61 @@ type Expunged struct {
 	N     int
 }
 
-func (BoxStart) event()   {}
-func (Duplicates) event() {}
-func (Planned) event()    {}
-func (Message) event()    {}
-func (Counts) event()     {}
-func (Remain) event()     {}
-func (Expunged) event()   {}
+// Listed is a message line of list mode (-m): its id column (-M), then
+// its summary; Dup marks a later copy of an id.
+type Listed struct {
+	ID, From string
+	Dup      bool
+}
+
+// NoMessageID is 5.2.7's warning (on stdout) about a message without
+// usable Message-ID when ids are Message-IDs: its From local part and
+// Subject.
+type NoMessageID struct{ From, Subject string }
+
+// Creating: under -s, box Box would be created in store Store.
+type Creating struct{ Box, Store string }
+
+// DeletingBox begins the deletion of a box left empty (-D); WouldDelete
+// is what -s prints instead, per store.
+type DeletingBox struct{ Box string }
+
+// BoxDeleted is one store's deletion of a box left empty (-D): its full
+// name and whether it failed.
+type BoxDeleted struct {
+	Full   string
+	Failed bool
+}
+
+// WouldDelete: under -s, box Box would be deleted in store Store (-D).
+type WouldDelete struct{ Box, Store string }
+
+// ListBox is a box of list mode: its name alone, or with -m the header
+// of its message lines (and that it cannot hold messages).
+type ListBox struct {
+	Box      string
+	NoSelect bool
+}
+
+// DiffCounts ends a box of diff mode: its duplicates (said here without
+// -m), the ids new and deleted since the last sync and its ids now.
+type DiffCounts struct {
+	Store                   string
+	Dups, New, Deleted, Now int
+}
+
+func (BoxStart) event()    {}
+func (Listed) event()      {}
+func (NoMessageID) event() {}
+func (Creating) event()    {}
+func (DeletingBox) event() {}
+func (BoxDeleted) event()  {}
+func (WouldDelete) event() {}
+func (ListBox) event()     {}
+func (DiffCounts) event()  {}
+func (Duplicates) event()  {}
+func (Planned) event()     {}
+func (Message) event()     {}
+func (Counts) event()      {}
+func (Remain) event()      {}
+func (Expunged) event()    {}

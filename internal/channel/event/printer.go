@@ -46,11 +46,23 @@ func (p Printer) Print(w Output, ev Event) {
 			ev.CopyAB, ev.A, ev.B, ev.CopyBA, ev.B, ev.A,
 			ev.DeleteA, ev.A, ev.DeleteB, ev.B, settled)
 	case Message:
-		line := Lead(ev.Action.String(), ev.Dir) + ev.From
-		if ev.Action != Deleted {
-			line += p.IDColumn(ev.ID)
+		switch {
+		case ev.Action == NoID && !p.Long:
+			w.Out(Lead(ev.Action.String(), ev.Dir))
+		case ev.Action == NoID || ev.Action == Deleted:
+			w.Out(Lead(ev.Action.String(), ev.Dir) + ev.From + "\n")
+		default:
+			w.Out(Lead(ev.Action.String(), ev.Dir) + ev.From + p.IDColumn(ev.ID) + "\n")
 		}
-		w.Out(line + "\n")
+	case Listed:
+		if ev.Dup {
+			w.Out(Lead(Duplicate.String(), "") + p.IDColumn(ev.ID) + ev.From + "\n")
+		} else {
+			w.Out(p.IDColumn(ev.ID) + ev.From + "\n")
+		}
+	case NoMessageID:
+		w.Out(`Warning: empty Message-ID header in message From: "` + ev.From +
+			`" Subject: "` + ev.Subject + `" - please consult the README` + "\n")
 	case Counts:
 		s := "\n"
 		if ev.AB > 0 {
@@ -72,7 +84,7 @@ func (p Printer) Print(w Output, ev Event) {
 	case Expunged:
 		w.Out(fmt.Sprintf("Expunged %d %s in store %s\n", ev.N, Plural(ev.N, "mail", "mails"), ev.Store))
 	default:
-		p.printProblem(w, ev)
+		p.printBoxes(w, ev)
 	}
 }
 
@@ -89,6 +101,10 @@ func (a Action) String() string {
 		return "too big"
 	case Deleted:
 		return "deleted"
+	case Duplicate:
+		return "duplicate"
+	case NoID:
+		return "no msg-id"
 	}
 	return "?"
 }
@@ -113,4 +129,45 @@ func Plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// printBoxes writes the events about whole boxes outside a box's sync.
+func (p Printer) printBoxes(w Output, ev Event) {
+	switch ev := ev.(type) {
+	case Creating:
+		w.Out("Creating " + ev.Box + " in " + ev.Store + "\n")
+	case DeletingBox:
+		w.Out(ev.Box + ": deleting\n")
+	case BoxDeleted:
+		if ev.Failed {
+			w.Out("  " + ev.Full + " failed\n")
+		} else {
+			w.Out("  " + ev.Full + "\n")
+		}
+	case WouldDelete:
+		w.Out("Deleting " + ev.Box + " in " + ev.Store + "\n")
+	case ListBox:
+		switch {
+		case !p.Long:
+			w.Out(ev.Box + "\n")
+		case ev.NoSelect:
+			w.Out("\nMailbox: " + ev.Box + "\n  not selectable\n")
+		default:
+			w.Out("\nMailbox: " + ev.Box + "\n")
+		}
+	case DiffCounts:
+		s := ""
+		if ev.Dups > 0 && !p.Long {
+			s += strconv.Itoa(ev.Dups) + " " + Plural(ev.Dups, "duplicate", "duplicates") + ", "
+		}
+		if ev.New > 0 {
+			s += strconv.Itoa(ev.New) + " new, "
+		}
+		if ev.Deleted > 0 {
+			s += strconv.Itoa(ev.Deleted) + " deleted, "
+		}
+		w.Out(s + strconv.Itoa(ev.Now) + " currently at store " + ev.Store + ".\n")
+	default:
+		p.printProblem(w, ev)
+	}
 }

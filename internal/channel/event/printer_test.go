@@ -43,6 +43,26 @@ var examples = []Event{
 	StoreGone{Store: "a", Reason: errors.New("x")},
 	CreateFailed{Full: "f", Store: "a", Err: errors.New("x")},
 	Escapes{Mailbox: "../x", From: "a", To: "b", Why: "has a \"..\" level"},
+	SlashInName{Box: "a/b"},
+	NameClash{Mailbox: "privé", Store: "a", ServerName: "priv&AOk-", Other: "priv&AOk-"},
+	Listed{ID: "<1@x>", From: "F"},
+	NoMessageID{From: "joe", Subject: "hi"},
+	Creating{Box: "inbox", Store: "b"},
+	DeletingBox{Box: "old"},
+	BoxDeleted{Full: "/m/old"},
+	WouldDelete{Box: "old", Store: "a"},
+	ListBox{Box: "inbox"},
+	DiffCounts{Store: "a", Now: 1},
+	SyncStart{A: "a", B: "b"},
+	DiffStart{Store: "a"},
+	ListStart{Store: "a"},
+	StoreOpenFailed{Store: "a", Err: errors.New("x")},
+	NoBoxes{},
+	MsinfoOpenFailed{Msinfo: "~/.msinfo", Err: errors.New("x")},
+	MsinfoWriteFailed{Msinfo: "~/.msinfo", Err: errors.New("x")},
+	Interrupted{},
+	StoreNotConfigured{Channel: "c", Store: "b"},
+	NotInChannel{Channel: "c", Store: "z"},
 }
 
 // TestEveryEventIsWorded: every type of the package that is an Event
@@ -106,5 +126,34 @@ func TestMessageLines(t *testing.T) {
 		if s.out.String() != c.want {
 			t.Errorf("%#v printed %q, want %q", c.ev, s.out.String(), c.want)
 		}
+	}
+}
+
+// unreachable is a failure to reach a server, as imap.ContactError is.
+type unreachable struct{ reason, server string }
+
+func (u unreachable) Error() string         { return u.reason }
+func (u unreachable) ContactServer() string { return u.server }
+
+// TestContactLine: a server that could not be contacted, wrapped or not,
+// is followed by 5.2.7's line naming it; the backend's error says only
+// why (imap.ContactError).
+func TestContactLine(t *testing.T) {
+	u := unreachable{"Connection failed to 127.0.0.1,2143: Connection refused", "{127.0.0.1:2143/notls}"}
+	var s sink
+	Printer{}.Print(&s, StoreOpenFailed{Store: "r", Err: u})
+	want := "Error: Connection failed to 127.0.0.1,2143: Connection refused\n" +
+		"Error: Can't contact server {127.0.0.1:2143/notls}\n" +
+		"Error: Could not open a half open, read only connection to store r\n"
+	if s.err.String() != want {
+		t.Errorf("printed %q, want %q", s.err.String(), want)
+	}
+	s = sink{}
+	Printer{}.Print(&s, OpenFailed{Box: "inbox", Store: "r", Full: "{h}inbox", Cause: "opening and writing", Err: fmt.Errorf("open inbox: %w", u)})
+	if !strings.HasPrefix(s.err.String(), "Error: open inbox: Connection failed to 127.0.0.1,2143: Connection refused\nError: Can't contact server {127.0.0.1:2143/notls}\nError: Couldn't open {h}inbox\n") {
+		t.Errorf("printed %q", s.err.String())
+	}
+	if got := Text(errors.New("plain")); got != "plain" {
+		t.Errorf("Text of a plain error = %q", got)
 	}
 }

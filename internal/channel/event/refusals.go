@@ -53,6 +53,19 @@ type Escapes struct {
 	Mailbox, From, To, Why string
 }
 
+// SlashInName: a store whose delimiter is not '/' lists a box whose
+// name holds a '/'; it is left out (5.2.7's words, on stdout, without
+// a newline).
+type SlashInName struct{ Box string }
+
+// NameClash: a local box is skipped because its name on a server,
+// ServerName, is already the name of its box Other.
+type NameClash struct {
+	Mailbox, Store, ServerName, Other string
+}
+
+func (SlashInName) event()    {}
+func (NameClash) event()      {}
 func (StoreListsNone) event() {}
 func (AllEmpty) event()       {}
 func (TooManyDeletes) event() {}
@@ -84,11 +97,18 @@ func (p Printer) printRefusal(w Output, ev Event) {
 			"skipping this mailbox. If it was really removed or renamed, run with --max-delete=100.\n",
 			ev.Box, ev.Gone, ev.N, Plural(ev.N, "message", "messages"), ev.Here)
 	case StoreGone:
-		w.Errf("Error: Store %s cannot be reached any more, its remaining mailboxes are skipped: %v\n", ev.Store, ev.Reason)
+		w.Errf("Error: Store %s cannot be reached any more, its remaining mailboxes are skipped: %s\n", ev.Store, Text(ev.Reason))
 	case CreateFailed:
-		w.Errf("Error: Couldn't create mailbox %s in store %s: %v\n", ev.Full, ev.Store, ev.Err)
+		w.Errf("Error: Couldn't create mailbox %s in store %s: %s\n", ev.Full, ev.Store, Text(ev.Err))
+	case SlashInName:
+		w.Out("Error: Name of mailbox " + ev.Box + " contains standard delimiter '/'\n       That means that I will not be able to synchronize it!")
+	case NameClash:
+		w.Errf("Warning: skipping mailbox %q of store %s: its name on a server, %s, is the name of its mailbox %q\n",
+			ev.Mailbox, ev.Store, ev.ServerName, ev.Other)
 	case Escapes:
 		w.Errf("Warning: skipping mailbox %q of store %s: its name %s, so it could reach outside store %s\n",
 			ev.Mailbox, ev.From, ev.Why, ev.To)
+	default:
+		p.printRun(w, ev)
 	}
 }

@@ -28,8 +28,8 @@ func contact(t *testing.T, err error, want string) {
 	if !strings.Contains(ce.Reason, want) {
 		t.Errorf("reason = %q, want it to contain %q", ce.Reason, want)
 	}
-	if !strings.HasSuffix(err.Error(), "\nError: Can't contact server "+ce.Server) {
-		t.Errorf("error text = %q, want the Can't contact server line", err.Error())
+	if !strings.HasSuffix(err.Error(), ce.Reason) || ce.ContactServer() != ce.Server || ce.Server == "" {
+		t.Errorf("error text = %q, server %q: want the reason, and the server for the printer", err.Error(), ce.ContactServer())
 	}
 }
 
