@@ -35,7 +35,7 @@ func (r skipReason) action() event.Action {
 // (store.BulkFetcher, IMAP) is read that way; the output is the same.
 func (e *Engine) copyAll(ctx context.Context, src, dst *openSide, ids, at []int32, dir, ignDir string) (int, bool) {
 	for _, i := range at {
-		e.warnRepairs(src.scan.repairsOf(i)) // 5.2.7 computes the id again here
+		e.warnRepair(src.scan.repairOf(i)) // 5.2.7 computes the id again here
 	}
 	c := &copier{e: e, src: src, dst: dst, dir: dir, ignDir: ignDir, ids: ids, at: at, ok: true}
 	if p := e.Progress; p != nil && !e.Opt.Simulate {

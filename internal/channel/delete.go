@@ -73,7 +73,7 @@ func (e *Engine) markDeleted(ctx context.Context, o *openSide, dir string) bool 
 	keys := make([]uint64, len(o.victims))
 	for j, i := range o.victims {
 		keys[j] = o.scan.det.rec(i).key
-		e.warnRepairs(o.scan.repairsOf(i)) // the re-check before deleting
+		e.warnRepair(o.scan.repairOf(i)) // the re-check before deleting
 		if e.Opt.Long {
 			e.emit(event.Message{Action: event.Deleted, Dir: dir, From: o.scan.det.fromPart(i)})
 		}

@@ -31,7 +31,7 @@ type scanned struct {
 	trashed int
 	// repairs holds the -vb warnings of the ids that were repaired, by
 	// message index (5.2.7 prints them again when it copies or deletes).
-	repairs map[int32][]string
+	repairs map[int32]event.IDRepaired
 	det     details
 	// streamed: the box streams its messages; det is loaded later.
 	streamed bool
@@ -43,8 +43,11 @@ type scanned struct {
 // count is the number of messages of the box.
 func (s *scanned) count() int { return len(s.nums) }
 
-// repairsOf returns the -vb warnings of message i's id.
-func (s *scanned) repairsOf(i int32) []string { return s.repairs[i] }
+// repairOf returns the -vb warning of message i's id, if it was repaired.
+func (s *scanned) repairOf(i int32) (event.IDRepaired, bool) {
+	w, ok := s.repairs[i]
+	return w, ok
+}
 
 // scanStyle says how id-less messages and duplicates are shown while
 // reading ids.
@@ -112,8 +115,7 @@ func (e *Engine) scanBox(ctx context.Context, mb store.Mailbox, style scanStyle,
 // scanOut records what a scan reports, in order, for the engine to
 // emit once the box has been read whole (replayScan): events, and the
 // warnings whose words are not the engine's (a backend's lines about
-// messages it left out, msgid's -vb lines about repaired ids), which go
-// to stderr as they are.
+// messages it left out), which go to stderr as they are.
 type scanOut struct{ lines []scanLine }
 
 // scanLine is an event, or else a warning line (without newline).
@@ -162,15 +164,14 @@ func (sc *idScan) add(m store.Message) {
 		s.det.add(e, i, m)
 	}
 	id := msgid.Compute(e.Opt.Alg, m.Header)
-	if len(id.Repairs) > 0 {
+	if id.Repair != msgid.NotRepaired {
 		if s.repairs == nil {
-			s.repairs = map[int32][]string{}
+			s.repairs = map[int32]event.IDRepaired{}
 		}
-		s.repairs[i] = id.Repairs
+		w := event.IDRepaired{ID: id.Value, Repair: id.Repair}
+		s.repairs[i] = w
 		if e.R.Vb {
-			for _, w := range id.Repairs {
-				r.warn(w)
-			}
+			r.emit(w)
 		}
 	}
 	if id.Missing {
@@ -178,7 +179,7 @@ func (sc *idScan) add(m store.Message) {
 		s.idless++
 		if e.Opt.Alg == msgid.MsgID {
 			// D1: warned once, then ignored (list mode still shows it).
-			r.emit(event.NoMessageID{From: header.FromLocal(m.Header), Subject: header.Subject(m.Header)})
+			r.emit(noMessageID(m.Header))
 			if sc.style == styleList {
 				r.emit(event.Listed{ID: id.Value, From: fromPart(m.InternalDate, m.Header)})
 			}
@@ -216,11 +217,15 @@ func (e *Engine) printedLater(m store.Message) bool {
 		e.Opt.SizeLimit > 0 && uint64(m.Size) > e.Opt.SizeLimit
 }
 
-// warnRepairs prints the -vb warnings of one id computation.
-func (e *Engine) warnRepairs(repairs []string) {
-	if e.R.Vb {
-		for _, w := range repairs {
-			e.R.Errf("%s\n", w)
-		}
+// warnRepair gives again the -vb warning of a repaired id (w, when ok).
+func (e *Engine) warnRepair(w event.IDRepaired, ok bool) {
+	if ok && e.R.Vb {
+		e.emit(w)
 	}
+}
+
+// noMessageID is the warning about a message without usable Message-ID
+// with header hdr: its From local part and its Subject.
+func noMessageID(hdr []byte) event.NoMessageID {
+	return event.NoMessageID{From: header.FromLocal(hdr), Subject: header.Subject(hdr)}
 }

@@ -7,8 +7,11 @@
 // the same bytes. See doc/design/engine.md, "Events and the printer".
 //
 // The package knows no engine and no backend: of the project it imports
-// only internal/store, for the sentinel errors its printer words.
+// only internal/store, for the sentinel errors its printer words, and
+// internal/msgid, for the kinds of id repairs.
 package event
+
+import "github.com/mailsync/mailsync/internal/msgid"
 
 // Event is one thing the engine reports. The set is closed: every Event
 // is one of the types of this package.
@@ -125,6 +128,13 @@ type DiffCounts struct {
 	Dups, New, Deleted, Now int
 }
 
+// IDRepaired (-vb): a Message-ID had to be repaired to give the id ID.
+type IDRepaired struct {
+	ID     string
+	Repair msgid.Repair
+}
+
+func (IDRepaired) event()  {}
 func (BoxStart) event()    {}
 func (Listed) event()      {}
 func (NoMessageID) event() {}

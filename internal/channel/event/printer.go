@@ -3,6 +3,8 @@ package event
 import (
 	"fmt"
 	"strconv"
+
+	"github.com/mailsync/mailsync/internal/msgid"
 )
 
 // Output is where a Printer writes: stdout (Out), stderr (Errf) and the
@@ -59,6 +61,13 @@ func (p Printer) Print(w Output, ev Event) {
 			w.Out(Lead(Duplicate.String(), "") + p.IDColumn(ev.ID) + ev.From + "\n")
 		} else {
 			w.Out(p.IDColumn(ev.ID) + ev.From + "\n")
+		}
+	case IDRepaired:
+		switch ev.Repair {
+		case msgid.AddedBrackets:
+			w.Errf("Warning: added brackets <> around message id %s\n", ev.ID)
+		case msgid.ReplacedBlanks:
+			w.Errf("Warning: replaced blanks with . in message id %s\n", ev.ID)
 		}
 	case NoMessageID:
 		w.Out(`Warning: empty Message-ID header in message From: "` + ev.From +

@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/mailsync/mailsync/internal/msgid"
 )
 
 // sink records what a Printer writes.
@@ -47,6 +49,7 @@ var examples = []Event{
 	NameClash{Mailbox: "privé", Store: "a", ServerName: "priv&AOk-", Other: "priv&AOk-"},
 	Listed{ID: "<1@x>", From: "F"},
 	NoMessageID{From: "joe", Subject: "hi"},
+	IDRepaired{ID: "<a.b@x>", Repair: msgid.ReplacedBlanks},
 	Creating{Box: "inbox", Store: "b"},
 	DeletingBox{Box: "old"},
 	BoxDeleted{Full: "/m/old"},
