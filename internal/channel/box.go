@@ -7,6 +7,7 @@ import (
 	"io/fs"
 
 	"github.com/mailsync/mailsync/internal/channel/event"
+	"github.com/mailsync/mailsync/internal/channel/idtable"
 	"github.com/mailsync/mailsync/internal/store"
 )
 
@@ -57,18 +58,18 @@ var halted = boxSync{failed: true, keepLast: true}
 func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []string) (res boxSync) {
 	r := e.R
 	e.emit(event.BoxStart{Box: name})
-	t := newIDTable(last)
+	t := idtable.New(last)
 	// Read the second side while the first is read (a server answers
 	// while the local file is scanned); what is printed keeps its order.
-	ahead := e.prefetch(ctx, b, name, t, markB)
-	oa, err := e.openAndScan(ctx, a, name, "opening and writing", nil, t, markA)
+	ahead := e.prefetch(ctx, b, name, t, idtable.SideB)
+	oa, err := e.openAndScan(ctx, a, name, "opening and writing", nil, t, idtable.SideA)
 	if err != nil {
 		if l := <-ahead; l.mb != nil {
 			l.mb.Close()
 		}
 		return halted
 	}
-	ob, err := e.openAndScan(ctx, b, name, "fetching of mail ids", ahead, t, markB)
+	ob, err := e.openAndScan(ctx, b, name, "fetching of mail ids", ahead, t, idtable.SideB)
 	if err != nil {
 		oa.mb.Close()
 		return halted
@@ -89,7 +90,7 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []st
 		}
 	}()
 
-	plan, ask, ok := e.checkEmptied(ctx, name, &oa, &ob, t, Decide(t))
+	plan, ask, ok := e.checkEmptied(ctx, name, &oa, &ob, t, t.Decide())
 	if ask != 0 {
 		return boxSync{ask: ask, keepLast: true}
 	}
@@ -135,7 +136,7 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []st
 	r.Debugf("Opening %s with options 2", b.Full(name))
 	r.debugAppendStream(a)
 	nba, okba := e.copyAll(ctx, ob, oa, plan.CopyBA, srcBA, "<-", "< ")
-	// A copy that failed is left out of the state (markDrop): the next
+	// A copy that failed is left out of the state (idtable.Table.Drop): the next
 	// run finds it new again and copies it again.
 	res.failed = !okab || !okba
 
@@ -153,7 +154,7 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []st
 		// rather than copying back what is left.
 		res.failed, res.keepLast = true, true
 	}
-	res.kept = t.state(plan.Kept)
+	res.kept = t.State(plan.Kept)
 	return res
 }
 
@@ -161,7 +162,7 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []st
 // (or takes it from prefetch: ahead), then prints what reading it printed.
 // cause is the wording 5.2.7 uses when it cannot ("opening and writing"
 // for the first store, "fetching of mail ids" for the second).
-func (e *Engine) openAndScan(ctx context.Context, s *Side, name string, cause string, ahead <-chan listing, t *idTable, mark uint8) (*openSide, error) {
+func (e *Engine) openAndScan(ctx context.Context, s *Side, name string, cause string, ahead <-chan listing, t *idtable.Table, mark idtable.Mark) (*openSide, error) {
 	full := s.Full(name)
 	e.R.Debugf("Opening %s with options 2", full)
 	if ahead == nil {
@@ -201,7 +202,7 @@ type listing struct {
 
 // prefetch opens box name of side s and reads its ids into t with mark,
 // in the background. It prints nothing: the caller reports, in order.
-func (e *Engine) prefetch(ctx context.Context, s *Side, name string, t *idTable, mark uint8) <-chan listing {
+func (e *Engine) prefetch(ctx context.Context, s *Side, name string, t *idtable.Table, mark idtable.Mark) <-chan listing {
 	ch := make(chan listing, 1)
 	go func() {
 		var l listing

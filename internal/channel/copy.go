@@ -30,8 +30,8 @@ func (r skipReason) action() event.Action {
 // in the order given (byte order of ids); at are the indexes of their
 // messages in src (firstOf). dir is the direction string of copied/too
 // big lines, ignDir that of ign. del lines. Ids whose copy fails or is
-// skipped are marked markDrop. It returns the number copied and whether no
-// copy failed. A source that can stream many messages at once
+// skipped are dropped from the id table (Drop). It returns the number
+// copied and whether no copy failed. A source that can stream many messages at once
 // (store.BulkFetcher, IMAP) is read that way; the output is the same.
 func (e *Engine) copyAll(ctx context.Context, src, dst *openSide, ids, at []int32, dir, ignDir string) (int, bool) {
 	for _, i := range at {
@@ -92,10 +92,10 @@ func (c *copier) skip(k int) skipReason {
 }
 
 // id is the id of copy k.
-func (c *copier) id(k int) string { return c.src.scan.t.str(c.ids[k]) }
+func (c *copier) id(k int) string { return c.src.scan.t.Str(c.ids[k]) }
 
 // drop marks the id of copy k as not kept.
-func (c *copier) drop(k int) { c.src.scan.t.marks[c.ids[k]] |= markDrop }
+func (c *copier) drop(k int) { c.src.scan.t.Drop(c.ids[k]) }
 
 // line is the message line of copy k with action and direction dir,
 // built only when it is printed.

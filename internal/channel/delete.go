@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/mailsync/mailsync/internal/channel/event"
+	"github.com/mailsync/mailsync/internal/channel/idtable"
 )
 
 // deleteAndExpunge flags the messages to delete on both sides (their
@@ -55,12 +56,12 @@ func victims(sc *scanned) []int32 {
 		if dup {
 			d++
 		}
-		if dup || n != noID && sc.t.goneFrom(n, sc.mark) {
+		if dup || n != idtable.NoID && sc.t.GoneFrom(n, sc.mark) {
 			idx = append(idx, int32(i))
 		}
 	}
 	slices.SortStableFunc(idx, func(x, y int32) int {
-		return strings.Compare(sc.t.str(sc.nums[x]), sc.t.str(sc.nums[y]))
+		return strings.Compare(sc.t.Str(sc.nums[x]), sc.t.Str(sc.nums[y]))
 	})
 	return idx
 }

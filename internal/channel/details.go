@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/mailsync/mailsync/internal/channel/idtable"
 	"github.com/mailsync/mailsync/internal/msgid"
 	"github.com/mailsync/mailsync/internal/store"
 )
@@ -165,7 +166,7 @@ func (e *Engine) loadDetails(ctx context.Context, o *openSide, need []int32) err
 			return errEnough
 		}
 		if i == need[k] {
-			if i >= int32(len(s.nums)) || s.nums[i] == noID || msgid.Compute(e.Opt.Alg, m.Header).Value != s.t.str(s.nums[i]) {
+			if i >= int32(len(s.nums)) || s.nums[i] == idtable.NoID || msgid.Compute(e.Opt.Alg, m.Header).Value != s.t.Str(s.nums[i]) {
 				return fmt.Errorf("message %d is not the one read before: the mailbox was changed by another program", i+1)
 			}
 			d.add(e, i, m)
@@ -199,9 +200,9 @@ func (s *scanned) firstOf(ids []int32) []int32 {
 	if len(ids) == 0 {
 		return nil
 	}
-	first := make([]int32, len(s.t.strs)) // index + 1 of the first occurrence
+	first := make([]int32, s.t.Len()) // index + 1 of the first occurrence
 	for i, n := range s.nums {
-		if n != noID && first[n] == 0 {
+		if n != idtable.NoID && first[n] == 0 {
 			first[n] = int32(i + 1)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mailsync/mailsync/internal/channel/idtable"
 	"github.com/mailsync/mailsync/internal/config"
 	"github.com/mailsync/mailsync/internal/store"
 )
@@ -30,7 +31,7 @@ func (b shiftedBox) EachMessage(ctx context.Context, fn func(store.Message) erro
 // side; the last state has the ids of the first known ones.
 func scannedSide(t *testing.T, e *Engine, n, known int) *openSide {
 	t.Helper()
-	s, _, err := e.scanBox(context.Background(), streamBox{n: n}, e.style(), newIDTable(testIDs(known)), markA, true)
+	s, _, err := e.scanBox(context.Background(), streamBox{n: n}, e.style(), idtable.New(testIDs(known)), idtable.SideA, true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/mailsync/mailsync/internal/channel/event"
+	"github.com/mailsync/mailsync/internal/channel/idtable"
 	"github.com/mailsync/mailsync/internal/config"
 	"github.com/mailsync/mailsync/internal/msinfo"
 	"github.com/mailsync/mailsync/internal/store"
@@ -35,11 +36,11 @@ func (e *Engine) diffBox(ctx context.Context, s *Side, name string, last []strin
 	e.R.Debugf("Opening %s with options 2", s.Full(name))
 	mb, err := s.Store.Open(ctx, s.Mailbox(name), store.ReadOnly)
 	var sc *scanned
-	t := newIDTable(last)
+	t := idtable.New(last)
 	if err == nil {
 		e.debugFetching(s, name)
 		var out *scanOut
-		sc, out, err = e.scanBox(ctx, mb, e.style(), t, markA, false)
+		sc, out, err = e.scanBox(ctx, mb, e.style(), t, idtable.SideA, false)
 		mb.Close()
 		if err == nil {
 			e.replayScan(out)
@@ -57,5 +58,5 @@ func (e *Engine) diffBox(ctx context.Context, s *Side, name string, last []strin
 		e.emit(event.Duplicates{Store: s.Name(), N: n})
 	}
 	e.emit(event.DiffCounts{Store: s.Name(), Dups: len(sc.dups),
-		New: t.count(markA, markLast), Deleted: t.count(markLast, markA), Now: t.count(markA, 0)})
+		New: t.Count(idtable.SideA, idtable.Last), Deleted: t.Count(idtable.Last, idtable.SideA), Now: t.Count(idtable.SideA, 0)})
 }

@@ -3,6 +3,7 @@ package channel
 import (
 	"context"
 	"github.com/mailsync/mailsync/internal/channel/event"
+	"github.com/mailsync/mailsync/internal/channel/idtable"
 
 	"github.com/mailsync/mailsync/internal/store"
 )
@@ -23,7 +24,7 @@ func (e *Engine) List(ctx context.Context, s *Side) {
 		if err == nil {
 			var out *scanOut
 			var sc *scanned
-			sc, out, err = e.scanBox(ctx, mb, styleList, newIDTable(nil), markA, false)
+			sc, out, err = e.scanBox(ctx, mb, styleList, idtable.New(nil), idtable.SideA, false)
 			mb.Close()
 			if err == nil {
 				e.replayScan(out)

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/mailsync/mailsync/internal/channel/event"
+	"github.com/mailsync/mailsync/internal/channel/idtable"
 	"github.com/mailsync/mailsync/internal/header"
 	"github.com/mailsync/mailsync/internal/msgid"
 	"github.com/mailsync/mailsync/internal/store"
@@ -12,7 +13,7 @@ import (
 
 // scanned is what reading one box's messages yields and what the rest of
 // the box's sync needs of them: the id of each message, as a number in
-// the box's idTable (4 bytes a message), its duplicates and the -vb
+// the box's id table (package idtable, 4 bytes a message), its duplicates and the -vb
 // warnings of its repaired ids. No header is kept, nor the key, size,
 // flags and date of every message: those of the messages the sync acts
 // on are its details. A box that lists its messages keeps them all from
@@ -22,11 +23,11 @@ import (
 // synchronised, and every one the first time. It is read again for the
 // others it deletes, once the plan is known (loadDetails).
 type scanned struct {
-	t      *idTable
-	mark   uint8   // this side's mark in t
-	nums   []int32 // id number of each message in mailbox order; noID for one without (D1)
-	dups   []int32 // indexes of later occurrences of an id, increasing
-	idless int     // messages without an id
+	t      *idtable.Table
+	mark   idtable.Mark // this side's mark in t
+	nums   []int32      // id number of each message in mailbox order; idtable.NoID for one without (D1)
+	dups   []int32      // indexes of later occurrences of an id, increasing
+	idless int          // messages without an id
 	// trashed counts the messages flagged \Deleted.
 	trashed int
 	// repairs holds the -vb warnings of the ids that were repaired, by
@@ -78,7 +79,7 @@ func (e *Engine) style() scanStyle {
 //
 // A box that streams its messages is read one message at a time: only
 // one message's header is in memory at once.
-func (e *Engine) scanBox(ctx context.Context, mb store.Mailbox, style scanStyle, t *idTable, mark uint8, keep bool) (*scanned, *scanOut, error) {
+func (e *Engine) scanBox(ctx context.Context, mb store.Mailbox, style scanStyle, t *idtable.Table, mark idtable.Mark, keep bool) (*scanned, *scanOut, error) {
 	out := &scanOut{}
 	sc := &idScan{e: e, style: style, out: out, s: &scanned{t: t, mark: mark}}
 	if ms, ok := mb.(store.Streamer); ok {
@@ -175,7 +176,7 @@ func (sc *idScan) add(m store.Message) {
 		}
 	}
 	if id.Missing {
-		s.nums = append(s.nums, noID)
+		s.nums = append(s.nums, idtable.NoID)
 		s.idless++
 		if e.Opt.Alg == msgid.MsgID {
 			// D1: warned once, then ignored (list mode still shows it).
@@ -188,7 +189,7 @@ func (sc *idScan) add(m store.Message) {
 		r.emit(event.Message{Action: event.NoID, From: fromPart(m.InternalDate, m.Header)})
 		return
 	}
-	n, dup, last := s.t.add(id.Value, s.mark)
+	n, dup, last := s.t.Add(id.Value, s.mark)
 	s.nums = append(s.nums, n)
 	if sc.keepNew && !last {
 		s.det.add(e, i, m)

@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/mailsync/mailsync/internal/channel/event"
+	"github.com/mailsync/mailsync/internal/channel/idtable"
 
 	"github.com/mailsync/mailsync/internal/store"
 )
@@ -31,16 +32,16 @@ func (e *Engine) vanishedBrake(ctx context.Context, a, b *Side, name string, las
 	if okA == okB {
 		return false
 	}
-	gone, here, box, x, mark := b, a, ba, 0, markA
+	gone, here, box, x, mark := b, a, ba, 0, idtable.SideA
 	if !okA {
-		gone, here, box, x, mark = a, b, bb, 1, markB
+		gone, here, box, x, mark = a, b, bb, 1, idtable.SideB
 	}
 	e.watch.note(1-x, name, false)
 	if box.NoSelect {
 		return false // a directory holds no messages
 	}
 	n := len(last) // when the box cannot be read: what the msinfo remembers
-	t := newIDTable(last)
+	t := idtable.New(last)
 	mb, err := here.Store.Open(ctx, here.Mailbox(name), store.ReadOnly)
 	if err == nil {
 		var sc *scanned
@@ -50,7 +51,7 @@ func (e *Engine) vanishedBrake(ctx context.Context, a, b *Side, name string, las
 			e.watch.note(x, name, sc.count() > 0)
 			n = 0
 			for _, id := range sc.nums {
-				if id != noID && t.goneFrom(id, mark) {
+				if id != idtable.NoID && t.GoneFrom(id, mark) {
 					n++
 				}
 			}
