@@ -102,14 +102,26 @@ type contactFailure interface {
 	ContactServer() string
 }
 
-// Text is err's text on "Error: " lines: its own text, and for a server
-// that could not be contacted, anywhere in its chain, 5.2.7's "Can't
-// contact server" line after it.
+// authCancelled is an authentication the user cancelled (an empty
+// password): 5.2.7 follows c-client's reason with a line of its own.
+type authCancelled interface {
+	error
+	AuthCancelled() bool
+}
+
+// Text is err's text on "Error: " lines: its own text, then, when its
+// chain holds them, 5.2.7's "IMAP Authentication cancelled" line for a
+// cancelled authentication and its "Can't contact server" line for a
+// server that could not be contacted.
 func Text(err error) string {
 	if err == nil {
 		return "<nil>"
 	}
 	s := err.Error()
+	var a authCancelled
+	if errors.As(err, &a) && a.AuthCancelled() {
+		s += "\nError: IMAP Authentication cancelled"
+	}
 	var c contactFailure
 	if errors.As(err, &c) {
 		s += "\nError: Can't contact server " + c.ContactServer()

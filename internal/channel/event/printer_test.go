@@ -138,6 +138,12 @@ type unreachable struct{ reason, server string }
 func (u unreachable) Error() string         { return u.reason }
 func (u unreachable) ContactServer() string { return u.server }
 
+// cancelledAuth is a contact failure because the user cancelled the
+// authentication (imap's errCancelled inside a ContactError).
+type cancelledAuth struct{ unreachable }
+
+func (cancelledAuth) AuthCancelled() bool { return true }
+
 // TestContactLine: a server that could not be contacted, wrapped or not,
 // is followed by 5.2.7's line naming it; the backend's error says only
 // why (imap.ContactError).
@@ -155,6 +161,11 @@ func TestContactLine(t *testing.T) {
 	Printer{}.Print(&s, OpenFailed{Box: "inbox", Store: "r", Full: "{h}inbox", Cause: "opening and writing", Err: fmt.Errorf("open inbox: %w", u)})
 	if !strings.HasPrefix(s.err.String(), "Error: open inbox: Connection failed to 127.0.0.1,2143: Connection refused\nError: Can't contact server {127.0.0.1:2143/notls}\nError: Couldn't open {h}inbox\n") {
 		t.Errorf("printed %q", s.err.String())
+	}
+	cancelled := unreachable{"IMAP protocol error: Authentication aborted by client.", "{h}"}
+	if got, want := Text(cancelledAuth{cancelled}), "IMAP protocol error: Authentication aborted by client.\n"+
+		"Error: IMAP Authentication cancelled\nError: Can't contact server {h}"; got != want {
+		t.Errorf("Text of a cancelled login = %q, want %q", got, want)
 	}
 	if got := Text(errors.New("plain")); got != "plain" {
 		t.Errorf("Text of a plain error = %q", got)

@@ -146,7 +146,11 @@ func TestPromptedCredentials(t *testing.T) {
 	}
 	remote.AskPassword = func(string) (string, error) { return "", nil }
 	_, err = imap.Dial(t.Context(), "{"+m.addr+"}", imap.Options{RootCAs: m.ca, Remote: remote})
-	contact(t, err, "IMAP protocol error: Authentication aborted by client.\nError: IMAP Authentication cancelled")
+	contact(t, err, "IMAP protocol error: Authentication aborted by client.")
+	var c interface{ AuthCancelled() bool }
+	if !errors.As(err, &c) || !c.AuthCancelled() {
+		t.Errorf("error %v: not marked as a cancelled authentication", err)
+	}
 }
 
 func TestTraceMasksPassword(t *testing.T) {
