@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 
+	"github.com/mailsync/mailsync/internal/channel/details"
 	"github.com/mailsync/mailsync/internal/channel/event"
 	"github.com/mailsync/mailsync/internal/store"
 )
@@ -44,7 +45,7 @@ func (e *Engine) copyAll(ctx context.Context, src, dst *openSide, ids, at []int3
 		for k := range at {
 			if c.skip(k) == noSkip {
 				count++
-				bytes += c.rec(k).size
+				bytes += c.rec(k).Size
 			}
 		}
 		if count > 0 {
@@ -77,15 +78,15 @@ type copier struct {
 }
 
 // rec is the details of copy k's message.
-func (c *copier) rec(k int) *msgRec { return c.src.scan.det.rec(c.at[k]) }
+func (c *copier) rec(k int) *details.Rec { return c.src.scan.det.Rec(c.at[k]) }
 
 // skip says why copy k is not made, if it is not.
 func (c *copier) skip(k int) skipReason {
 	m := c.rec(k)
 	switch {
-	case m.flags&store.Deleted != 0 && !c.e.Opt.CopyDeleted:
+	case m.Flags&store.Deleted != 0 && !c.e.Opt.CopyDeleted:
 		return skipDel
-	case c.e.Opt.SizeLimit > 0 && uint64(m.size) > c.e.Opt.SizeLimit:
+	case c.e.Opt.SizeLimit > 0 && uint64(m.Size) > c.e.Opt.SizeLimit:
 		return skipTooBig
 	}
 	return noSkip
@@ -100,7 +101,7 @@ func (c *copier) drop(k int) { c.src.scan.t.Drop(c.ids[k]) }
 // line is the message line of copy k with action and direction dir,
 // built only when it is printed.
 func (c *copier) line(k int, action event.Action, dir string) event.Message {
-	return event.Message{Action: action, Dir: dir, From: c.src.scan.det.fromPart(c.at[k]), ID: c.id(k)}
+	return event.Message{Action: action, Dir: dir, From: summary(&c.src.scan.det, c.at[k]), ID: c.id(k)}
 }
 
 // skipped reports copy k, which is not made.
@@ -132,10 +133,10 @@ func (c *copier) done(ctx context.Context, k int, err error) {
 		return
 	}
 	// 5.2.7 prints the flags under -s too.
-	e.R.Debugf(" Flags: \"%s\"", flagString(m.flags))
+	e.R.Debugf(" Flags: \"%s\"", flagString(m.Flags))
 	if !e.Opt.Simulate {
 		if e.Progress != nil {
-			e.Progress.Copied(m.size)
+			e.Progress.Copied(m.Size)
 		}
 	}
 	if e.Opt.Long {
@@ -186,7 +187,7 @@ func (c *copier) bulk(ctx context.Context, src store.BulkFetcher) {
 	var at []int // the copy of each key
 	for k := range c.at {
 		if c.skip(k) == noSkip {
-			keys = append(keys, c.rec(k).key)
+			keys = append(keys, c.rec(k).Key)
 			at = append(at, k)
 		}
 	}
@@ -222,9 +223,9 @@ func (c *copier) bulk(ctx context.Context, src store.BulkFetcher) {
 func (c *copier) newMessage(k int, body io.Reader) store.NewMessage {
 	m := c.rec(k)
 	return store.NewMessage{
-		Flags:        m.flags & store.CopiedFlags,
-		InternalDate: c.src.scan.det.date(c.at[k]),
-		Size:         m.size,
+		Flags:        m.Flags & store.CopiedFlags,
+		InternalDate: c.src.scan.det.Date(c.at[k]),
+		Size:         m.Size,
 		Body:         body,
 	}
 }

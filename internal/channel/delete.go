@@ -73,10 +73,10 @@ func (e *Engine) markDeleted(ctx context.Context, o *openSide, dir string) bool 
 	}
 	keys := make([]uint64, len(o.victims))
 	for j, i := range o.victims {
-		keys[j] = o.scan.det.rec(i).key
+		keys[j] = o.scan.det.Rec(i).Key
 		e.warnRepair(o.scan.repairOf(i)) // the re-check before deleting
 		if e.Opt.Long {
-			e.emit(event.Message{Action: event.Deleted, Dir: dir, From: o.scan.det.fromPart(i)})
+			e.emit(event.Message{Action: event.Deleted, Dir: dir, From: summary(&o.scan.det, i)})
 		}
 	}
 	if err := o.mb.MarkDeleted(ctx, keys); err != nil {

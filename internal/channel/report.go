@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mailsync/mailsync/internal/channel/details"
 	"github.com/mailsync/mailsync/internal/header"
 )
 
@@ -201,4 +202,47 @@ func (r *Reporter) WriteNow(p []byte) (int, error) {
 // fromPart is the date/sender/subject part of a message line.
 func fromPart(date time.Time, hdr []byte) string {
 	return header.Summary(date, hdr)
+}
+
+// summary is the date/sender/subject part of the lines of message i,
+// whose details d holds.
+func summary(d *details.Set, i int32) string {
+	return fromPart(d.Date(i), d.Header(i))
+}
+
+// deferredOut records what a scan prints, stdout and stderr in their
+// order, to print it once the scan has succeeded: a box that fails half
+// way prints nothing of its scan, as when its listing fails.
+type deferredOut struct {
+	lines []deferredLine
+}
+
+type deferredLine struct {
+	stderr bool
+	note   bool // a -v note (Reporter.note)
+	text   string
+}
+
+func (d *deferredOut) note(text string) {
+	d.lines = append(d.lines, deferredLine{stderr: true, note: true, text: text})
+}
+
+func (d *deferredOut) Out(s string) { d.lines = append(d.lines, deferredLine{text: s}) }
+
+func (d *deferredOut) Errf(format string, args ...any) {
+	d.lines = append(d.lines, deferredLine{stderr: true, text: fmt.Sprintf(format, args...)})
+}
+
+// replay prints what was recorded.
+func (d *deferredOut) replay(r *Reporter) {
+	for _, l := range d.lines {
+		if l.note {
+			r.note(l.text)
+		} else if l.stderr {
+			r.Errf("%s", l.text)
+		} else {
+			r.Out(l.text)
+		}
+	}
+	d.lines = nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/mailsync/mailsync/internal/channel/details"
 	"github.com/mailsync/mailsync/internal/channel/event"
 	"github.com/mailsync/mailsync/internal/channel/idtable"
 	"github.com/mailsync/mailsync/internal/header"
@@ -33,7 +34,7 @@ type scanned struct {
 	// repairs holds the -vb warnings of the ids that were repaired, by
 	// message index (5.2.7 prints them again when it copies or deletes).
 	repairs map[int32]event.IDRepaired
-	det     details
+	det     details.Set
 	// streamed: the box streams its messages; det is loaded later.
 	streamed bool
 	// incomplete: the listing left messages out (store.SkippedError):
@@ -102,7 +103,7 @@ func (e *Engine) scanBox(ctx context.Context, mb store.Mailbox, style scanStyle,
 	}
 	sc.s.nums = make([]int32, 0, len(msgs))
 	if keep {
-		sc.s.det = details{recs: make([]msgRec, 0, len(msgs))}
+		sc.s.det = details.New(len(msgs))
 		sc.keep = true
 	}
 	for i := range msgs {
@@ -162,7 +163,7 @@ func (sc *idScan) add(m store.Message) {
 		s.trashed++
 	}
 	if sc.keep {
-		s.det.add(e, i, m)
+		s.det.Add(i, m, e.printedLater(m))
 	}
 	id := msgid.Compute(e.Opt.Alg, m.Header)
 	if id.Repair != msgid.NotRepaired {
@@ -192,7 +193,7 @@ func (sc *idScan) add(m store.Message) {
 	n, dup, last := s.t.Add(id.Value, s.mark)
 	s.nums = append(s.nums, n)
 	if sc.keepNew && !last {
-		s.det.add(e, i, m)
+		s.det.Add(i, m, e.printedLater(m))
 	}
 	if dup {
 		s.dups = append(s.dups, i)
