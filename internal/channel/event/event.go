@@ -1,10 +1,12 @@
-// Package event holds what the sync engine reports about a box, as typed
-// values, and the one Printer that words them as mailsync 5.2.7 does
-// (spec 5.2.7, sections 4 and 5). The engine (package channel) decides
-// and acts; it says what happened only through these events, so two
-// paths that reach the same outcome (a box read and found with nothing
-// to do, a settled box not read at all) emit the same events and print
-// the same bytes. See doc/design/engine.md, "Events and the printer".
+// Package event holds what mailsync reports, as typed values: what the
+// sync engine (package channel) found and did in each box, and what the
+// command (cmd/mailsync) prints around the boxes; and the one Printer
+// that words them as mailsync 5.2.7 does. The engine decides and acts,
+// and says what happened only through these events, so two paths that
+// reach the same outcome (a box read and found with nothing to do, a
+// settled box not read at all) emit the same events and print the same
+// bytes. Errors from stores carry no CLI text: the printer words them
+// (Text). See doc/design/engine.md, "Events and the printer".
 //
 // The package knows no engine and no backend: of the project it imports
 // only internal/store, for the sentinel errors its printer words, and
