@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mailsync/mailsync/internal/channel/details"
+	"github.com/mailsync/mailsync/internal/channel/event"
 	"github.com/mailsync/mailsync/internal/header"
 )
 
@@ -49,6 +50,9 @@ type Reporter struct {
 func (r *Reporter) recorder() *Reporter {
 	return &Reporter{Verbose: r.Verbose, Debug: r.Debug, DebugIMAP: r.DebugIMAP, Vb: r.Vb, Vw: r.Vw, rec: &deferredOut{}}
 }
+
+// A Reporter is where the printer of events writes (package event).
+var _ event.Output = (*Reporter)(nil)
 
 // NewReporter returns a Reporter writing to stdout and stderr.
 func NewReporter(stdout, stderr io.Writer) *Reporter {
