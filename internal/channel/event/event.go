@@ -23,7 +23,8 @@ type Event interface{ event() }
 type BoxStart struct{ Box string }
 
 // Duplicates is how many later copies of an id a store holds in the box
-// being synchronised; they are deleted (spec 4.3, 4.4).
+// being synchronised; they are deleted
+// (doc/design/behaviour.md#duplicates).
 type Duplicates struct {
 	Store string
 	N     int
@@ -45,7 +46,8 @@ type Planned struct {
 // Action is what a message line says was done with a message.
 type Action uint8
 
-// The actions of message lines (what -m prints per message, 4.1).
+// The actions of message lines: what -m prints per message
+// (doc/design/behaviour.md#message-line).
 const (
 	Copied     Action = iota // copied to the other side
 	CopyFailed               // its copy failed (-m only)

@@ -118,7 +118,8 @@ func (a Action) String() string {
 	return "?"
 }
 
-// Lead is the action part of a message line (4.1).
+// Lead is the action part of a message line
+// (doc/design/behaviour.md#message-line).
 func Lead(action, dir string) string {
 	return fmt.Sprintf("  %-10s %s  ", action, dir)
 }

@@ -1,9 +1,10 @@
 package idtable
 
-// Plan is the outcome of the 3-way decision for one box (spec 5.3): which
-// ids to copy each way, which to delete on each side, and which are kept
-// (written to the msinfo unless their copy fails). Ids are numbers in the
-// box's Table; every list is in byte order of the ids.
+// Plan is the outcome of the 3-way decision for one box
+// (doc/design/behaviour.md#three-way-decision): which ids to copy each
+// way, which to delete on each side, and which are kept (written to the
+// msinfo unless their copy fails). Ids are numbers in the box's Table;
+// every list is in byte order of the ids.
 type Plan struct {
 	CopyAB    []int32 // in A only and new: copy A→B
 	CopyBA    []int32 // in B only and new: copy B→A
