@@ -9,6 +9,7 @@ import (
 	"runtime"
 
 	"github.com/mailsync/mailsync/internal/channel"
+	"github.com/mailsync/mailsync/internal/channel/event"
 	"github.com/mailsync/mailsync/internal/config"
 	"github.com/mailsync/mailsync/internal/msgid"
 	"github.com/mailsync/mailsync/internal/msinfo"
@@ -56,24 +57,29 @@ func (r *runner) engine(sizeLimit uint64) *channel.Engine {
 	}}
 }
 
+// say prints ev through the one printer (package channel/event).
+func (r *runner) say(ev event.Event) {
+	event.Printer{Long: r.opt.long, ShowIDs: r.opt.showIDs}.Print(r.rep, ev)
+}
+
 // openSide opens a store and lists its boxes; on failure it prints why.
 func (r *runner) openSide(cfg *config.Store) (*channel.Side, bool) {
 	channel.DebugOpenStore(r.rep, cfg)
 	st, err := open.Store(r.ctx, cfg, r.env)
 	if err != nil {
-		r.rep.Errf("Error: %v\nError: Could not open a half open, read only connection to store %s\n", err, cfg.Name)
+		r.say(event.StoreOpenFailed{Store: cfg.Name, Err: err})
 		return nil, false
 	}
 	boxes, err := channel.ListBoxes(r.ctx, st, cfg, r.rep)
 	if err != nil {
-		r.rep.Errf("Error: %v\n", err)
+		r.say(event.Failed{Err: err})
 		st.Close()
 		return nil, false
 	}
 	side := &channel.Side{Cfg: cfg, Store: st, Boxes: boxes}
 	channel.DebugSide(r.rep, side)
 	if len(boxes.Names()) == 0 && r.opt.warnings {
-		r.rep.Out(" Store pattern doesn't match any selectable mailbox\n")
+		r.say(event.NoBoxes{})
 	}
 	return side, true
 }
@@ -86,7 +92,7 @@ func (r *runner) openMsinfo(ch *config.Channel, readOnly bool) (msinfo.File, msi
 	})
 	var locked *msinfo.LockedError
 	if errors.As(err, &locked) {
-		r.rep.Errf("Error: %v\n", locked)
+		r.say(event.Failed{Err: locked})
 		return nil, nil, false
 	}
 	var last msinfo.State
@@ -97,7 +103,7 @@ func (r *runner) openMsinfo(ch *config.Channel, readOnly bool) (msinfo.File, msi
 		}
 	}
 	if err != nil {
-		r.rep.Errf("Error: %v\nError: Couldn't open msinfo box %s.\n       Aborting!\n", err, ch.Msinfo)
+		r.say(event.MsinfoOpenFailed{Msinfo: ch.Msinfo, Err: err})
 		return nil, nil, false
 	}
 	return f, last, true
@@ -112,10 +118,10 @@ func (r *runner) sync(ch *config.Channel) int {
 		if okA {
 			missing = ch.StoreA // 5.2.7 names the wrong store (doc/design/behaviour.md#modes)
 		}
-		fmt.Fprintf(r.stderr, "Error: Malconfigured channel %s\nThe configuration doesn't contain a store named \"%s\"\n", ch.Name, missing)
+		event.Printer{}.Print(event.Streams{Stderr: r.stderr}, event.StoreNotConfigured{Channel: ch.Name, Store: missing})
 		return 1
 	}
-	r.rep.Outf("Synchronizing stores \"%s\" <-> \"%s\"...\n", a.Name, b.Name)
+	r.say(event.SyncStart{A: a.Name, B: b.Name})
 	// Settled boxes are not looked for under -d and -vb (they print
 	// what reading a box shows), so their signatures are not gathered.
 	r.env.Signatures = !r.rep.Debug && !r.rep.Vb
@@ -146,7 +152,7 @@ func (r *runner) sync(ch *config.Channel) int {
 	// When the brake refused the run the msinfo is left as it was.
 	if !r.opt.simulate && r.ctx.Err() == nil && !e.Refused() {
 		if err := f.Save(r.ctx, ch.Name, next); err != nil {
-			r.rep.Errf("Error: write msinfo %s: %v\n", ch.Msinfo, err)
+			r.say(event.MsinfoWriteFailed{Msinfo: ch.Msinfo, Err: err})
 			status = 1
 		} else if err := e.Book.Save(); err != nil {
 			// A book that cannot be written only costs speed.
@@ -154,7 +160,7 @@ func (r *runner) sync(ch *config.Channel) int {
 		}
 	}
 	if r.ctx.Err() != nil {
-		r.rep.Errf("Error: interrupted; the msinfo was left unchanged\n")
+		r.say(event.Interrupted{})
 		status = 1
 	}
 	return status
@@ -163,10 +169,10 @@ func (r *runner) sync(ch *config.Channel) int {
 // diff runs diff mode: one store against the channel's msinfo.
 func (r *runner) diff(ch *config.Channel, s *config.Store) int {
 	if s.Name != ch.StoreA && s.Name != ch.StoreB {
-		fmt.Fprintf(r.stderr, "Diff mode: channel %s doesn't contain store %s.\n", ch.Name, s.Name)
+		event.Printer{}.Print(event.Streams{Stderr: r.stderr}, event.NotInChannel{Channel: ch.Name, Store: s.Name})
 		return 1
 	}
-	r.rep.Outf("Comparing store \"%s\" <-> \"%s\"...\n", s.Name, s.Name)
+	r.say(event.DiffStart{Store: s.Name})
 	side, ok := r.openSide(s)
 	if !ok {
 		return 1
@@ -201,7 +207,7 @@ func (r *runner) diff(ch *config.Channel, s *config.Store) int {
 
 // list runs list mode for one store.
 func (r *runner) list(s *config.Store) int {
-	r.rep.Outf("Listing store \"%s\"\n", s.Name)
+	r.say(event.ListStart{Store: s.Name})
 	side, ok := r.openSide(s)
 	if !ok {
 		return 1

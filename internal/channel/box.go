@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io/fs"
 
+	"github.com/mailsync/mailsync/internal/channel/event"
+	"github.com/mailsync/mailsync/internal/channel/idtable"
 	"github.com/mailsync/mailsync/internal/store"
 )
 
@@ -55,19 +57,19 @@ var halted = boxSync{failed: true, keepLast: true}
 // recorded for it after the last sync.
 func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []string) (res boxSync) {
 	r := e.R
-	e.boxHeader(name)
-	t := newIDTable(last)
+	e.emit(event.BoxStart{Box: name})
+	t := idtable.New(last)
 	// Read the second side while the first is read (a server answers
 	// while the local file is scanned); what is printed keeps its order.
-	ahead := e.prefetch(ctx, b, name, t, markB)
-	oa, err := e.openAndScan(ctx, a, name, "opening and writing", nil, t, markA)
+	ahead := e.prefetch(ctx, b, name, t, idtable.SideB)
+	oa, err := e.openAndScan(ctx, a, name, "opening and writing", nil, t, idtable.SideA)
 	if err != nil {
 		if l := <-ahead; l.mb != nil {
 			l.mb.Close()
 		}
 		return halted
 	}
-	ob, err := e.openAndScan(ctx, b, name, "fetching of mail ids", ahead, t, markB)
+	ob, err := e.openAndScan(ctx, b, name, "fetching of mail ids", ahead, t, idtable.SideB)
 	if err != nil {
 		oa.mb.Close()
 		return halted
@@ -81,14 +83,14 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []st
 			}
 			if err := o.mb.Close(); err != nil {
 				if !e.goneIn(err, o.side) {
-					e.R.Errf("Error: Couldn't close mailbox \"%s\" in store \"%s\": %v\n", name, o.side.Name(), err)
+					e.emit(event.CloseFailed{Box: name, Store: o.side.Name(), Err: err})
 				}
 				res.failed, res.keepLast = true, true
 			}
 		}
 	}()
 
-	plan, ask, ok := e.checkEmptied(ctx, name, &oa, &ob, t, Decide(t))
+	plan, ask, ok := e.checkEmptied(ctx, name, &oa, &ob, t, t.Decide())
 	if ask != 0 {
 		return boxSync{ask: ask, keepLast: true}
 	}
@@ -99,10 +101,10 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []st
 	res.clean = len(plan.CopyAB)+len(plan.CopyBA)+len(plan.DeleteA)+len(plan.DeleteB) == 0 &&
 		len(oa.scan.dups)+len(ob.scan.dups) == 0 && res.idless == 0 &&
 		oa.scan.trashed+ob.scan.trashed == 0 && !oa.scan.incomplete && !ob.scan.incomplete
-	r.Notef("%s: %d messages in %s, %d in %s; %d to copy %s->%s, %d %s->%s; %d to delete in %s, %d in %s",
-		name, oa.scan.count(), a.Name(), ob.scan.count(), b.Name(),
-		len(plan.CopyAB), a.Name(), b.Name(), len(plan.CopyBA), b.Name(), a.Name(),
-		len(plan.DeleteA), a.Name(), len(plan.DeleteB), b.Name())
+	e.emit(event.Planned{Box: name, A: a.Name(), B: b.Name(),
+		InA: oa.scan.count(), InB: ob.scan.count(),
+		CopyAB: len(plan.CopyAB), CopyBA: len(plan.CopyBA),
+		DeleteA: len(plan.DeleteA), DeleteB: len(plan.DeleteB)})
 	oa.victims, ob.victims = victims(oa.scan), victims(ob.scan)
 	if e.boxBrake(oa, ob, name) {
 		return halted
@@ -119,7 +121,7 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []st
 		}
 		if err := e.loadDetails(ctx, x.o, needed(x.copies, gone)); err != nil {
 			if !e.goneIn(err, x.o.side) {
-				r.Errf("Error: %v\n", err)
+				e.emit(event.Failed{Err: err})
 			}
 			return halted
 		}
@@ -134,59 +136,33 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []st
 	r.Debugf("Opening %s with options 2", b.Full(name))
 	r.debugAppendStream(a)
 	nba, okba := e.copyAll(ctx, ob, oa, plan.CopyBA, srcBA, "<-", "< ")
-	// A copy that failed is left out of the state (markDrop): the next
+	// A copy that failed is left out of the state (idtable.Table.Drop): the next
 	// run finds it new again and copies it again.
 	res.failed = !okab || !okba
 
-	r.Out("\n")
-	if nab > 0 {
-		r.Outf("%d copied %s->%s.\n", nab, a.Name(), b.Name())
-	}
-	if nba > 0 {
-		r.Outf("%d copied %s->%s.\n", nba, b.Name(), a.Name())
-	}
+	e.emit(event.Counts{A: a.Name(), B: b.Name(), AB: nab, BA: nba})
 	if ctx.Err() != nil {
 		// Interrupted: what was copied is said; how many remain is not
 		// known, and nothing more is changed (the run ends with one
 		// "Error: interrupted" line).
 		return halted
 	}
-	e.remainLine(name, res.remain)
+	e.emit(event.Remain{Box: name, N: res.remain})
 	if deleting && !e.deleteAndExpunge(ctx, oa, ob, name) {
 		// Some deletions may be done and others not: the last state
 		// keeps the deleted ids, so the next run deletes them again
 		// rather than copying back what is left.
 		res.failed, res.keepLast = true, true
 	}
-	res.kept = t.state(plan.Kept)
+	res.kept = t.State(plan.Kept)
 	return res
-}
-
-// remainLine prints how many messages remain in box name after its sync.
-func (e *Engine) remainLine(name string, remain int) {
-	if e.Opt.Long {
-		e.R.Outf("%d messages remain in %s\n", remain, name)
-	} else if remain == 1 {
-		e.R.Out("1 remains.\n")
-	} else {
-		e.R.Outf("%d remain.\n", remain)
-	}
-}
-
-// boxHeader prints what starts a box's output in sync and diff mode.
-func (e *Engine) boxHeader(name string) {
-	if e.Opt.Long {
-		e.R.Outf("\n *** %s ***\n\n", name)
-		return
-	}
-	e.R.Outf("%s: ", name)
 }
 
 // openAndScan opens a box of one side and reads its ids into t with mark
 // (or takes it from prefetch: ahead), then prints what reading it printed.
 // cause is the wording 5.2.7 uses when it cannot ("opening and writing"
 // for the first store, "fetching of mail ids" for the second).
-func (e *Engine) openAndScan(ctx context.Context, s *Side, name string, cause string, ahead <-chan listing, t *idTable, mark uint8) (*openSide, error) {
+func (e *Engine) openAndScan(ctx context.Context, s *Side, name string, cause string, ahead <-chan listing, t *idtable.Table, mark idtable.Mark) (*openSide, error) {
 	full := s.Full(name)
 	e.R.Debugf("Opening %s with options 2", full)
 	if ahead == nil {
@@ -197,12 +173,12 @@ func (e *Engine) openAndScan(ctx context.Context, s *Side, name string, cause st
 	if l.mb != nil {
 		e.debugFetching(s, name)
 		if err == nil {
-			l.out.replay(e.R)
+			e.replayScan(l.out)
 			if l.scan.incomplete {
 				e.fail()
 			}
 			if n := len(l.scan.dups); n > 0 {
-				e.reportDups(n, s.Name())
+				e.emit(event.Duplicates{Store: s.Name(), N: n})
 			}
 			return &openSide{side: s, box: name, mb: l.mb, scan: l.scan, readOnly: l.readOnly}, nil
 		}
@@ -211,8 +187,7 @@ func (e *Engine) openAndScan(ctx context.Context, s *Side, name string, cause st
 	if e.storeGone(s, err) {
 		return nil, fmt.Errorf("open %s: %w", full, err)
 	}
-	e.reportOpenError(err, full)
-	e.R.Errf("Error: Couldn't access mailbox \"%s\" in store \"%s\" for %s\n       Continuing with next mailbox\n", name, s.Name(), cause)
+	e.emit(event.OpenFailed{Box: name, Store: s.Name(), Full: full, Cause: cause, Err: err})
 	return nil, fmt.Errorf("open %s: %w", full, err)
 }
 
@@ -221,13 +196,13 @@ type listing struct {
 	mb       store.Mailbox // nil when Open failed
 	readOnly bool          // opened read-only: the user may not write it
 	scan     *scanned
-	out      *deferredOut // what reading it printed
+	out      *scanOut // what reading it reported
 	err      error
 }
 
 // prefetch opens box name of side s and reads its ids into t with mark,
 // in the background. It prints nothing: the caller reports, in order.
-func (e *Engine) prefetch(ctx context.Context, s *Side, name string, t *idTable, mark uint8) <-chan listing {
+func (e *Engine) prefetch(ctx context.Context, s *Side, name string, t *idtable.Table, mark idtable.Mark) <-chan listing {
 	ch := make(chan listing, 1)
 	go func() {
 		var l listing
@@ -248,15 +223,6 @@ func (e *Engine) prefetch(ctx context.Context, s *Side, name string, t *idTable,
 		ch <- l
 	}()
 	return ch
-}
-
-// reportDups prints the duplicate count of one store (4.3, 4.4).
-func (e *Engine) reportDups(n int, storeName string) {
-	if e.Opt.Long {
-		e.R.Outf("%d %s for deletion in %s\n", n, plural(n, "duplicate", "duplicates"), storeName)
-	} else {
-		e.R.Outf("%d %s in %s, ", n, plural(n, "duplicate", "duplicates"), storeName)
-	}
 }
 
 // debugFetching prints 5.2.7's -d line naming the mailbox whose ids are

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/mailsync/mailsync/internal/channel/event"
 	"github.com/mailsync/mailsync/internal/config"
 	"github.com/mailsync/mailsync/internal/mutf7"
 	"github.com/mailsync/mailsync/internal/store"
@@ -170,7 +171,7 @@ func ListBoxes(ctx context.Context, st store.Store, cfg *config.Store, r *Report
 		}
 		if b.Delim != '/' {
 			if strings.Contains(name, "/") {
-				r.Outf("Error: Name of mailbox %s contains standard delimiter '/'\n       That means that I will not be able to synchronize it!", name)
+				event.Printer{}.Print(r, event.SlashInName{Box: name})
 				continue
 			}
 			name = strings.ReplaceAll(name, string(b.Delim), "/")
@@ -208,8 +209,8 @@ func pairWithServer(r *Reporter, s *Side, other *config.Store) {
 			if old.Mailbox != "" {
 				keep, drop = box, old
 			}
-			r.Errf("Warning: skipping mailbox %q of store %s: its name on a server, %s, is the name of its mailbox %q\n",
-				drop.Mailbox, s.Name(), keep.Name, MailboxName(s.Cfg, b.Delim, keep.Name))
+			event.Printer{}.Print(r, event.NameClash{Mailbox: drop.Mailbox, Store: s.Name(),
+				ServerName: keep.Name, Other: MailboxName(s.Cfg, b.Delim, keep.Name)})
 			box = keep
 		}
 		keyed[box.Name] = box

@@ -1,6 +1,7 @@
 package channel
 
 import (
+	"github.com/mailsync/mailsync/internal/channel/event"
 	"github.com/mailsync/mailsync/internal/msinfo"
 )
 
@@ -37,10 +38,7 @@ func (e *Engine) storeBrake(a, b *Side, last msinfo.State) bool {
 		if msgs == 0 {
 			continue
 		}
-		e.R.Errf("Error: store %s lists no mailboxes, but the msinfo remembers %d %s in %d %s for it; "+
-			"refusing to delete them on the other side. If the mailboxes were really removed, "+
-			"delete the msinfo entry (or run with --max-delete=100).\n",
-			empty.Name(), msgs, plural(msgs, "message", "messages"), boxes, plural(boxes, "box", "boxes"))
+		e.emit(event.StoreListsNone{Store: empty.Name(), Msgs: msgs, Boxes: boxes})
 		return true
 	}
 	return false
@@ -71,10 +69,7 @@ func (e *Engine) boxBrake(oa, ob *openSide, name string) bool {
 		if n == 0 || n*100 <= e.Opt.MaxDelete*total {
 			continue
 		}
-		e.R.Errf("Error: %d of the %d messages of mailbox %s in store %s would be deleted (%d%%), "+
-			"more than --max-delete=%d allows; skipping this mailbox. "+
-			"If the deletions are intended, run with a higher --max-delete.\n",
-			n, total, name, o.side.Name(), n*100/total, e.Opt.MaxDelete)
+		e.emit(event.TooManyDeletes{Box: name, Store: o.side.Name(), N: n, Total: total, Max: e.Opt.MaxDelete})
 		return true
 	}
 	return false

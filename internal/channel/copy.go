@@ -3,10 +3,10 @@ package channel
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
-	"io/fs"
 
+	"github.com/mailsync/mailsync/internal/channel/details"
+	"github.com/mailsync/mailsync/internal/channel/event"
 	"github.com/mailsync/mailsync/internal/store"
 )
 
@@ -19,26 +19,24 @@ const (
 	skipTooBig            // over the channel's sizelimit
 )
 
-func (r skipReason) String() string {
-	switch r {
-	case skipDel:
-		return "ign. del"
-	case skipTooBig:
-		return "too big"
+// action is the message line's action for a skipped copy.
+func (r skipReason) action() event.Action {
+	if r == skipDel {
+		return event.IgnoredDel
 	}
-	return ""
+	return event.TooBig
 }
 
 // copyAll copies the messages with the given ids from src to dst (5.5),
 // in the order given (byte order of ids); at are the indexes of their
 // messages in src (firstOf). dir is the direction string of copied/too
 // big lines, ignDir that of ign. del lines. Ids whose copy fails or is
-// skipped are marked markDrop. It returns the number copied and whether no
-// copy failed. A source that can stream many messages at once
+// skipped are dropped from the id table (Drop). It returns the number
+// copied and whether no copy failed. A source that can stream many messages at once
 // (store.BulkFetcher, IMAP) is read that way; the output is the same.
 func (e *Engine) copyAll(ctx context.Context, src, dst *openSide, ids, at []int32, dir, ignDir string) (int, bool) {
 	for _, i := range at {
-		e.warnRepairs(src.scan.repairsOf(i)) // 5.2.7 computes the id again here
+		e.warnRepair(src.scan.repairOf(i)) // 5.2.7 computes the id again here
 	}
 	c := &copier{e: e, src: src, dst: dst, dir: dir, ignDir: ignDir, ids: ids, at: at, ok: true}
 	if p := e.Progress; p != nil && !e.Opt.Simulate {
@@ -47,7 +45,7 @@ func (e *Engine) copyAll(ctx context.Context, src, dst *openSide, ids, at []int3
 		for k := range at {
 			if c.skip(k) == noSkip {
 				count++
-				bytes += c.rec(k).size
+				bytes += c.rec(k).Size
 			}
 		}
 		if count > 0 {
@@ -80,40 +78,40 @@ type copier struct {
 }
 
 // rec is the details of copy k's message.
-func (c *copier) rec(k int) *msgRec { return c.src.scan.det.rec(c.at[k]) }
+func (c *copier) rec(k int) *details.Rec { return c.src.scan.det.Rec(c.at[k]) }
 
 // skip says why copy k is not made, if it is not.
 func (c *copier) skip(k int) skipReason {
 	m := c.rec(k)
 	switch {
-	case m.flags&store.Deleted != 0 && !c.e.Opt.CopyDeleted:
+	case m.Flags&store.Deleted != 0 && !c.e.Opt.CopyDeleted:
 		return skipDel
-	case c.e.Opt.SizeLimit > 0 && uint64(m.size) > c.e.Opt.SizeLimit:
+	case c.e.Opt.SizeLimit > 0 && uint64(m.Size) > c.e.Opt.SizeLimit:
 		return skipTooBig
 	}
 	return noSkip
 }
 
 // id is the id of copy k.
-func (c *copier) id(k int) string { return c.src.scan.t.str(c.ids[k]) }
+func (c *copier) id(k int) string { return c.src.scan.t.Str(c.ids[k]) }
 
 // drop marks the id of copy k as not kept.
-func (c *copier) drop(k int) { c.src.scan.t.marks[c.ids[k]] |= markDrop }
+func (c *copier) drop(k int) { c.src.scan.t.Drop(c.ids[k]) }
 
-// line is the date/from/subject (and -M id) part of copy k's lines, built
-// only when a line is printed.
-func (c *copier) line(k int) string {
-	return c.src.scan.det.fromPart(c.at[k]) + c.e.optID(c.id(k))
+// line is the message line of copy k with action and direction dir,
+// built only when it is printed.
+func (c *copier) line(k int, action event.Action, dir string) event.Message {
+	return event.Message{Action: action, Dir: dir, From: summary(&c.src.scan.det, c.at[k]), ID: c.id(k)}
 }
 
-// skipped prints the line of copy k, which is not made.
+// skipped reports copy k, which is not made.
 func (c *copier) skipped(k int) {
 	r := c.skip(k)
 	d := c.dir
 	if r == skipDel {
 		d = c.ignDir
 	}
-	c.e.R.Outf("%s%s\n", lead(r.String(), d), c.line(k))
+	c.e.emit(c.line(k, r.action(), d))
 	c.drop(k)
 }
 
@@ -123,30 +121,26 @@ func (c *copier) done(ctx context.Context, k int, err error) {
 	m := c.rec(k)
 	c.interrupted = c.interrupted || err != nil && ctx.Err() != nil
 	if err != nil {
-		switch {
-		case c.interrupted, e.goneIn(err, c.src.side, c.dst.side):
-		case errors.Is(err, store.ErrReadOnly) || errors.Is(err, fs.ErrPermission):
-			e.R.Errf("Error: Can't open append mailbox: Permission denied\n") // c-client's words
-		default:
-			e.R.Errf("Error: copy message %s from %s (store %s) to %s (store %s): %v\n", c.id(k),
-				c.src.full(), c.src.side.Name(), c.dst.full(), c.dst.side.Name(), err)
+		if !c.interrupted && !e.goneIn(err, c.src.side, c.dst.side) {
+			e.emit(event.CopyError{ID: c.id(k), From: c.src.full(), FromStore: c.src.side.Name(),
+				To: c.dst.full(), ToStore: c.dst.side.Name(), Err: err})
 		}
 		if e.Opt.Long && !c.interrupted {
-			e.R.Outf("%s%s\n", lead("copyfail", c.dir), c.line(k))
+			e.emit(c.line(k, event.CopyFailed, c.dir))
 		}
 		c.drop(k)
 		c.ok = false
 		return
 	}
 	// 5.2.7 prints the flags under -s too.
-	e.R.Debugf(" Flags: \"%s\"", flagString(m.flags))
+	e.R.Debugf(" Flags: \"%s\"", flagString(m.Flags))
 	if !e.Opt.Simulate {
 		if e.Progress != nil {
-			e.Progress.Copied(m.size)
+			e.Progress.Copied(m.Size)
 		}
 	}
 	if e.Opt.Long {
-		e.R.Outf("%s%s\n", lead("copied", c.dir), c.line(k))
+		e.emit(c.line(k, event.Copied, c.dir))
 	}
 	c.n++
 }
@@ -193,7 +187,7 @@ func (c *copier) bulk(ctx context.Context, src store.BulkFetcher) {
 	var at []int // the copy of each key
 	for k := range c.at {
 		if c.skip(k) == noSkip {
-			keys = append(keys, c.rec(k).key)
+			keys = append(keys, c.rec(k).Key)
 			at = append(at, k)
 		}
 	}
@@ -229,9 +223,9 @@ func (c *copier) bulk(ctx context.Context, src store.BulkFetcher) {
 func (c *copier) newMessage(k int, body io.Reader) store.NewMessage {
 	m := c.rec(k)
 	return store.NewMessage{
-		Flags:        m.flags & store.CopiedFlags,
-		InternalDate: c.src.scan.det.date(c.at[k]),
-		Size:         m.size,
+		Flags:        m.Flags & store.CopiedFlags,
+		InternalDate: c.src.scan.det.Date(c.at[k]),
+		Size:         m.Size,
 		Body:         body,
 	}
 }

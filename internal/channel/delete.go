@@ -4,6 +4,9 @@ import (
 	"context"
 	"slices"
 	"strings"
+
+	"github.com/mailsync/mailsync/internal/channel/event"
+	"github.com/mailsync/mailsync/internal/channel/idtable"
 )
 
 // deleteAndExpunge flags the messages to delete on both sides (their
@@ -28,13 +31,13 @@ func (e *Engine) deleteAndExpunge(ctx context.Context, oa, ob *openSide, name st
 		n, err := o.mb.Expunge(ctx)
 		if err != nil {
 			if !e.goneIn(err, o.side) {
-				e.R.Errf("Error: expunge %s in store %s: %v\n", o.full(), o.side.Name(), err)
+				e.emit(event.ExpungeFailed{Full: o.full(), Store: o.side.Name(), Err: err})
 			}
 			ok = false
 			continue
 		}
 		if n > 0 {
-			e.R.Outf("Expunged %d %s in store %s\n", n, plural(n, "mail", "mails"), o.side.Name())
+			e.emit(event.Expunged{Store: o.side.Name(), N: n})
 		}
 	}
 	return ok
@@ -53,12 +56,12 @@ func victims(sc *scanned) []int32 {
 		if dup {
 			d++
 		}
-		if dup || n != noID && sc.t.goneFrom(n, sc.mark) {
+		if dup || n != idtable.NoID && sc.t.GoneFrom(n, sc.mark) {
 			idx = append(idx, int32(i))
 		}
 	}
 	slices.SortStableFunc(idx, func(x, y int32) int {
-		return strings.Compare(sc.t.str(sc.nums[x]), sc.t.str(sc.nums[y]))
+		return strings.Compare(sc.t.Str(sc.nums[x]), sc.t.Str(sc.nums[y]))
 	})
 	return idx
 }
@@ -70,15 +73,15 @@ func (e *Engine) markDeleted(ctx context.Context, o *openSide, dir string) bool 
 	}
 	keys := make([]uint64, len(o.victims))
 	for j, i := range o.victims {
-		keys[j] = o.scan.det.rec(i).key
-		e.warnRepairs(o.scan.repairsOf(i)) // the re-check before deleting
+		keys[j] = o.scan.det.Rec(i).Key
+		e.warnRepair(o.scan.repairOf(i)) // the re-check before deleting
 		if e.Opt.Long {
-			e.R.Outf("%s%s\n", lead("deleted", dir), o.scan.det.fromPart(i))
+			e.emit(event.Message{Action: event.Deleted, Dir: dir, From: summary(&o.scan.det, i)})
 		}
 	}
 	if err := o.mb.MarkDeleted(ctx, keys); err != nil {
 		if !e.goneIn(err, o.side) {
-			e.R.Errf("Error: flag messages deleted in store %s: %v\n", o.side.Name(), err)
+			e.emit(event.FlagFailed{Store: o.side.Name(), Err: err})
 		}
 		return false
 	}

@@ -4,8 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/mailsync/mailsync/internal/channel/idtable"
 	"github.com/mailsync/mailsync/internal/config"
 	"github.com/mailsync/mailsync/internal/store"
 )
@@ -30,7 +30,7 @@ func (b shiftedBox) EachMessage(ctx context.Context, fn func(store.Message) erro
 // side; the last state has the ids of the first known ones.
 func scannedSide(t *testing.T, e *Engine, n, known int) *openSide {
 	t.Helper()
-	s, _, err := e.scanBox(context.Background(), streamBox{n: n}, e.style(), newIDTable(testIDs(known)), markA, true)
+	s, _, err := e.scanBox(context.Background(), streamBox{n: n}, e.style(), idtable.New(testIDs(known)), idtable.SideA, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +43,7 @@ func scannedSide(t *testing.T, e *Engine, n, known int) *openSide {
 func TestScanKeepsNewDetails(t *testing.T) {
 	e := quietEngine(Options{Long: true})
 	o := scannedSide(t, e, 10, 6)
-	if len(o.scan.det.recs) != 4 || !o.scan.det.has(6) || o.scan.det.has(5) || o.scan.det.rec(9).key != 10 {
+	if o.scan.det.Len() != 4 || !o.scan.det.Has(6) || o.scan.det.Has(5) || o.scan.det.Rec(9).Key != 10 {
 		t.Fatalf("details kept by the scan: %+v", o.scan.det)
 	}
 	calls := 0
@@ -51,7 +51,7 @@ func TestScanKeepsNewDetails(t *testing.T) {
 	if err := e.loadDetails(context.Background(), o, []int32{6, 9}); err != nil || calls != 0 {
 		t.Errorf("details at hand read again: %d messages read, %v", calls, err)
 	}
-	if got := o.scan.det.fromPart(7); !strings.Contains(got, "Re: Lunch on Friday? #7") {
+	if got := summary(&o.scan.det, 7); !strings.Contains(got, "Re: Lunch on Friday? #7") {
 		t.Errorf("from part of message 8: %q", got)
 	}
 }
@@ -70,10 +70,10 @@ func TestLoadDetailsReadsWhatIsNeeded(t *testing.T) {
 	if calls > 5 {
 		t.Errorf("the pass read %d messages to reach the 4th", calls)
 	}
-	if len(o.scan.det.recs) != 2 || o.scan.det.rec(1).key != 2 || o.scan.det.rec(3).key != 4 {
+	if o.scan.det.Len() != 2 || o.scan.det.Rec(1).Key != 2 || o.scan.det.Rec(3).Key != 4 {
 		t.Fatalf("details %+v", o.scan.det)
 	}
-	if got := o.scan.det.fromPart(3); !strings.Contains(got, "Re: Lunch on Friday? #3") {
+	if got := summary(&o.scan.det, 3); !strings.Contains(got, "Re: Lunch on Friday? #3") {
 		t.Errorf("from part of message 4: %q", got)
 	}
 }
@@ -97,54 +97,8 @@ func TestLoadDetailsChangedBox(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "changed by another program") {
 			t.Errorf("%s: %v, want an error saying %q", c.name, err, c.want)
 		}
-		if len(o.scan.det.recs) != 0 {
-			t.Errorf("%s: %d details kept", c.name, len(o.scan.det.recs))
+		if o.scan.det.Len() != 0 {
+			t.Errorf("%s: %d details kept", c.name, o.scan.det.Len())
 		}
-	}
-}
-
-// TestZoneSetDates: a date kept as seconds and a zone number reads back
-// as the same instant with the same wall clock, zone name and offset, in
-// every zone kind, and so do dates beyond the zone numbers a msgRec holds.
-func TestZoneSetDates(t *testing.T) {
-	dates := []time.Time{
-		{},
-		jan1,
-		time.Date(2023, 7, 1, 12, 30, 5, 0, time.Local),
-		time.Date(2023, 1, 2, 23, 59, 59, 0, time.FixedZone("EST", -5*3600)),
-		time.Date(2023, 1, 2, 0, 0, 1, 123456789, time.FixedZone("", 5*3600+30*60)),
-		time.Date(2023, 1, 2, 0, 0, 1, 0, time.FixedZone("EST", -5*3600)), // the same zone, another pointer
-		time.Date(1969, 12, 31, 23, 0, 0, 0, time.FixedZone("XYZ", 3600)),
-	}
-	const layout = "Mon Jan _2 15:04:05.999999999 2006 -0700 MST"
-	check := func(d *details, i int32, want time.Time) {
-		t.Helper()
-		got := d.date(i)
-		if !got.Equal(want) || got.Format(layout) != want.Format(layout) || got.Location() != want.Location() && (want.Location() == time.UTC || want.Location() == time.Local) {
-			t.Errorf("date %d: got %s (%v), want %s (%v)", i, got.Format(layout), got.Location(), want.Format(layout), want.Location())
-		}
-		if got.IsZero() != want.IsZero() {
-			t.Errorf("date %d: IsZero %v, want %v", i, got.IsZero(), want.IsZero())
-		}
-	}
-	var d details
-	e := quietEngine(Options{})
-	for i, date := range dates {
-		d.add(e, int32(i), store.Message{Key: uint64(i + 1), InternalDate: date})
-	}
-	for i, date := range dates {
-		check(&d, int32(i), date)
-	}
-	if len(d.zones.locs) != 3 {
-		t.Errorf("%d fixed zones numbered, want 3 (EST twice, +0530, XYZ)", len(d.zones.locs))
-	}
-	// The numbers exhausted: dates are kept whole.
-	d = details{}
-	d.zones.locs = make([]*time.Location, zoneWhole-2)
-	for i, date := range dates {
-		d.add(e, int32(i), store.Message{Key: uint64(i + 1), InternalDate: date})
-	}
-	for i, date := range dates {
-		check(&d, int32(i), date)
 	}
 }

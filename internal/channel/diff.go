@@ -2,8 +2,9 @@ package channel
 
 import (
 	"context"
-	"strings"
 
+	"github.com/mailsync/mailsync/internal/channel/event"
+	"github.com/mailsync/mailsync/internal/channel/idtable"
 	"github.com/mailsync/mailsync/internal/config"
 	"github.com/mailsync/mailsync/internal/msinfo"
 	"github.com/mailsync/mailsync/internal/store"
@@ -31,44 +32,31 @@ func (e *Engine) Diff(ctx context.Context, s *Side, other *config.Store, last ms
 // diffBox prints the comparison for one box with the ids recorded for it
 // after the last sync.
 func (e *Engine) diffBox(ctx context.Context, s *Side, name string, last []string) {
-	r := e.R
-	e.boxHeader(name)
+	e.emit(event.BoxStart{Box: name})
 	e.R.Debugf("Opening %s with options 2", s.Full(name))
 	mb, err := s.Store.Open(ctx, s.Mailbox(name), store.ReadOnly)
 	var sc *scanned
-	t := newIDTable(last)
+	t := idtable.New(last)
 	if err == nil {
 		e.debugFetching(s, name)
-		var out *deferredOut
-		sc, out, err = e.scanBox(ctx, mb, e.style(), t, markA, false)
+		var out *scanOut
+		sc, out, err = e.scanBox(ctx, mb, e.style(), t, idtable.SideA, false)
 		mb.Close()
 		if err == nil {
-			out.replay(r)
+			e.replayScan(out)
 			if sc.incomplete {
 				e.fail()
 			}
 		}
 	}
 	if err != nil {
-		e.reportOpenError(err, s.Full(name))
-		r.Errf("Error: Couldn't access mailbox \"%s\" in store \"%s\" for opening and writing\n       Continuing with next mailbox\n", name, s.Name())
+		e.emit(event.OpenFailed{Box: name, Store: s.Name(), Full: s.Full(name), Cause: "opening and writing", Err: err})
 		e.fail()
 		return
 	}
-	var line strings.Builder
-	if n := len(sc.dups); n > 0 {
-		if e.Opt.Long {
-			r.Outf("%d %s for deletion in %s\n", n, plural(n, "duplicate", "duplicates"), s.Name())
-		} else {
-			line.WriteString(itoa(n) + " " + plural(n, "duplicate", "duplicates") + ", ")
-		}
+	if n := len(sc.dups); n > 0 && e.Opt.Long {
+		e.emit(event.Duplicates{Store: s.Name(), N: n})
 	}
-	if n := t.count(markA, markLast); n > 0 {
-		line.WriteString(itoa(n) + " new, ")
-	}
-	if n := t.count(markLast, markA); n > 0 {
-		line.WriteString(itoa(n) + " deleted, ")
-	}
-	line.WriteString(itoa(t.count(markA, 0)) + " currently at store " + s.Name() + ".\n")
-	r.Out(line.String())
+	e.emit(event.DiffCounts{Store: s.Name(), Dups: len(sc.dups),
+		New: t.Count(idtable.SideA, idtable.Last), Deleted: t.Count(idtable.Last, idtable.SideA), Now: t.Count(idtable.SideA, 0)})
 }

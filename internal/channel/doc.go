@@ -4,5 +4,7 @@
 // 3-way diff against the msinfo state, and carries the plan out through
 // the store interfaces. It also implements the list and diff modes. It
 // knows no file format and no protocol: everything goes through
-// internal/store, and every line of stdout goes through one Reporter.
+// internal/store. It reports what it does as typed events (package
+// channel/event), which one printer words onto a Reporter; a box's ids
+// live in package channel/idtable. See doc/design/engine.md.
 package channel

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"sync"
 
+	"github.com/mailsync/mailsync/internal/channel/event"
+	"github.com/mailsync/mailsync/internal/channel/idtable"
 	"github.com/mailsync/mailsync/internal/msinfo"
 	"github.com/mailsync/mailsync/internal/settled"
 	"github.com/mailsync/mailsync/internal/store"
@@ -150,19 +152,19 @@ func (w *emptiness) stopped() bool {
 // when the box must stop here (the run refused, the answer left to later
 // when boxes are synchronised at once, or a failure). ask is set (side
 // index + 1) when the answer is left to later.
-func (e *Engine) checkEmptied(ctx context.Context, name string, pa, pb **openSide, t *idTable, plan Plan) (_ Plan, ask int, ok bool) {
+func (e *Engine) checkEmptied(ctx context.Context, name string, pa, pb **openSide, t *idtable.Table, plan idtable.Plan) (_ idtable.Plan, ask int, ok bool) {
 	w := e.watch
 	if w == nil {
 		return plan, 0, true
 	}
 	w.note(0, name, (*pa).scan.count() > 0)
 	w.note(1, name, (*pb).scan.count() > 0)
-	x, po, cause, mark := -1, pa, "opening and writing", markA
+	x, po, cause, mark := -1, pa, "opening and writing", idtable.SideA
 	switch {
 	case (*pa).scan.count() == 0 && len(plan.DeleteB) > 0:
 		x = 0
 	case (*pb).scan.count() == 0 && len(plan.DeleteA) > 0:
-		x, po, cause, mark = 1, pb, "fetching of mail ids", markB
+		x, po, cause, mark = 1, pb, "fetching of mail ids", idtable.SideB
 	}
 	if x < 0 {
 		return plan, 0, true
@@ -184,7 +186,7 @@ func (e *Engine) checkEmptied(ctx context.Context, name string, pa, pb **openSid
 	o := *po
 	*po = nil
 	if err := o.mb.Close(); err != nil {
-		e.R.Errf("Error: Couldn't close mailbox \"%s\" in store \"%s\": %v\n", name, o.side.Name(), err)
+		e.emit(event.CloseFailed{Box: name, Store: o.side.Name(), Err: err})
 		return plan, 0, false
 	}
 	full, err := e.resolve(ctx, x, o.side)
@@ -200,7 +202,7 @@ func (e *Engine) checkEmptied(ctx context.Context, name string, pa, pb **openSid
 		return plan, 0, false
 	}
 	*po = again
-	return Decide(t), 0, true
+	return t.Decide(), 0, true
 }
 
 // resolve looks at the remembered boxes of side s (index x) not yet
@@ -264,10 +266,7 @@ func (e *Engine) refuseEmptied(s *Side) {
 		msgs += len(e.watch.last[n])
 	}
 	boxes := len(e.watch.order)
-	e.R.Errf("Error: every mailbox of store %s that the msinfo remembers messages for is empty or missing "+
-		"(%d %s in %d %s); refusing to delete them on the other side. If they were really removed, "+
-		"delete the msinfo entry (or run with --max-delete=100).\n",
-		s.Name(), msgs, plural(msgs, "message", "messages"), boxes, plural(boxes, "box", "boxes"))
+	e.emit(event.AllEmpty{Store: s.Name(), Msgs: msgs, Boxes: boxes})
 	e.refused = true
 	e.fail()
 	e.watch.halt()

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/mailsync/mailsync/internal/channel/event"
 	"github.com/mailsync/mailsync/internal/store"
 	"github.com/mailsync/mailsync/internal/store/memory"
 )
@@ -53,7 +54,7 @@ func clearBox(t *testing.T, st *memory.Store, box string) {
 func emptiedErr(st string, msgs, boxes int) string {
 	return fmt.Sprintf("Error: every mailbox of store %s that the msinfo remembers messages for is empty or missing "+
 		"(%d %s in %d %s); refusing to delete them on the other side. If they were really removed, "+
-		"delete the msinfo entry (or run with --max-delete=100).\n", st, msgs, plural(msgs, "message", "messages"), boxes, plural(boxes, "box", "boxes"))
+		"delete the msinfo entry (or run with --max-delete=100).\n", st, msgs, event.Plural(msgs, "message", "messages"), boxes, event.Plural(boxes, "box", "boxes"))
 }
 
 // TestAllEmptyRefused (D26): every box emptied on one side while the

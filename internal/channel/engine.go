@@ -1,6 +1,7 @@
 package channel
 
 import (
+	"github.com/mailsync/mailsync/internal/channel/event"
 	"github.com/mailsync/mailsync/internal/config"
 	"github.com/mailsync/mailsync/internal/msgid"
 	"github.com/mailsync/mailsync/internal/settled"
@@ -69,6 +70,10 @@ type Engine struct {
 	// gone is the side whose store was given up (unreachable.go), nil
 	// while none: the boxes after it are skipped.
 	gone *Side
+	// trace, when set, is given every event the engine emits, before it
+	// is printed (tests). Engines of boxes synchronised at once
+	// (boxEngine) have none.
+	trace func(event.Event)
 }
 
 // Failed reports whether any part of the work failed.
@@ -80,6 +85,19 @@ func (e *Engine) Refused() bool { return e.refused }
 
 // brakesOff reports whether --max-delete=100 lifts the brakes.
 func (e *Engine) brakesOff() bool { return e.Opt.LimitDeletes && e.Opt.MaxDelete >= 100 }
+
+// emit reports ev: the one printer words it on e.R (package event).
+func (e *Engine) emit(ev event.Event) {
+	if e.trace != nil {
+		e.trace(ev)
+	}
+	e.printer().Print(e.R, ev)
+}
+
+// printer is the printer of the run's output format.
+func (e *Engine) printer() event.Printer {
+	return event.Printer{Long: e.Opt.Long, ShowIDs: e.Opt.ShowIDs}
+}
 
 // fail records a failure.
 func (e *Engine) fail() { e.failed = true }

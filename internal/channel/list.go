@@ -2,7 +2,8 @@ package channel
 
 import (
 	"context"
-	"strconv"
+	"github.com/mailsync/mailsync/internal/channel/event"
+	"github.com/mailsync/mailsync/internal/channel/idtable"
 
 	"github.com/mailsync/mailsync/internal/store"
 )
@@ -11,13 +12,9 @@ import (
 // every box. Boxes are opened read-only (D4).
 func (e *Engine) List(ctx context.Context, s *Side) {
 	for _, name := range s.Boxes.Names() {
-		if !e.Opt.Long {
-			e.R.Outf("%s\n", name)
-			continue
-		}
-		e.R.Outf("\nMailbox: %s\n", name)
-		if b, _ := s.Boxes.Lookup(name); b.NoSelect {
-			e.R.Out("  not selectable\n")
+		b, _ := s.Boxes.Lookup(name)
+		e.emit(event.ListBox{Box: name, NoSelect: b.NoSelect})
+		if !e.Opt.Long || b.NoSelect {
 			continue
 		}
 		full := s.Full(name)
@@ -25,23 +22,21 @@ func (e *Engine) List(ctx context.Context, s *Side) {
 		e.R.Debugf("Opening %s with options 0", full)
 		mb, err := s.Store.Open(ctx, s.Mailbox(name), store.ReadOnly)
 		if err == nil {
-			var out *deferredOut
+			var out *scanOut
 			var sc *scanned
-			sc, out, err = e.scanBox(ctx, mb, styleList, newIDTable(nil), markA, false)
+			sc, out, err = e.scanBox(ctx, mb, styleList, idtable.New(nil), idtable.SideA, false)
 			mb.Close()
 			if err == nil {
-				out.replay(e.R)
+				e.replayScan(out)
 				if sc.incomplete {
 					e.fail()
 				}
 			}
 		}
 		if err != nil {
-			e.reportOpenError(err, full)
+			e.emit(event.OpenFailed{Box: name, Store: s.Name(), Full: full, Err: err})
 			e.fail()
 			return
 		}
 	}
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

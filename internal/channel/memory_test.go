@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mailsync/mailsync/internal/channel/idtable"
 	"github.com/mailsync/mailsync/internal/config"
 	"github.com/mailsync/mailsync/internal/msinfo"
 	"github.com/mailsync/mailsync/internal/store"
@@ -63,7 +64,7 @@ func TestScanMemoryPerMessage(t *testing.T) {
 		msgs[i] = store.Message{Key: uint64(i + 1), Size: 1000, InternalDate: jan1, Header: testHeader(i)}
 	}
 	_, mallocs0 := liveHeap()
-	s, _, err := e.scanBox(context.Background(), listBox{msgs: msgs}, styleSummary, newIDTable(nil), markA, true)
+	s, _, err := e.scanBox(context.Background(), listBox{msgs: msgs}, styleSummary, idtable.New(nil), idtable.SideA, true)
 	_, mallocs1 := liveHeap()
 	for i, m := range msgs {
 		if m.Header != nil {
@@ -72,11 +73,11 @@ func TestScanMemoryPerMessage(t *testing.T) {
 	}
 	msgs = nil
 	live1, _ := liveHeap()
-	if err != nil || s.count() != n || len(s.t.strs) != n || s.t.str(s.nums[n-1]) != "<20230102091100.019999.c6ae4e3b@mail.example.org>" {
-		t.Fatalf("scan: %d messages, %d distinct ids, %v", s.count(), len(s.t.strs), err)
+	if err != nil || s.count() != n || s.t.Len() != n || s.t.Str(s.nums[n-1]) != "<20230102091100.019999.c6ae4e3b@mail.example.org>" {
+		t.Fatalf("scan: %d messages, %d distinct ids, %v", s.count(), s.t.Len(), err)
 	}
-	if s.det.rec(n-1).key != n || len(s.det.heads.refs) != 0 {
-		t.Fatalf("details: key %d, %d headers kept", s.det.rec(n-1).key, len(s.det.heads.refs))
+	if s.det.Rec(n-1).Key != n || s.det.Headers() != 0 {
+		t.Fatalf("details: key %d, %d headers kept", s.det.Rec(n-1).Key, s.det.Headers())
 	}
 	const want = 4 + 32 + 50 + 16 + 1 + 8 + 12 // the rest: the hash table at its largest, slack
 	per := float64(live1-live0) / n
@@ -132,15 +133,15 @@ func testIDs(n int) []string {
 func TestStreamScanMemoryPerMessage(t *testing.T) {
 	const n = 20000
 	e := quietEngine(Options{})
-	s, out, err := e.scanBox(context.Background(), streamBox{n: n}, styleSummary, newIDTable(nil), markA, true)
-	if err != nil || s.count() != n || len(s.t.strs) != n || len(out.lines) != 0 || len(s.det.recs) != n || s.det.at != nil {
-		t.Fatalf("stream scan: %d messages, %d details, %v", s.count(), len(s.det.recs), err)
+	s, out, err := e.scanBox(context.Background(), streamBox{n: n}, styleSummary, idtable.New(nil), idtable.SideA, true)
+	if err != nil || s.count() != n || s.t.Len() != n || len(out.lines) != 0 || s.det.Len() != n || !s.det.Dense() {
+		t.Fatalf("stream scan: %d messages, %d details, %v", s.count(), s.det.Len(), err)
 	}
 	// A side whose ids are all in the last state.
-	tb := newIDTable(testIDs(n))
-	s2, _, err := e.scanBox(context.Background(), streamBox{n: n}, styleSummary, tb, markB, true)
-	if err != nil || s2.count() != n || len(tb.strs) != n || len(s2.det.recs) != 0 {
-		t.Fatalf("second side: %d messages, %d ids, %d details, %v", s2.count(), len(tb.strs), len(s2.det.recs), err)
+	tb := idtable.New(testIDs(n))
+	s2, _, err := e.scanBox(context.Background(), streamBox{n: n}, styleSummary, tb, idtable.SideB, true)
+	if err != nil || s2.count() != n || tb.Len() != n || s2.det.Len() != 0 {
+		t.Fatalf("second side: %d messages, %d ids, %d details, %v", s2.count(), tb.Len(), s2.det.Len(), err)
 	}
 	// Both sides alive, then the first only, then neither.
 	live2, _ := liveHeap()

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mailsync/mailsync/internal/channel/event"
 	"github.com/mailsync/mailsync/internal/config"
 	"github.com/mailsync/mailsync/internal/msinfo"
 )
@@ -95,8 +96,7 @@ func (e *Engine) refuseEscapes(a, b *Side, last msinfo.State, next msinfo.State)
 			if why == "" {
 				continue
 			}
-			e.R.Errf("Warning: skipping mailbox %q of store %s: its name %s, so it could reach outside store %s\n",
-				from.Mailbox(name), from.Name(), why, to.Name())
+			e.emit(event.Escapes{Mailbox: from.Mailbox(name), From: from.Name(), To: to.Name(), Why: why})
 			a.Boxes.Remove(name)
 			b.Boxes.Remove(name)
 			if ids, had := last[name]; had {

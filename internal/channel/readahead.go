@@ -52,7 +52,7 @@ func (c *copier) readAhead(ctx context.Context, todo []int) (out <-chan fetched,
 		defer close(ch)
 		for _, k := range todo {
 			f := fetched{k: k}
-			if c.rec(k).size > aheadMaxSize {
+			if c.rec(k).Size > aheadMaxSize {
 				if !c.streamAhead(ctx, f, ch, quit) {
 					return
 				}
@@ -99,7 +99,7 @@ func (c *copier) streamAhead(ctx context.Context, f fetched, ch chan<- fetched, 
 			return false
 		}
 	}
-	body, err := c.src.mb.Fetch(ctx, c.rec(f.k).key)
+	body, err := c.src.mb.Fetch(ctx, c.rec(f.k).Key)
 	if err != nil {
 		f.err = err
 		return send(f)
@@ -118,12 +118,12 @@ func (c *copier) streamAhead(ctx context.Context, f fetched, ch chan<- fetched, 
 
 // fetchInto reads copy k's message into buf.
 func (c *copier) fetchInto(ctx context.Context, k int, buf *bytes.Buffer) error {
-	body, err := c.src.mb.Fetch(ctx, c.rec(k).key)
+	body, err := c.src.mb.Fetch(ctx, c.rec(k).Key)
 	if err != nil {
 		return err
 	}
 	defer body.Close()
-	buf.Grow(int(c.rec(k).size))
+	buf.Grow(int(c.rec(k).Size))
 	_, err = buf.ReadFrom(body)
 	return err
 }

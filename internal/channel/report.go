@@ -2,14 +2,14 @@ package channel
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/mailsync/mailsync/internal/channel/details"
+	"github.com/mailsync/mailsync/internal/channel/event"
 	"github.com/mailsync/mailsync/internal/header"
 )
 
@@ -50,6 +50,9 @@ type Reporter struct {
 func (r *Reporter) recorder() *Reporter {
 	return &Reporter{Verbose: r.Verbose, Debug: r.Debug, DebugIMAP: r.DebugIMAP, Vb: r.Vb, Vw: r.Vw, rec: &deferredOut{}}
 }
+
+// A Reporter is where the printer of events writes (package event).
+var _ event.Output = (*Reporter)(nil)
 
 // NewReporter returns a Reporter writing to stdout and stderr.
 func NewReporter(stdout, stderr io.Writer) *Reporter {
@@ -200,37 +203,50 @@ func (r *Reporter) WriteNow(p []byte) (int, error) {
 	return n, err
 }
 
-// lead is the action part of a message line (4.1).
-func lead(action, dir string) string {
-	return fmt.Sprintf("  %-10s %s  ", action, dir)
-}
-
 // fromPart is the date/sender/subject part of a message line.
 func fromPart(date time.Time, hdr []byte) string {
 	return header.Summary(date, hdr)
 }
 
-// idPart is the -M id column.
-func idPart(id string) string {
-	return fmt.Sprintf("%-65s", id)
+// summary is the date/sender/subject part of the lines of message i,
+// whose details d holds.
+func summary(d *details.Set, i int32) string {
+	return fromPart(d.Date(i), d.Header(i))
 }
 
-// plural picks the singular or plural noun by count.
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
+// deferredOut records what a scan prints, stdout and stderr in their
+// order, to print it once the scan has succeeded: a box that fails half
+// way prints nothing of its scan, as when its listing fails.
+type deferredOut struct {
+	lines []deferredLine
 }
 
-// reportOpenError prints why a box could not be opened, then 5.2.7's
-// "Couldn't open" line. A file that cannot be opened gets c-client's
-// wording; any other failure its own description.
-func (e *Engine) reportOpenError(err error, full string) {
-	if errors.Is(err, fs.ErrPermission) || errors.Is(err, fs.ErrNotExist) {
-		e.R.Errf("Error: Unable to open file %s\n", full)
-	} else {
-		e.R.Errf("Error: %v\n", err)
+type deferredLine struct {
+	stderr bool
+	note   bool // a -v note (Reporter.note)
+	text   string
+}
+
+func (d *deferredOut) note(text string) {
+	d.lines = append(d.lines, deferredLine{stderr: true, note: true, text: text})
+}
+
+func (d *deferredOut) Out(s string) { d.lines = append(d.lines, deferredLine{text: s}) }
+
+func (d *deferredOut) Errf(format string, args ...any) {
+	d.lines = append(d.lines, deferredLine{stderr: true, text: fmt.Sprintf(format, args...)})
+}
+
+// replay prints what was recorded.
+func (d *deferredOut) replay(r *Reporter) {
+	for _, l := range d.lines {
+		if l.note {
+			r.note(l.text)
+		} else if l.stderr {
+			r.Errf("%s", l.text)
+		} else {
+			r.Out(l.text)
+		}
 	}
-	e.R.Errf("Error: Couldn't open %s\n", full)
+	d.lines = nil
 }

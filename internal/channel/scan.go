@@ -4,13 +4,17 @@ import (
 	"context"
 	"errors"
 
+	"github.com/mailsync/mailsync/internal/channel/details"
+	"github.com/mailsync/mailsync/internal/channel/event"
+	"github.com/mailsync/mailsync/internal/channel/idtable"
+	"github.com/mailsync/mailsync/internal/header"
 	"github.com/mailsync/mailsync/internal/msgid"
 	"github.com/mailsync/mailsync/internal/store"
 )
 
 // scanned is what reading one box's messages yields and what the rest of
 // the box's sync needs of them: the id of each message, as a number in
-// the box's idTable (4 bytes a message), its duplicates and the -vb
+// the box's id table (package idtable, 4 bytes a message), its duplicates and the -vb
 // warnings of its repaired ids. No header is kept, nor the key, size,
 // flags and date of every message: those of the messages the sync acts
 // on are its details. A box that lists its messages keeps them all from
@@ -20,17 +24,17 @@ import (
 // synchronised, and every one the first time. It is read again for the
 // others it deletes, once the plan is known (loadDetails).
 type scanned struct {
-	t      *idTable
-	mark   uint8   // this side's mark in t
-	nums   []int32 // id number of each message in mailbox order; noID for one without (D1)
-	dups   []int32 // indexes of later occurrences of an id, increasing
-	idless int     // messages without an id
+	t      *idtable.Table
+	mark   idtable.Mark // this side's mark in t
+	nums   []int32      // id number of each message in mailbox order; idtable.NoID for one without (D1)
+	dups   []int32      // indexes of later occurrences of an id, increasing
+	idless int          // messages without an id
 	// trashed counts the messages flagged \Deleted.
 	trashed int
 	// repairs holds the -vb warnings of the ids that were repaired, by
 	// message index (5.2.7 prints them again when it copies or deletes).
-	repairs map[int32][]string
-	det     details
+	repairs map[int32]event.IDRepaired
+	det     details.Set
 	// streamed: the box streams its messages; det is loaded later.
 	streamed bool
 	// incomplete: the listing left messages out (store.SkippedError):
@@ -41,8 +45,11 @@ type scanned struct {
 // count is the number of messages of the box.
 func (s *scanned) count() int { return len(s.nums) }
 
-// repairsOf returns the -vb warnings of message i's id.
-func (s *scanned) repairsOf(i int32) []string { return s.repairs[i] }
+// repairOf returns the -vb warning of message i's id, if it was repaired.
+func (s *scanned) repairOf(i int32) (event.IDRepaired, bool) {
+	w, ok := s.repairs[i]
+	return w, ok
+}
 
 // scanStyle says how id-less messages and duplicates are shown while
 // reading ids.
@@ -73,8 +80,8 @@ func (e *Engine) style() scanStyle {
 //
 // A box that streams its messages is read one message at a time: only
 // one message's header is in memory at once.
-func (e *Engine) scanBox(ctx context.Context, mb store.Mailbox, style scanStyle, t *idTable, mark uint8, keep bool) (*scanned, *deferredOut, error) {
-	out := &deferredOut{}
+func (e *Engine) scanBox(ctx context.Context, mb store.Mailbox, style scanStyle, t *idtable.Table, mark idtable.Mark, keep bool) (*scanned, *scanOut, error) {
+	out := &scanOut{}
 	sc := &idScan{e: e, style: style, out: out, s: &scanned{t: t, mark: mark}}
 	if ms, ok := mb.(store.Streamer); ok {
 		sc.s.streamed, sc.keepNew = true, keep
@@ -87,7 +94,7 @@ func (e *Engine) scanBox(ctx context.Context, mb store.Mailbox, style scanStyle,
 	var skipped *store.SkippedError
 	if errors.As(err, &skipped) {
 		for _, w := range skipped.Warnings {
-			out.Errf("%s\n", w)
+			out.warn(w)
 		}
 		sc.s.incomplete, err = true, nil
 	}
@@ -96,7 +103,7 @@ func (e *Engine) scanBox(ctx context.Context, mb store.Mailbox, style scanStyle,
 	}
 	sc.s.nums = make([]int32, 0, len(msgs))
 	if keep {
-		sc.s.det = details{recs: make([]msgRec, 0, len(msgs))}
+		sc.s.det = details.New(len(msgs))
 		sc.keep = true
 	}
 	for i := range msgs {
@@ -107,17 +114,38 @@ func (e *Engine) scanBox(ctx context.Context, mb store.Mailbox, style scanStyle,
 	return sc.s, out, nil
 }
 
-// scanOut is where a scan's lines go (a deferredOut).
-type scanOut interface {
-	Out(s string)
-	Errf(format string, args ...any)
+// scanOut records what a scan reports, in order, for the engine to
+// emit once the box has been read whole (replayScan): events, and the
+// warnings whose words are not the engine's (a backend's lines about
+// messages it left out), which go to stderr as they are.
+type scanOut struct{ lines []scanLine }
+
+// scanLine is an event, or else a warning line (without newline).
+type scanLine struct {
+	ev   event.Event
+	warn string
+}
+
+func (o *scanOut) emit(ev event.Event) { o.lines = append(o.lines, scanLine{ev: ev}) }
+func (o *scanOut) warn(w string)       { o.lines = append(o.lines, scanLine{warn: w}) }
+
+// replayScan reports what a scan recorded.
+func (e *Engine) replayScan(o *scanOut) {
+	for _, l := range o.lines {
+		if l.ev != nil {
+			e.emit(l.ev)
+		} else {
+			e.R.Errf("%s\n", l.warn)
+		}
+	}
+	o.lines = nil
 }
 
 // idScan computes the ids of a box's messages one message at a time.
 type idScan struct {
 	e     *Engine
 	style scanStyle
-	out   scanOut
+	out   *scanOut
 	s     *scanned
 	keep  bool // keep the details of every message
 	// keepNew: keep the details of the messages whose id the last state
@@ -135,56 +163,50 @@ func (sc *idScan) add(m store.Message) {
 		s.trashed++
 	}
 	if sc.keep {
-		s.det.add(e, i, m)
+		s.det.Add(i, m, e.printedLater(m))
 	}
 	id := msgid.Compute(e.Opt.Alg, m.Header)
-	if len(id.Repairs) > 0 {
+	if id.Repair != msgid.NotRepaired {
 		if s.repairs == nil {
-			s.repairs = map[int32][]string{}
+			s.repairs = map[int32]event.IDRepaired{}
 		}
-		s.repairs[i] = id.Repairs
+		w := event.IDRepaired{ID: id.Value, Repair: id.Repair}
+		s.repairs[i] = w
 		if e.R.Vb {
-			for _, w := range id.Repairs {
-				r.Errf("%s\n", w)
-			}
+			r.emit(w)
 		}
 	}
 	if id.Missing {
-		s.nums = append(s.nums, noID)
+		s.nums = append(s.nums, idtable.NoID)
 		s.idless++
 		if e.Opt.Alg == msgid.MsgID {
 			// D1: warned once, then ignored (list mode still shows it).
-			r.Out(msgid.EmptyWarning(m.Header) + "\n")
+			r.emit(noMessageID(m.Header))
 			if sc.style == styleList {
-				r.Out(e.optID(id.Value) + fromPart(m.InternalDate, m.Header) + "\n")
+				r.emit(event.Listed{ID: id.Value, From: fromPart(m.InternalDate, m.Header)})
 			}
 			return
 		}
-		switch sc.style {
-		case styleSummary:
-			r.Out(lead("no msg-id", ""))
-		default:
-			r.Out(lead("no msg-id", "") + fromPart(m.InternalDate, m.Header) + "\n")
-		}
+		r.emit(event.Message{Action: event.NoID, From: fromPart(m.InternalDate, m.Header)})
 		return
 	}
-	n, dup, last := s.t.add(id.Value, s.mark)
+	n, dup, last := s.t.Add(id.Value, s.mark)
 	s.nums = append(s.nums, n)
 	if sc.keepNew && !last {
-		s.det.add(e, i, m)
+		s.det.Add(i, m, e.printedLater(m))
 	}
 	if dup {
 		s.dups = append(s.dups, i)
 		switch sc.style {
 		case styleLong:
-			r.Out(lead("duplicate", "") + fromPart(m.InternalDate, m.Header) + e.optID(id.Value) + "\n")
+			r.emit(event.Message{Action: event.Duplicate, From: fromPart(m.InternalDate, m.Header), ID: id.Value})
 		case styleList:
-			r.Out(lead("duplicate", "") + e.optID(id.Value) + fromPart(m.InternalDate, m.Header) + "\n")
+			r.emit(event.Listed{ID: id.Value, From: fromPart(m.InternalDate, m.Header), Dup: true})
 		}
 		return
 	}
 	if sc.style == styleList {
-		r.Out(e.optID(id.Value) + fromPart(m.InternalDate, m.Header) + "\n")
+		r.emit(event.Listed{ID: id.Value, From: fromPart(m.InternalDate, m.Header)})
 	}
 }
 
@@ -197,19 +219,15 @@ func (e *Engine) printedLater(m store.Message) bool {
 		e.Opt.SizeLimit > 0 && uint64(m.Size) > e.Opt.SizeLimit
 }
 
-// warnRepairs prints the -vb warnings of one id computation.
-func (e *Engine) warnRepairs(repairs []string) {
-	if e.R.Vb {
-		for _, w := range repairs {
-			e.R.Errf("%s\n", w)
-		}
+// warnRepair gives again the -vb warning of a repaired id (w, when ok).
+func (e *Engine) warnRepair(w event.IDRepaired, ok bool) {
+	if ok && e.R.Vb {
+		e.emit(w)
 	}
 }
 
-// optID is the id column of sync/diff lines: only with -M.
-func (e *Engine) optID(id string) string {
-	if e.Opt.ShowIDs {
-		return idPart(id)
-	}
-	return ""
+// noMessageID is the warning about a message without usable Message-ID
+// with header hdr: its From local part and its Subject.
+func noMessageID(hdr []byte) event.NoMessageID {
+	return event.NoMessageID{From: header.FromLocal(hdr), Subject: header.Subject(hdr)}
 }

@@ -3,13 +3,15 @@ package channel
 import (
 	"context"
 
+	"github.com/mailsync/mailsync/internal/channel/event"
 	"github.com/mailsync/mailsync/internal/settled"
 	"github.com/mailsync/mailsync/internal/store"
 )
 
 // A box that the last sync found with nothing to do, and whose two sides
 // and msinfo entry are unchanged since (package settled), is not read
-// again: Sync prints what syncBox would print for it and keeps its state.
+// again: Sync emits the events syncBox would emit for it (package event)
+// and keeps its state.
 
 // boxSigs are the signatures of a box's two sides, taken before it is
 // read.
@@ -39,8 +41,8 @@ func (e *Engine) signatures(ctx context.Context, a, b *Side, name string) *boxSi
 }
 
 // skipSettled reports whether box name is settled with signatures sigs
-// and last state last; it then prints what its sync would print and
-// keeps its book entry.
+// and last state last; it then emits what its sync would emit and keeps
+// its book entry.
 func (e *Engine) skipSettled(a, b *Side, name string, sigs *boxSigs, last []string) bool {
 	if sigs == nil {
 		return false
@@ -51,11 +53,12 @@ func (e *Engine) skipSettled(a, b *Side, name string, sigs *boxSigs, last []stri
 	}
 	e.Book.Keep(name, entry)
 	n := len(last)
-	e.boxHeader(name)
-	e.R.Notef("%s: %d messages in %s, %d in %s; %d to copy %s->%s, %d %s->%s; %d to delete in %s, %d in %s (settled)",
-		name, n, a.Name(), n, b.Name(), 0, a.Name(), b.Name(), 0, b.Name(), a.Name(), 0, a.Name(), 0, b.Name())
-	e.R.Out("\n")
-	e.remainLine(name, n)
+	// The events syncBox emits for a box with nothing to do
+	// (TestSettledEmitsWhatReadEmits holds the two together).
+	e.emit(event.BoxStart{Box: name})
+	e.emit(event.Planned{Box: name, A: a.Name(), B: b.Name(), InA: n, InB: n, Settled: true})
+	e.emit(event.Counts{A: a.Name(), B: b.Name()})
+	e.emit(event.Remain{Box: name, N: n})
 	return true
 }
 

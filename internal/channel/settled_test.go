@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/mailsync/mailsync/internal/channel/event"
 	"github.com/mailsync/mailsync/internal/settled"
 	"github.com/mailsync/mailsync/internal/store"
 	"github.com/mailsync/mailsync/internal/store/memory"
@@ -31,11 +32,17 @@ func (s openCounter) Open(ctx context.Context, name string, mode store.Mode) (st
 // the engine keeps no book.
 func (w *world) bookRun(t *testing.T, dir string, opt Options, debug bool) (string, string, int) {
 	t.Helper()
+	return w.tracedRun(t, dir, opt, debug, nil)
+}
+
+// tracedRun is bookRun with trace given every event the engine emits.
+func (w *world) tracedRun(t *testing.T, dir string, opt Options, debug bool, trace func(event.Event)) (string, string, int) {
+	t.Helper()
 	var out, errb bytes.Buffer
 	r := NewReporter(&out, &errb)
 	r.Debug = debug
 	r.Verbose = true // the -v notes, too, are the same
-	e := &Engine{Opt: opt, R: r}
+	e := &Engine{Opt: opt, R: r, trace: trace}
 	if dir != "" {
 		e.Book = settled.Open(dir, "test channel")
 	}
@@ -198,5 +205,37 @@ func TestSettledDeleteEmpty(t *testing.T) {
 	}
 	if _, ok := w.last["empty"]; ok {
 		t.Error("the deleted box is still in the state")
+	}
+}
+
+// TestSettledEmitsWhatReadEmits: a settled box, not read, emits the very
+// events a sync that reads it and finds nothing to do emits (box start,
+// the -v plan note, the copy counts, the remain count), but for the
+// note's Settled mark; so the two cannot print different bytes.
+func TestSettledEmitsWhatReadEmits(t *testing.T) {
+	w, dir := settledWorld(t)
+	for _, opt := range []Options{{}, {Long: true}, {Long: true, ShowIDs: true}, {NoDelete: true}, {Simulate: true}} {
+		var read, skipped []event.Event
+		plain := &world{a: w.a, b: w.b, last: w.last}
+		if _, _, opens := plain.tracedRun(t, "", opt, false, func(ev event.Event) { read = append(read, ev) }); opens != 4 {
+			t.Fatalf("%+v: a sync without book opened %d boxes", opt, opens)
+		}
+		if _, _, opens := w.tracedRun(t, dir, opt, false, func(ev event.Event) { skipped = append(skipped, ev) }); opens != 0 {
+			t.Fatalf("%+v: settled sync opened %d boxes, want 0", opt, opens)
+		}
+		marked := 0
+		for i, ev := range skipped {
+			if p, ok := ev.(event.Planned); ok && p.Settled {
+				p.Settled = false
+				skipped[i] = p
+				marked++
+			}
+		}
+		if marked != 2 {
+			t.Errorf("%+v: %d plan notes marked settled, want 2 (inbox, work)", opt, marked)
+		}
+		if len(read) != 8 || !reflect.DeepEqual(skipped, read) {
+			t.Errorf("%+v: settled boxes emitted\n%#v\nreading them emitted\n%#v", opt, skipped, read)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/mailsync/mailsync/internal/channel/event"
 	"github.com/mailsync/mailsync/internal/msinfo"
 	"github.com/mailsync/mailsync/internal/store"
 )
@@ -157,7 +158,7 @@ func (e *Engine) ensureBox(ctx context.Context, dst, src *Side, name string) boo
 	if e.Opt.Simulate {
 		// The box is then synchronised against an empty stand-in
 		// (standIn), as the real run would after creating it.
-		e.R.Outf("Creating %s in %s\n", name, dst.Name())
+		e.emit(event.Creating{Box: name, Store: dst.Name()})
 		return true
 	}
 	mailbox := dst.Mailbox(name)
@@ -179,7 +180,7 @@ func (e *Engine) ensureBox(ctx context.Context, dst, src *Side, name string) boo
 			// D21), also when its name is taken by a directory there (a
 			// folder left by hand or by a killed program); an empty
 			// parent folder whose name is a directory there is not.
-			e.R.Errf("Error: Couldn't create mailbox %s in store %s: %v\n", dst.Cfg.Server+mailbox, dst.Name(), err)
+			e.emit(event.CreateFailed{Full: dst.Cfg.Server + mailbox, Store: dst.Name(), Err: err})
 			e.fail()
 		}
 		return false
@@ -195,18 +196,17 @@ func (e *Engine) deleteEmpty(ctx context.Context, a, b *Side, boxes []string, ne
 	SortBoxNames(boxes)
 	for _, name := range boxes {
 		if e.Opt.Simulate {
-			e.R.Outf("Deleting %s in %s\n", name, a.Name())
-			e.R.Outf("Deleting %s in %s\n", name, b.Name())
+			e.emit(event.WouldDelete{Box: name, Store: a.Name()})
+			e.emit(event.WouldDelete{Box: name, Store: b.Name()})
 			continue
 		}
-		e.R.Outf("%s: deleting\n", name)
+		e.emit(event.DeletingBox{Box: name})
 		for _, s := range []*Side{a, b} {
-			e.R.Outf("  %s", s.Full(name))
-			if err := s.Store.Delete(ctx, s.Mailbox(name)); err != nil {
-				e.R.Out(" failed")
+			err := s.Store.Delete(ctx, s.Mailbox(name))
+			if err != nil {
 				e.fail()
 			}
-			e.R.Out("\n")
+			e.emit(event.BoxDeleted{Full: s.Full(name), Failed: err != nil})
 		}
 		delete(next, name)
 	}

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mailsync/mailsync/internal/channel/event"
+
 	"github.com/mailsync/mailsync/internal/msinfo"
 	"github.com/mailsync/mailsync/internal/store"
 )
@@ -24,7 +26,7 @@ func (e *Engine) storeGone(s *Side, err error) bool {
 	if e.gone == nil {
 		e.gone = s
 		e.fail()
-		e.R.Errf("Error: Store %s cannot be reached any more, its remaining mailboxes are skipped: %v\n", s.Name(), reason(err))
+		e.emit(event.StoreGone{Store: s.Name(), Reason: reason(err)})
 	}
 	return true
 }

@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/mailsync/mailsync/internal/channel/event"
 	"github.com/mailsync/mailsync/internal/msinfo"
 )
 
@@ -29,7 +30,7 @@ func (e *Engine) dropUnrecordable(next msinfo.State) {
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		e.R.Errf("Warning: mailbox %q is not recorded in the msinfo (a box name beginning with \"<\" or \"From \" does not survive its format); deletions in it are not propagated\n", name)
+		e.emit(event.Unrecordable{Box: name})
 		delete(next, name)
 	}
 }

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"io"
 
+	"github.com/mailsync/mailsync/internal/channel/event"
+	"github.com/mailsync/mailsync/internal/channel/idtable"
+
 	"github.com/mailsync/mailsync/internal/store"
 )
 
@@ -29,16 +32,16 @@ func (e *Engine) vanishedBrake(ctx context.Context, a, b *Side, name string, las
 	if okA == okB {
 		return false
 	}
-	gone, here, box, x, mark := b, a, ba, 0, markA
+	gone, here, box, x, mark := b, a, ba, 0, idtable.SideA
 	if !okA {
-		gone, here, box, x, mark = a, b, bb, 1, markB
+		gone, here, box, x, mark = a, b, bb, 1, idtable.SideB
 	}
 	e.watch.note(1-x, name, false)
 	if box.NoSelect {
 		return false // a directory holds no messages
 	}
 	n := len(last) // when the box cannot be read: what the msinfo remembers
-	t := newIDTable(last)
+	t := idtable.New(last)
 	mb, err := here.Store.Open(ctx, here.Mailbox(name), store.ReadOnly)
 	if err == nil {
 		var sc *scanned
@@ -48,7 +51,7 @@ func (e *Engine) vanishedBrake(ctx context.Context, a, b *Side, name string, las
 			e.watch.note(x, name, sc.count() > 0)
 			n = 0
 			for _, id := range sc.nums {
-				if id != noID && t.goneFrom(id, mark) {
+				if id != idtable.NoID && t.GoneFrom(id, mark) {
 					n++
 				}
 			}
@@ -58,14 +61,12 @@ func (e *Engine) vanishedBrake(ctx context.Context, a, b *Side, name string, las
 		if ctx.Err() != nil {
 			return true
 		}
-		e.R.Errf("Error: %v\n", err)
+		e.emit(event.Failed{Err: err})
 	}
 	if n == 0 {
 		return false
 	}
-	e.R.Errf("Error: mailbox %s is no longer listed in store %s, so %d %s of it in store %s would be deleted; "+
-		"skipping this mailbox. If it was really removed or renamed, run with --max-delete=100.\n",
-		name, gone.Name(), n, plural(n, "message", "messages"), here.Name())
+	e.emit(event.Vanished{Box: name, Gone: gone.Name(), Here: here.Name(), N: n})
 	return true
 }
 

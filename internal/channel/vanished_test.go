@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mailsync/mailsync/internal/channel/event"
 	"github.com/mailsync/mailsync/internal/msinfo"
 	"github.com/mailsync/mailsync/internal/store"
 	"github.com/mailsync/mailsync/internal/store/memory"
@@ -16,7 +17,7 @@ import (
 func vanishedErr(box, gone string, n int, here string) string {
 	return fmt.Sprintf("Error: mailbox %s is no longer listed in store %s, so %d %s of it in store %s would be deleted; "+
 		"skipping this mailbox. If it was really removed or renamed, run with --max-delete=100.\n",
-		box, gone, n, plural(n, "message", "messages"), here)
+		box, gone, n, event.Plural(n, "message", "messages"), here)
 }
 
 // removeBox deletes box from st: it is no longer listed.

@@ -40,10 +40,20 @@ type ID struct {
 	// empty or "<>" Message-ID (doc/design/decisions.md#d1-id-less-messages:
 	// the engine ignores it), in md5 mode all five hashed parts empty.
 	Missing bool
-	// Repairs holds the -vb warning lines (without newline) for a
-	// Message-ID that had to be repaired.
-	Repairs []string
+	// Repair says how the Message-ID was repaired to give Value (-vb
+	// warns of it); NotRepaired for most.
+	Repair Repair
 }
+
+// Repair is how a Message-ID was repaired to become an id, as mailsync's
+// MsgId::sanitize_message_id repairs it.
+type Repair uint8
+
+const (
+	NotRepaired    Repair = iota
+	AddedBrackets         // the brackets <> were missing
+	ReplacedBlanks        // blanks and control characters became '.'
+)
 
 // Compute returns the id of the message with header section hdr. In
 // msgid mode it allocates nothing but the id string (a header holding a
@@ -58,8 +68,8 @@ func Compute(alg Algorithm, hdr []byte) ID {
 	if len(raw) == 0 || string(raw) == "<>" {
 		return ID{Value: "<>", Missing: true}
 	}
-	id, repairs := sanitize(raw)
-	return ID{Value: id, Missing: id == "<>", Repairs: repairs}
+	id, repair := sanitize(raw)
+	return ID{Value: id, Missing: id == "<>", Repair: repair}
 }
 
 // storedForm returns hdr as stores keep it: every NUL byte turned into
@@ -86,7 +96,7 @@ func storedForm(hdr []byte) []byte {
 // MsgId::sanitize_message_id: brackets added where missing, blanks and
 // control characters turned into '.', everything after the first '>'
 // cut.
-func sanitize(raw []byte) (string, []string) {
+func sanitize(raw []byte) (string, Repair) {
 	if len(raw) > 1 && raw[0] == ' ' && raw[1] == '<' {
 		raw = raw[1:] // a Message-ID folded with a bare LF
 	}
@@ -116,11 +126,11 @@ func sanitize(raw []byte) (string, []string) {
 	id := string(b)
 	switch {
 	case added:
-		return id, []string{"Warning: added brackets <> around message id " + id}
+		return id, AddedBrackets
 	case replaced:
-		return id, []string{"Warning: replaced blanks with . in message id " + id}
+		return id, ReplacedBlanks
 	}
-	return id, nil
+	return id, NotRepaired
 }
 
 // computeMD5 hashes Date + Subject + Message-ID (raw, first occurrences)
@@ -141,11 +151,4 @@ func computeMD5(hdr []byte) ID {
 	}
 	sum := md5.Sum([]byte(b.String()))
 	return ID{Value: hex.EncodeToString(sum[:])}
-}
-
-// EmptyWarning returns the stdout line (without newline) mailsync prints
-// for a message without usable Message-ID.
-func EmptyWarning(hdr []byte) string {
-	return `Warning: empty Message-ID header in message From: "` + header.FromLocal(hdr) +
-		`" Subject: "` + header.Subject(hdr) + `" - please consult the README`
 }

@@ -26,7 +26,17 @@ import (
 const promptAttempts = 3
 
 // errCancelled is an empty password: c-client aborts the authentication.
-var errCancelled = wording("IMAP protocol error: Authentication aborted by client.\nError: IMAP Authentication cancelled")
+// Its text is c-client's reason; the CLI's printer (package
+// channel/event) follows it with 5.2.7's "IMAP Authentication cancelled"
+// line (AuthCancelled).
+var errCancelled error = cancelledError{}
+
+type cancelledError struct{}
+
+func (cancelledError) Error() string { return "IMAP protocol error: Authentication aborted by client." }
+
+// AuthCancelled marks the error of an authentication the user cancelled.
+func (cancelledError) AuthCancelled() bool { return true }
 
 // login authenticates a fresh session (spec 8, D12, D15). It prints one
 // "Authorizing against" line per attempt, as c-client's login callback

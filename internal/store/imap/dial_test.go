@@ -28,8 +28,8 @@ func contact(t *testing.T, err error, want string) {
 	if !strings.Contains(ce.Reason, want) {
 		t.Errorf("reason = %q, want it to contain %q", ce.Reason, want)
 	}
-	if !strings.HasSuffix(err.Error(), "\nError: Can't contact server "+ce.Server) {
-		t.Errorf("error text = %q, want the Can't contact server line", err.Error())
+	if !strings.HasSuffix(err.Error(), ce.Reason) || ce.ContactServer() != ce.Server || ce.Server == "" {
+		t.Errorf("error text = %q, server %q: want the reason, and the server for the printer", err.Error(), ce.ContactServer())
 	}
 }
 
@@ -146,7 +146,11 @@ func TestPromptedCredentials(t *testing.T) {
 	}
 	remote.AskPassword = func(string) (string, error) { return "", nil }
 	_, err = imap.Dial(t.Context(), "{"+m.addr+"}", imap.Options{RootCAs: m.ca, Remote: remote})
-	contact(t, err, "IMAP protocol error: Authentication aborted by client.\nError: IMAP Authentication cancelled")
+	contact(t, err, "IMAP protocol error: Authentication aborted by client.")
+	var c interface{ AuthCancelled() bool }
+	if !errors.As(err, &c) || !c.AuthCancelled() {
+		t.Errorf("error %v: not marked as a cancelled authentication", err)
+	}
 }
 
 func TestTraceMasksPassword(t *testing.T) {

@@ -18,8 +18,9 @@ import (
 )
 
 // ContactError is a failure to connect to or log in to a server. Its text
-// is c-client's reason followed by mailsync's "Can't contact server" line,
-// as 5.2.7 prints them (spec 3.7); the caller prefixes "Error: ".
+// is c-client's reason; the CLI's printer (package channel/event) adds
+// 5.2.7's "Can't contact server" line after it (spec 3.7), naming
+// ContactServer.
 type ContactError struct {
 	// Server is the server part as the configuration wrote it.
 	Server string
@@ -30,9 +31,11 @@ type ContactError struct {
 	Err error
 }
 
-func (e *ContactError) Error() string {
-	return e.Reason + "\nError: Can't contact server " + e.Server
-}
+func (e *ContactError) Error() string { return e.Reason }
+
+// ContactServer is the server that could not be contacted, as the
+// configuration wrote it.
+func (e *ContactError) ContactServer() string { return e.Server }
 
 func (e *ContactError) Unwrap() error { return e.Err }
 

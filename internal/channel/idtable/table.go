@@ -1,4 +1,10 @@
-package channel
+// Package idtable holds the ids one box's sync deals with: those of both
+// sides and of the last state, each once, as numbers with marks saying
+// where each occurs, and the three-way decision over them (Decide). It is
+// the engine's storage for ids (doc/design/engine.md, "The id table"):
+// the sides' message lists hold id numbers, 4 bytes a message, and no set
+// of ids is built per side.
+package idtable
 
 import (
 	"hash/maphash"
@@ -8,7 +14,7 @@ import (
 	"unsafe"
 )
 
-// idTable holds the ids one box's sync deals with, those of both sides
+// Table holds the ids one box's sync deals with, those of both sides
 // and of the last state, each once: a number per id, and marks saying
 // where it occurs. The sides' message lists hold id numbers (4 bytes a
 // message), and the three-way decision reads the marks: no set of ids is
@@ -24,10 +30,10 @@ import (
 //
 // Both sides of a box are read at the same time: add locks. Everything
 // else is called once the reading is over.
-type idTable struct {
+type Table struct {
 	mu    sync.Mutex
 	strs  []string // the ids, by number
-	marks []uint8  // where each id occurs, by number
+	marks []Mark   // where each id occurs, by number
 	slots []int32  // id number + 1; 0 = free
 	seed  maphash.Seed
 	arena idArena
@@ -36,38 +42,42 @@ type idTable struct {
 	shared int
 }
 
+// Mark says where an id occurs.
+type Mark uint8
+
 // The marks of an id.
 const (
-	markA    uint8 = 1 << iota // a message of the first side has it
-	markB                      // a message of the second side has it
-	markLast                   // the last state has it
-	markDrop                   // not kept: its copy failed or was skipped
+	SideA   Mark = 1 << iota // a message of the first side has it
+	SideB                    // a message of the second side has it
+	Last                     // the last state has it
+	dropped                  // not kept: its copy failed or was skipped (Drop)
 )
 
-// noID is the id number of a message without an id (D1).
-const noID = -1
+// NoID is the id number of a message without an id (a message the sync
+// leaves alone: doc/design/engine.md).
+const NoID = -1
 
-// newIDTable returns a table holding the ids of the last state, each
-// marked markLast.
-func newIDTable(last []string) *idTable {
-	t := &idTable{seed: maphash.MakeSeed()}
+// New returns a table holding the ids of the last state, each
+// marked Last.
+func New(last []string) *Table {
+	t := &Table{seed: maphash.MakeSeed()}
 	if len(last) == 0 {
 		return t
 	}
 	if !strictlySorted(last) {
 		t.strs = make([]string, 0, len(last))
-		t.marks = make([]uint8, 0, len(last))
+		t.marks = make([]Mark, 0, len(last))
 		for _, id := range last {
-			t.enter(id, markLast, false)
+			t.enter(id, Last, false)
 		}
 		return t
 	}
 	// Appending a new id copies the list: last is never written.
 	t.strs, t.shared = last[:len(last):len(last)], len(last)
-	t.marks = make([]uint8, len(last), len(last)+len(last)/8)
+	t.marks = make([]Mark, len(last), len(last)+len(last)/8)
 	t.grow()
 	for n := range last {
-		t.marks[n] = markLast
+		t.marks[n] = Last
 	}
 	return t
 }
@@ -82,18 +92,18 @@ func strictlySorted(ids []string) bool {
 	return true
 }
 
-// add enters id (if it is new, a copy of it) and marks it; dup reports
+// Add enters id (if it is new, a copy of it) and marks it; dup reports
 // whether the mark was already set (a side's duplicate), last whether the
 // last state has it.
-func (t *idTable) add(id string, mark uint8) (n int32, dup, last bool) {
+func (t *Table) Add(id string, mark Mark) (n int32, dup, last bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	n, dup = t.enter(id, mark, true)
-	return n, dup, t.marks[n]&markLast != 0
+	return n, dup, t.marks[n]&Last != 0
 }
 
-// enter is add; keep says to keep a copy of id, not id itself.
-func (t *idTable) enter(id string, mark uint8, keep bool) (n int32, dup bool) {
+// enter is Add; keep says to keep a copy of id, not id itself.
+func (t *Table) enter(id string, mark Mark, keep bool) (n int32, dup bool) {
 	if 2*(len(t.strs)+1) > len(t.slots) {
 		t.grow()
 	}
@@ -116,7 +126,7 @@ func (t *idTable) enter(id string, mark uint8, keep bool) (n int32, dup bool) {
 
 // find returns the slot of id: the one holding it, or the free slot where
 // it would go.
-func (t *idTable) find(id string) int {
+func (t *Table) find(id string) int {
 	mask := len(t.slots) - 1
 	k := int(maphash.String(t.seed, id)) & mask
 	for {
@@ -130,7 +140,7 @@ func (t *idTable) find(id string) int {
 
 // grow makes the hash table large enough for one id more than it has
 // (twice as large; 16 slots at first) and puts every id back.
-func (t *idTable) grow() {
+func (t *Table) grow() {
 	size := max(16, 2*len(t.slots))
 	for 2*(len(t.strs)+1) > size {
 		size *= 2
@@ -141,11 +151,21 @@ func (t *idTable) grow() {
 	}
 }
 
-// str returns id number n.
-func (t *idTable) str(n int32) string { return t.strs[n] }
+// Str returns id number n.
+func (t *Table) Str(n int32) string { return t.strs[n] }
+
+// Len is the number of ids in the table: id numbers are 0 to Len()-1.
+func (t *Table) Len() int { return len(t.strs) }
+
+// Marks returns the marks of id number n.
+func (t *Table) Marks(n int32) Mark { return t.marks[n] }
+
+// Drop marks id number n as not kept (its copy failed or was skipped):
+// State leaves it out, so the next sync finds it new again.
+func (t *Table) Drop(n int32) { t.marks[n] |= dropped }
 
 // byteOrder returns every id number, in byte order of the ids.
-func (t *idTable) byteOrder() []int32 {
+func (t *Table) byteOrder() []int32 {
 	order := make([]int32, len(t.strs))
 	for n := range order {
 		order[n] = int32(n)
@@ -154,8 +174,8 @@ func (t *idTable) byteOrder() []int32 {
 	return order
 }
 
-// count returns how many ids carry every mark of want and none of not.
-func (t *idTable) count(want, not uint8) int {
+// Count returns how many ids carry every mark of want and none of not.
+func (t *Table) Count(want, not Mark) int {
 	c := 0
 	for _, m := range t.marks {
 		if m&want == want && m&not == 0 {
@@ -165,16 +185,16 @@ func (t *idTable) count(want, not uint8) int {
 	return c
 }
 
-// state returns the ids ns (in byte order) that are not marked markDrop:
+// State returns the ids ns (in byte order) that are not marked dropped (Drop):
 // a box's next state. When that is the last state unchanged, it is the
 // last state's own list.
-func (t *idTable) state(ns []int32) []string {
+func (t *Table) State(ns []int32) []string {
 	if len(ns) == 0 {
 		return nil
 	}
 	same := t.shared == len(ns)
 	for k, n := range ns {
-		if n != int32(k) || t.marks[n]&markDrop != 0 {
+		if n != int32(k) || t.marks[n]&dropped != 0 {
 			same = false
 			break
 		}
@@ -184,7 +204,7 @@ func (t *idTable) state(ns []int32) []string {
 	}
 	var ids []string
 	for _, n := range ns {
-		if t.marks[n]&markDrop == 0 {
+		if t.marks[n]&dropped == 0 {
 			if ids == nil {
 				ids = make([]string, 0, len(ns))
 			}

@@ -1,4 +1,4 @@
-package channel
+package idtable
 
 import (
 	"reflect"
@@ -16,18 +16,18 @@ type strPlan struct {
 // decide runs Decide on a table holding the ids of both sides (each
 // side's list may repeat an id) and of the last state.
 func decide(a, b, last []string) strPlan {
-	t := newIDTable(last)
+	t := New(last)
 	for _, id := range a {
-		t.add(id, markA)
+		t.Add(id, SideA)
 	}
 	for _, id := range b {
-		t.add(id, markB)
+		t.Add(id, SideB)
 	}
-	p := Decide(t)
+	p := t.Decide()
 	strs := func(ns []int32) []string {
 		var out []string
 		for _, n := range ns {
-			out = append(out, t.str(n))
+			out = append(out, t.Str(n))
 		}
 		return out
 	}
@@ -73,13 +73,4 @@ func normal(p strPlan) strPlan {
 		}
 	}
 	return p
-}
-
-func TestSortBoxNames(t *testing.T) {
-	names := []string{"top", "", "dir/sub", "inbox", "dir", "other", "dir/deeper/deep", "dir/deeper"}
-	SortBoxNames(names)
-	want := []string{"dir/deeper/deep", "dir/deeper", "dir/sub", "inbox", "other", "dir", "top", ""}
-	if !reflect.DeepEqual(names, want) {
-		t.Errorf("got %q want %q", names, want)
-	}
 }

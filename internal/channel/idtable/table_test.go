@@ -1,4 +1,4 @@
-package channel
+package idtable
 
 import (
 	"fmt"
@@ -7,32 +7,32 @@ import (
 )
 
 // TestIDTableState: the next state of a box is its kept ids without those
-// marked markDrop, in byte order; when nothing changed it is the last
+// marked dropped, in byte order; when nothing changed it is the last
 // state's own list (no copy of 50,000 ids for a sync that did nothing).
 func TestIDTableState(t *testing.T) {
 	last := []string{"<1>", "<2>", "<3>"}
 	t.Run("unchanged", func(t *testing.T) {
-		tb := newIDTable(last)
+		tb := New(last)
 		for _, id := range []string{"<3>", "<1>", "<2>"} {
-			tb.add(id, markA)
-			tb.add(id, markB)
+			tb.Add(id, SideA)
+			tb.Add(id, SideB)
 		}
-		got := tb.state(Decide(tb).Kept)
+		got := tb.State(tb.Decide().Kept)
 		if !reflect.DeepEqual(got, last) || &got[0] != &last[0] {
 			t.Errorf("state %q is not the last state's own list", got)
 		}
 	})
 	t.Run("dropped", func(t *testing.T) {
-		tb := newIDTable(last)
+		tb := New(last)
 		for _, id := range last {
-			tb.add(id, markA)
-			tb.add(id, markB)
+			tb.Add(id, SideA)
+			tb.Add(id, SideB)
 		}
-		tb.add("<0>", markA) // to copy; its copy fails
-		p := Decide(tb)
-		n, _, _ := tb.add("<0>", 0)
-		tb.marks[n] |= markDrop
-		if got, want := tb.state(p.Kept), []string{"<1>", "<2>", "<3>"}; !reflect.DeepEqual(got, want) {
+		tb.Add("<0>", SideA) // to copy; its copy fails
+		p := tb.Decide()
+		n, _, _ := tb.Add("<0>", 0)
+		tb.Drop(n)
+		if got, want := tb.State(p.Kept), []string{"<1>", "<2>", "<3>"}; !reflect.DeepEqual(got, want) {
 			t.Errorf("state %q, want %q", got, want)
 		}
 		if last[0] != "<1>" || len(tb.strs) != 4 {
@@ -40,18 +40,18 @@ func TestIDTableState(t *testing.T) {
 		}
 	})
 	t.Run("unsorted last state", func(t *testing.T) {
-		tb := newIDTable([]string{"<2>", "<1>", "<2>"})
+		tb := New([]string{"<2>", "<1>", "<2>"})
 		if tb.shared != 0 || len(tb.strs) != 2 {
 			t.Fatalf("table %q shared %d", tb.strs, tb.shared)
 		}
-		tb.add("<1>", markA)
-		tb.add("<1>", markB)
-		if got := tb.state(Decide(tb).Kept); !reflect.DeepEqual(got, []string{"<1>"}) {
+		tb.Add("<1>", SideA)
+		tb.Add("<1>", SideB)
+		if got := tb.State(tb.Decide().Kept); !reflect.DeepEqual(got, []string{"<1>"}) {
 			t.Errorf("state %q", got)
 		}
 	})
 	t.Run("nothing kept", func(t *testing.T) {
-		if got := newIDTable(last).state(nil); got != nil {
+		if got := New(last).State(nil); got != nil {
 			t.Errorf("state %q, want nil", got)
 		}
 	})
@@ -60,24 +60,24 @@ func TestIDTableState(t *testing.T) {
 // TestIDTableGrows: ids entered in many rounds of growth are all found
 // again with their numbers and marks, and a side's repeat is a duplicate.
 func TestIDTableGrows(t *testing.T) {
-	tb := newIDTable([]string{"<a>", "<b>"})
+	tb := New([]string{"<a>", "<b>"})
 	const n = 5000
 	for i := range n {
-		if _, dup, _ := tb.add(fmt.Sprintf("<%d@x>", i), markA); dup {
+		if _, dup, _ := tb.Add(fmt.Sprintf("<%d@x>", i), SideA); dup {
 			t.Fatalf("id %d: a duplicate on first sight", i)
 		}
 	}
 	for i := range n {
 		id := fmt.Sprintf("<%d@x>", i)
-		num, dup, _ := tb.add(id, markA)
-		if !dup || tb.str(num) != id || tb.marks[num] != markA {
-			t.Fatalf("id %d: number %d (%q), dup %v, marks %b", i, num, tb.str(num), dup, tb.marks[num])
+		num, dup, _ := tb.Add(id, SideA)
+		if !dup || tb.Str(num) != id || tb.marks[num] != SideA {
+			t.Fatalf("id %d: number %d (%q), dup %v, marks %b", i, num, tb.Str(num), dup, tb.marks[num])
 		}
 	}
 	if len(tb.strs) != n+2 || 2*len(tb.strs) > len(tb.slots) {
 		t.Errorf("%d ids in %d slots", len(tb.strs), len(tb.slots))
 	}
-	if got := tb.count(markLast, 0); got != 2 {
+	if got := tb.Count(Last, 0); got != 2 {
 		t.Errorf("%d ids of the last state", got)
 	}
 }
