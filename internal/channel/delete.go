@@ -28,6 +28,13 @@ func (e *Engine) deleteAndExpunge(ctx context.Context, oa, ob *openSide, name st
 		if o.readOnly {
 			continue // its deletions failed above, if it had any
 		}
+		if len(o.victims) == 0 && o.scan.trashed == 0 && !o.scan.incomplete && !e.Opt.CopyDeleted {
+			// No message is flagged \Deleted (none was when the box was
+			// read, none was now, none was copied so): an expunge would
+			// remove nothing, and costs a server a round trip per box
+			// (doc/design/wan.md).
+			continue
+		}
 		n, err := o.mb.Expunge(ctx)
 		if err != nil {
 			if !e.goneIn(err, o.side) {
