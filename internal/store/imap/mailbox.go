@@ -171,7 +171,8 @@ func (r *bodyReader) Close() error {
 }
 
 // Append adds a message with its flags and internal date (APPEND; go-imap
-// uses a non-synchronising literal where the server allows it).
+// uses a non-synchronising literal where the server allows it). NUL bytes
+// are sent as 0x80 (nul.go).
 func (m *Mailbox) Append(ctx context.Context, nm store.NewMessage) error {
 	if m.mode == store.ReadOnly {
 		return fmt.Errorf("append to %s: %w", m.name, store.ErrReadOnly)
@@ -180,7 +181,7 @@ func (m *Mailbox) Append(ctx context.Context, nm store.NewMessage) error {
 		cmd := m.sess.c.Append(wire(m.name), nm.Size, &goimap.AppendOptions{
 			Flags: toIMAP(nm.Flags & store.CopiedFlags), Time: nm.InternalDate,
 		})
-		n, err := io.CopyN(cmd, nm.Body, nm.Size)
+		n, err := io.CopyN(cmd, nulReader{nm.Body}, nm.Size)
 		if err != nil {
 			// The literal is half sent: the connection cannot go on.
 			// Close the command too, or go-imap keeps its encoder
