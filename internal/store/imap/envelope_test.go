@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"maps"
 	"regexp"
-	"sync"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
