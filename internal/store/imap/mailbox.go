@@ -40,6 +40,9 @@ type Mailbox struct {
 	// skipped are the warnings of the messages the last listing left
 	// out (listed.go).
 	skipped []string
+	// flagged: MarkDeleted flagged messages in this session, so an
+	// EXPUNGE has work of ours to do.
+	flagged bool
 }
 
 var _ store.Mailbox = (*Mailbox)(nil)
@@ -224,10 +227,16 @@ func (m *Mailbox) MarkDeleted(ctx context.Context, keys []uint64) error {
 	if err != nil {
 		return fmt.Errorf("flag messages deleted in %s: %s", m.name, errText(err))
 	}
+	m.flagged = true
 	return nil
 }
 
-// Expunge runs EXPUNGE and counts the messages it removed.
+// Expunge runs EXPUNGE and counts the messages it removed. A server that
+// refuses it (NO: the folder is [READ-ONLY], or an ACL without the
+// expunge right) while this session flagged nothing deleted refuses
+// nothing the sync asked for: that is no error, so a folder the user may
+// read but not change fails only what must fail (doc/design/servers.md,
+// "Folders the user may not change").
 func (m *Mailbox) Expunge(ctx context.Context) (int, error) {
 	if m.mode == store.ReadOnly {
 		return 0, fmt.Errorf("expunge %s: %w", m.name, store.ErrReadOnly)
@@ -238,6 +247,10 @@ func (m *Mailbox) Expunge(ctx context.Context) (int, error) {
 		n = len(seqs)
 		return err
 	})
+	var ie *goimap.Error
+	if err != nil && !m.flagged && !m.broken && errors.As(err, &ie) && ie.Type == goimap.StatusResponseTypeNo {
+		return 0, nil
+	}
 	if err != nil {
 		return n, fmt.Errorf("expunge %s: %s", m.name, errText(err))
 	}
