@@ -180,15 +180,21 @@ func (m *Mailbox) Append(ctx context.Context, nm store.NewMessage) error {
 	if m.mode == store.ReadOnly {
 		return fmt.Errorf("append to %s: %w", m.name, store.ErrReadOnly)
 	}
+	refused := false
 	err := m.run(ctx, func() error {
 		cmd := m.sess.c.Append(wire(m.name), nm.Size, &goimap.AppendOptions{
 			Flags: toIMAP(nm.Flags & store.CopiedFlags), Time: nm.InternalDate,
 		})
 		n, err := io.CopyN(cmd, nulReader{nm.Body}, nm.Size)
 		if err != nil {
-			// The literal is half sent: the connection cannot go on.
-			// Close the command too, or go-imap keeps its encoder
-			// locked and every later command waits forever.
+			// The literal is half sent, or the server refused it
+			// before it began (a NO to a synchronising literal, on
+			// which go-imap closes the connection): the connection
+			// cannot go on. Close the command too, or go-imap keeps
+			// its encoder locked and every later command waits
+			// forever.
+			var ie *goimap.Error
+			refused = n == 0 && errors.As(err, &ie)
 			m.broken = true
 			m.sess.c.Close()
 			cmd.Close()
@@ -201,6 +207,9 @@ func (m *Mailbox) Append(ctx context.Context, nm store.NewMessage) error {
 		m.appended = true
 		return err
 	})
+	if refused && ctx.Err() == nil {
+		m.reopen(ctx)
+	}
 	if err != nil {
 		return fmt.Errorf("append to %s: %s", m.name, errText(err))
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mailsync/mailsync/internal/dovecot"
+	"github.com/mailsync/mailsync/internal/msgid"
 	"github.com/mailsync/mailsync/internal/store"
 	"github.com/mailsync/mailsync/internal/store/imap"
 	"github.com/mailsync/mailsync/internal/testservers"
@@ -19,7 +20,8 @@ const nulMessage = "From: joe@example.org\r\nMessage-ID: <a\x00b@example.org>\r\
 // does, each NUL sent as 0x80 (doc/design/servers.md, "NUL bytes"), to
 // every server: go-imap's memory server (which keeps what it gets),
 // Dovecot, Cyrus (which refuses an APPEND holding a NUL) and Courier. The
-// copy reads back with 0x80 where the NULs were.
+// copy reads back with 0x80 where the NULs were, and its id is the
+// original's.
 func TestAppendMapsNUL(t *testing.T) {
 	want := bytes.ReplaceAll([]byte(nulMessage), []byte{0}, []byte{0x80})
 	cases := []struct {
@@ -69,6 +71,12 @@ func TestAppendMapsNUL(t *testing.T) {
 			msgs, err := mb.Messages(ctx)
 			if err != nil || len(msgs) != 1 {
 				t.Fatalf("Messages = %d, %v", len(msgs), err)
+			}
+			// The copy keeps the original's id, so the next run is quiet.
+			for _, alg := range []msgid.Algorithm{msgid.MsgID, msgid.MD5} {
+				if a, b := msgid.Compute(alg, raw), msgid.Compute(alg, msgs[0].Header); a.Value != b.Value {
+					t.Errorf("the copy's id %q differs from the original's %q", b.Value, a.Value)
+				}
 			}
 			rc, err := mb.Fetch(ctx, msgs[0].Key)
 			if err != nil {
