@@ -43,6 +43,9 @@ type Mailbox struct {
 	// flagged: MarkDeleted flagged messages in this session, so an
 	// EXPUNGE has work of ours to do.
 	flagged bool
+	// noInsert is the server's refusal of an APPEND for lack of the
+	// insert right; every later Append fails with it (reopen.go).
+	noInsert error
 }
 
 var _ store.Mailbox = (*Mailbox)(nil)
@@ -180,7 +183,10 @@ func (m *Mailbox) Append(ctx context.Context, nm store.NewMessage) error {
 	if m.mode == store.ReadOnly {
 		return fmt.Errorf("append to %s: %w", m.name, store.ErrReadOnly)
 	}
-	refused := false
+	if m.noInsert != nil {
+		return fmt.Errorf("append to %s: %s", m.name, errText(m.noInsert))
+	}
+	var refused error
 	err := m.run(ctx, func() error {
 		cmd := m.sess.c.Append(wire(m.name), nm.Size, &goimap.AppendOptions{
 			Flags: toIMAP(nm.Flags & store.CopiedFlags), Time: nm.InternalDate,
@@ -193,8 +199,9 @@ func (m *Mailbox) Append(ctx context.Context, nm store.NewMessage) error {
 			// cannot go on. Close the command too, or go-imap keeps
 			// its encoder locked and every later command waits
 			// forever.
-			var ie *goimap.Error
-			refused = n == 0 && errors.As(err, &ie)
+			if ie := (*goimap.Error)(nil); n == 0 && errors.As(err, &ie) {
+				refused = err
+			}
 			m.broken = true
 			m.sess.c.Close()
 			cmd.Close()
@@ -207,8 +214,8 @@ func (m *Mailbox) Append(ctx context.Context, nm store.NewMessage) error {
 		m.appended = true
 		return err
 	})
-	if refused && ctx.Err() == nil {
-		m.reopen(ctx)
+	if refused != nil && ctx.Err() == nil {
+		m.afterRefusedAppend(ctx, refused)
 	}
 	if err != nil {
 		return fmt.Errorf("append to %s: %s", m.name, errText(err))
@@ -240,9 +247,12 @@ func (m *Mailbox) MarkDeleted(ctx context.Context, keys []uint64) error {
 	return nil
 }
 
+// errRightsHeld: the server does not say the user lacks the right.
+var errRightsHeld = errors.New("the right is not known to be missing")
+
 // Expunge runs EXPUNGE and counts the messages it removed. A server that
-// refuses it (NO: the folder is [READ-ONLY], or an ACL without the
-// expunge right) while this session flagged nothing deleted refuses
+// refuses it for lack of the expunge right (MYRIGHTS without "e" or
+// "d", reopen.go) while this session flagged nothing deleted refuses
 // nothing the sync asked for: that is no error, so a folder the user may
 // read but not change fails only what must fail (doc/design/servers.md,
 // "Folders the user may not change").
@@ -257,7 +267,13 @@ func (m *Mailbox) Expunge(ctx context.Context) (int, error) {
 		return err
 	})
 	var ie *goimap.Error
-	if err != nil && !m.flagged && !m.broken && errors.As(err, &ie) && ie.Type == goimap.StatusResponseTypeNo {
+	if err != nil && !m.flagged && !m.broken && errors.As(err, &ie) && ie.Type == goimap.StatusResponseTypeNo &&
+		m.run(ctx, func() error {
+			if !m.lacksRights(m.sess, "ed") {
+				return errRightsHeld
+			}
+			return nil
+		}) == nil {
 		return 0, nil
 	}
 	if err != nil {

@@ -21,10 +21,13 @@ func (noExpunge) Expunge(*imapserver.ExpungeWriter, *goimap.UIDSet) error {
 	return &goimap.Error{Type: goimap.StatusResponseTypeNo, Text: "Permission denied"}
 }
 
-// TestRefusedExpunge: a refused EXPUNGE is no error while the session
-// flagged nothing deleted (there was nothing of ours to expunge), and an
-// error once it did (doc/design/servers.md, "Folders the user may not
-// change").
+// TestRefusedExpunge: a refused EXPUNGE that the server does not explain
+// by a missing right (this one offers no ACL: a full disk, a folder
+// deleted under the session) is an error, also when the session flagged
+// nothing deleted: the box's failure keeps its last state. (Cyrus and
+// Courier, which say the right is missing, are TestReadOnlyFolderAgainst5_2_7
+// in package testservers; doc/design/servers.md, "Folders the user may not
+// change".)
 func TestRefusedExpunge(t *testing.T) {
 	m := &memServer{}
 	addr, stop, err := imaptest.Start(imaptest.Options{User: testUser, Password: testPass, Trace: m,
@@ -53,8 +56,8 @@ func TestRefusedExpunge(t *testing.T) {
 	if err != nil || len(msgs) != 1 {
 		t.Fatalf("Messages = %d, %v", len(msgs), err)
 	}
-	if n, err := mb.Expunge(ctx); n != 0 || err != nil {
-		t.Errorf("with nothing flagged: Expunge = %d, %v; want 0, nil", n, err)
+	if _, err := mb.Expunge(ctx); err == nil || !strings.Contains(err.Error(), "Permission denied") {
+		t.Errorf("with nothing flagged: Expunge error %v, want the server's refusal", err)
 	}
 	if err := mb.MarkDeleted(ctx, []uint64{msgs[0].Key}); err != nil {
 		t.Fatal(err)
