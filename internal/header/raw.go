@@ -127,7 +127,8 @@ func rawName(raw []byte) (string, bool) {
 
 // Select returns the header section reduced to the logical lines of the
 // named fields (with ">From" when "From" is named, as the From address
-// list takes those too), in order, ending with an empty line: every
+// list takes those too, and EnvelopeSenderField, which the sender column
+// takes instead), in order, ending with an empty line: every
 // function of this package returns for the named fields of the result
 // what it returns for them on hdr.
 func Select(hdr []byte, names []string) []byte {
@@ -146,7 +147,7 @@ func AppendSelect(dst, hdr []byte, names ...string) []byte {
 	eachRaw(hdr, func(raw []byte) bool {
 		n, ok := rawName(raw)
 		for _, name := range names {
-			if ok && (sameName(n, name) || name == "From" && sameName(n, ">From")) {
+			if ok && (sameName(n, name) || name == "From" && (sameName(n, ">From") || sameName(n, EnvelopeSenderField))) {
 				dst = append(dst, raw...)
 				break
 			}

@@ -76,8 +76,12 @@ func Summary(internalDate time.Time, hdr []byte) string {
 }
 
 // sender is mail_fetchfrom's choice: the display name of the first From
-// address that has a host, else mailbox@host.
+// address that has a host, else mailbox@host; the server's form where a
+// store gave it (EnvelopeSenderField).
 func sender(hdr []byte) string {
+	if v, ok := Get(hdr, EnvelopeSenderField); ok {
+		return validUTF8(v)
+	}
 	for _, e := range envelopeList(hdr, "From") {
 		if !e.hasHost {
 			continue

@@ -59,7 +59,8 @@ channel hop4 mh final {
 // compared with the corpus (expect_test.go says what must be identical
 // and what each format cannot keep); the second run of each channel must
 // print no copy or deletion and change no file (nor any message on the
-// server).
+// server). Dovecot must open the Maildir the first hop wrote as its own
+// (checkDovecotOpens).
 //
 // The corpus holds the special messages of specials(), folders nested
 // four deep, with spaces and non-ASCII names, a box of bigCount messages
@@ -97,5 +98,8 @@ func TestChain(t *testing.T) {
 			src:  sides[i-1], dst: sides[i],
 			c: c, path: append([]format(nil), path...), msinfo: fmt.Sprintf(".msinfo-hop%d", i),
 		})
+		if sides[i].name == "maildir" {
+			checkDovecotOpens(t, h.path("Maildir"), c)
+		}
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"os"
 	"strings"
@@ -111,7 +110,7 @@ func (s *session) lost() error {
 }
 
 // connect dials the server and negotiates TLS as the flags say (D11).
-func connect(ctx context.Context, srv Server, opt *Options, trace io.Writer) (*session, error) {
+func connect(ctx context.Context, srv Server, opt *Options, trace *maskingWriter) (*session, error) {
 	tctx, cancel := context.WithTimeout(ctx, opt.timeout())
 	defer cancel()
 	sess, err := negotiate(tctx, srv, opt, trace)
@@ -122,7 +121,8 @@ func connect(ctx context.Context, srv Server, opt *Options, trace io.Writer) (*s
 }
 
 // negotiate connects, reads the greeting and sets up TLS within ctx.
-func negotiate(ctx context.Context, srv Server, opt *Options, trace io.Writer) (*session, error) {
+// trace, when set, gets the dialogue from the connection (traceconn.go).
+func negotiate(ctx context.Context, srv Server, opt *Options, trace *maskingWriter) (*session, error) {
 	d := net.Dialer{}
 	raw, err := d.DialContext(ctx, "tcp", srv.Address())
 	if err != nil {
@@ -152,13 +152,14 @@ func negotiate(ctx context.Context, srv Server, opt *Options, trace io.Writer) (
 		conn.Close()
 		return nil, err
 	}
+	pc.trace = newConnTrace(trace)
 	caps, known := greetingCaps(greeting)
 	wantTLS := !secure && !srv.NoTLS && (srv.TLS || !known || caps[strings.ToUpper(string(goimap.CapStartTLS))])
 	if srv.TLS && known && !caps["STARTTLS"] {
 		conn.Close()
 		return nil, wording("Unable to negotiate TLS with this server")
 	}
-	cliOpt := &imapclient.Options{TLSConfig: tlsCfg, DebugWriter: trace}
+	cliOpt := &imapclient.Options{TLSConfig: tlsCfg}
 	stall := opt.stall()
 	if !wantTLS {
 		return &session{c: imapclient.New(pc, cliOpt), secure: secure, conn: pc, stall: stall}, nil

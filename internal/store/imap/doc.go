@@ -16,13 +16,15 @@
 //     delimiter kept in names (the engine maps it to '/') and names in
 //     the server's modified UTF-7, never decoded (store.go, wirename.go);
 //   - one selected folder per connection: bodies streamed with
-//     BODY.PEEK[], APPEND with flags and internal date, UID STORE
+//     BODY.PEEK[], APPEND with flags and internal date (NUL bytes sent
+//     as 0x80, nul.go), UID STORE
 //     +FLAGS.SILENT (\Deleted) and EXPUNGE (mailbox.go);
 //   - listing a folder: ids and -m fields of the whole folder from one
 //     pipelined UID FETCH, or, with a header cache (Options.CacheDir,
 //     package hdrcache, one file per server, user, folder and
 //     UIDVALIDITY), UID FETCH 1:* (UID FLAGS) and the headers of the
-//     messages the cache lacks (list.go);
+//     messages the cache lacks (list.go); the server's ENVELOPE form of
+//     a -m sender without a domain (envelope.go);
 //   - copying many bodies in batches of one UID FETCH each, read into
 //     reused buffers while the previous batch is written (bulk.go);
 //   - 5.2.7's error wording for connection and login failures (errors.go).

@@ -24,7 +24,9 @@ import (
 // Only the messages the folder holds are listed: an answer for a sequence
 // number beyond its EXISTS count is ignored (a ghost). A message whose
 // header fields exceed headerMax is left out: Messages then returns the
-// others with a *store.SkippedError (doc/design/trust-memory.md).
+// others with a *store.SkippedError (doc/design/trust-memory.md). A
+// message whose -m sender column shows a From address without a domain
+// gets the server's form of it (envelope.go).
 func (m *Mailbox) Messages(ctx context.Context) ([]store.Message, error) {
 	var out []store.Message
 	var cache *hdrcache.Cache
@@ -43,6 +45,9 @@ func (m *Mailbox) Messages(ctx context.Context) ([]store.Message, error) {
 		if cache.Len() > 0 {
 			var err error
 			out, err = m.listCached(cache)
+			if err == nil {
+				return m.envelopeSenders(out, cache)
+			}
 			if !errors.Is(err, errIncomplete) {
 				return err
 			}
@@ -50,8 +55,10 @@ func (m *Mailbox) Messages(ctx context.Context) ([]store.Message, error) {
 			// everything in one command, a consistent snapshot.
 		}
 		var err error
-		out, err = m.listAll(cache)
-		return err
+		if out, err = m.listAll(cache); err != nil {
+			return err
+		}
+		return m.envelopeSenders(out, cache)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("fetch message list of %s: %w", m.name, err)

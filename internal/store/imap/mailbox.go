@@ -40,6 +40,12 @@ type Mailbox struct {
 	// skipped are the warnings of the messages the last listing left
 	// out (listed.go).
 	skipped []string
+	// flagged: MarkDeleted flagged messages in this session, so an
+	// EXPUNGE has work of ours to do.
+	flagged bool
+	// noInsert is the server's refusal of an APPEND for lack of the
+	// insert right; every later Append fails with it (reopen.go).
+	noInsert error
 }
 
 var _ store.Mailbox = (*Mailbox)(nil)
@@ -171,20 +177,31 @@ func (r *bodyReader) Close() error {
 }
 
 // Append adds a message with its flags and internal date (APPEND; go-imap
-// uses a non-synchronising literal where the server allows it).
+// uses a non-synchronising literal where the server allows it). NUL bytes
+// are sent as 0x80 (nul.go).
 func (m *Mailbox) Append(ctx context.Context, nm store.NewMessage) error {
 	if m.mode == store.ReadOnly {
 		return fmt.Errorf("append to %s: %w", m.name, store.ErrReadOnly)
 	}
+	if m.noInsert != nil {
+		return fmt.Errorf("append to %s: %s", m.name, errText(m.noInsert))
+	}
+	var refused error
 	err := m.run(ctx, func() error {
 		cmd := m.sess.c.Append(wire(m.name), nm.Size, &goimap.AppendOptions{
 			Flags: toIMAP(nm.Flags & store.CopiedFlags), Time: nm.InternalDate,
 		})
-		n, err := io.CopyN(cmd, nm.Body, nm.Size)
+		n, err := io.CopyN(cmd, nulReader{nm.Body}, nm.Size)
 		if err != nil {
-			// The literal is half sent: the connection cannot go on.
-			// Close the command too, or go-imap keeps its encoder
-			// locked and every later command waits forever.
+			// The literal is half sent, or the server refused it
+			// before it began (a NO to a synchronising literal, on
+			// which go-imap closes the connection): the connection
+			// cannot go on. Close the command too, or go-imap keeps
+			// its encoder locked and every later command waits
+			// forever.
+			if ie := (*goimap.Error)(nil); n == 0 && errors.As(err, &ie) {
+				refused = err
+			}
 			m.broken = true
 			m.sess.c.Close()
 			cmd.Close()
@@ -197,6 +214,9 @@ func (m *Mailbox) Append(ctx context.Context, nm store.NewMessage) error {
 		m.appended = true
 		return err
 	})
+	if refused != nil && ctx.Err() == nil {
+		m.afterRefusedAppend(ctx, refused)
+	}
 	if err != nil {
 		return fmt.Errorf("append to %s: %s", m.name, errText(err))
 	}
@@ -223,10 +243,19 @@ func (m *Mailbox) MarkDeleted(ctx context.Context, keys []uint64) error {
 	if err != nil {
 		return fmt.Errorf("flag messages deleted in %s: %s", m.name, errText(err))
 	}
+	m.flagged = true
 	return nil
 }
 
-// Expunge runs EXPUNGE and counts the messages it removed.
+// errRightsHeld: the server does not say the user lacks the right.
+var errRightsHeld = errors.New("the right is not known to be missing")
+
+// Expunge runs EXPUNGE and counts the messages it removed. A server that
+// refuses it for lack of the expunge right (MYRIGHTS without "e" or
+// "d", reopen.go) while this session flagged nothing deleted refuses
+// nothing the sync asked for: that is no error, so a folder the user may
+// read but not change fails only what must fail (doc/design/servers.md,
+// "Folders the user may not change").
 func (m *Mailbox) Expunge(ctx context.Context) (int, error) {
 	if m.mode == store.ReadOnly {
 		return 0, fmt.Errorf("expunge %s: %w", m.name, store.ErrReadOnly)
@@ -237,6 +266,16 @@ func (m *Mailbox) Expunge(ctx context.Context) (int, error) {
 		n = len(seqs)
 		return err
 	})
+	var ie *goimap.Error
+	if err != nil && !m.flagged && !m.broken && errors.As(err, &ie) && ie.Type == goimap.StatusResponseTypeNo &&
+		m.run(ctx, func() error {
+			if !m.lacksRights(m.sess, "ed") {
+				return errRightsHeld
+			}
+			return nil
+		}) == nil {
+		return 0, nil
+	}
 	if err != nil {
 		return n, fmt.Errorf("expunge %s: %s", m.name, errText(err))
 	}

@@ -30,7 +30,7 @@ var capabilityCode = regexp.MustCompile(`(?i)\[CAPABILITY [^]]*\] ?`)
 // greeting without its capabilities (they must be asked again after
 // STARTTLS, RFC 3501 6.2.1). ctx bounds the exchange (negotiate closes
 // the connection when it ends). trace, when set, gets the dialogue.
-func startTLS(ctx context.Context, pc *prefixConn, greeting string, cfg *tls.Config, trace io.Writer) (*prefixConn, error) {
+func startTLS(ctx context.Context, pc *prefixConn, greeting string, cfg *tls.Config, trace *maskingWriter) (*prefixConn, error) {
 	br, ok := pc.r.(*bufio.Reader) // readGreeting's, the greeting unread
 	if !ok {
 		br = bufio.NewReader(pc.r)
@@ -72,9 +72,9 @@ func startTLS(ctx context.Context, pc *prefixConn, greeting string, cfg *tls.Con
 		return nil, err
 	}
 	replay := capabilityCode.ReplaceAllString(greeting, "") + "\r\n"
-	if m, ok := trace.(*maskingWriter); ok && m != nil {
-		m.skipNext(replay) // the trace showed the real greeting
+	if trace != nil {
+		trace.skipNext(replay) // the trace showed the real greeting
 	}
-	out := &prefixConn{Conn: tc, r: io.MultiReader(strings.NewReader(replay), tc)}
+	out := &prefixConn{Conn: tc, r: io.MultiReader(strings.NewReader(replay), tc), trace: newConnTrace(trace)}
 	return out, nil
 }

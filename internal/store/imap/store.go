@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"sync"
 	"time"
 
@@ -96,11 +95,7 @@ func (s *Store) Server() Server { return s.srv }
 
 // dial opens and logs in one more connection.
 func (s *Store) dial(ctx context.Context) (*session, error) {
-	var trace io.Writer
-	if s.trace != nil {
-		trace = s.trace
-	}
-	sess, err := connect(ctx, s.srv, &s.opt, trace)
+	sess, err := connect(ctx, s.srv, &s.opt, s.trace)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()

@@ -21,10 +21,12 @@ func newTrace(srv Server, opt *Options) *maskingWriter {
 }
 
 // maskingWriter writes the dialogue line by line with every secret
-// replaced by "****". Both directions are written to it (go-imap tees
-// reads and writes), so it serialises them and masks whole lines: a
+// replaced by "****". Both directions are written to it, each through a
+// side of its own (the connection tees what it sends and what it reads,
+// traceconn.go), so it serialises them and masks whole lines: a
 // password never reaches the trace, whether it was sent quoted, as a
-// literal or inside a SASL response.
+// literal or inside a SASL response. Write itself is one more side (the
+// STARTTLS dialogue, starttls.go).
 type maskingWriter struct {
 	mu      sync.Mutex
 	w       io.Writer
@@ -58,14 +60,38 @@ func (m *maskingWriter) hide(secrets ...string) {
 func (m *maskingWriter) Write(p []byte) (int, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.buf = append(m.buf, p...)
+	m.emit(&m.buf, p)
+	return len(p), nil
+}
+
+// traceSide is one direction of a connection's dialogue: its partial line
+// is its own, so bytes of the other direction never land inside it.
+type traceSide struct {
+	m   *maskingWriter
+	buf []byte
+}
+
+// side returns a new direction of the trace.
+func (m *maskingWriter) side() *traceSide { return &traceSide{m: m} }
+
+func (t *traceSide) Write(p []byte) (int, error) {
+	t.m.mu.Lock()
+	defer t.m.mu.Unlock()
+	t.m.emit(&t.buf, p)
+	return len(p), nil
+}
+
+// emit adds p to the partial line *buf and writes the lines it completes
+// (m.mu held).
+func (m *maskingWriter) emit(buf *[]byte, p []byte) {
+	*buf = append(*buf, p...)
 	for {
-		i := bytes.IndexByte(m.buf, '\n')
+		i := bytes.IndexByte(*buf, '\n')
 		if i < 0 {
 			break
 		}
-		line := m.buf[:i+1]
-		m.buf = m.buf[i+1:]
+		line := (*buf)[:i+1]
+		*buf = (*buf)[i+1:]
 		if m.quiet != nil {
 			quiet := bytes.Equal(line, m.quiet)
 			m.quiet = nil
@@ -74,26 +100,25 @@ func (m *maskingWriter) Write(p []byte) (int, error) {
 			}
 		}
 		if _, err := m.w.Write(m.mask(line)); err != nil {
-			return len(p), nil // a broken trace must not break the sync
+			return // a broken trace must not break the sync
 		}
 	}
-	if len(m.buf) > traceLineMax {
+	if len(*buf) > traceLineMax {
 		// A line without end (a body literal, or a server flooding
 		// one): write it masked but for a tail that may begin a secret
 		// (doc/design/trust-memory.md).
-		masked := m.mask(m.buf)
+		masked := m.mask(*buf)
 		keep := 0
 		for _, s := range m.secrets {
 			keep = max(keep, len(s)-1)
 		}
 		keep = min(keep, len(masked))
 		if _, err := m.w.Write(masked[:len(masked)-keep]); err != nil {
-			m.buf = m.buf[:0]
-			return len(p), nil
+			*buf = (*buf)[:0]
+			return
 		}
-		m.buf = append(m.buf[:0], masked[len(masked)-keep:]...)
+		*buf = append((*buf)[:0], masked[len(masked)-keep:]...)
 	}
-	return len(p), nil
 }
 
 // traceLineMax is the longest partial line the trace holds.

@@ -66,10 +66,16 @@ type prefixConn struct {
 	last    atomic.Int64 // unix nanoseconds of the last progress
 	stalled atomic.Bool  // the watchdog gave the connection up
 	in      progress     // only Read (go-imap's reader goroutine) uses it
+	// trace, when set, gets the dialogue; Write also puts STATUS items
+	// in a fixed order (traceconn.go).
+	trace *connTrace
 }
 
 func (p *prefixConn) Read(b []byte) (int, error) {
 	n, err := p.r.Read(b)
+	if n > 0 && p.trace != nil {
+		p.trace.in.Write(b[:n])
+	}
 	if n > 0 && p.in.feed(b[:n]) {
 		p.touch()
 	}
@@ -77,6 +83,10 @@ func (p *prefixConn) Read(b []byte) (int, error) {
 }
 
 func (p *prefixConn) Write(b []byte) (int, error) {
+	if p.trace != nil {
+		b = p.trace.sent.rewrite(b)
+		p.trace.out.Write(b)
+	}
 	n, err := p.Conn.Write(b)
 	if n > 0 {
 		p.touch()

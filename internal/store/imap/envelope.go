@@ -1,0 +1,76 @@
+package imap
+
+import (
+	"errors"
+
+	goimap "github.com/emersion/go-imap/v2"
+
+	"github.com/mailsync/mailsync/internal/header"
+	"github.com/mailsync/mailsync/internal/store"
+	"github.com/mailsync/mailsync/internal/store/hdrcache"
+)
+
+// envelopeSenders gives the messages of out whose -m sender column shows
+// a From address without a domain the column 5.2.7 shows: mailbox@host
+// with the host of the server's ENVELOPE (doc/design/servers.md,
+// "Envelope senders"), as header.EnvelopeSenderField in their Header, and
+// records them in cache. It costs one UID FETCH (ENVELOPE) of those
+// messages, none when there are none (the common case). A server that
+// refuses the command changes nothing: the column is only shown.
+func (m *Mailbox) envelopeSenders(out []store.Message, cache *hdrcache.Cache) error {
+	type want struct {
+		i       int
+		mailbox string
+		index   int
+	}
+	wanted := map[uint64]want{}
+	var set goimap.UIDSet
+	for i, msg := range out {
+		if mb, at, ok := header.DomainlessSender(msg.Header); ok {
+			wanted[msg.Key] = want{i, mb, at}
+			set.AddNum(goimap.UID(msg.Key))
+		}
+	}
+	if len(wanted) == 0 {
+		return nil
+	}
+	msgs, err := m.sess.c.Fetch(set, &goimap.FetchOptions{UID: true, Envelope: true}).Collect()
+	var ie *goimap.Error
+	if errors.As(err, &ie) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, fm := range msgs {
+		w, ok := wanted[uint64(fm.UID)]
+		if !ok || fm.Envelope == nil {
+			continue
+		}
+		host, ok := envelopeHost(fm.Envelope.From, w.mailbox, w.index)
+		if !ok {
+			continue
+		}
+		delete(wanted, uint64(fm.UID))
+		sm := &out[w.i]
+		sm.Header = header.WithEnvelopeSender(sm.Header, w.mailbox+"@"+host)
+		remember(cache, *sm)
+	}
+	return nil
+}
+
+// envelopeHost is the host the server's ENVELOPE gives the From address
+// at index (or, when the server counted otherwise, the first one) whose
+// mailbox is mailbox. go-imap reads NIL and "" alike: a host a server
+// left NIL (which c-client would take for a group marker) reads as empty.
+func envelopeHost(from []goimap.Address, mailbox string, index int) (string, bool) {
+	if index < len(from) && from[index].Mailbox == mailbox {
+		return from[index].Host, true
+	}
+	for _, a := range from {
+		if a.Mailbox == mailbox {
+			return a.Host, true
+		}
+	}
+	return "", false
+}
