@@ -48,7 +48,7 @@ func (b *Boxes) Lookup(name string) (*Box, bool) {
 	return x, ok
 }
 
-// Names returns the box names in box order (3.5).
+// Names returns the box names in box order (doc/design/behaviour.md#box-order).
 func (b *Boxes) Names() []string {
 	b.mu.Lock()
 	names := make([]string, 0, len(b.byName))
@@ -117,7 +117,7 @@ func MailboxName(cfg *config.Store, delim byte, box string) string {
 	return cfg.Prefix + box
 }
 
-// ListBoxes lists a store's boxes with its ref and pat (3.2–3.4). Names
+// ListBoxes lists a store's boxes with its ref and pat (doc/design/behaviour.md#listing). Names
 // that cannot be represented (containing '/' in a store whose delimiter is
 // not '/') are reported through r and left out.
 func ListBoxes(ctx context.Context, st store.Store, cfg *config.Store, r *Reporter) (*Boxes, error) {
@@ -125,7 +125,7 @@ func ListBoxes(ctx context.Context, st store.Store, cfg *config.Store, r *Report
 	var entries []store.ListEntry
 	// c-client lists a server only for a remote ref or pattern
 	// ({host}...); a store with a server but a local ref and pattern
-	// lists nothing (5.2.7 then aborts; D10: no boxes).
+	// lists nothing (5.2.7 then aborts; doc/design/decisions.md#d10-no-crashes: no boxes).
 	remote := cfg.Server == "" || isRemote(cfg.Ref) || isRemote(cfg.Pat)
 	if !remote {
 		// 5.2.7 aborts on such a store; listing nothing would make the
@@ -147,7 +147,7 @@ func ListBoxes(ctx context.Context, st store.Store, cfg *config.Store, r *Report
 		}
 	}
 	if b.Delim == 0 && remote {
-		// Learn the delimiter from INBOX under the ref (3.3); D10: a
+		// Learn the delimiter from INBOX under the ref (doc/design/behaviour.md#hierarchy-delimiter); doc/design/decisions.md#d10-no-crashes: a
 		// store whose delimiter cannot be learned uses '/'.
 		if inbox, err := st.List(ctx, stripServer(cfg.Ref), "INBOX"); err == nil {
 			for _, e := range inbox {

@@ -27,7 +27,7 @@ func (r skipReason) action() event.Action {
 	return event.TooBig
 }
 
-// copyAll copies the messages with the given ids from src to dst (5.5),
+// copyAll copies the messages with the given ids from src to dst (doc/design/behaviour.md#copying),
 // in the order given (byte order of ids); at are the indexes of their
 // messages in src (firstOf). dir is the direction string of copied/too
 // big lines, ignDir that of ign. del lines. Ids whose copy fails or is

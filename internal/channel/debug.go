@@ -61,7 +61,7 @@ func listPrefix(cfg *config.Store) string {
 	return cfg.Server
 }
 
-// DebugSide prints the -d lines about a listed store (appendix A). Each
+// DebugSide prints the -d lines about a listed store (doc/design/behaviour.md#debug-output). Each
 // item is what c-client handed 5.2.7's mm_list: for a server the name of
 // the listing stream, then the listed name with the list prefix; for a
 // local store the name alone. Items come in the order listed.

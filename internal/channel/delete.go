@@ -10,7 +10,7 @@ import (
 )
 
 // deleteAndExpunge flags the messages to delete on both sides (their
-// victims) and expunges (5.6).
+// victims) and expunges (doc/design/behaviour.md#deleting-and-expunging).
 func (e *Engine) deleteAndExpunge(ctx context.Context, oa, ob *openSide, name string) bool {
 	ok := true
 	e.R.Debugf(" Removing messages from store %q", oa.side.Name())
@@ -51,7 +51,7 @@ func (e *Engine) deleteAndExpunge(ctx context.Context, oa, ob *openSide, name st
 }
 
 // victims returns the indexes of the messages to delete in one side: every
-// occurrence of an id deleted on the other side and, per D2, every later
+// occurrence of an id deleted on the other side and, per doc/design/decisions.md#d2-duplicates, every later
 // occurrence of a duplicated id (the first one stays). They are in byte
 // order of their ids (5.2.7 walks its id set in that order), an id's
 // occurrences in mailbox order.

@@ -11,9 +11,9 @@ import (
 )
 
 // Diff compares every box of one store with the channel's last state
-// (4.5) and prints what is new, deleted and duplicated; other is the
+// (doc/design/behaviour.md#diff-output) and prints what is new, deleted and duplicated; other is the
 // channel's other store, which decides the names boxes pair under
-// (pairWithServer). It changes nothing (D4).
+// (pairWithServer). It changes nothing (doc/design/decisions.md#d4-dry-runs).
 func (e *Engine) Diff(ctx context.Context, s *Side, other *config.Store, last msinfo.State) {
 	pairWithServer(e.R, s, other)
 	for _, name := range s.Boxes.Names() {

@@ -11,7 +11,7 @@ import (
 // Options are the command-line switches that shape a run.
 type Options struct {
 	NoDelete    bool // -n: delete nothing, expunge nothing
-	Simulate    bool // -s: change nothing at all (D4)
+	Simulate    bool // -s: change nothing at all (doc/design/decisions.md#d4-dry-runs)
 	Long        bool // -m: long output format
 	ShowIDs     bool // -M: print ids (implies Long)
 	DeleteEmpty bool // -D: delete boxes left empty
@@ -55,7 +55,7 @@ type Engine struct {
 	// Book, when set, holds the boxes found settled by earlier syncs
 	// (settled.go); Sync confirms and records boxes in it.
 	Book *settled.Book
-	// failed records that some part of the work failed (D8: exit 1).
+	// failed records that some part of the work failed (doc/design/decisions.md#d8-exit-status: exit 1).
 	failed bool
 	// refused records that the brake stopped the whole sync.
 	refused bool

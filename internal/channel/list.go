@@ -8,8 +8,8 @@ import (
 	"github.com/mailsync/mailsync/internal/store"
 )
 
-// List prints the boxes of a store (4.2); with -m/-M every message of
-// every box. Boxes are opened read-only (D4).
+// List prints the boxes of a store (doc/design/behaviour.md#list-output); with -m/-M every message of
+// every box. Boxes are opened read-only (doc/design/decisions.md#d4-dry-runs).
 func (e *Engine) List(ctx context.Context, s *Side) {
 	for _, name := range s.Boxes.Names() {
 		b, _ := s.Boxes.Lookup(name)
@@ -18,7 +18,7 @@ func (e *Engine) List(ctx context.Context, s *Side) {
 			continue
 		}
 		full := s.Full(name)
-		// 5.2.7 opens read-write here (D4: the clone reads only).
+		// 5.2.7 opens read-write here (doc/design/decisions.md#d4-dry-runs: the clone reads only).
 		e.R.Debugf("Opening %s with options 0", full)
 		mb, err := s.Store.Open(ctx, s.Mailbox(name), store.ReadOnly)
 		if err == nil {

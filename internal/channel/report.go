@@ -20,7 +20,7 @@ type Reporter struct {
 	mu  sync.Mutex // Out, Errf, Flush and WriteNow may come from two goroutines
 	out *bufio.Writer
 	err io.Writer
-	// Verbose enables the -v notes (D14: the clone's own, on stderr).
+	// Verbose enables the -v notes (doc/design/decisions.md#d14-verbose-notes: the clone's own, on stderr).
 	Verbose bool
 	// Interactive: stdout is a terminal; it is written out as it comes.
 	Interactive bool
@@ -159,7 +159,7 @@ func (r *Reporter) Errf(format string, args ...any) {
 	fmt.Fprintf(r.err, format, args...)
 }
 
-// Notef writes a -v note on stderr in c-client's "[...]" style (D14).
+// Notef writes a -v note on stderr in c-client's "[...]" style (doc/design/decisions.md#d14-verbose-notes).
 // A note that comes while stdout's line is unfinished ("inbox: ") is
 // written once that line ends (doc/design/cli.md, "-v notes").
 func (r *Reporter) Notef(format string, args ...any) {

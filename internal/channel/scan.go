@@ -26,7 +26,7 @@ import (
 type scanned struct {
 	t      *idtable.Table
 	mark   idtable.Mark // this side's mark in t
-	nums   []int32      // id number of each message in mailbox order; idtable.NoID for one without (D1)
+	nums   []int32      // id number of each message in mailbox order; idtable.NoID for one without (doc/design/decisions.md#d1-id-less-messages)
 	dups   []int32      // indexes of later occurrences of an id, increasing
 	idless int          // messages without an id
 	// trashed counts the messages flagged \Deleted.
@@ -180,7 +180,7 @@ func (sc *idScan) add(m store.Message) {
 		s.nums = append(s.nums, idtable.NoID)
 		s.idless++
 		if e.Opt.Alg == msgid.MsgID {
-			// D1: warned once, then ignored (list mode still shows it).
+			// doc/design/decisions.md#d1-id-less-messages: warned once, then ignored (list mode still shows it).
 			r.emit(noMessageID(m.Header))
 			if sc.style == styleList {
 				r.emit(event.Listed{ID: id.Value, From: fromPart(m.InternalDate, m.Header)})

@@ -9,7 +9,7 @@ import (
 	"github.com/mailsync/mailsync/internal/store"
 )
 
-// Sync synchronises every box of the two sides (spec 5.1 step 4–6) and
+// Sync synchronises every box of the two sides (doc/design/behaviour.md#order-of-work, steps 4 to 6) and
 // returns the new msinfo state. last is the state after the previous sync.
 // Boxes whose sync failed keep their last state, so nothing is resurrected
 // or lost because of a transient fault. When the mass-deletion brake
@@ -131,13 +131,13 @@ func (e *Engine) handleBox(ctx context.Context, a, b *Side, name string, last []
 	if !res.failed && res.clean {
 		e.recordSettled(name, sigs, res.kept)
 	}
-	// A box whose only messages have no id (D1 leaves them alone)
+	// A box whose only messages have no id (doc/design/decisions.md#d1-id-less-messages leaves them alone)
 	// is not empty: -D must not delete it with them.
 	return boxOutcome{ids: res.kept, keep: true,
 		empty: e.Opt.DeleteEmpty && !res.failed && res.remain == 0 && res.idless == 0}
 }
 
-// pairOrder is the order boxes are handled in (3.6): the first store's
+// pairOrder is the order boxes are handled in (doc/design/behaviour.md#box-pairing): the first store's
 // boxes in box order, then the second store's boxes it lacks.
 func pairOrder(a, b *Boxes) []string {
 	names := a.Names()
@@ -149,8 +149,8 @@ func pairOrder(a, b *Boxes) []string {
 	return names
 }
 
-// ensureBox creates box name in side dst when it is missing there (3.6,
-// D3). It reports whether the box may be synchronised.
+// ensureBox creates box name in side dst when it is missing there (doc/design/behaviour.md#box-pairing,
+// doc/design/decisions.md#d3-missing-boxes). It reports whether the box may be synchronised.
 func (e *Engine) ensureBox(ctx context.Context, dst, src *Side, name string) bool {
 	if _, ok := dst.Boxes.Lookup(name); ok {
 		return true
@@ -165,7 +165,7 @@ func (e *Engine) ensureBox(ctx context.Context, dst, src *Side, name string) boo
 	err := dst.Store.Create(ctx, mailbox)
 	if errors.Is(err, store.ErrExists) && e.selectable(ctx, dst, mailbox) {
 		// Made earlier in this run as the parent of another box (an MH
-		// folder holds both): synchronise it now (D3).
+		// folder holds both): synchronise it now (doc/design/decisions.md#d3-missing-boxes).
 		dst.Boxes.Add(name, false)
 		return true
 	}
@@ -176,8 +176,8 @@ func (e *Engine) ensureBox(ctx context.Context, dst, src *Side, name string) boo
 		e.R.Debugf("Failed to create %s in %s", name, dst.Name())
 		if sb, ok := src.Boxes.Lookup(name); ok && !sb.NoSelect &&
 			(!errors.Is(err, store.ErrExists) || e.mayHoldMessages(ctx, src, name)) {
-			// A selectable box that cannot be mirrored is a failure (D8,
-			// D21), also when its name is taken by a directory there (a
+			// A selectable box that cannot be mirrored is a failure (doc/design/decisions.md#d8-exit-status,
+			// doc/design/decisions.md#d21-boxes-that-cannot-be-created), also when its name is taken by a directory there (a
 			// folder left by hand or by a killed program); an empty
 			// parent folder whose name is a directory there is not.
 			e.emit(event.CreateFailed{Full: dst.Cfg.Server + mailbox, Store: dst.Name(), Err: err})
@@ -191,7 +191,7 @@ func (e *Engine) ensureBox(ctx context.Context, dst, src *Side, name string) boo
 }
 
 // deleteEmpty removes the boxes left empty (-D, 5.7) and drops them from
-// the next state. Under -s nothing is deleted (D4).
+// the next state. Under -s nothing is deleted (doc/design/decisions.md#d4-dry-runs).
 func (e *Engine) deleteEmpty(ctx context.Context, a, b *Side, boxes []string, next msinfo.State) {
 	SortBoxNames(boxes)
 	for _, name := range boxes {

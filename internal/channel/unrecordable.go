@@ -12,7 +12,7 @@ import (
 // format, which 5.2.7 must keep reading: a line beginning with "<" is
 // read back as a message id of the box before, and one beginning with
 // "From " is written quoted (">From ") and never read back
-// (doc/design/decisions.md#d22-unrecordable-box-names).
+// (doc/design/decisions.md#d22-box-names-the-msinfo-cannot-hold).
 func unrecordable(name string) bool {
 	return strings.HasPrefix(name, "<") || strings.HasPrefix(name, "From ")
 }

@@ -38,7 +38,7 @@ func (cancelledError) Error() string { return "IMAP protocol error: Authenticati
 // AuthCancelled marks the error of an authentication the user cancelled.
 func (cancelledError) AuthCancelled() bool { return true }
 
-// login authenticates a fresh session (spec 8, D12, D15). It prints one
+// login authenticates a fresh session (doc/design/behaviour.md#passwords, doc/design/decisions.md#d12-user-names, doc/design/decisions.md#d15-login-lines). It prints one
 // "Authorizing against" line per attempt, as c-client's login callback
 // does.
 func (s *Store) login(ctx context.Context, sess *session) error {

@@ -109,7 +109,7 @@ func (s *session) lost() error {
 	return errors.New("the connection to the server was lost")
 }
 
-// connect dials the server and negotiates TLS as the flags say (D11).
+// connect dials the server and negotiates TLS as the flags say (doc/design/decisions.md#d11-tls).
 func connect(ctx context.Context, srv Server, opt *Options, trace *maskingWriter) (*session, error) {
 	tctx, cancel := context.WithTimeout(ctx, opt.timeout())
 	defer cancel()

@@ -19,7 +19,7 @@ import (
 
 // ContactError is a failure to connect to or log in to a server. Its text
 // is c-client's reason; the CLI's printer (package channel/event) adds
-// 5.2.7's "Can't contact server" line after it (spec 3.7), naming
+// 5.2.7's "Can't contact server" line after it (doc/design/behaviour.md#connections), naming
 // ContactServer.
 type ContactError struct {
 	// Server is the server part as the configuration wrote it.

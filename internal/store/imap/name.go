@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// Server is the parsed server part of a c-client remote name (spec 3.1).
+// Server is the parsed server part of a c-client remote name (doc/design/behaviour.md#mailbox-names).
 type Server struct {
 	// Host as written, without brackets for an [ip] literal.
 	Host string

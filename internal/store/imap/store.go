@@ -185,7 +185,7 @@ func (s *Store) withSession(ctx context.Context, f func(*session) error) error {
 	return err
 }
 
-// List runs LIST ref pat (spec 3.2). Names are the server's modified
+// List runs LIST ref pat (doc/design/behaviour.md#listing). Names are the server's modified
 // UTF-7 (wirename.go) and keep the server's delimiter.
 func (s *Store) List(ctx context.Context, ref, pat string) ([]store.ListEntry, error) {
 	var out []store.ListEntry
