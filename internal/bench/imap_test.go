@@ -3,9 +3,12 @@ package bench
 import (
 	"bytes"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/mailsync/mailsync/internal/dovecot"
+	"github.com/mailsync/mailsync/internal/netrelay"
 )
 
 // TestIMAPHelpersOnDovecot checks the raw fetch, the id listing and the
@@ -43,6 +46,23 @@ func TestIMAPHelpersOnDovecot(t *testing.T) {
 	}
 	if st.Messages != 30 || st.Bytes != wantBytes {
 		t.Fatalf("raw fetch: %+v, want 30 messages of %d bytes", st, wantBytes)
+	}
+
+	// The pipelined floor sees the same, and waits three times.
+	relay, err := netrelay.Start(ctx, s.Addr(), time.Millisecond, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer relay.Stop()
+	pst, err := PipelinedFetch(ctx, IMAPAccount{Addr: relay.Addr(), User: s.User, Password: s.Password}, []string{"INBOX", "work", "empty"})
+	if err != nil || pst != st {
+		t.Fatalf("pipelined fetch: %+v, %v; want %+v", pst, err, st)
+	}
+	if ls := relay.Stats(); ls.Connections != 1 || ls.RoundTrips() != 3 {
+		t.Errorf("pipelined fetch: %+v over the relay, want 1 connection and 3 round trips", ls)
+	}
+	if _, err := PipelinedFetch(ctx, a, []string{"INBOX", "missing"}); err == nil || !strings.Contains(err.Error(), "examine missing") {
+		t.Errorf("pipelined fetch of a missing folder: %v", err)
 	}
 
 	ids, deleted, err := ServerIDs(ctx, a, "work")
