@@ -18,10 +18,10 @@
 //     a mail reader and a delivery agent would, between two syncs;
 //     FillMaildir writes generated messages as a Maildir a mail reader has
 //     read (the source of the Maildir suite);
-//   - RawFetch, ServerIDs and DeleteOnServer are a minimal IMAP client of
-//     its own (go-imap): the floor for an initial sync (one pipelined UID
-//     FETCH 1:* BODY.PEEK[] per folder), and the server side's checks and
-//     changes; PipelinedFetch is the floor over a slow link (after LOGIN,
+//   - RawFetch, ServerIDs (ServerFolderIDs for many folders at once) and
+//     DeleteOnServer are a minimal IMAP client of its own (go-imap): the
+//     floor for an initial sync (one pipelined UID FETCH 1:* BODY.PEEK[]
+//     per folder), and the server side's checks and changes; PipelinedFetch is the floor over a slow link (after LOGIN,
 //     every folder's EXAMINE and UID FETCH in one write; doc/design/wan.md);
 //   - Run starts one program as a child process (optionally as another
 //     user) and reports its wall time, CPU time and peak resident set size

@@ -84,4 +84,12 @@ func TestIMAPHelpersOnDovecot(t *testing.T) {
 	if _, _, err := ServerIDs(ctx, a, "missing"); err == nil {
 		t.Error("listing a missing folder succeeded")
 	}
+	many, err := ServerFolderIDs(ctx, a, []string{"work", "empty", "INBOX"})
+	if err != nil || len(many) != 3 || !slices.Equal(many[0].IDs, want) || len(many[1].IDs) != 0 ||
+		len(many[2].IDs) != 20 || many[2].IDs[19] != mails[19].ID || many[0].Deleted+many[2].Deleted != 0 {
+		t.Fatalf("ids of three folders: %+v, %v", many, err)
+	}
+	if _, err := ServerFolderIDs(ctx, a, []string{"INBOX", "missing"}); err == nil {
+		t.Error("listing a missing folder among others succeeded")
+	}
 }

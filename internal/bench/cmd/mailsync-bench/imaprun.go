@@ -194,12 +194,13 @@ func onlyFolder(nf, f int, mails []bench.Mail) [][]bench.Mail {
 // check compares both sides of every folder with what the plan says they
 // must hold at stage st.
 func check(ctx context.Context, t tool, home string, acct bench.IMAPAccount, p *plan, st stage) error {
+	server, err := bench.ServerFolderIDs(ctx, acct, p.folders)
+	if err != nil {
+		return err
+	}
 	for f, folder := range p.folders {
 		wantServer, wantLocal := p.want(f, st)
-		got, deleted, err := bench.ServerIDs(ctx, acct, folder)
-		if err != nil {
-			return err
-		}
+		got, deleted := server[f].IDs, server[f].Deleted
 		if deleted > 0 {
 			return fmt.Errorf("server folder %s: %d messages flagged \\Deleted but not expunged", folder, deleted)
 		}
