@@ -2,10 +2,12 @@
 #
 #   make test      setup + gofmt check + go vet + staticcheck + go test (what CI runs)
 #   make demo      build, then run scripts/demo.sh on the sample stores in testdata/demo
-#   make bench     build, then time syncs against mailsync 5.2.7 and mbsync: local mbox (BENCH_SIZES)
-#                  and Dovecot -> local (BENCH_IMAP_SIZES=10000)
+#   make bench     build, then time syncs against mailsync 5.2.7 and mbsync: local mbox (BENCH_SIZES),
+#                  Dovecot -> local (BENCH_IMAP_SIZES=10000), Maildir and over a slow link (bench-wan)
 #   make bench-imap  only the IMAP benchmark
 #   make bench-maildir  only Maildir -> Maildir against mbsync (BENCH_MAILDIR_SIZES=20000)
+#   make bench-wan  only Dovecot behind a latency relay -> local, against mbsync (doc/design/wan.md;
+#                  BENCH_WAN_CASES=RTT:MESSAGESxFOLDERS,..., BENCH_WAN_BANDWIDTH=bytes/s, 0 = no cap)
 #   make build     bin/mailsync
 #   make install   PREFIX=/usr/local (DESTDIR supported)
 #   make lint      gofmt check + go vet + staticcheck
@@ -28,12 +30,14 @@ TEST_FLAGS  ?=
 BENCH_SIZES ?= 1000,5000,50000
 BENCH_IMAP_SIZES ?= 10000
 BENCH_MAILDIR_SIZES ?= 20000
+BENCH_WAN_CASES ?= 50ms:2000x50,150ms:2000x50,50ms:5000x500
+BENCH_WAN_BANDWIDTH ?= 0
 VERSION     ?=
 # The man page, once the project has one; installed when the file exists.
 MANPAGE     ?= doc/mailsync.1
-export TOOLS_BIN BENCH_SIZES BENCH_REF_MAX BENCH_DIR BENCH_IMAP_SIZES BENCH_IMAP_REF_MAX BENCH_MAILDIR_SIZES
+export TOOLS_BIN BENCH_SIZES BENCH_REF_MAX BENCH_DIR BENCH_IMAP_SIZES BENCH_IMAP_REF_MAX BENCH_MAILDIR_SIZES BENCH_WAN_CASES BENCH_WAN_BANDWIDTH
 
-.PHONY: all setup test lint fmt-check vet staticcheck unit build install release demo bench bench-imap bench-maildir clean
+.PHONY: all setup test lint fmt-check vet staticcheck unit build install release demo bench bench-imap bench-maildir bench-wan clean
 
 all: build
 
@@ -72,13 +76,16 @@ demo: build
 	bash scripts/demo.sh bin/mailsync
 
 bench: build
-	$(GO) run ./internal/bench/cmd/mailsync-bench -mailsync bin/mailsync -sizes $(BENCH_SIZES) -imap-sizes $(BENCH_IMAP_SIZES) -maildir-sizes $(BENCH_MAILDIR_SIZES)
+	$(GO) run ./internal/bench/cmd/mailsync-bench -mailsync bin/mailsync -sizes $(BENCH_SIZES) -imap-sizes $(BENCH_IMAP_SIZES) -maildir-sizes $(BENCH_MAILDIR_SIZES) -wan-cases $(BENCH_WAN_CASES)
 
 bench-imap: build
-	$(GO) run ./internal/bench/cmd/mailsync-bench -mailsync bin/mailsync -sizes none -imap-sizes $(BENCH_IMAP_SIZES) -maildir-sizes none
+	$(GO) run ./internal/bench/cmd/mailsync-bench -mailsync bin/mailsync -sizes none -imap-sizes $(BENCH_IMAP_SIZES) -maildir-sizes none -wan-cases none
 
 bench-maildir: build
-	$(GO) run ./internal/bench/cmd/mailsync-bench -mailsync bin/mailsync -sizes none -imap-sizes none -maildir-sizes $(BENCH_MAILDIR_SIZES)
+	$(GO) run ./internal/bench/cmd/mailsync-bench -mailsync bin/mailsync -sizes none -imap-sizes none -maildir-sizes $(BENCH_MAILDIR_SIZES) -wan-cases none
+
+bench-wan: build
+	$(GO) run ./internal/bench/cmd/mailsync-bench -mailsync bin/mailsync -sizes none -imap-sizes none -maildir-sizes none -wan-cases $(BENCH_WAN_CASES)
 
 release:
 	bash scripts/release.sh $(VERSION)

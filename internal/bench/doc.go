@@ -18,10 +18,11 @@
 //     a mail reader and a delivery agent would, between two syncs;
 //     FillMaildir writes generated messages as a Maildir a mail reader has
 //     read (the source of the Maildir suite);
-//   - RawFetch, ServerIDs and DeleteOnServer are a minimal IMAP client of
-//     its own (go-imap): the floor for an initial sync (one pipelined UID
-//     FETCH 1:* BODY.PEEK[] per folder), and the server side's checks and
-//     changes;
+//   - RawFetch, ServerIDs (ServerFolderIDs for many folders at once) and
+//     DeleteOnServer are a minimal IMAP client of its own (go-imap): the
+//     floor for an initial sync (one pipelined UID FETCH 1:* BODY.PEEK[]
+//     per folder), and the server side's checks and changes; PipelinedFetch is the floor over a slow link (after LOGIN,
+//     every folder's EXAMINE and UID FETCH in one write; doc/design/wan.md);
 //   - Run starts one program as a child process (optionally as another
 //     user) and reports its wall time, CPU time and peak resident set size
 //     (through GNU time, so that the benchmark's own memory is not counted;
@@ -29,5 +30,7 @@
 //
 // The command internal/bench/cmd/mailsync-bench ties them together
 // (`make bench`). Nothing here is part of `make test` except the package's
-// own tests (one of which starts a small Dovecot).
+// own tests: one starts a small Dovecot, and TestNoopSyncRoundTrips counts
+// the round trips of a no-op sync through package netrelay against a
+// budget (doc/design/wan.md).
 package bench

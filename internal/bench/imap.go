@@ -132,6 +132,36 @@ func DeleteOnServer(ctx context.Context, a IMAPAccount, folder string, drop map[
 	return n, nil
 }
 
+// FolderIDs is what ServerFolderIDs found in one folder.
+type FolderIDs struct {
+	IDs     []string // Message-IDs in UID order
+	Deleted int      // messages carrying \Deleted
+}
+
+// ServerFolderIDs is ServerIDs for several folders over one connection
+// (a check of 500 folders should not log in 500 times).
+func ServerFolderIDs(ctx context.Context, a IMAPAccount, folders []string) ([]FolderIDs, error) {
+	c, done, err := login(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	out := make([]FolderIDs, len(folders))
+	for i, folder := range folders {
+		msgs, err := listIDs(c, folder, true)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range msgs {
+			out[i].IDs = append(out[i].IDs, m.id)
+			if m.deleted {
+				out[i].Deleted++
+			}
+		}
+	}
+	return out, ctx.Err()
+}
+
 type serverMsg struct {
 	uid     goimap.UID
 	id      string

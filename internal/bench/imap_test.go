@@ -3,9 +3,12 @@ package bench
 import (
 	"bytes"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/mailsync/mailsync/internal/dovecot"
+	"github.com/mailsync/mailsync/internal/netrelay"
 )
 
 // TestIMAPHelpersOnDovecot checks the raw fetch, the id listing and the
@@ -45,6 +48,23 @@ func TestIMAPHelpersOnDovecot(t *testing.T) {
 		t.Fatalf("raw fetch: %+v, want 30 messages of %d bytes", st, wantBytes)
 	}
 
+	// The pipelined floor sees the same, and waits three times.
+	relay, err := netrelay.Start(ctx, s.Addr(), time.Millisecond, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer relay.Stop()
+	pst, err := PipelinedFetch(ctx, IMAPAccount{Addr: relay.Addr(), User: s.User, Password: s.Password}, []string{"INBOX", "work", "empty"})
+	if err != nil || pst != st {
+		t.Fatalf("pipelined fetch: %+v, %v; want %+v", pst, err, st)
+	}
+	if ls := relay.Stats(); ls.Connections != 1 || ls.RoundTrips() != 3 {
+		t.Errorf("pipelined fetch: %+v over the relay, want 1 connection and 3 round trips", ls)
+	}
+	if _, err := PipelinedFetch(ctx, a, []string{"INBOX", "missing"}); err == nil || !strings.Contains(err.Error(), "examine missing") {
+		t.Errorf("pipelined fetch of a missing folder: %v", err)
+	}
+
 	ids, deleted, err := ServerIDs(ctx, a, "work")
 	if err != nil || deleted != 0 || len(ids) != 10 || ids[0] != mails[20].ID || ids[9] != mails[29].ID {
 		t.Fatalf("ids of work: %v, %d deleted, %v", ids, deleted, err)
@@ -63,5 +83,13 @@ func TestIMAPHelpersOnDovecot(t *testing.T) {
 	}
 	if _, _, err := ServerIDs(ctx, a, "missing"); err == nil {
 		t.Error("listing a missing folder succeeded")
+	}
+	many, err := ServerFolderIDs(ctx, a, []string{"work", "empty", "INBOX"})
+	if err != nil || len(many) != 3 || !slices.Equal(many[0].IDs, want) || len(many[1].IDs) != 0 ||
+		len(many[2].IDs) != 20 || many[2].IDs[19] != mails[19].ID || many[0].Deleted+many[2].Deleted != 0 {
+		t.Fatalf("ids of three folders: %+v, %v", many, err)
+	}
+	if _, err := ServerFolderIDs(ctx, a, []string{"INBOX", "missing"}); err == nil {
+		t.Error("listing a missing folder among others succeeded")
 	}
 }

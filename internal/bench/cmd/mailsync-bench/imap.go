@@ -15,6 +15,7 @@ import (
 
 	"github.com/mailsync/mailsync/internal/bench"
 	"github.com/mailsync/mailsync/internal/dovecot"
+	"github.com/mailsync/mailsync/internal/netrelay"
 )
 
 // The IMAP suite. For each size N it generates N messages (the mbox
@@ -48,6 +49,11 @@ type imapSuite struct {
 	refMax                  int
 	timeout                 time.Duration
 	keep                    bool
+	// Over a relay (the WAN suite): the programs connect to link rather
+	// than to Dovecot, each run records what it sent through it, and
+	// every sync waits pause (instead of settle) after the previous step.
+	link  *netrelay.Relay
+	pause time.Duration
 }
 
 var phaseNames = [3]string{"initial", "no-op", "1% re-sync"}
@@ -57,7 +63,10 @@ type toolResult struct {
 	tool
 	phase     [3]measured
 	phaseNote [3]string // why a phase has no figure
-	err       error
+	// noops are all the no-op runs in order (phase[1] is the fastest):
+	// the first follows the initial sync, the others follow a no-op.
+	noops []measured
+	err   error
 }
 
 // imapRow is the outcome of one size.
@@ -159,7 +168,7 @@ func (s imapSuite) size(ctx context.Context, base string, n int) (row imapRow, e
 	}()
 	start = time.Now()
 	for _, u := range users {
-		if err := load(ctx, srv.Account(u.Name), p.initial); err != nil {
+		if err := load(ctx, srv.Account(u.Name), p.folders, p.initial); err != nil {
 			return row, err
 		}
 	}
@@ -212,13 +221,13 @@ func runnable(bin, note string) (string, string) {
 }
 
 // load puts the messages of each folder into a's Maildir and indexes them.
-func load(ctx context.Context, a *dovecot.Account, perFolder [][]bench.Mail) error {
+func load(ctx context.Context, a *dovecot.Account, folders []string, perFolder [][]bench.Mail) error {
 	for f, mails := range perFolder {
 		msgs := make([]dovecot.Message, len(mails))
 		for i, m := range mails {
 			msgs[i] = dovecot.Message{Raw: m.Raw, Flags: m.Flags, Time: m.Time}
 		}
-		if err := a.LoadMessages(ctx, imapFolders[f], msgs); err != nil {
+		if err := a.LoadMessages(ctx, folders[f], msgs); err != nil {
 			return err
 		}
 	}

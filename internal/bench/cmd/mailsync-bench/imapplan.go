@@ -36,6 +36,7 @@ func folderOf(i int) int {
 // the local side).
 type plan struct {
 	n, k                int
+	folders             []string
 	bytes               int64          // size of the n messages
 	initial             [][]bench.Mail // per folder
 	serverNew, localNew [][]bench.Mail // per folder
@@ -43,14 +44,19 @@ type plan struct {
 }
 
 func makePlan(n int) (*plan, error) {
+	return makePlanIn(n, imapFolders, folderOf)
+}
+
+// makePlanIn is makePlan with message i in folders[folderOf(i)].
+func makePlanIn(n int, folders []string, folderOf func(int) int) (*plan, error) {
 	k := max(1, n/100)
 	mails, err := bench.GenerateMails(n+2*k, seed)
 	if err != nil {
 		return nil, err
 	}
-	nf := len(imapFolders)
+	nf := len(folders)
 	p := &plan{
-		n: n, k: k,
+		n: n, k: k, folders: folders,
 		initial: make([][]bench.Mail, nf), serverNew: make([][]bench.Mail, nf), localNew: make([][]bench.Mail, nf),
 		serverDel: map[string]bool{}, localDel: map[string]bool{},
 	}

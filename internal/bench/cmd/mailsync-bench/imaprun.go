@@ -10,6 +10,7 @@ import (
 
 	"github.com/mailsync/mailsync/internal/bench"
 	"github.com/mailsync/mailsync/internal/dovecot"
+	"github.com/mailsync/mailsync/internal/netrelay"
 )
 
 // runTool measures one program at one size: initial sync, no-op, 1%
@@ -23,12 +24,16 @@ func (s imapSuite) runTool(ctx context.Context, dir string, srv *dovecot.Server,
 	home := filepath.Join(dir, t.label)
 	a := srv.Account(t.user)
 	acct := bench.IMAPAccount{Addr: srv.Addr(), User: a.Name, Password: a.Password}
-	if err := t.setup(home, srv.Port(), a.Password); err != nil {
+	port := srv.Port()
+	if s.link != nil {
+		port = s.link.Port()
+	}
+	if err := t.setup(home, port, a.Password); err != nil {
 		tr.err = fmt.Errorf("%s: %w", t.label, err)
 		return tr
 	}
 	fail := func(i int, m measured, err error) toolResult {
-		tr.phase[i] = measured{res: m.res}
+		tr.phase[i] = measured{res: m.res, link: m.link}
 		tr.err = fmt.Errorf("%s %s: %w", t.label, phaseNames[i], err)
 		for j := i + 1; j < len(tr.phaseNote); j++ {
 			tr.phaseNote[j] = "not run"
@@ -74,6 +79,7 @@ func (s imapSuite) runTool(ctx context.Context, dir string, srv *dovecot.Server,
 		if err != nil {
 			return fail(1, m, err)
 		}
+		tr.noops = append(tr.noops, m)
 		if !tr.phase[1].ran || m.res.Wall < tr.phase[1].res.Wall {
 			tr.phase[1] = m
 		}
@@ -104,22 +110,37 @@ const settle = 1100 * time.Millisecond
 
 // sync runs one sync of t in home and fails on a non-zero exit status.
 func (s imapSuite) sync(ctx context.Context, n int, t tool, home, phase string) (measured, error) {
+	pause := settle
+	if s.pause > 0 {
+		pause = s.pause
+	}
 	select {
-	case <-time.After(settle):
+	case <-time.After(pause):
 	case <-ctx.Done():
 		return measured{}, ctx.Err()
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
+	var before netrelay.Stats
+	if s.link != nil {
+		before = s.link.Stats()
+	}
 	res, err := bench.Run(ctx, t.account, home, t.argv(home)...)
-	printRun(n, t.label, phase, res)
+	m := measured{res: res}
+	if s.link != nil {
+		m.link = s.link.Stats().Sub(before)
+		printLinkRun(n, t.label, phase, res, m.link)
+	} else {
+		printRun(n, t.label, phase, res)
+	}
 	if err != nil {
-		return measured{res: res}, err
+		return m, err
 	}
 	if res.Exit != 0 {
-		return measured{res: res}, fmt.Errorf("exit status %d\nstdout:\n%s\nstderr:\n%s", res.Exit, tail(res.Stdout), tail(res.Stderr))
+		return m, fmt.Errorf("exit status %d\nstdout:\n%s\nstderr:\n%s", res.Exit, tail(res.Stdout), tail(res.Stderr))
 	}
-	return measured{ran: true, res: res}, nil
+	m.ran = true
+	return m, nil
 }
 
 // adopt copies the local store (mail/) and the msinfo of the HOME from
@@ -140,14 +161,14 @@ func adopt(to, from string, account bench.Account) error {
 // change makes the 1% change on both sides of t and checks it.
 func change(ctx context.Context, t tool, home string, a *dovecot.Account, acct bench.IMAPAccount, p *plan) error {
 	var sDel, lDel int
-	for f, folder := range imapFolders {
+	for f, folder := range p.folders {
 		n, err := bench.DeleteOnServer(ctx, acct, folder, p.serverDel)
 		sDel += n
 		if err != nil {
 			return err
 		}
 		if len(p.serverNew[f]) > 0 {
-			if err := load(ctx, a, onlyFolder(f, p.serverNew[f])); err != nil {
+			if err := load(ctx, a, p.folders, onlyFolder(len(p.folders), f, p.serverNew[f])); err != nil {
 				return err
 			}
 		}
@@ -163,9 +184,9 @@ func change(ctx context.Context, t tool, home string, a *dovecot.Account, acct b
 	return check(ctx, t, home, acct, p, changed)
 }
 
-// onlyFolder is a per-folder list with mails in folder f only.
-func onlyFolder(f int, mails []bench.Mail) [][]bench.Mail {
-	out := make([][]bench.Mail, len(imapFolders))
+// onlyFolder is a list of nf folders with mails in folder f only.
+func onlyFolder(nf, f int, mails []bench.Mail) [][]bench.Mail {
+	out := make([][]bench.Mail, nf)
 	out[f] = mails
 	return out
 }
@@ -173,12 +194,13 @@ func onlyFolder(f int, mails []bench.Mail) [][]bench.Mail {
 // check compares both sides of every folder with what the plan says they
 // must hold at stage st.
 func check(ctx context.Context, t tool, home string, acct bench.IMAPAccount, p *plan, st stage) error {
-	for f, folder := range imapFolders {
+	server, err := bench.ServerFolderIDs(ctx, acct, p.folders)
+	if err != nil {
+		return err
+	}
+	for f, folder := range p.folders {
 		wantServer, wantLocal := p.want(f, st)
-		got, deleted, err := bench.ServerIDs(ctx, acct, folder)
-		if err != nil {
-			return err
-		}
+		got, deleted := server[f].IDs, server[f].Deleted
 		if deleted > 0 {
 			return fmt.Errorf("server folder %s: %d messages flagged \\Deleted but not expunged", folder, deleted)
 		}

@@ -4,7 +4,7 @@
 //
 //	go run ./internal/bench/cmd/mailsync-bench -mailsync bin/mailsync -sizes 1000,5000,50000 -imap-sizes 10000
 //
-// It runs three suites, each skipped with a size list of "none":
+// It runs four suites, each skipped with a size list of "none":
 //
 //   - the mbox suite (-sizes, $BENCH_SIZES): a first sync of one mbox box
 //     of N messages into an empty local store, ours and, up to -ref-max
@@ -17,7 +17,12 @@
 //     with a raw pipelined UID FETCH 1:* BODY.PEEK[] as the floor;
 //   - the Maildir suite (-maildir-sizes, $BENCH_MAILDIR_SIZES; see
 //     maildir.go): N messages in 5 Maildirs against an empty Maildir tree,
-//     the same three steps, by ours and mbsync (both as the bench user).
+//     the same three steps, by ours and mbsync (both as the bench user);
+//   - the WAN suite (-wan-cases, $BENCH_WAN_CASES; see wan.go and
+//     doc/design/wan.md): the IMAP suite's three steps by ours and
+//     mbsync, and a fully pipelined fetch, through a relay that delays
+//     each direction (RTT 50 ms and 150 ms, 2,000 messages in 50 folders;
+//     RTT 50 ms, 5,000 in 500), with the round trips each run made.
 //
 // 5.2.7 must run as an unprivileged user (its mail library ignores $HOME for
 // root): as root the command runs it, and mbsync, as the system user
@@ -47,6 +52,7 @@ import (
 	"time"
 
 	"github.com/mailsync/mailsync/internal/bench"
+	"github.com/mailsync/mailsync/internal/netrelay"
 )
 
 const benchUser = "mailsync-bench"
@@ -60,6 +66,10 @@ func main() {
 	imapSizes := flag.String("imap-sizes", envOr("BENCH_IMAP_SIZES", "10000"), `message counts of the IMAP suite ("none" skips it)`)
 	imapRefMax := flag.Int("imap-ref-max", envInt("BENCH_IMAP_REF_MAX", 2000),
 		"IMAP suite: run 5.2.7's initial sync only up to this many messages (above, it starts from ours' result)")
+	wanCases := flag.String("wan-cases", envOr("BENCH_WAN_CASES", defaultWANCases),
+		`cases of the WAN suite, RTT:MESSAGESxFOLDERS,... ("none" skips it)`)
+	wanBandwidth := flag.Int64("wan-bandwidth", int64(envInt("BENCH_WAN_BANDWIDTH", 0)),
+		"WAN suite: bandwidth cap of the relay in bytes per second each way (0: none)")
 	maildirSizes := flag.String("maildir-sizes", envOr("BENCH_MAILDIR_SIZES", "20000"), `message counts of the Maildir suite ("none" skips it)`)
 	timeout := flag.Duration("timeout", 30*time.Minute, "mbox and Maildir suites: limit for one sync")
 	imapTimeout := flag.Duration("imap-timeout", 10*time.Minute, "IMAP suite: limit for one sync")
@@ -82,8 +92,12 @@ func main() {
 	if err != nil {
 		fatalf("-maildir-sizes: %v", err)
 	}
-	if len(mboxNs) == 0 && len(imapNs) == 0 && len(maildirNs) == 0 {
-		fatalf("nothing to do: -sizes, -imap-sizes and -maildir-sizes are all none")
+	wans, err := parseWANCases(*wanCases)
+	if err != nil {
+		fatalf("-wan-cases: %v", err)
+	}
+	if len(mboxNs) == 0 && len(imapNs) == 0 && len(maildirNs) == 0 && len(wans) == 0 {
+		fatalf("nothing to do: -sizes, -imap-sizes, -maildir-sizes and -wan-cases are all none")
 	}
 	if *ours, err = filepath.Abs(*ours); err != nil {
 		fatalf("%v", err)
@@ -130,6 +144,16 @@ func main() {
 			suite.accountNote = accountErr.Error()
 		}
 		ok = suite.run() && ok
+	}
+	if len(wans) > 0 {
+		if len(mboxNs) > 0 || len(imapNs) > 0 || len(maildirNs) > 0 {
+			fmt.Println()
+		}
+		ok = wanSuite{
+			cases: wans, ours: *ours, mbsync: *mbsync, account: account,
+			mbsyncNote: toolNote(*mbsync, accountErr, "apt-get install isync"),
+			bandwidth:  *wanBandwidth, timeout: *imapTimeout, keep: *keep,
+		}.run() && ok
 	}
 	if !ok {
 		os.Exit(1)
@@ -211,8 +235,9 @@ func fsKind(dir string) string {
 
 // measured is one timed run of a program.
 type measured struct {
-	ran bool
-	res bench.Result
+	ran  bool
+	res  bench.Result
+	link netrelay.Stats // over a relay (the WAN suite): what the run sent through it
 }
 
 // parseSizes reads a comma-separated list of message counts; "none" (or
