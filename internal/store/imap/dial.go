@@ -83,6 +83,10 @@ type session struct {
 	// owner is the Store the session belongs to (nil while dialling):
 	// the watchdog gives it up with the session.
 	owner *Store
+	// selected is the folder a closed Mailbox left selected on the
+	// connection ("" for none): the next SELECT or EXAMINE closes it
+	// without expunging (Mailbox.Close).
+	selected string
 }
 
 // alive reports whether the connection is still open.

@@ -282,22 +282,20 @@ func (m *Mailbox) Expunge(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// Close leaves the folder without expunging (UNSELECT) and returns the
-// connection to the store; without UNSELECT the connection is dropped.
+// Close returns the connection to the store with the folder still
+// selected: the next SELECT or EXAMINE on it closes the folder without
+// expunging (RFC 3501 6.3.1), so leaving a folder costs no round trip
+// (doc/design/wan.md) and needs no UNSELECT, which some servers (Courier)
+// lack. Only a folder about to be deleted is left explicitly (Delete).
 func (m *Mailbox) Close() error {
 	if m.closed {
 		return nil
 	}
 	m.closed = true
-	broken := m.broken
-	if !broken {
-		if m.sess.c.Caps().Has(goimap.CapUnselect) {
-			broken = m.sess.c.Unselect().Wait() != nil
-		} else {
-			broken = true
-		}
+	if !m.broken {
+		m.sess.selected = m.name
 	}
-	m.st.give(m.sess, broken)
+	m.st.give(m.sess, m.broken)
 	return nil
 }
 

@@ -46,6 +46,7 @@ func (m *Mailbox) afterRefusedAppend(ctx context.Context, refusal error) {
 	ok := m.lacksRights(sess, "i")
 	var data *goimap.SelectData
 	if ok {
+		sess.selected = ""
 		data, err = sess.c.Select(wire(m.name), &goimap.SelectOptions{ReadOnly: m.mode == store.ReadOnly}).Wait()
 		ok = err == nil && data.UIDValidity == m.uidValidity
 	}

@@ -252,7 +252,11 @@ func (s *Store) exists(sess *session, name string) (bool, error) {
 
 // Delete runs DELETE.
 func (s *Store) Delete(ctx context.Context, name string) error {
+	s.dropSelecting(name)
 	return s.withSession(ctx, func(sess *session) error {
+		if err := s.leave(sess, name); err != nil {
+			return fmt.Errorf("delete %s: leave it first: %w", name, err)
+		}
 		err := sess.c.Delete(wire(name)).Wait()
 		if err == nil {
 			return nil
@@ -265,6 +269,38 @@ func (s *Store) Delete(ctx context.Context, name string) error {
 		}
 		return fmt.Errorf("delete %s: %s", name, responseText(err))
 	})
+}
+
+// leave makes sure folder name is not selected on sess (Mailbox.Close
+// leaves it so): UNSELECT where the server has it, else EXAMINE INBOX.
+func (s *Store) leave(sess *session, name string) error {
+	if sess.selected != name {
+		return nil
+	}
+	var err error
+	if sess.c.Caps().Has(goimap.CapUnselect) {
+		err = sess.c.Unselect().Wait()
+	} else {
+		_, err = sess.c.Select("INBOX", &goimap.SelectOptions{ReadOnly: true}).Wait()
+	}
+	sess.selected = ""
+	return err
+}
+
+// dropSelecting closes the idle connections but one that have folder
+// name selected, so that no connection holds a folder being deleted.
+func (s *Store) dropSelecting(name string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	kept := s.idle[:0]
+	for i, sess := range s.idle {
+		if sess.selected == name && i < len(s.idle)-1 {
+			sess.c.Close()
+			continue
+		}
+		kept = append(kept, sess)
+	}
+	s.idle = kept
 }
 
 // Open selects name on a connection of its own: EXAMINE for ReadOnly (and
@@ -283,6 +319,7 @@ func (s *Store) Open(ctx context.Context, name string, mode store.Mode) (store.M
 		return nil, err
 	}
 	stop := sess.bindContext(ctx)
+	sess.selected = "" // a SELECT leaves the folder selected before, whether it fails or not
 	data, err := sess.c.Select(wire(name), &goimap.SelectOptions{ReadOnly: mode == store.ReadOnly}).Wait()
 	if cut := !stop(); cut && err == nil {
 		err = ctx.Err() // the connection is being closed under us
