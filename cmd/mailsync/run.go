@@ -144,13 +144,13 @@ func (r *runner) sync(ch *config.Channel) int {
 	channel.DebugLast(r.rep, ch.Name, last, sa, sb)
 	e := r.engine(ch.SizeLimit)
 	e.Book = r.settledBook(ch, a, b)
-	next := e.Sync(r.ctx, sa, sb, last)
+	next, res := e.Sync(r.ctx, sa, sb, last)
 	status := 0
-	if e.Failed() {
+	if res.Failed {
 		status = 1
 	}
 	// When the brake refused the run the msinfo is left as it was.
-	if !r.opt.simulate && r.ctx.Err() == nil && !e.Refused() {
+	if !r.opt.simulate && r.ctx.Err() == nil && !res.Refused {
 		if err := f.Save(r.ctx, ch.Name, next); err != nil {
 			r.say(event.MsinfoWriteFailed{Msinfo: ch.Msinfo, Err: err})
 			status = 1
@@ -198,8 +198,7 @@ func (r *runner) diff(ch *config.Channel, s *config.Store) int {
 	if otherCfg == nil {
 		otherCfg = &config.Store{Name: other}
 	}
-	e.Diff(r.ctx, side, otherCfg, last)
-	if e.Failed() {
+	if e.Diff(r.ctx, side, otherCfg, last).Failed {
 		return 1
 	}
 	return 0
@@ -214,8 +213,7 @@ func (r *runner) list(s *config.Store) int {
 	}
 	defer side.Store.Close()
 	e := r.engine(0)
-	e.List(r.ctx, side)
-	if e.Failed() {
+	if e.List(r.ctx, side).Failed {
 		return 1
 	}
 	return 0

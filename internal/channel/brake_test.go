@@ -19,7 +19,7 @@ func (w *world) engineRun(t *testing.T, opt Options) (*Engine, msinfo.State, str
 	e := &Engine{Opt: opt, R: r}
 	ctx := context.Background()
 	sa, sb := sidesOf(t, r, w.a, w.b)
-	next := e.Sync(ctx, sa, sb, w.last)
+	next, _ := e.Sync(ctx, sa, sb, w.last)
 	r.Flush()
 	return e, next, out.String(), errb.String()
 }

@@ -57,7 +57,7 @@ func TestCloseFailureKeepsLastState(t *testing.T) {
 		}
 		return &Side{Cfg: cfg, Store: st, Boxes: bx}
 	}
-	next := e.Sync(ctx, side(a, "a"), side(closeFailStore{b}, "b"), last)
+	next, _ := e.Sync(ctx, side(a, "a"), side(closeFailStore{b}, "b"), last)
 	r.Flush()
 	if !e.Failed() {
 		t.Error("a failed Close did not fail the run")

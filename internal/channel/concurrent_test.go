@@ -79,7 +79,7 @@ func (w *world) runWorkers(t *testing.T, opt Options, workers int, debug bool) (
 	if workers > 1 && !e.concurrent(sa, sb, 2) {
 		t.Fatal("memory stores are not synchronised concurrently")
 	}
-	next := e.Sync(ctx, sa, sb, w.last)
+	next, _ := e.Sync(ctx, sa, sb, w.last)
 	r.Flush()
 	if !opt.Simulate {
 		w.last = next

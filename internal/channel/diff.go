@@ -14,7 +14,13 @@ import (
 // (doc/design/behaviour.md#diff-output) and prints what is new, deleted and duplicated; other is the
 // channel's other store, which decides the names boxes pair under
 // (pairWithServer). It changes nothing (doc/design/decisions.md#d4-dry-runs).
-func (e *Engine) Diff(ctx context.Context, s *Side, other *config.Store, last msinfo.State) {
+func (e *Engine) Diff(ctx context.Context, s *Side, other *config.Store, last msinfo.State) Result {
+	e.diff(ctx, s, other, last)
+	return e.result()
+}
+
+// diff is Diff; its result is left in e.failed.
+func (e *Engine) diff(ctx context.Context, s *Side, other *config.Store, last msinfo.State) {
 	pairWithServer(e.R, s, other)
 	for _, name := range s.Boxes.Names() {
 		if ctx.Err() != nil {

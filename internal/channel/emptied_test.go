@@ -82,7 +82,7 @@ func TestAllEmptyRefused(t *testing.T) {
 					r := NewReporter(&out, &errb)
 					e := &Engine{Opt: opt, R: r, Workers: workers}
 					sa, sb := sidesOf(t, r, w.a, w.b)
-					next := e.Sync(context.Background(), sa, sb, last)
+					next, _ := e.Sync(context.Background(), sa, sb, last)
 					r.Flush()
 					check(t, "stderr", errb.String(), emptiedErr(side, 16, 4))
 					check(t, "failed", e.Failed(), true)
@@ -254,7 +254,7 @@ func (w *world) runAt(t *testing.T, opt Options, workers int) (string, string, b
 	if workers > 1 && !e.concurrent(sa, sb, 2) {
 		t.Fatal("memory stores are not synchronised concurrently")
 	}
-	next := e.Sync(context.Background(), sa, sb, w.last)
+	next, _ := e.Sync(context.Background(), sa, sb, w.last)
 	r.Flush()
 	if !opt.Simulate {
 		w.last = next

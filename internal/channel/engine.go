@@ -76,6 +76,17 @@ type Engine struct {
 	trace func(event.Event)
 }
 
+// Result is what a run of a mode found out, for the exit status and the
+// msinfo: whether any part of the work failed (exit 1,
+// doc/design/decisions.md#d8-exit-status) and whether a brake refused the
+// whole sync (the msinfo must then be left as it was).
+type Result struct {
+	Failed, Refused bool
+}
+
+// result is the run's Result so far.
+func (e *Engine) result() Result { return Result{Failed: e.failed, Refused: e.refused} }
+
 // Failed reports whether any part of the work failed.
 func (e *Engine) Failed() bool { return e.failed }
 

@@ -107,7 +107,7 @@ func (w *iworld) sync(t *testing.T, ctx context.Context, mode saveMode) (failed 
 		s.Boxes = boxes
 	}
 	e := &Engine{Opt: w.opt, R: r}
-	next := e.Sync(ctx, w.a, w.b, w.last)
+	next, _ := e.Sync(ctx, w.a, w.b, w.last)
 	r.Flush()
 	if mode == saved && ctx.Err() == nil {
 		w.last = msinfo.Parse(msinfo.Body(next, false), false, nil)

@@ -63,7 +63,7 @@ func TestInterruptedCopyReport(t *testing.T) {
 	sa, sb := sidesOf(t, r, a, interruptingStore{Store: b, n: &n, cancel: cancel})
 	e := &Engine{R: r}
 	last := msinfo.State{"inbox": {"<gone@x>"}}
-	next := e.Sync(ctx, sa, sb, last)
+	next, _ := e.Sync(ctx, sa, sb, last)
 	r.Flush()
 	if want := "inbox: \n3 copied a->b.\n"; out.String() != want {
 		t.Errorf("stdout %q, want %q", out.String(), want)

@@ -10,7 +10,13 @@ import (
 
 // List prints the boxes of a store (doc/design/behaviour.md#list-output); with -m/-M every message of
 // every box. Boxes are opened read-only (doc/design/decisions.md#d4-dry-runs).
-func (e *Engine) List(ctx context.Context, s *Side) {
+func (e *Engine) List(ctx context.Context, s *Side) Result {
+	e.list(ctx, s)
+	return e.result()
+}
+
+// list is List; its result is left in e.failed.
+func (e *Engine) list(ctx context.Context, s *Side) {
 	for _, name := range s.Boxes.Names() {
 		b, _ := s.Boxes.Lookup(name)
 		e.emit(event.ListBox{Box: name, NoSelect: b.NoSelect})

@@ -219,7 +219,7 @@ func TestStreamedSyncMemoryPerMessage(t *testing.T) {
 		}
 		a, b := side("a"), side("b")
 		live0, _ := liveHeap()
-		next := e.Sync(ctx, a, b, last)
+		next, _ := e.Sync(ctx, a, b, last)
 		if e.Failed() || len(next["inbox"]) != n || live == 0 {
 			t.Fatalf("sync: failed %v, %d ids kept", e.Failed(), len(next["inbox"]))
 		}
@@ -266,7 +266,7 @@ func TestSyncAllocationsPerMessage(t *testing.T) {
 	b := side(&config.Store{Name: "b", Pat: "mail/b/*", Prefix: "mail/b/"})
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	next := e.Sync(ctx, a, b, msinfo.State{})
+	next, _ := e.Sync(ctx, a, b, msinfo.State{})
 	runtime.ReadMemStats(&after)
 	if e.Failed() || len(next["inbox"]) != n {
 		t.Fatalf("sync: failed %v, %d ids kept", e.Failed(), len(next["inbox"]))

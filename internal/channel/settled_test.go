@@ -49,7 +49,7 @@ func (w *world) tracedRun(t *testing.T, dir string, opt Options, debug bool, tra
 	ctx := context.Background()
 	var opens atomic.Int32
 	sa, sb := sidesOf(t, r, openCounter{w.a, &opens}, openCounter{w.b, &opens})
-	next := e.Sync(ctx, sa, sb, w.last)
+	next, _ := e.Sync(ctx, sa, sb, w.last)
 	r.Flush()
 	if !opt.Simulate && !e.Refused() {
 		w.last = next

@@ -56,7 +56,7 @@ func TestSkippedMessageFailsRun(t *testing.T) {
 		r := NewReporter(&out, &errb)
 		e := &Engine{R: r, Book: settled.Open(dir, "test channel")}
 		sa, sb := sidesOf(t, r, a, w.b)
-		w.last = e.Sync(ctx, sa, sb, w.last)
+		w.last, _ = e.Sync(ctx, sa, sb, w.last)
 		r.Flush()
 		if err := e.Book.Save(); err != nil {
 			t.Fatal(err)

@@ -14,7 +14,13 @@ import (
 // Boxes whose sync failed keep their last state, so nothing is resurrected
 // or lost because of a transient fault. When the mass-deletion brake
 // refuses the run (Refused), nothing is done and last is returned.
-func (e *Engine) Sync(ctx context.Context, a, b *Side, last msinfo.State) msinfo.State {
+func (e *Engine) Sync(ctx context.Context, a, b *Side, last msinfo.State) (msinfo.State, Result) {
+	next := e.sync(ctx, a, b, last)
+	return next, e.result()
+}
+
+// sync is Sync; the run's result is left in e.failed and e.refused.
+func (e *Engine) sync(ctx context.Context, a, b *Side, last msinfo.State) msinfo.State {
 	next := msinfo.State{}
 	pairWithServer(e.R, a, b.Cfg)
 	pairWithServer(e.R, b, a.Cfg)

@@ -55,7 +55,7 @@ func (w *world) run(t *testing.T, opt Options) (string, string, bool) {
 		}
 		return &Side{Cfg: cfg, Store: st, Boxes: bx}
 	}
-	next := e.Sync(ctx, side(w.a, "a"), side(w.b, "b"), w.last)
+	next, _ := e.Sync(ctx, side(w.a, "a"), side(w.b, "b"), w.last)
 	r.Flush()
 	if !opt.Simulate {
 		w.last = next

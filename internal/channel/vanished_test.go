@@ -194,7 +194,7 @@ func TestVanishedBoxUnreadable(t *testing.T) {
 	r := NewReporter(&out, &errb)
 	sa, sb := sidesOf(t, r, failingOpen{w.a, "work"}, w.b)
 	e := &Engine{R: r}
-	next := e.Sync(context.Background(), sa, sb, w.last)
+	next, _ := e.Sync(context.Background(), sa, sb, w.last)
 	r.Flush()
 	check(t, "stderr", errb.String(), "Error: disk error\n"+vanishedErr("work", "b", 4, "a"))
 	check(t, "failed", e.Failed(), true)
