@@ -1,15 +1,12 @@
 package hostile
 
 import (
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	goimap "github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapserver"
+	"github.com/mailsync/mailsync/internal/store/imap/imaptest"
 )
 
 // Answers that were not asked for are ignored (doc/design/trust-memory.md):
@@ -17,41 +14,12 @@ import (
 // message beyond EXISTS whose UID nobody asked for, with every item asked
 // for (flags, date, size, header fields, body).
 
-// ghostFetch answers honestly and then adds the ghost.
-func ghostFetch(inner imapserver.Session, w *imapserver.FetchWriter, numSet goimap.NumSet, opt *goimap.FetchOptions) error {
-	if err := inner.Fetch(w, numSet, opt); err != nil {
-		return err
-	}
-	raw := "Message-ID: <ghost@evil>\r\nFrom: evil@x\r\nSubject: boo\r\nDate: Tue, 14 Nov 2023 22:13:21 +0000\r\n\r\nghost\r\n"
-	rw := w.CreateMessage(999)
-	rw.WriteUID(7777)
-	if opt.Flags {
-		rw.WriteFlags(nil)
-	}
-	if opt.InternalDate {
-		rw.WriteInternalDate(time.Unix(1.7e9, 0))
-	}
-	if opt.RFC822Size {
-		rw.WriteRFC822Size(int64(len(raw)))
-	}
-	for _, bs := range opt.BodySection {
-		text := raw
-		if bs.Specifier != goimap.PartSpecifierNone {
-			text = raw[:strings.Index(raw, "\r\n\r\n")+4]
-		}
-		wc := rw.WriteBodySection(bs, int64(len(text)))
-		io.WriteString(wc, text)
-		wc.Close()
-	}
-	return rw.Close()
-}
-
 // TestGhostMessageIgnored: a sync copies the three real messages and no
 // ghost, prints what it prints against an honest server (exit 0), and so
 // does the next run (header cache and msinfo in use); diff mode does not
 // count the ghost either.
 func TestGhostMessageIgnored(t *testing.T) {
-	addr := serveLying(t, ghostFetch)
+	addr := serveLying(t, imaptest.GhostFetch)
 	w := newWorld(t)
 	w.config(channelConfig(addr, ""))
 	before := snapshot(t, w.Root)

@@ -287,43 +287,13 @@ func TestHeaderTooLarge(t *testing.T) {
 	}
 }
 
-// ghostFetch answers honestly, then adds message 999 with UID 7777 (the
-// box has 3): a ghost, with every item asked for.
-func ghostFetch(inner imapserver.Session, w *imapserver.FetchWriter, numSet goimap.NumSet, opt *goimap.FetchOptions) error {
-	if err := inner.Fetch(w, numSet, opt); err != nil {
-		return err
-	}
-	raw := "Message-ID: <ghost@evil>\r\nSubject: boo\r\n\r\nghost\r\n"
-	rw := w.CreateMessage(999)
-	rw.WriteUID(7777)
-	if opt.Flags {
-		rw.WriteFlags(nil)
-	}
-	if opt.InternalDate {
-		rw.WriteInternalDate(time.Unix(1e9, 0))
-	}
-	if opt.RFC822Size {
-		rw.WriteRFC822Size(int64(len(raw)))
-	}
-	for _, bs := range opt.BodySection {
-		text := raw
-		if bs.Specifier != goimap.PartSpecifierNone {
-			text = raw[:strings.Index(raw, "\r\n\r\n")+4]
-		}
-		wc := rw.WriteBodySection(bs, int64(len(text)))
-		io.WriteString(wc, text)
-		wc.Close()
-	}
-	return rw.Close()
-}
-
 // TestGhostAnswersIgnored: FETCH data for a sequence number beyond EXISTS
 // and a UID nobody asked for is no message: neither the listing (with and
 // without the header cache) nor the fetches take it.
 func TestGhostAnswersIgnored(t *testing.T) {
 	m, setFetch := startLying(t)
 	mb, want := trustBox(t, m, imap.Options{CacheDir: t.TempDir()})
-	setFetch(ghostFetch)
+	setFetch(imaptest.GhostFetch)
 	for round := range 2 { // the second round lists with the header cache
 		msgs, err := mb.Messages(t.Context())
 		if err != nil {
