@@ -319,32 +319,11 @@ func (s *Server) stop() error {
 		_ = s.cmd.Process.Kill()
 		<-s.exited
 	}
-	if err := s.waitPortsClosed(); err != nil {
+	if err := testnet.WaitClosed([]string{s.Addr(), s.TLSAddr()}, stopTimeout, "dovecot"); err != nil {
 		errs = append(errs, err)
 	} else {
 		testnet.ReleasePorts([]int{s.port, s.tlsPort})
 	}
 	s.removeDirs()
 	return errors.Join(errs...)
-}
-
-// waitPortsClosed waits until both listeners refuse connections: the
-// login processes share the listening sockets and exit just after the
-// master.
-func (s *Server) waitPortsClosed() error {
-	deadline := time.Now().Add(stopTimeout)
-	for _, addr := range []string{s.Addr(), s.TLSAddr()} {
-		for {
-			c, err := net.DialTimeout("tcp", addr, time.Second)
-			if err != nil {
-				break
-			}
-			c.Close()
-			if time.Now().After(deadline) {
-				return fmt.Errorf("%s still accepts connections after dovecot stopped", addr)
-			}
-			time.Sleep(5 * time.Millisecond)
-		}
-	}
-	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"sync"
+	"time"
 )
 
 // Ports handed to servers of this process that are still in use, so two
@@ -48,4 +49,25 @@ func ReleasePorts(ports []int) {
 	for _, p := range ports {
 		delete(portsUsed, p)
 	}
+}
+
+// WaitClosed waits until every address in addrs refuses connections (a
+// server's processes close their listeners just after it was told to
+// stop), at most timeout in all; who names the server in the error.
+func WaitClosed(addrs []string, timeout time.Duration, who string) error {
+	deadline := time.Now().Add(timeout)
+	for _, addr := range addrs {
+		for {
+			c, err := net.DialTimeout("tcp", addr, time.Second)
+			if err != nil {
+				break
+			}
+			c.Close()
+			if time.Now().After(deadline) {
+				return fmt.Errorf("%s still accepts connections after %s stopped", addr, who)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	return nil
 }

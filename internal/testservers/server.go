@@ -326,7 +326,7 @@ func (s *Server) stop() error {
 	if err := waitInit(s.initFD, stopTimeout); err != nil {
 		errs = append(errs, fmt.Errorf("stop %s: %w", s.Kind, err))
 	}
-	if err := s.waitPortsClosed(); err != nil {
+	if err := testnet.WaitClosed([]string{s.Addr(), s.TLSAddr()}, stopTimeout, string(s.Kind)); err != nil {
 		errs = append(errs, err)
 	} else {
 		testnet.ReleasePorts([]int{s.port, s.tlsPort})
@@ -335,24 +335,4 @@ func (s *Server) stop() error {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
-}
-
-// waitPortsClosed waits until both listeners refuse connections: the
-// namespace's processes die just after unshare.
-func (s *Server) waitPortsClosed() error {
-	deadline := time.Now().Add(stopTimeout)
-	for _, addr := range []string{s.Addr(), s.TLSAddr()} {
-		for {
-			c, err := net.DialTimeout("tcp", addr, time.Second)
-			if err != nil {
-				break
-			}
-			c.Close()
-			if time.Now().After(deadline) {
-				return fmt.Errorf("%s still accepts connections after %s stopped", addr, s.Kind)
-			}
-			time.Sleep(5 * time.Millisecond)
-		}
-	}
-	return nil
 }
