@@ -15,7 +15,21 @@ var AuthMechs = []string{"PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2", "OAUTHBEARER"}
 const (
 	msgPassExclusive = "Store fields passwd and passcmd exclude each other"
 	msgAuthMech      = "Unknown authmech (known: PLAIN, LOGIN, CRAM-MD5, XOAUTH2, OAUTHBEARER)"
+	msgFlagMode      = "Unknown flags value (known: copy, sync)"
 )
+
+// flagMode reads the value of the channel field flags (the current
+// token, case-insensitive): true for "sync", false for "copy"
+// (doc/design/flags.md).
+func (p *parser) flagMode(v string) (bool, error) {
+	switch {
+	case strings.EqualFold(v, "sync"):
+		return true, nil
+	case strings.EqualFold(v, "copy"):
+		return false, nil
+	}
+	return false, p.fail(msgFlagMode)
+}
 
 // checkExclusive rejects passwd in a store that already has a passcmd and
 // the other way round, at the keyword that conflicts. Repeating the same

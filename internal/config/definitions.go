@@ -99,7 +99,7 @@ func (p *parser) parseChannel() error {
 			return p.fail("Unclosed channel")
 		}
 		field := p.tok.text
-		if field != "msinfo" && field != "passwd" && field != "sizelimit" {
+		if field != "msinfo" && field != "passwd" && field != "sizelimit" && field != "flags" {
 			return p.fail("Unknown channel field")
 		}
 		v, err := p.value()
@@ -113,6 +113,10 @@ func (p *parser) parseChannel() error {
 			c.Passwd = v
 		case "sizelimit":
 			c.SizeLimit = parseSizeLimit(v)
+		case "flags":
+			if c.FlagSync, err = p.flagMode(v); err != nil {
+				return err
+			}
 		}
 	}
 	if c.Msinfo == "" {

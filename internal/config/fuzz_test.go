@@ -116,6 +116,9 @@ func render(cfg *Config) string {
 		if c.SizeLimit != 0 {
 			field("sizelimit", strconv.FormatUint(c.SizeLimit, 10))
 		}
+		if c.FlagSync {
+			field("flags", "sync")
+		}
 		b.WriteString("\n}\n")
 	}
 	return b.String()

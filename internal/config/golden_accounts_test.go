@@ -60,4 +60,16 @@ var goldenAccounts = []goldenCase{
 		trace:  " Parsing config...\n\n\tstore\n\ta\n\t{\n\t}\n\tchannel\n\tc\n\ta\n\ta\n\t{\n\tmsinfo\n\tm\n\tpasscmd\n",
 		report: "Error: Unknown channel field\n       While parsing line 4 at token \"passcmd\"\n       Quitting!\n",
 	},
+	{
+		name:   "flags sync and flags copy (doc/design/flags.md)",
+		input:  "store a {\n}\nchannel c a a {\n\tmsinfo m\n\tflags SYNC\n}\nchannel d a a {\n\tmsinfo m\n\tflags copy\n}\n",
+		trace:  " Parsing config...\n\n\tstore\n\ta\n\t{\n\t}\n\tchannel\n\tc\n\ta\n\ta\n\t{\n\tmsinfo\n\tm\n\tflags\n\tSYNC\n\t}\n\tchannel\n\td\n\ta\n\ta\n\t{\n\tmsinfo\n\tm\n\tflags\n\tcopy\n\t}\n\t\n End parsing config. Config is OK\n\n",
+		report: "",
+	},
+	{
+		name:   "unknown flags value",
+		input:  "store a {\n}\nchannel c a a {\n\tmsinfo m\n\tflags both\n}\n",
+		trace:  " Parsing config...\n\n\tstore\n\ta\n\t{\n\t}\n\tchannel\n\tc\n\ta\n\ta\n\t{\n\tmsinfo\n\tm\n\tflags\n\tboth\n",
+		report: "Error: Unknown flags value (known: copy, sync)\n       While parsing line 5 at token \"both\"\n       Quitting!\n",
+	},
 }

@@ -20,6 +20,10 @@ type Store struct {
 type Channel struct {
 	Name, StoreA, StoreB, Msinfo, Passwd string
 	SizeLimit                            uint64
+	// FlagSync is "flags sync": the channel keeps the flags of its
+	// messages in step after copying them (doc/design/flags.md); false,
+	// the default "flags copy", is 5.2.7's behaviour.
+	FlagSync bool
 }
 
 // Config is a parsed configuration file. Stores and channels share one

@@ -110,3 +110,15 @@ func TestParseErrorFields(t *testing.T) {
 		}
 	}
 }
+
+func TestFlagsField(t *testing.T) {
+	cfg, err := Parse(strings.NewReader("store a {\n}\nchannel s a a {\n msinfo m\n flags sync\n}\nchannel c a a {\n msinfo m\n flags sync\n flags Copy\n}\nchannel d a a {\n msinfo m\n}\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]bool{"s": true, "c": false, "d": false} {
+		if got := cfg.Channels[name].FlagSync; got != want {
+			t.Errorf("channel %s: FlagSync %v, want %v", name, got, want)
+		}
+	}
+}

@@ -57,6 +57,35 @@ const (
 // CopiedFlags are the flags that travel with a copied message.
 const CopiedFlags = Seen | Answered | Flagged | Deleted | Draft
 
+// SyncedFlags are the flags a channel with "flags sync" keeps in step
+// between its two sides after a message was copied
+// (doc/design/flags.md). \Deleted keeps its mailsync meaning and is not
+// among them.
+const SyncedFlags = Seen | Answered | Flagged | Draft
+
+// FlagChange adds and removes flags (SyncedFlags only) on one message.
+type FlagChange struct {
+	// Key is the message's key in the open Mailbox.
+	Key uint64
+	// Add and Remove are disjoint sets of SyncedFlags.
+	Add, Remove Flags
+}
+
+// FlagSetter is implemented by mailboxes whose messages' flags can be
+// changed after they were written ("flags sync", doc/design/flags.md).
+type FlagSetter interface {
+	// SetFlags applies the changes, each to the message of its Key (as
+	// Messages or EachMessage gave it in this session). Later reads in
+	// the session show the new flags. The changes are durable once Close
+	// returns nil (a backend may apply them then, mbox in one rewrite of
+	// the file, shared with Expunge). On error any part of the changes
+	// may have been applied: the caller assumes none was. A backend
+	// batches what it sends (IMAP: one UID STORE per set of keys with
+	// the same change), never one command per message. ErrReadOnly on a
+	// mailbox opened ReadOnly.
+	SetFlags(ctx context.Context, changes []FlagChange) error
+}
+
 // Mode says how a mailbox is opened.
 type Mode int
 

@@ -95,6 +95,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("Many", s.testMany)
 	t.Run("TruncatedBody", s.testTruncatedBody)
 	t.Run("Signature", s.testSignature)
+	t.Run("SetFlags", s.testSetFlags)
 }
 
 type suite struct {
