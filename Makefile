@@ -8,6 +8,8 @@
 #   make bench-maildir  only Maildir -> Maildir against mbsync (BENCH_MAILDIR_SIZES=20000)
 #   make bench-wan  only Dovecot behind a latency relay -> local, against mbsync (doc/design/wan.md;
 #                  BENCH_WAN_CASES=RTT:MESSAGESxFOLDERS,..., BENCH_WAN_BANDWIDTH=bytes/s, 0 = no cap)
+#   make bench-flags  only the flag change: 1% flagged on Dovecot and 1% read locally, then the
+#                  flag sync, ours ("flags sync") against mbsync (BENCH_FLAG_SIZES=10000)
 #   make build     bin/mailsync
 #   make install   PREFIX=/usr/local (DESTDIR supported)
 #   make lint      gofmt check + go vet + staticcheck
@@ -32,12 +34,13 @@ BENCH_IMAP_SIZES ?= 10000
 BENCH_MAILDIR_SIZES ?= 20000
 BENCH_WAN_CASES ?= 50ms:2000x50,150ms:2000x50,50ms:5000x500
 BENCH_WAN_BANDWIDTH ?= 0
+BENCH_FLAG_SIZES ?= 10000
 VERSION     ?=
 # The man page, once the project has one; installed when the file exists.
 MANPAGE     ?= doc/mailsync.1
-export TOOLS_BIN BENCH_SIZES BENCH_REF_MAX BENCH_DIR BENCH_IMAP_SIZES BENCH_IMAP_REF_MAX BENCH_MAILDIR_SIZES BENCH_WAN_CASES BENCH_WAN_BANDWIDTH
+export TOOLS_BIN BENCH_SIZES BENCH_REF_MAX BENCH_DIR BENCH_IMAP_SIZES BENCH_IMAP_REF_MAX BENCH_MAILDIR_SIZES BENCH_WAN_CASES BENCH_WAN_BANDWIDTH BENCH_FLAG_SIZES
 
-.PHONY: all setup test lint fmt-check vet staticcheck unit build install release demo bench bench-imap bench-maildir bench-wan clean
+.PHONY: all setup test lint fmt-check vet staticcheck unit build install release demo bench bench-imap bench-maildir bench-wan bench-flags clean
 
 all: build
 
@@ -76,16 +79,19 @@ demo: build
 	bash scripts/demo.sh bin/mailsync
 
 bench: build
-	$(GO) run ./internal/bench/cmd/mailsync-bench -mailsync bin/mailsync -sizes $(BENCH_SIZES) -imap-sizes $(BENCH_IMAP_SIZES) -maildir-sizes $(BENCH_MAILDIR_SIZES) -wan-cases $(BENCH_WAN_CASES)
+	$(GO) run ./internal/bench/cmd/mailsync-bench -mailsync bin/mailsync -sizes $(BENCH_SIZES) -imap-sizes $(BENCH_IMAP_SIZES) -maildir-sizes $(BENCH_MAILDIR_SIZES) -wan-cases $(BENCH_WAN_CASES) -flag-sizes $(BENCH_FLAG_SIZES)
 
 bench-imap: build
-	$(GO) run ./internal/bench/cmd/mailsync-bench -mailsync bin/mailsync -sizes none -imap-sizes $(BENCH_IMAP_SIZES) -maildir-sizes none -wan-cases none
+	$(GO) run ./internal/bench/cmd/mailsync-bench -mailsync bin/mailsync -sizes none -imap-sizes $(BENCH_IMAP_SIZES) -maildir-sizes none -wan-cases none -flag-sizes none
 
 bench-maildir: build
-	$(GO) run ./internal/bench/cmd/mailsync-bench -mailsync bin/mailsync -sizes none -imap-sizes none -maildir-sizes $(BENCH_MAILDIR_SIZES) -wan-cases none
+	$(GO) run ./internal/bench/cmd/mailsync-bench -mailsync bin/mailsync -sizes none -imap-sizes none -maildir-sizes $(BENCH_MAILDIR_SIZES) -wan-cases none -flag-sizes none
 
 bench-wan: build
-	$(GO) run ./internal/bench/cmd/mailsync-bench -mailsync bin/mailsync -sizes none -imap-sizes none -maildir-sizes none -wan-cases $(BENCH_WAN_CASES)
+	$(GO) run ./internal/bench/cmd/mailsync-bench -mailsync bin/mailsync -sizes none -imap-sizes none -maildir-sizes none -wan-cases $(BENCH_WAN_CASES) -flag-sizes none
+
+bench-flags: build
+	$(GO) run ./internal/bench/cmd/mailsync-bench -mailsync bin/mailsync -sizes none -imap-sizes none -maildir-sizes none -wan-cases none -flag-sizes $(BENCH_FLAG_SIZES)
 
 release:
 	bash scripts/release.sh $(VERSION)

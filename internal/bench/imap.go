@@ -166,6 +166,7 @@ type serverMsg struct {
 	uid     goimap.UID
 	id      string
 	deleted bool
+	flags   string // the synchronised flags as sorted Maildir letters (flags.go)
 }
 
 var idSection = &goimap.FetchItemBodySection{
@@ -195,11 +196,16 @@ func listIDs(c *imapclient.Client, folder string, readOnly bool) ([]serverMsg, e
 			return nil, fmt.Errorf("fetch ids of %s: UID %d: %w", folder, b.UID, err)
 		}
 		m := serverMsg{uid: b.UID, id: id}
+		var letters []byte
 		for _, f := range b.Flags {
 			if f == goimap.FlagDeleted {
 				m.deleted = true
 			}
+			if c, ok := flagLetters[f]; ok {
+				letters = append(letters, c)
+			}
 		}
+		m.flags = sortedLetters(letters)
 		out = append(out, m)
 	}
 	return out, nil

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/mailsync/mailsync/internal/bench"
 )
@@ -21,6 +22,9 @@ type tool struct {
 	account bench.Account // who runs it
 	mbsync  bool          // the program is mbsync, not a mailsync
 	maildir bool          // the local side is a Maildir tree, not mbox files
+	// flagSync: a mailsync whose channel has "flags sync" (the flag
+	// suite, flags.go; mbsync synchronises flags by default).
+	flagSync bool
 }
 
 // format names the local side.
@@ -100,6 +104,9 @@ func (t tool) setup(home string, port int, password string) error {
 		}
 	}
 	name, text := ".mailsync", fmt.Sprintf(mailsyncConfig, port, t.user, password)
+	if t.flagSync {
+		text = strings.Replace(text, "\tmsinfo\t.msinfo\n", "\tmsinfo\t.msinfo\n\tflags\tsync\n", 1)
+	}
 	if t.mbsync {
 		name, text = ".mbsyncrc", fmt.Sprintf(mbsyncConfig, port, t.user, password, mail, mail)
 	}

@@ -22,7 +22,10 @@
 //     doc/design/wan.md): the IMAP suite's three steps by ours and
 //     mbsync, and a fully pipelined fetch, through a relay that delays
 //     each direction (RTT 50 ms and 150 ms, 2,000 messages in 50 folders;
-//     RTT 50 ms, 5,000 in 500), with the round trips each run made.
+//     RTT 50 ms, 5,000 in 500), with the round trips each run made;
+//   - the flag suite (-flag-sizes, $BENCH_FLAG_SIZES; see flags.go): 1%
+//     of the messages flagged on the server and 1% read locally, then
+//     the flag sync, by ours with "flags sync" and by mbsync.
 //
 // 5.2.7 must run as an unprivileged user (its mail library ignores $HOME for
 // root): as root the command runs it, and mbsync, as the system user
@@ -70,6 +73,7 @@ func main() {
 		`cases of the WAN suite, RTT:MESSAGESxFOLDERS,... ("none" skips it)`)
 	wanBandwidth := flag.Int64("wan-bandwidth", int64(envInt("BENCH_WAN_BANDWIDTH", 0)),
 		"WAN suite: bandwidth cap of the relay in bytes per second each way (0: none)")
+	flagSizes := flag.String("flag-sizes", envOr("BENCH_FLAG_SIZES", "10000"), `message counts of the flag suite ("none" skips it)`)
 	maildirSizes := flag.String("maildir-sizes", envOr("BENCH_MAILDIR_SIZES", "20000"), `message counts of the Maildir suite ("none" skips it)`)
 	timeout := flag.Duration("timeout", 30*time.Minute, "mbox and Maildir suites: limit for one sync")
 	imapTimeout := flag.Duration("imap-timeout", 10*time.Minute, "IMAP suite: limit for one sync")
@@ -92,12 +96,16 @@ func main() {
 	if err != nil {
 		fatalf("-maildir-sizes: %v", err)
 	}
+	flagNs, err := parseSizes(*flagSizes)
+	if err != nil {
+		fatalf("-flag-sizes: %v", err)
+	}
 	wans, err := parseWANCases(*wanCases)
 	if err != nil {
 		fatalf("-wan-cases: %v", err)
 	}
-	if len(mboxNs) == 0 && len(imapNs) == 0 && len(maildirNs) == 0 && len(wans) == 0 {
-		fatalf("nothing to do: -sizes, -imap-sizes, -maildir-sizes and -wan-cases are all none")
+	if len(mboxNs) == 0 && len(imapNs) == 0 && len(maildirNs) == 0 && len(wans) == 0 && len(flagNs) == 0 {
+		fatalf("nothing to do: -sizes, -imap-sizes, -maildir-sizes, -wan-cases and -flag-sizes are all none")
 	}
 	if *ours, err = filepath.Abs(*ours); err != nil {
 		fatalf("%v", err)
@@ -154,6 +162,14 @@ func main() {
 			mbsyncNote: toolNote(*mbsync, accountErr, "apt-get install isync"),
 			bandwidth:  *wanBandwidth, timeout: *imapTimeout, keep: *keep,
 		}.run() && ok
+	}
+	if len(flagNs) > 0 {
+		fmt.Println()
+		ok = flagSuite{imapSuite{
+			sizes: flagNs, ours: *ours, mbsync: *mbsync, account: account,
+			mbsyncNote: toolNote(*mbsync, accountErr, "apt-get install isync"),
+			timeout:    *imapTimeout, keep: *keep,
+		}}.run() && ok
 	}
 	if !ok {
 		os.Exit(1)

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"fmt"
+	"io"
+)
+
+// printFlagTable prints the flag suite's figures and its goal: the flag
+// sync no slower than mbsync's (issue 15).
+func printFlagTable(w io.Writer, rows []flagRow) {
+	const format = "%-14s %-9s %-20s %-20s %-20s\n"
+	for _, r := range rows {
+		fmt.Fprintf(w, "\nflags, N=%d: %s in %d folders; %d messages flagged on the server and %d others read locally\n",
+			r.n, mb(r.bytes), len(imapFolders), r.k, r.k)
+		fmt.Fprintf(w, format, "program", "local", flagPhases[0], flagPhases[1], flagPhases[2])
+		var mbsync flagResult
+		for _, t := range r.tools {
+			if t.label == "mbsync" {
+				mbsync = t
+			}
+		}
+		for _, t := range r.tools {
+			cells := [3]string{}
+			for i := range cells {
+				cells[i] = cell(t.phase[i], "")
+				if t.bin == "" {
+					cells[i] = "not run"
+				} else if !t.phase[i].ran && t.err != nil {
+					cells[i] = "failed"
+				}
+			}
+			fmt.Fprintf(w, format, t.label, t.format(), cells[0], cells[1], cells[2])
+		}
+		for _, t := range r.tools {
+			if t.label == "mbsync" {
+				continue
+			}
+			fmt.Fprintf(w, "  %-22s %-20s %-20s %-20s\n", "mbsync / "+t.label,
+				ratio(mbsync.phase[0], t.phase[0]), ratio(mbsync.phase[1], t.phase[1]), ratio(mbsync.phase[2], t.phase[2]))
+		}
+		for _, t := range r.tools {
+			if t.err != nil {
+				fmt.Fprintf(w, "%s: FAILED: %s\n", t.label, firstLine(t.err.Error()))
+			}
+		}
+		for _, t := range r.tools {
+			if t.label == "mbsync" {
+				continue
+			}
+			o, m := t.phase[1], mbsync.phase[1]
+			verdict := "not measured"
+			if o.ran && m.ran {
+				verdict = "NOT MET"
+				if secs(o) <= secs(m) {
+					verdict = "met"
+				}
+			}
+			fmt.Fprintf(w, "goal: %s's flag sync <= 1x mbsync's: %s (%s, mbsync %s)\n", t.label, verdict, wall(o), wall(m))
+		}
+	}
+	fmt.Fprintln(w, "\ncells: wall time and peak RSS of the process; ratios: mbsync's wall time / ours (above 1: ours is faster)")
+}
