@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -72,6 +73,28 @@ func TestSignatureFollowsSeen(t *testing.T) {
 		s.change()
 		if after := sig(); bytes.Equal(after, before) == s.moves {
 			t.Errorf("%s: signature moved %v, want %v", s.what, !s.moves, s.moves)
+		}
+	}
+}
+
+// BenchmarkSignature: the signature of a folder of 10,000 messages (one
+// stat per message for the seen digest).
+func BenchmarkSignature(b *testing.B) {
+	dir := b.TempDir()
+	date := time.Date(2024, 3, 4, 5, 6, 7, 0, time.UTC)
+	for n := 1; n <= 10000; n++ {
+		p := filepath.Join(dir, strconv.Itoa(n))
+		if err := os.WriteFile(p, []byte("Subject: x\n\nbody\n"), 0o600); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.Chtimes(p, date, date); err != nil {
+			b.Fatal(err)
+		}
+	}
+	now := time.Now().Add(time.Hour)
+	for b.Loop() {
+		if _, ok := Signature(dir, now); !ok {
+			b.Fatal("no signature")
 		}
 	}
 }
