@@ -170,7 +170,8 @@ func (f *Folder) scan() ([]entry, error) {
 }
 
 // fileName returns the path of message key: the canonical decimal name
-// when it exists, else the file a scan finds for that number (07).
+// when it exists, else the file a scan finds for that number (07). The
+// error wraps os.ErrNotExist when there is no such message.
 func (f *Folder) fileName(key uint64) (string, error) {
 	p := filepath.Join(f.dir, strconv.FormatUint(key, 10))
 	if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
@@ -185,7 +186,7 @@ func (f *Folder) fileName(key uint64) (string, error) {
 			return filepath.Join(f.dir, e.name), nil
 		}
 	}
-	return "", fmt.Errorf("MH folder %s: no message %d", f.dir, key)
+	return "", fmt.Errorf("MH folder %s: no message %d: %w", f.dir, key, os.ErrNotExist)
 }
 
 // Messages returns every message in numeric order, reading each file once.

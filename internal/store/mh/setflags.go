@@ -38,8 +38,11 @@ func (f *Folder) SetFlags(ctx context.Context, changes []store.FlagChange) error
 			continue
 		}
 		path, err := f.fileName(c.Key)
-		if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
 			continue // removed since it was listed
+		}
+		if err != nil {
+			return fmt.Errorf("set flags in MH folder %s: %w", f.dir, err)
 		}
 		if (add|remove)&store.Seen != 0 {
 			changed, err := f.setSeen(path, add&store.Seen != 0)
