@@ -4,7 +4,8 @@
 #
 #   Debian packages: mailsync (the reference 5.2.7), dovecot-imapd (IMAP tests),
 #                    isync (mbsync, for benchmarks), time (GNU time: peak RSS in
-#                    benchmarks), groff-base and man-db (man page)
+#                    benchmarks), groff-base and man-db (man page), python3 (its
+#                    mailbox module reads the flags the Maildir and MH tests write)
 #   test accounts:   as root only: mailsync-difftest, the unprivileged user the
 #                    differential tests run 5.2.7 and the clone as (internal/difftest,
 #                    internal/testservers), and mailsync-dovecot, the system account
@@ -23,7 +24,7 @@ set -euo pipefail
 
 STATICCHECK_VERSION=${STATICCHECK_VERSION:-v0.8.2}
 TOOLS_BIN=${TOOLS_BIN:-${XDG_CACHE_HOME:-$HOME/.cache}/mailsync/bin}
-APT_PACKAGES=(mailsync dovecot-imapd isync groff-base man-db time)
+APT_PACKAGES=(mailsync dovecot-imapd isync groff-base man-db time python3)
 
 export PATH="/usr/local/go/bin:$PATH"
 cd "$(dirname "$0")/.."

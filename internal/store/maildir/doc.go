@@ -48,8 +48,8 @@
 //     unlinks every file whose info has T, also ones marked before the
 //     session or by another program. Each removal is atomic; a crash
 //     leaves some marked files, which the next Expunge removes.
-//   - Close fsyncs each directory that Append, MarkDeleted or Expunge
-//     changed, once (not once per message): what a session did is durable
+//   - Close fsyncs each directory that Append, MarkDeleted, SetFlags or
+//     Expunge changed, once (not once per message): what a session did is durable
 //     when Close returns nil, which the engine waits for before it records
 //     the box in the msinfo.
 //   - The header cache (package hdrcache, when Env.CacheDir is set) keeps
@@ -60,7 +60,37 @@
 //     an entry never goes stale; a mail client that edits a message writes
 //     a new file.
 //   - A ReadOnly Box changes nothing, not even new/ → cur/ moves; a
-//     ReadWrite Box changes nothing until Append, MarkDeleted or Expunge.
+//     ReadWrite Box changes nothing until Append, MarkDeleted, SetFlags or
+//     Expunge.
+//
+// Flag changes (SetFlags, store.FlagSetter; doc/design/flags.md):
+//
+//   - A change renames the message's file to cur/UNIQUE:2,INFO (atomic):
+//     the letters of the flags added (S, R, F, D) are put in, those of the
+//     flags removed taken out, and the info is kept in ASCII order as the
+//     Maildir specification asks (D F P R S T, then Dovecot's keyword
+//     letters a–z). Every letter the store does not synchronise stays: T
+//     (\Deleted keeps its mailsync meaning), P (passed), keywords. The
+//     unique part does not change, so keys, mailbox order, the header
+//     cache and Dovecot's dovecot-uidlist (UIDs by unique part) all
+//     follow the message.
+//   - A message in new/ that gets a flag moves to cur/ with its info, as
+//     mutt and Dovecot move it (it is no longer new mail); a change that
+//     leaves the info as it is renames nothing, so a message in new/ stays
+//     there.
+//   - Maildir has no locks: another client (mutt, Dovecot) may rename the
+//     file between our listing and our change. The rename then fails
+//     (the old name is gone); SetFlags reads the directories again, finds
+//     the message by its unique part and applies the change to the flags
+//     its current name carries, so the other client's change survives
+//     (unless it renames the file again between that look and our rename:
+//     an interval of one rename instead of a whole run). A message removed
+//     meanwhile is skipped.
+//   - Close fsyncs cur/ and new/ when a change renamed in them, with the
+//     other changes of the session: the new names are durable when Close
+//     returns nil. Every rename changes the directories' times, so the
+//     signature (Signature) moves with every flag change, ours or another
+//     client's.
 //
 // Layout (used by package local; see its documentation for naming):
 //

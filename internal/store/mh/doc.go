@@ -35,7 +35,7 @@
 //   - The file is read as nmh does (RFC 5322 fields: "name: 1-3 5 7", lines
 //     starting with white space continue the previous one; mutt's one-line
 //     form is the same). Tokens that are not numbers or ranges are ignored.
-//   - Append and Expunge only note their changes; Close writes them in one
+//   - Append, SetFlags and Expunge only note their changes; Close writes them in one
 //     rewrite (after the directory fsync that makes the appended messages
 //     durable, so a number is never in a sequence before its message is on
 //     disk). An appended number joins exactly the sequences of its flags
@@ -48,8 +48,8 @@
 //     before the first blank line, else at the end); every other line
 //     (other sequences, comments, odd spellings, order, CRLF) stays byte for
 //     byte. Nothing is written when nothing changes: read-only opens and
-//     read-write sessions that append no flagged message and expunge
-//     nothing leave the file (and its access time: it is read with
+//     read-write sessions that append no flagged message, change no flag
+//     and expunge nothing leave the file (and its access time: it is read with
 //     O_NOATIME) untouched, and create none.
 //   - Locking: the file is read under a shared and updated under an
 //     exclusive fcntl lock on the file itself, nmh's default
@@ -70,6 +70,36 @@
 //     permissions (0600 when new) and, when run as root, its owner.
 //   - A Close that cannot write the sequences returns an error; the
 //     messages are in place, their flags other than \Seen are lost.
+//
+// Flag changes (SetFlags, store.FlagSetter; doc/design/flags.md):
+//
+//   - \Seen is set at once in the message file's times, the way c-client
+//     reads it: seen, an access time at least a second after the
+//     modification time (now when that is later); unseen, an access time
+//     equal to it. The modification time (the internal date) is left as
+//     it is to the nanosecond (utimensat with UTIME_OMIT); a file that
+//     already reads as asked is not touched. Close fsyncs the files whose
+//     times changed, a few at once.
+//   - \Answered, \Flagged and \Draft are noted and written by Close with
+//     the session's other sequence changes, in the one locked rewrite
+//     described above. A change is an edit, not a replacement: the
+//     number joins the sequences of the flags added and leaves those of
+//     the flags removed, and every other sequence keeps what it says of
+//     it. The rewrite rereads the file under the lock, so what another
+//     client changed meanwhile (another sequence, another message, a flag
+//     of the same message we did not change) survives. A message set
+//     \Seen also leaves "unseen" (for mutt and nmh it is read too); a
+//     message set unseen does not join it (the sequence is never added
+//     to, see above), so mutt and nmh may still show it read.
+//   - A message appended in the session and then changed gets its final
+//     flags; a message whose file is gone is skipped.
+//   - The signature (Signature) covers all of it: .mh_sequences is in it,
+//     and since a file's times change neither the directory nor the
+//     sequence file, it also holds a digest of which messages read as
+//     seen (one stat per message: about 20 ms for 10,000 messages, a
+//     quarter of reading them with a warm cache). So a message read by
+//     another c-client program, which advances its access time, moves
+//     the signature too.
 //
 // Differences from c-client, deliberate:
 //

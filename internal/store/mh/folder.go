@@ -29,6 +29,9 @@ type Folder struct {
 	seqChanges map[uint64]seqChange
 	// unsynced: messages were linked since the directory was last fsynced.
 	unsynced bool
+	// touched are the message files whose times SetFlags changed (\Seen),
+	// for Close to fsync.
+	touched []string
 }
 
 var _ store.Mailbox = (*Folder)(nil)
@@ -167,7 +170,8 @@ func (f *Folder) scan() ([]entry, error) {
 }
 
 // fileName returns the path of message key: the canonical decimal name
-// when it exists, else the file a scan finds for that number (07).
+// when it exists, else the file a scan finds for that number (07). The
+// error wraps os.ErrNotExist when there is no such message.
 func (f *Folder) fileName(key uint64) (string, error) {
 	p := filepath.Join(f.dir, strconv.FormatUint(key, 10))
 	if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
@@ -182,7 +186,7 @@ func (f *Folder) fileName(key uint64) (string, error) {
 			return filepath.Join(f.dir, e.name), nil
 		}
 	}
-	return "", fmt.Errorf("MH folder %s: no message %d", f.dir, key)
+	return "", fmt.Errorf("MH folder %s: no message %d: %w", f.dir, key, os.ErrNotExist)
 }
 
 // Messages returns every message in numeric order, reading each file once.
@@ -226,7 +230,8 @@ func (f *Folder) Messages(ctx context.Context) ([]store.Message, error) {
 // For a folder changed in this session it first makes the appended
 // messages durable (one fsync of the directory), then writes the
 // session's changes to .mh_sequences (one rewrite), so that a number is
-// never in a sequence before its message is on disk. An error means
+// never in a sequence before its message is on disk. The files whose
+// \Seen SetFlags changed are fsynced (their times). An error means
 // appended messages or their flags may be lost.
 func (f *Folder) Close() error {
 	if f.closed {
@@ -237,9 +242,18 @@ func (f *Folder) Close() error {
 	if f.unsynced {
 		f.unsynced = false
 		if err := syncDir(f.dir); err != nil {
-			f.seqChanges = nil
+			f.seqChanges, f.touched = nil, nil
 			return fmt.Errorf("MH folder %s: %w", f.dir, err)
 		}
 	}
-	return f.flushSequences()
+	touched := f.touched
+	f.touched = nil
+	err := syncFiles(touched)
+	if serr := f.flushSequences(); serr != nil {
+		return serr
+	}
+	if err != nil {
+		return fmt.Errorf("MH folder %s: seen flags may not survive a crash: %w", f.dir, err)
+	}
+	return nil
 }

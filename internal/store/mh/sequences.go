@@ -26,10 +26,47 @@ var flagSeqs = [...]struct {
 const unseenSeq = "unseen"
 
 // seqChange is what this session did to one message number: appended a
-// message with these flags, or removed the message (gone).
+// message with these flags, removed the message (gone), or (edit)
+// added and removed flags of a message that was there (SetFlags).
 type seqChange struct {
 	gone  bool
 	flags store.Flags
+	// edit: add and remove are changes to the flags the sequences give
+	// the message when they are written; flags is unused.
+	edit        bool
+	add, remove store.Flags
+}
+
+// with returns c followed by SetFlags adding add and removing remove:
+// an appended message's flags change, an edit's changes combine.
+func (c seqChange) with(add, remove store.Flags) seqChange {
+	if !c.edit {
+		c.flags = (c.flags | add) &^ remove
+		return c
+	}
+	c.add = (c.add | add) &^ remove
+	c.remove = (c.remove | remove) &^ add
+	return c
+}
+
+// inSeq says what c does to the number's membership of the sequence of
+// flag: put it in (+1), take it out (-1) or leave it (0).
+func (c seqChange) inSeq(flag store.Flags) int {
+	switch {
+	case c.gone:
+		return -1
+	case c.edit && c.add&flag != 0, !c.edit && c.flags&flag != 0:
+		return 1
+	case c.edit && c.remove&flag == 0:
+		return 0
+	}
+	return -1
+}
+
+// leavesUnseen says whether c takes the number out of "unseen": the
+// message is gone, or it was appended or set \Seen.
+func (c seqChange) leavesUnseen() bool {
+	return c.gone || c.edit && c.add&store.Seen != 0 || !c.edit && c.flags&store.Seen != 0
 }
 
 // seqFlags holds the flags a folder's sequences give its messages.
@@ -50,11 +87,14 @@ func (s *seqFlags) flags(n uint64) (f store.Flags) {
 // applySeqChanges edits a parsed sequence file for this session's
 // changes, in number order (the result does not depend on it): a number
 // appended is put into exactly the flag sequences of its flags; a number
-// removed leaves them. Either way the number leaves "unseen" when the
-// message is gone or was appended \Seen: a number we link is new, so
-// whatever unseen said of it concerned a message removed behind our back.
-// An appended unseen message is never added to "unseen" (its \Seen state
-// stays in the file times, as in c-client).
+// removed leaves them; a number whose flags SetFlags changed joins the
+// sequences of the flags added and leaves those of the flags removed,
+// and stays as it is in the others (a change another program made
+// meanwhile survives). The number leaves "unseen" when the message is
+// gone or was appended or set \Seen: a number we link is new, so
+// whatever unseen said of it concerned a message removed behind our back,
+// and a message set \Seen is read for mutt and nmh too. No number is
+// ever added to "unseen" (\Seen stays in the file times, as in c-client).
 func applySeqChanges(sf *seqFile, changes map[uint64]seqChange) {
 	nums := make([]uint64, 0, len(changes))
 	for n := range changes {
@@ -64,9 +104,10 @@ func applySeqChanges(sf *seqFile, changes map[uint64]seqChange) {
 	for _, fs := range flagSeqs {
 		s, _ := sf.set(fs.name)
 		for _, n := range nums {
-			if c := changes[n]; !c.gone && c.flags&fs.flag != 0 {
+			switch changes[n].inSeq(fs.flag) {
+			case 1:
 				s.add(n)
-			} else {
+			case -1:
 				s.remove(n)
 			}
 		}
@@ -74,7 +115,7 @@ func applySeqChanges(sf *seqFile, changes map[uint64]seqChange) {
 	}
 	s, _ := sf.set(unseenSeq)
 	for _, n := range nums {
-		if c := changes[n]; c.gone || c.flags&store.Seen != 0 {
+		if changes[n].leavesUnseen() {
 			s.remove(n)
 		}
 	}
