@@ -101,10 +101,25 @@ func (b *Box) copyKept(w io.Writer, drop bool) ([]msg, int64, error) {
 	var pos int64
 	run := runCopy{w: w, f: b.f}
 	var hdr, out []byte
+	prevKept, prevEnd := false, int64(0)
 	for _, m := range b.msgs {
+		if prevKept && m.start > prevEnd {
+			// Blank space between two messages, left where a scan of
+			// the part appended since stopped (tail.go: it may hold
+			// the line end without which the next From_ line would
+			// continue the last line): it stays with the message
+			// before it.
+			if err := run.add(prevEnd, m.start); err != nil {
+				return nil, 0, err
+			}
+			pos += m.start - prevEnd
+		}
+		prevEnd = m.end
 		if drop && !m.pseudo && (m.deleted || m.flags&store.Deleted != 0) {
+			prevKept = false
 			continue
 		}
+		prevKept = true
 		if len(kept) == 0 && b.msgs[0].start > 0 {
 			// The blank space before the first message stays, unless
 			// no message does: a file of blank space alone is no mbox.
