@@ -142,7 +142,7 @@ func checkFlagFile(t *testing.T, home string, fm flagMbox, newer, python bool) {
 }
 
 // TestKill9FlagRewrite kills a store session with SIGKILL while it
-// writes the flags of many messages of a large mbox (MAILSYNC flag sync,
+// writes the flags of many messages of a large mbox ("flags sync",
 // doc/design/mbox.md, "Flag rewrites"), at moments drawn uniformly from
 // an uninterrupted session's Close. The file must then be byte for byte
 // either the old one or the new one (so every message is there, once,
