@@ -312,8 +312,9 @@ func (b *Box) MarkDeleted(ctx context.Context, keys []uint64) error {
 // Close writes the flags set in the session and not written by an
 // expunge (one rewrite, under the locks: doc/design/mbox.md, "Flag
 // rewrites"), then releases the locks. Unexpunged marks are dropped.
-// When the flags cannot be written the error says so; the locks are
-// released all the same and the file is as it was.
+// When the flags cannot be written the error says so and the locks are
+// released all the same; the file is as it was unless only the fsync of
+// its directory after the rename failed.
 func (b *Box) Close() error {
 	if b.f == nil {
 		return nil
