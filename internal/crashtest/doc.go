@@ -20,6 +20,12 @@
 //     in the test (mutt's dotlock plus fcntl locks, appending mail and
 //     rewriting Status: headers) works on an mbox while mailsync syncs it,
 //     and every change of either survives.
+//   - flag rewrites of an mbox (doc/design/mbox.md, "Flag rewrites"), at
+//     the store level, in a child process (this test binary again,
+//     flagchild_test.go): kill -9 while a 30 MB mbox is rewritten leaves
+//     the old or the new file, byte for byte (read by Python's mailbox
+//     module too); a simulated mutt working on the box while a session
+//     has flags pending loses none of its changes, nor the session's.
 //   - server faults through a fault-injecting IMAP proxy in front of a
 //     private Dovecot (internal/dovecot): connection reset, NO [OVERQUOTA]
 //     and NO [TRYCREATE] on APPEND, BYE in the middle of a command,

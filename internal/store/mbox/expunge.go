@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"syscall"
 
@@ -16,7 +17,9 @@ import (
 // Expunge removes every message flagged deleted (in the file or in this
 // session). It first picks up mail appended since the scan, then writes
 // the remaining bytes unchanged into a new file beside the old one, fsyncs
-// it, renames it over the old one and fsyncs the directory.
+// it, renames it over the old one and fsyncs the directory. Flags set in
+// the session (SetFlags) go into the same rewrite; with nothing to
+// expunge they are left to Close (doc/design/mbox.md, "Flag rewrites").
 func (b *Box) Expunge(ctx context.Context) (int, error) {
 	if b.mode != store.ReadWrite {
 		return 0, fmt.Errorf("expunge %s: %w", b.path, store.ErrReadOnly)
@@ -36,20 +39,34 @@ func (b *Box) Expunge(ctx context.Context) (int, error) {
 	if n == 0 {
 		return 0, nil
 	}
+	if err := b.rewrite(true); err != nil {
+		return 0, fmt.Errorf("expunge %s: %w", b.path, err)
+	}
+	return n, nil
+}
+
+// rewrite replaces the file (as scanned: the caller rescans first) by a
+// new one beside it, fsynced, renamed over it, the directory fsynced:
+// without the messages flagged deleted when drop is set, with the status
+// lines of the messages whose flags this session changed rewritten, every
+// other byte copied. The new file is fcntl-locked before the rename and
+// replaces the Box's file; a failure before the rename leaves the old file
+// as it was. doc/design/mbox.md, "Flag rewrites".
+func (b *Box) rewrite(drop bool) error {
 	st, err := b.f.Stat()
 	if err != nil {
-		return 0, fmt.Errorf("expunge %s: %w", b.path, err)
+		return err
 	}
 	dir := filepath.Dir(b.path)
-	nf, err := os.CreateTemp(dir, "."+filepath.Base(b.path)+".mailsync-"+strconv.Itoa(os.Getpid())+"-*")
+	nf, err := os.CreateTemp(dir, "."+filepath.Base(b.path)+tempMark+strconv.Itoa(os.Getpid())+"-*")
 	if err != nil {
-		return 0, fmt.Errorf("expunge %s: %w", b.path, err)
+		return err
 	}
 	tmp := nf.Name()
-	fail := func(err error) (int, error) {
+	fail := func(err error) error {
 		nf.Close()
 		os.Remove(tmp)
-		return 0, fmt.Errorf("expunge %s: %w", b.path, err)
+		return err
 	}
 	if err := nf.Chmod(st.Mode().Perm()); err != nil {
 		return fail(err)
@@ -57,7 +74,7 @@ func (b *Box) Expunge(ctx context.Context) (int, error) {
 	if err := fcntlLock(nf, syscall.F_WRLCK); err != nil {
 		return fail(err)
 	}
-	kept, end, err := b.copyKept(nf)
+	kept, end, err := b.copyKept(nf, drop)
 	if err != nil {
 		return fail(err)
 	}
@@ -67,29 +84,42 @@ func (b *Box) Expunge(ctx context.Context) (int, error) {
 	if err := os.Rename(tmp, b.path); err != nil {
 		return fail(err)
 	}
-	if err := syncDir(dir); err != nil {
-		b.f.Close()
-		b.f = nf
-		return 0, fmt.Errorf("expunge %s: %w", b.path, err)
-	}
 	b.f.Close()
 	b.f = nf
 	b.msgs = kept
 	b.size = end
-	return n, nil
+	return syncDir(dir)
 }
 
 // copyKept writes the bytes of every kept message (and anything before the
 // first message) to w, returning the kept messages with their new offsets.
-// Adjacent kept messages are copied as one run.
-func (b *Box) copyKept(w io.Writer) ([]msg, int64, error) {
+// With drop, messages flagged deleted are not kept. Adjacent kept messages
+// are copied as one run; a message whose flags the session changed gets
+// its header through restatus.
+func (b *Box) copyKept(w io.Writer, drop bool) ([]msg, int64, error) {
 	kept := make([]msg, 0, len(b.msgs))
 	var pos int64
 	run := runCopy{w: w, f: b.f}
+	var hdr, out []byte
+	prevKept, prevEnd := false, int64(0)
 	for _, m := range b.msgs {
-		if !m.pseudo && (m.deleted || m.flags&store.Deleted != 0) {
+		if prevKept && m.start > prevEnd {
+			// Blank space between two messages, left where a scan of
+			// the part appended since stopped (tail.go: it may hold
+			// the line end without which the next From_ line would
+			// continue the last line): it stays with the message
+			// before it.
+			if err := run.add(prevEnd, m.start); err != nil {
+				return nil, 0, err
+			}
+			pos += m.start - prevEnd
+		}
+		prevEnd = m.end
+		if drop && !m.pseudo && (m.deleted || m.flags&store.Deleted != 0) {
+			prevKept = false
 			continue
 		}
+		prevKept = true
 		if len(kept) == 0 && b.msgs[0].start > 0 {
 			// The blank space before the first message stays, unless
 			// no message does: a file of blank space alone is no mbox.
@@ -112,13 +142,38 @@ func (b *Box) copyKept(w io.Writer) ([]msg, int64, error) {
 			kept = append(kept, p)
 			pos = p.end
 		}
-		if err := run.add(m.start, m.end); err != nil {
-			return nil, 0, err
+		if m.flagDiff == 0 || m.pseudo {
+			if err := run.add(m.start, m.end); err != nil {
+				return nil, 0, err
+			}
+			d := pos - m.start
+			m.start += d
+			m.bodyStart += d
+			m.end += d
+		} else {
+			var err error
+			if hdr, out, err = b.restatusMsg(&m, hdr, out); err != nil {
+				return nil, 0, err
+			}
+			// The From_ line, the new header, the body.
+			if err := run.add(m.start, m.hdrStart()); err != nil {
+				return nil, 0, err
+			}
+			if err := run.flush(); err != nil {
+				return nil, 0, err
+			}
+			if _, err := w.Write(out); err != nil {
+				return nil, 0, err
+			}
+			if err := run.add(m.bodyStart, m.end); err != nil {
+				return nil, 0, err
+			}
+			body := m.end - m.bodyStart
+			m.start = pos
+			m.bodyStart = m.hdrStart() + int64(len(out))
+			m.end = m.bodyStart + body
+			m.flagDiff = 0
 		}
-		d := pos - m.start
-		m.start += d
-		m.bodyStart += d
-		m.end += d
 		pos = m.end
 		kept = append(kept, m)
 	}
@@ -126,6 +181,37 @@ func (b *Box) copyKept(w io.Writer) ([]msg, int64, error) {
 		return nil, 0, err
 	}
 	return kept, pos, nil
+}
+
+// restatusMsg returns in out the header of m (the bytes between its
+// From_ line and its body) with status lines saying its session flags
+// (restatus). The header must still say the flags read from the file.
+// hdr and out are buffers to reuse.
+func (b *Box) restatusMsg(m *msg, hdr, out []byte) ([]byte, []byte, error) {
+	n := m.bodyStart - m.hdrStart()
+	if n > 4*maxHeaderLine {
+		return hdr, out, fmt.Errorf("the header of the message at offset %d is %d bytes: too large to rewrite", m.start, n)
+	}
+	hdr = slices.Grow(hdr[:0], int(n))[:n]
+	if _, err := b.f.ReadAt(hdr, m.hdrStart()); err != nil {
+		return hdr, out, err
+	}
+	fromEnd := []byte("\n")
+	if m.fromLen >= 2 {
+		from := make([]byte, 2)
+		if _, err := b.f.ReadAt(from, m.hdrStart()-2); err != nil {
+			return hdr, out, err
+		}
+		fromEnd = lineEnd(from)
+	}
+	if f, _ := headerFacts(hdr); f != m.flags^m.flagDiff {
+		return hdr, out, fmt.Errorf("the message at offset %d has flags %v, not the %v read before: changed by another program", m.start, f, m.flags^m.flagDiff)
+	}
+	out, err := restatus(out[:0], hdr, m.flags, fromEnd)
+	if err != nil {
+		return hdr, out, fmt.Errorf("the message at offset %d: %w", m.start, err)
+	}
+	return hdr, out, nil
 }
 
 // runCopy copies byte ranges of the old file f to w, adjacent ranges with

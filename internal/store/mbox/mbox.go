@@ -78,6 +78,7 @@ func Open(path string, mode store.Mode, env store.Env) (*Box, error) {
 			return nil, err
 		}
 	}
+	removeDeadTemps(path, env.Notes)
 	return b, nil
 }
 
@@ -308,10 +309,19 @@ func (b *Box) MarkDeleted(ctx context.Context, keys []uint64) error {
 	return nil
 }
 
-// Close releases the locks. Unexpunged marks are dropped.
+// Close writes the flags set in the session and not written by an
+// expunge (one rewrite, under the locks: doc/design/mbox.md, "Flag
+// rewrites"), then releases the locks. Unexpunged marks are dropped.
+// When the flags cannot be written the error says so and the locks are
+// released all the same; the file is as it was unless only the fsync of
+// its directory after the rename failed.
 func (b *Box) Close() error {
 	if b.f == nil {
 		return nil
+	}
+	var ferr error
+	if b.mode == store.ReadWrite && b.flagsPending() {
+		ferr = b.writeFlags()
 	}
 	if b.list != nil {
 		// Kept only if nothing changed the file since the scan.
@@ -335,9 +345,9 @@ func (b *Box) Close() error {
 		b.lock = ""
 	}
 	if err != nil {
-		return fmt.Errorf("close %s: %w", b.path, err)
+		err = fmt.Errorf("close %s: %w", b.path, err)
 	}
-	return nil
+	return errors.Join(ferr, err)
 }
 
 // markLock rewrites this Box's dotlock: the pid, and while an append is

@@ -32,6 +32,10 @@ type msg struct {
 	imap      bool // has an X-IMAP: header: would be the pseudo message if first
 	hdrOpen   bool // the file ends inside the header (no blank line ends it)
 	deleted   bool // marked deleted in this session
+	// flagDiff: the flags SetFlags changed in this session and not yet
+	// written (session flags XOR the file's); doc/design/mbox.md, "Flag
+	// rewrites".
+	flagDiff store.Flags
 }
 
 // hdrStart is the offset just after the From_ line.

@@ -1,0 +1,209 @@
+package crashtest
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mailsync/mailsync/internal/store"
+	"github.com/mailsync/mailsync/internal/store/local"
+)
+
+// flagMbox is a generated mbox and the flags of its messages.
+type flagMbox struct {
+	data  []byte
+	ids   []string
+	flags []store.Flags // as the store reads them (Recent without O)
+}
+
+// genFlagMbox makes an mbox of n messages of about size bytes each, their
+// status lines in the forms c-client, mutt and delivery agents leave
+// (both lines, Status: alone, none, X-Status: with X-Keywords: and
+// X-UID:), one in fifty with CRLF line ends.
+func genFlagMbox(n, size int) flagMbox {
+	var fm flagMbox
+	var b bytes.Buffer
+	line := strings.Repeat("lorem ipsum dolor sit amet ", 2)[:50] + "\n"
+	for i := range n {
+		var m bytes.Buffer
+		id := fmt.Sprintf("<fr-%d@crash.example>", i)
+		fmt.Fprintf(&m, "From sender@example.org Mon Jan %2d 10:%02d:00 2024\nFrom: Sender <sender@example.org>\nSubject: message %d\nMessage-ID: %s\n", 1+i%28, i%60, i, id)
+		var f store.Flags
+		switch i % 4 {
+		case 0:
+			m.WriteString("Status: RO\nX-Status: F\n")
+			f = store.Seen | store.Flagged
+		case 1:
+			m.WriteString("Status: O\n")
+		case 2:
+			f = store.Recent
+		case 3:
+			fmt.Fprintf(&m, "X-Status: A\nX-Keywords: work\nX-UID: %d\n", i+1)
+			f = store.Answered | store.Recent
+		}
+		m.WriteString("\n")
+		for m.Len() < size {
+			m.WriteString(line)
+		}
+		m.WriteString("\n")
+		text := m.Bytes()
+		if i%50 == 7 {
+			text = bytes.ReplaceAll(text, []byte("\n"), []byte("\r\n"))
+		}
+		b.Write(text)
+		fm.ids = append(fm.ids, id)
+		fm.flags = append(fm.flags, f)
+	}
+	fm.data = b.Bytes()
+	return fm
+}
+
+// after is the flags of message i once the child's change is made.
+func (fm flagMbox) after(i int) store.Flags {
+	c := flagChange(i)
+	return (fm.flags[i] | c.Add) &^ c.Remove
+}
+
+// letters is how Python's mailbox module shows flags f: the letters of
+// Status: and X-Status:, sorted.
+func letters(f store.Flags) string {
+	var s []byte
+	for _, x := range []struct {
+		f store.Flags
+		c byte
+	}{{store.Seen, 'R'}, {store.Deleted, 'D'}, {store.Flagged, 'F'}, {store.Answered, 'A'}, {store.Draft, 'T'}} {
+		if f&x.f != 0 {
+			s = append(s, x.c)
+		}
+	}
+	if f&store.Recent == 0 {
+		s = append(s, 'O')
+	}
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	return string(s)
+}
+
+// checkFlagFile reads home/mail/box with Python's mailbox module and with
+// the store (read-write, which takes over a killed child's lock and
+// removes its rewrite's file): every message once, in order, each with
+// the flags of the old file (newer false) or of the new one.
+func checkFlagFile(t *testing.T, home string, fm flagMbox, newer, python bool) {
+	t.Helper()
+	want := func(i int) store.Flags {
+		if newer {
+			return fm.after(i)
+		}
+		return fm.flags[i]
+	}
+	path := filepath.Join(home, "mail", "box")
+	if python {
+		if got := pyFlags(t, path); got != nil {
+			if len(got) != len(fm.ids) {
+				t.Fatalf("python reads %d messages, want %d", len(got), len(fm.ids))
+			}
+			for i, l := range got {
+				id, fl, _ := strings.Cut(l, " ")
+				if id != fm.ids[i] || fl != letters(want(i)) {
+					t.Fatalf("python: message %d is %q, want %s %s", i, l, fm.ids[i], letters(want(i)))
+				}
+			}
+		}
+	}
+	ctx := context.Background()
+	st := local.New(store.Env{Home: home, User: "user", Host: "host.example.org"})
+	mb, err := st.Open(ctx, "mail/box", store.ReadWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := 0
+	err = mb.(store.Streamer).EachMessage(ctx, func(m store.Message) error {
+		if i >= len(fm.ids) || !bytes.Contains(m.Header, []byte(fm.ids[i])) || m.Flags != want(i) {
+			return fmt.Errorf("message %d: flags %v, header %q; want %s with %v", i, m.Flags, m.Header, fm.ids[min(i, len(fm.ids)-1)], want(i))
+		}
+		i++
+		return nil
+	})
+	if err == nil && i != len(fm.ids) {
+		err = fmt.Errorf("%d messages, want %d", i, len(fm.ids))
+	}
+	if cerr := mb.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatalf("store reader: %v", err)
+	}
+}
+
+// TestKill9FlagRewrite kills a store session with SIGKILL while it
+// writes the flags of many messages of a large mbox ("flags sync",
+// doc/design/mbox.md, "Flag rewrites"), at moments drawn uniformly from
+// an uninterrupted session's Close. The file must then be byte for byte
+// either the old one or the new one (so every message is there, once,
+// whole), read so by Python's mailbox module and by the store; the next
+// read-write open removes the killed session's leftovers; a new session
+// then ends where an uninterrupted one did. CRASHTEST_FLAG_MB sets the
+// size (default 30 MB), CRASHTEST_KILLS the number of kills (default 8).
+func TestKill9FlagRewrite(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large mbox")
+	}
+	seed := testSeed(t)
+	r := rand.New(rand.NewPCG(seed, 7))
+	const size = 2500
+	fm := genFlagMbox(envInt(t, "CRASHTEST_FLAG_MB", 30)<<20/size, size)
+
+	ref := flagHome(t, fm.data)
+	c := startFlagChild(t, ref, "box", false)
+	c.finish(t)
+	closeDur := time.Since(c.ready)
+	wantNew, err := os.ReadFile(filepath.Join(ref, "mail", "box"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Equal(wantNew, fm.data) {
+		t.Fatal("the uninterrupted session changed nothing")
+	}
+	checkFlagFile(t, ref, fm, true, true)
+	t.Logf("%d messages, %d MB; uninterrupted close (the rewrite) %v", len(fm.ids), len(fm.data)>>20, closeDur.Round(time.Millisecond))
+
+	pyChecked := map[bool]bool{true: true}
+	outcomes := map[string]int{}
+	for k := range envInt(t, "CRASHTEST_KILLS", 8) {
+		home := flagHome(t, fm.data)
+		c := startFlagChild(t, home, "box", false)
+		at := time.Duration(r.Int64N(int64(closeDur)*6/5 + 1))
+		time.Sleep(time.Until(c.ready.Add(at)))
+		c.kill()
+		got, err := os.ReadFile(filepath.Join(home, "mail", "box"))
+		if err != nil {
+			t.Fatalf("seed %d, kill %d at %v: %v", seed, k, at, err)
+		}
+		newer := bytes.Equal(got, wantNew)
+		if !newer && !bytes.Equal(got, fm.data) {
+			t.Fatalf("seed %d, kill %d at %v: the file is neither the old one nor the new one (%d bytes; old %d, new %d)", seed, k, at, len(got), len(fm.data), len(wantNew))
+		}
+		left := leftovers(home)
+		state := map[bool]string{false: "old", true: "new"}[newer]
+		outcomes[fmt.Sprintf("%s file, %d leftovers", state, len(left))]++
+		// The bytes are those of one of two files: Python reads each once.
+		checkFlagFile(t, home, fm, newer, !pyChecked[newer])
+		pyChecked[newer] = true
+		if l := leftovers(home); len(l) > 0 {
+			t.Fatalf("seed %d, kill %d at %v: left after a read-write open: %v", seed, k, at, l)
+		}
+		c = startFlagChild(t, home, "box", false)
+		c.finish(t)
+		if again, _ := os.ReadFile(filepath.Join(home, "mail", "box")); !bytes.Equal(again, wantNew) {
+			t.Fatalf("seed %d, kill %d at %v: a new session after the kill did not end as an uninterrupted one", seed, k, at)
+		}
+		os.RemoveAll(home)
+	}
+	t.Logf("outcomes: %v", outcomes)
+}

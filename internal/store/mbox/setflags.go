@@ -1,0 +1,117 @@
+package mbox
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/mailsync/mailsync/internal/pidlock"
+	"github.com/mailsync/mailsync/internal/store"
+)
+
+var _ store.FlagSetter = (*Box)(nil)
+
+// SetFlags implements store.FlagSetter. The changes are recorded in the
+// session (later listings show them) and written by one rewrite of the
+// file: Expunge's when it expunges something, else Close's, and only for
+// messages whose flags changed. doc/design/mbox.md, "Flag rewrites".
+func (b *Box) SetFlags(ctx context.Context, changes []store.FlagChange) error {
+	if b.mode != store.ReadWrite {
+		return fmt.Errorf("set flags in %s: %w", b.path, store.ErrReadOnly)
+	}
+	if b.f == nil {
+		return fmt.Errorf("set flags in %s: mailbox is closed", b.path)
+	}
+	if !b.scanned {
+		if err := b.rescan(nil); err != nil {
+			return err
+		}
+	}
+	ms := make([]*msg, len(changes))
+	for i, c := range changes {
+		m, err := b.lookup(c.Key)
+		if err != nil {
+			return fmt.Errorf("set flags: %w", err)
+		}
+		ms[i] = m
+	}
+	for i, c := range changes {
+		m := ms[i]
+		f := (m.flags | c.Add&store.SyncedFlags) &^ (c.Remove & store.SyncedFlags)
+		m.flagDiff ^= m.flags ^ f
+		m.flags = f
+	}
+	return nil
+}
+
+// flagsPending reports flags set in the session and not yet written.
+func (b *Box) flagsPending() bool {
+	for i := range b.msgs {
+		if b.msgs[i].flagDiff != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// writeFlags writes the flags set in the session (Close): mail appended
+// since the scan is picked up first, as Expunge does, then the file is
+// rewritten keeping every message.
+func (b *Box) writeFlags() error {
+	if err := b.rescan(nil); err != nil {
+		return fmt.Errorf("write flags: %w", err)
+	}
+	if err := b.rewrite(false); err != nil {
+		return fmt.Errorf("write flags to %s: %w", b.path, err)
+	}
+	return nil
+}
+
+// tempMark follows ".BOX" in the name of a rewrite's new file,
+// ".BOX.mailsync-PID-N" until it is renamed over BOX.
+const tempMark = ".mailsync-"
+
+// removeDeadTemps removes the new files of rewrites of path (tempMark)
+// whose process is gone: a killed rewrite leaves its new file beside
+// the box, which can be as large as the box. It runs under the box's
+// locks (no rewrite of path is under way) and reports on notes what it
+// removed. Errors are ignored: a leftover file costs space only.
+func removeDeadTemps(path string, notes io.Writer) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	prefix := "." + base + tempMark
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		rest, ok := strings.CutPrefix(e.Name(), prefix)
+		if !ok || !e.Type().IsRegular() {
+			continue
+		}
+		p, n, ok := strings.Cut(rest, "-")
+		pid, err := strconv.Atoi(p)
+		if !ok || err != nil || pid <= 0 || !allDigits(n) || pid == os.Getpid() || pidlock.Alive(pid) {
+			continue
+		}
+		name := filepath.Join(dir, e.Name())
+		if os.Remove(name) == nil && notes != nil {
+			fmt.Fprintf(notes, "Info: removed %s, the unfinished rewrite of %s by the killed process %d\n", name, path, pid)
+		}
+	}
+}
+
+func allDigits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return s != ""
+}

@@ -1,0 +1,177 @@
+package mbox
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/mailsync/mailsync/internal/store"
+)
+
+// The status lines of a message whose flags a session changed
+// (doc/design/mbox.md, "Flag rewrites").
+
+// statusValue is the value of c-client's Status: line for flags f
+// (unix_xstatus): R when seen, then O unless the message is recent.
+func statusValue(dst []byte, f store.Flags) []byte {
+	if f&store.Seen != 0 {
+		dst = append(dst, 'R')
+	}
+	if f&store.Recent == 0 {
+		dst = append(dst, 'O')
+	}
+	return dst
+}
+
+// xstatusValue is the value of c-client's X-Status: line for flags f:
+// D, F, A, T in that order.
+func xstatusValue(dst []byte, f store.Flags) []byte {
+	for _, x := range []struct {
+		f store.Flags
+		c byte
+	}{{store.Deleted, 'D'}, {store.Flagged, 'F'}, {store.Answered, 'A'}, {store.Draft, 'T'}} {
+		if f&x.f != 0 {
+			dst = append(dst, x.c)
+		}
+	}
+	return dst
+}
+
+// lineEnd is the line end of a raw line: "\r\n", "\n" or "" (a last line
+// cut short by the end of the file).
+func lineEnd(l []byte) []byte {
+	switch {
+	case bytes.HasSuffix(l, []byte("\r\n")):
+		return l[len(l)-2:]
+	case bytes.HasSuffix(l, []byte("\n")):
+		return l[len(l)-1:]
+	}
+	return nil
+}
+
+// nextLine returns the raw line of h starting at pos (with its line end).
+func nextLine(h []byte, pos int) []byte {
+	if i := indexLF(h[pos:]); i >= 0 {
+		return h[pos : pos+i+1]
+	}
+	return h[pos:]
+}
+
+// isCont reports a continuation line (it starts with a space or a tab).
+func isCont(l []byte) bool { return len(l) > 0 && (l[0] == ' ' || l[0] == '\t') }
+
+// restatus appends to dst the header h (the bytes between a message's
+// From_ line and its body: its header lines and the blank line that ends
+// them, if any) with its status lines saying flags f, in the bytes
+// c-client writes (unix_xstatus): every "Status:" line becomes
+// "Status: " + R/O, every "X-Status:" line "X-Status: " + D/F/A/T, each
+// keeping its line end. A missing one is added before the blank line
+// (Status: first), as c-client and mutt place them; a header without a
+// blank line (the file ends inside it) gets them at its end when that
+// ends with a line end, else before the field of its unfinished last
+// line. fromEnd is the From_ line's line end, used for added lines when
+// the place they go has none. Every other byte is kept: X-Keywords:,
+// X-UID:, the header lines, CRs.
+//
+// The result is checked: it must read back (hdrState) as flags f with
+// the same message size as h, else restatus fails and the file is not
+// rewritten.
+func restatus(dst, h []byte, f store.Flags, fromEnd []byte) ([]byte, error) {
+	haveSt, haveX := false, false
+	ins, field := -1, 0
+	for pos := 0; pos < len(h); {
+		l := nextLine(h, pos)
+		switch {
+		case isBlank(l):
+			ins = pos
+		case bytes.HasPrefix(l, []byte("Status:")):
+			haveSt = true
+		case bytes.HasPrefix(l, []byte("X-Status:")):
+			haveX = true
+		}
+		if ins >= 0 {
+			break
+		}
+		if !isCont(l) {
+			field = pos
+		}
+		pos += len(l)
+	}
+	if ins < 0 {
+		if len(h) == 0 || h[len(h)-1] == '\n' {
+			ins = len(h)
+		} else if isCont(h[field:]) {
+			return dst, fmt.Errorf("no place for the status lines in a header that starts with a continuation line and has no end")
+		} else {
+			ins = field
+		}
+	}
+	eol := fromEnd
+	if ins < len(h) {
+		if e := lineEnd(nextLine(h, ins)); e != nil {
+			eol = e
+		}
+	}
+	start := len(dst)
+	add := func() {
+		if !haveSt {
+			dst = append(dst, "Status: "...)
+			dst = statusValue(dst, f)
+			dst = append(dst, eol...)
+		}
+		if !haveX {
+			dst = append(dst, "X-Status: "...)
+			dst = xstatusValue(dst, f)
+			dst = append(dst, eol...)
+		}
+	}
+	for pos := 0; pos < len(h); {
+		if pos == ins {
+			add()
+		}
+		l := nextLine(h, pos)
+		pos += len(l)
+		switch {
+		case bytes.HasPrefix(l, []byte("Status:")):
+			dst = append(dst, "Status: "...)
+			dst = statusValue(dst, f)
+			dst = append(dst, lineEnd(l)...)
+		case bytes.HasPrefix(l, []byte("X-Status:")):
+			dst = append(dst, "X-Status: "...)
+			dst = xstatusValue(dst, f)
+			dst = append(dst, lineEnd(l)...)
+		default:
+			dst = append(dst, l...)
+		}
+	}
+	if ins == len(h) {
+		add()
+	}
+	gotF, gotSize := headerFacts(dst[start:])
+	_, oldSize := headerFacts(h)
+	if gotF != f || gotSize != oldSize {
+		return dst, fmt.Errorf("rewritten status lines read back as flags %v and size %d, want %v and %d", gotF, gotSize, f, oldSize)
+	}
+	return dst, nil
+}
+
+// headerFacts reads a header as the scanner does: its flags (Recent when
+// no O) and the part of the message size its lines make.
+func headerFacts(h []byte) (store.Flags, int64) {
+	hs := newHdrState()
+	var size int64
+	for pos := 0; pos < len(h); {
+		l := nextLine(h, pos)
+		pos += len(l)
+		if hs.line(l) {
+			size += crlfLen(l)
+		}
+		if isBlank(l) {
+			break
+		}
+	}
+	f := hs.flags
+	if !hs.old {
+		f |= store.Recent
+	}
+	return f, size
+}
