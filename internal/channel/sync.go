@@ -114,8 +114,8 @@ func (e *Engine) keepFlags(flags flagstate.Records, names []string) {
 // boxOutcome is what the synchronisation of one box leaves for the next
 // state: its ids (when keep) and whether -D may delete it (empty).
 type boxOutcome struct {
-	ids   []string
-	keep  bool
+	ids  []string
+	keep bool
 	// flags are the records of ids (flags sync only).
 	flags []byte
 	empty bool

@@ -36,9 +36,9 @@ type FlagChangeFailed struct {
 	Err         error
 }
 
-func (FlagsChanged) event() {}
-func (FlagCounts) event()   {}
-func (FlagChangeFailed) event()  {}
+func (FlagsChanged) event()     {}
+func (FlagCounts) event()       {}
+func (FlagChangeFailed) event() {}
 
 // printFlags writes the events of flags sync; it reports false for
 // another event.
