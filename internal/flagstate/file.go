@@ -92,10 +92,12 @@ func Load(path, channel string, last msinfo.State, md5 bool) Records {
 // gens, keeping the other channels' (a damaged file is replaced whole),
 // atomically: a temporary file beside it, fsynced, renamed over it, the
 // directory fsynced. A box's records are written when they match its
-// ids (one per id, the ids in byte order). The caller holds the msinfo's
-// lock, which keeps other runs from the file.
+// ids (one per id, the ids in byte order). A file that would not change
+// is not written. The caller holds the msinfo's lock, which keeps other
+// runs from the file.
 func Save(path, channel string, md5 bool, gens ...Generation) error {
-	secs, _ := read(path)
+	old, _ := os.ReadFile(path)
+	secs, _ := parse(old)
 	secs = slices.DeleteFunc(secs, func(s section) bool { return s.channel == channel })
 	for _, g := range gens {
 		s := section{channel: channel, digest: digest(g.State, md5), boxes: map[string][]byte{}}
@@ -109,7 +111,11 @@ func Save(path, channel string, md5 bool, gens ...Generation) error {
 		}
 		secs = append(secs, s)
 	}
-	return writeAtomic(path, encode(secs))
+	data := encode(secs)
+	if bytes.Equal(data, old) {
+		return nil // a run that changed nothing writes nothing
+	}
+	return writeAtomic(path, data)
 }
 
 // encode returns the file's content for secs.
@@ -139,6 +145,11 @@ func read(path string) ([]section, error) {
 	if err != nil {
 		return nil, err
 	}
+	return parse(data)
+}
+
+// parse returns the sections of a file's content.
+func parse(data []byte) ([]section, error) {
 	if len(data) < 4 {
 		return nil, errDamaged
 	}
@@ -255,4 +266,17 @@ func writeAtomic(path string, data []byte) error {
 		}
 	}
 	return nil
+}
+
+// Forget drops the records of channel from the file at path, if it has
+// any (a run with flags off wrote the msinfo: the records no longer
+// describe what both sides agreed on; doc/design/flags.md, "Switching
+// off and on"). A missing or damaged file is left alone.
+func Forget(path, channel string) error {
+	secs, err := read(path)
+	if err != nil || !slices.ContainsFunc(secs, func(s section) bool { return s.channel == channel }) {
+		return nil
+	}
+	secs = slices.DeleteFunc(secs, func(s section) bool { return s.channel == channel })
+	return writeAtomic(path, encode(secs))
 }

@@ -150,3 +150,52 @@ func TestRemotePath(t *testing.T) {
 		t.Errorf("LocalPath %s", LocalPath("/h/.msinfo"))
 	}
 }
+
+// TestUnchangedNotWritten: a Save that changes nothing leaves the file
+// alone (a no-op run costs no write).
+func TestUnchangedNotWritten(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.flags")
+	if err := Save(path, "ch", false, Generation{stateN, recsN}); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.Stat(path)
+	if err := os.Chmod(filepath.Dir(path), 0o500); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chmod(filepath.Dir(path), 0o700)
+	if err := Save(path, "ch", false, Generation{stateN, recsN}, Generation{stateN, recsO}); err != nil {
+		t.Errorf("an unchanged Save wrote: %v", err)
+	}
+	after, _ := os.Stat(path)
+	if !os.SameFile(before, after) {
+		t.Error("the file was replaced")
+	}
+	if os.Geteuid() != 0 {
+		if err := Save(path, "ch", false, Generation{stateO, recsO}); err == nil {
+			t.Error("a changed Save into a read-only directory did not fail")
+		}
+	}
+}
+
+// TestForget: a channel's records go, the other channels' stay; a file
+// without them is not written.
+func TestForget(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.flags")
+	if err := Forget(path, "ch"); err != nil {
+		t.Fatalf("missing file: %v", err)
+	}
+	if _, err := os.Stat(path); err == nil {
+		t.Fatal("Forget made a file")
+	}
+	Save(path, "ch", false, Generation{stateN, recsN})
+	Save(path, "other", false, Generation{stateO, recsO})
+	if err := Forget(path, "ch"); err != nil {
+		t.Fatal(err)
+	}
+	if got := Load(path, "ch", stateN, false); got != nil {
+		t.Errorf("after Forget: %v", got)
+	}
+	if got := Load(path, "other", stateO, false); !reflect.DeepEqual(got, recsO) {
+		t.Errorf("other channel after Forget: %v", got)
+	}
+}
