@@ -97,3 +97,35 @@ func TestFlagsDiff(t *testing.T) {
 	check(t, "diff, switch off", diff(Options{}), "inbox: 2 currently at store a.\n")
 	check(t, "b", flagsOf(w.b, "inbox"), []store.Flags{store.Seen, 0})
 }
+
+// TestFlagsConcurrent: boxes synchronised at once change the same flags,
+// print the same and return the same records as one after the other.
+func TestFlagsConcurrent(t *testing.T) {
+	run := func(workers int) (string, flagstate.Records, []store.Flags) {
+		w := newFWorld()
+		for _, box := range []string{"a1", "b2", "c3", "d4"} {
+			w.put(t, w.a, box, "<1"+box+"@x>", "one", store.Seen)
+			w.put(t, w.b, box, "<2"+box+"@x>", "two", 0)
+		}
+		w.frun(t, fsync)
+		for _, box := range []string{"a1", "c3"} {
+			w.a.SetFlagsAt(box, 1, store.Flagged)
+			w.b.SetFlagsAt(box, 1, 0)
+		}
+		var out bytes.Buffer
+		r := NewReporter(&out, &out)
+		e := &Engine{Opt: fsync, R: r, LastFlags: w.flags, Workers: workers}
+		sa, sb := sidesOf(t, r, w.a, w.b)
+		_, res := e.Sync(context.Background(), sa, sb, w.last)
+		r.Flush()
+		return out.String(), res.Flags, append(flagsOf(w.a, "c3"), flagsOf(w.b, "c3")...)
+	}
+	out1, recs1, f1 := run(1)
+	out4, recs4, f4 := run(4)
+	check(t, "output", out4, out1)
+	check(t, "flags", f4, f1)
+	if !reflect.DeepEqual(recs1, recs4) || len(recs1) != 4 {
+		t.Errorf("records %v, one after the other %v", recs4, recs1)
+	}
+	check(t, "c3", f1, []store.Flags{0, store.Flagged, store.Flagged, 0})
+}
