@@ -145,7 +145,7 @@ func (r *runner) sync(ch *config.Channel) int {
 	channel.DebugLast(r.rep, ch.Name, last, sa, sb)
 	e := r.engine(ch.SizeLimit)
 	e.Book = r.settledBook(ch, a, b)
-	flagPath := r.loadFlags(ch, e, last)
+	flagPath, lastDigest := r.loadFlags(ch, e, last)
 	next, res := e.Sync(r.ctx, sa, sb, last)
 	status := 0
 	if res.Failed {
@@ -156,12 +156,15 @@ func (r *runner) sync(ch *config.Channel) int {
 	// records of both the new and the old msinfo state, the msinfo, the
 	// flag state with the new records alone, the settled book.
 	if !r.opt.simulate && r.ctx.Err() == nil && !res.Refused {
-		flagsOK := r.saveFlags(ch, flagPath, flagstate.Generation{State: next, Records: res.Flags},
-			flagstate.Generation{State: last, Records: e.LastFlags})
+		var gen flagstate.Generation
+		if ch.FlagSync {
+			gen = flagstate.Generation{Digest: flagstate.DigestOf(next, r.md5()), State: next, Records: res.Flags}
+		}
+		flagsOK := r.saveFlags(ch, flagPath, gen, flagstate.Generation{Digest: lastDigest, State: last, Records: e.LastFlags})
 		if err := f.Save(r.ctx, ch.Name, next); err != nil {
 			r.say(event.MsinfoWriteFailed{Msinfo: ch.Msinfo, Err: err})
 			status = 1
-		} else if !flagsOK || !r.saveFlags(ch, flagPath, flagstate.Generation{State: next, Records: res.Flags}) {
+		} else if !flagsOK || !r.saveFlags(ch, flagPath, gen) {
 			status = 1 // the settled book is not written
 		} else {
 			r.forgetFlags(ch)
@@ -254,19 +257,24 @@ func (r *runner) settledBook(ch *config.Channel, a, b *config.Store) *settled.Bo
 // loadFlags turns flags sync on in e for a channel with "flags sync" and
 // gives it the records of the last sync (none when the flag state is
 // missing, damaged or of another msinfo state: doc/design/flags.md). It
-// returns the flag state file's path ("" without flags sync).
-func (r *runner) loadFlags(ch *config.Channel, e *channel.Engine, last msinfo.State) string {
+// returns the flag state file's path ("" without flags sync) and the
+// digest of last.
+func (r *runner) loadFlags(ch *config.Channel, e *channel.Engine, last msinfo.State) (string, flagstate.Digest) {
 	if !ch.FlagSync {
-		return ""
+		return "", flagstate.Digest{}
 	}
 	e.Opt.FlagSync = true
+	d := flagstate.DigestOf(last, r.md5())
 	path, err := open.FlagStatePath(ch.Msinfo, r.env)
 	if err != nil {
-		return "" // the msinfo itself was opened: not met
+		return "", d // the msinfo itself was opened: not met
 	}
-	e.LastFlags = flagstate.Load(path, ch.Name, last, r.opt.alg == msgid.MD5)
-	return path
+	e.LastFlags = flagstate.Load(path, ch.Name, d, last)
+	return path, d
 }
+
+// md5 reports whether ids are md5 sums (-t md5).
+func (r *runner) md5() bool { return r.opt.alg == msgid.MD5 }
 
 // forgetFlags drops the flag records of a channel without flags sync
 // whose msinfo was just written, if its flag state file holds any: they
@@ -294,7 +302,7 @@ func (r *runner) saveFlags(ch *config.Channel, path string, gens ...flagstate.Ge
 	if path == "" {
 		return false
 	}
-	if err := flagstate.Save(path, ch.Name, r.opt.alg == msgid.MD5, gens...); err != nil {
+	if err := flagstate.Save(path, ch.Name, gens...); err != nil {
 		r.say(event.Failed{Err: err})
 		return false
 	}

@@ -48,14 +48,15 @@ func (w *fworld) protoRun(t *testing.T, path string, on bool) string {
 		}
 		return out
 	}
-	w.flags = flagstate.Load(path, "ch", w.last, false)
-	last, lastFlags := w.last, w.flags
+	old := flagstate.Generation{Digest: flagstate.DigestOf(w.last, false), State: w.last}
+	w.flags = flagstate.Load(path, "ch", old.Digest, w.last)
+	old.Records = w.flags
 	out, _, _ := w.frun(t, opt)
-	if err := flagstate.Save(path, "ch", false, flagstate.Generation{State: w.last, Records: w.flags},
-		flagstate.Generation{State: last, Records: lastFlags}); err != nil {
+	next := flagstate.Generation{Digest: flagstate.DigestOf(w.last, false), State: w.last, Records: w.flags}
+	if err := flagstate.Save(path, "ch", next, old); err != nil {
 		t.Fatal(err)
 	}
-	if err := flagstate.Save(path, "ch", false, flagstate.Generation{State: w.last, Records: w.flags}); err != nil {
+	if err := flagstate.Save(path, "ch", next); err != nil {
 		t.Fatal(err)
 	}
 	return out

@@ -45,34 +45,46 @@ func RemotePath(dir, name string) string {
 	return filepath.Join(dir, "flags", hex.EncodeToString(sum[:16]))
 }
 
-// Generation is a channel's msinfo state and the records written with it.
+// Generation is a channel's msinfo state, its digest (DigestOf) and the
+// records written with it.
 type Generation struct {
+	Digest  Digest
 	State   msinfo.State
 	Records Records
 }
 
-// digest identifies an msinfo state: the SHA-256 of its body as the
-// msinfo holds it (ids in byte order), so a state read back from the
-// msinfo has the digest of the state written.
-func digest(s msinfo.State, md5 bool) [32]byte { return sha256.Sum256(msinfo.Body(s, md5)) }
+// Digest identifies an msinfo state: the SHA-256 of its body as the
+// msinfo holds it (msinfo.Body: ids in byte order), so a state read back
+// from the msinfo has the digest of the state written.
+type Digest [32]byte
+
+// DigestOf returns the digest of state s (md5: the channel's ids are
+// md5 sums).
+func DigestOf(s msinfo.State, md5 bool) Digest {
+	h := sha256.New()
+	msinfo.WriteBody(h, s, md5) // a hash takes every byte
+	var d Digest
+	h.Sum(d[:0])
+	return d
+}
 
 // section is one generation as the file holds it.
 type section struct {
 	channel string
-	digest  [32]byte
+	digest  Digest
 	boxes   map[string][]byte
 }
 
-// Load returns the records of channel for its msinfo state last: those
-// of the generation written with last, for each box whose ids are in
-// byte order; none when the file has no such generation (a run with
-// flags off, or 5.2.7, wrote the msinfo since), is missing or damaged.
-func Load(path, channel string, last msinfo.State, md5 bool) Records {
+// Load returns the records of channel for its msinfo state last, whose
+// digest is d: those of the generation written with last, for each box
+// whose ids are in byte order; none when the file has no such generation
+// (a run with flags off, or 5.2.7, wrote the msinfo since), is missing
+// or damaged.
+func Load(path, channel string, d Digest, last msinfo.State) Records {
 	secs, err := read(path)
 	if err != nil {
 		return nil
 	}
-	d := digest(last, md5)
 	for _, s := range secs {
 		if s.channel != channel || s.digest != d {
 			continue
@@ -95,12 +107,12 @@ func Load(path, channel string, last msinfo.State, md5 bool) Records {
 // ids (one per id, the ids in byte order). A file that would not change
 // is not written. The caller holds the msinfo's lock, which keeps other
 // runs from the file.
-func Save(path, channel string, md5 bool, gens ...Generation) error {
+func Save(path, channel string, gens ...Generation) error {
 	old, _ := os.ReadFile(path)
 	secs, _ := parse(old)
 	secs = slices.DeleteFunc(secs, func(s section) bool { return s.channel == channel })
 	for _, g := range gens {
-		s := section{channel: channel, digest: digest(g.State, md5), boxes: map[string][]byte{}}
+		s := section{channel: channel, digest: g.Digest, boxes: map[string][]byte{}}
 		if slices.ContainsFunc(secs, func(o section) bool { return o.channel == channel && o.digest == s.digest }) {
 			continue
 		}

@@ -1,6 +1,7 @@
 package flagstate
 
 import (
+	"crypto/sha256"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -18,28 +19,45 @@ var (
 		"work": {Record(store.Seen)}, "new \"box\" é": {Record(0)}}
 )
 
+// gen is the generation of state s with records r.
+func gen(s msinfo.State, r Records) Generation {
+	return Generation{Digest: DigestOf(s, false), State: s, Records: r}
+}
+
+// TestDigestIsBody: a state's digest is the SHA-256 of the msinfo body
+// that holds it, also for a state whose ids are not in byte order.
+func TestDigestIsBody(t *testing.T) {
+	for _, md5 := range []bool{false, true} {
+		for _, s := range []msinfo.State{stateN, {"x": {"<2@x>", "<1@x>"}, "empty": nil}, {}} {
+			if DigestOf(s, md5) != Digest(sha256.Sum256(msinfo.Body(s, md5))) {
+				t.Errorf("md5 %v: DigestOf(%v) is not the body's", md5, s)
+			}
+		}
+	}
+}
+
 // TestSaveLoad: what Save writes, Load reads back for the same msinfo
 // state, also once the state went through the msinfo text; for another
 // state it reads none.
 func TestSaveLoad(t *testing.T) {
 	path := filepath.Join(t.TempDir(), ".msinfo.flags")
-	if got := Load(path, "ch", stateN, false); got != nil {
+	if got := Load(path, "ch", DigestOf(stateN, false), stateN); got != nil {
 		t.Fatalf("missing file: %v", got)
 	}
-	if err := Save(path, "ch", false, Generation{stateN, recsN}); err != nil {
+	if err := Save(path, "ch", gen(stateN, recsN)); err != nil {
 		t.Fatal(err)
 	}
 	reread := msinfo.Parse(msinfo.Body(stateN, false), false, nil)
-	if got := Load(path, "ch", reread, false); !reflect.DeepEqual(got, recsN) {
+	if got := Load(path, "ch", DigestOf(reread, false), reread); !reflect.DeepEqual(got, recsN) {
 		t.Errorf("Load %v, want %v", got, recsN)
 	}
-	if got := Load(path, "ch", stateO, false); got != nil {
+	if got := Load(path, "ch", DigestOf(stateO, false), stateO); got != nil {
 		t.Errorf("Load for another msinfo state %v, want none", got)
 	}
-	if got := Load(path, "other", stateN, false); got != nil {
+	if got := Load(path, "other", DigestOf(stateN, false), stateN); got != nil {
 		t.Errorf("Load for another channel %v, want none", got)
 	}
-	if got := Load(path, "ch", stateN, true); got != nil {
+	if got := Load(path, "ch", DigestOf(stateN, true), stateN); got != nil {
 		t.Errorf("Load in md5 mode %v, want none (another msinfo body)", got)
 	}
 	fi, err := os.Stat(path)
@@ -55,29 +73,29 @@ func TestSaveLoad(t *testing.T) {
 func TestTwoGenerations(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "m.flags")
 	other := Records{"inbox": {Record(store.Flagged), Record(0)}}
-	if err := Save(path, "other", false, Generation{stateO, other}); err != nil {
+	if err := Save(path, "other", gen(stateO, other)); err != nil {
 		t.Fatal(err)
 	}
-	if err := Save(path, "ch", false, Generation{stateN, recsN}, Generation{stateO, recsO}); err != nil {
+	if err := Save(path, "ch", gen(stateN, recsN), gen(stateO, recsO)); err != nil {
 		t.Fatal(err)
 	}
 	check := func(what, ch string, s msinfo.State, want Records) {
 		t.Helper()
-		if got := Load(path, ch, s, false); !reflect.DeepEqual(got, want) {
+		if got := Load(path, ch, DigestOf(s, false), s); !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: Load %v, want %v", what, got, want)
 		}
 	}
 	check("new state", "ch", stateN, recsN)
 	check("old state", "ch", stateO, recsO)
 	check("other channel", "other", stateO, other)
-	if err := Save(path, "ch", false, Generation{stateN, recsN}); err != nil {
+	if err := Save(path, "ch", gen(stateN, recsN)); err != nil {
 		t.Fatal(err)
 	}
 	check("new state after", "ch", stateN, recsN)
 	check("old state after", "ch", stateO, nil)
 	check("other channel after", "other", stateO, other)
 	// Same state twice: the first generation's records win.
-	if err := Save(path, "ch", false, Generation{stateO, recsO}, Generation{stateO, Records{"work": {0}}}); err != nil {
+	if err := Save(path, "ch", gen(stateO, recsO), gen(stateO, Records{"work": {0}})); err != nil {
 		t.Fatal(err)
 	}
 	check("same state", "ch", stateO, recsO)
@@ -88,7 +106,7 @@ func TestTwoGenerations(t *testing.T) {
 func TestDamagedIsNone(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "m.flags")
-	if err := Save(path, "ch", false, Generation{stateN, recsN}); err != nil {
+	if err := Save(path, "ch", gen(stateN, recsN)); err != nil {
 		t.Fatal(err)
 	}
 	good, err := os.ReadFile(path)
@@ -101,7 +119,7 @@ func TestDamagedIsNone(t *testing.T) {
 		if err := os.WriteFile(path, bad, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		if got := Load(path, "ch", stateN, false); got != nil {
+		if got := Load(path, "ch", DigestOf(stateN, false), stateN); got != nil {
 			t.Fatalf("byte %d flipped: Load %v, want none", i, got)
 		}
 	}
@@ -109,14 +127,14 @@ func TestDamagedIsNone(t *testing.T) {
 		if err := os.WriteFile(path, good[:n], 0o600); err != nil {
 			t.Fatal(err)
 		}
-		if got := Load(path, "ch", stateN, false); got != nil {
+		if got := Load(path, "ch", DigestOf(stateN, false), stateN); got != nil {
 			t.Fatalf("cut to %d bytes: Load %v, want none", n, got)
 		}
 	}
-	if err := Save(path, "ch", false, Generation{stateO, recsO}); err != nil {
+	if err := Save(path, "ch", gen(stateO, recsO)); err != nil {
 		t.Fatal(err)
 	}
-	if got := Load(path, "ch", stateO, false); !reflect.DeepEqual(got, recsO) {
+	if got := Load(path, "ch", DigestOf(stateO, false), stateO); !reflect.DeepEqual(got, recsO) {
 		t.Errorf("after Save over a damaged file: %v", got)
 	}
 	entries, _ := os.ReadDir(dir)
@@ -131,11 +149,11 @@ func TestMisalignedBoxes(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "m.flags")
 	s := msinfo.State{"sorted": {"<1@x>", "<2@x>"}, "unsorted": {"<2@x>", "<1@x>"}, "short": {"<1@x>"}}
 	r := Records{"sorted": {Record(0), Record(0)}, "unsorted": {Record(0), Record(0)}, "short": {Record(0), Record(0)}}
-	if err := Save(path, "ch", false, Generation{s, r}); err != nil {
+	if err := Save(path, "ch", gen(s, r)); err != nil {
 		t.Fatal(err)
 	}
 	want := Records{"sorted": {Record(0), Record(0)}}
-	if got := Load(path, "ch", s, false); !reflect.DeepEqual(got, want) {
+	if got := Load(path, "ch", DigestOf(s, false), s); !reflect.DeepEqual(got, want) {
 		t.Errorf("Load %v, want %v", got, want)
 	}
 }
@@ -155,7 +173,7 @@ func TestRemotePath(t *testing.T) {
 // alone (a no-op run costs no write).
 func TestUnchangedNotWritten(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "m.flags")
-	if err := Save(path, "ch", false, Generation{stateN, recsN}); err != nil {
+	if err := Save(path, "ch", gen(stateN, recsN)); err != nil {
 		t.Fatal(err)
 	}
 	before, _ := os.Stat(path)
@@ -163,7 +181,7 @@ func TestUnchangedNotWritten(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer os.Chmod(filepath.Dir(path), 0o700)
-	if err := Save(path, "ch", false, Generation{stateN, recsN}, Generation{stateN, recsO}); err != nil {
+	if err := Save(path, "ch", gen(stateN, recsN), gen(stateN, recsO)); err != nil {
 		t.Errorf("an unchanged Save wrote: %v", err)
 	}
 	after, _ := os.Stat(path)
@@ -171,7 +189,7 @@ func TestUnchangedNotWritten(t *testing.T) {
 		t.Error("the file was replaced")
 	}
 	if os.Geteuid() != 0 {
-		if err := Save(path, "ch", false, Generation{stateO, recsO}); err == nil {
+		if err := Save(path, "ch", gen(stateO, recsO)); err == nil {
 			t.Error("a changed Save into a read-only directory did not fail")
 		}
 	}
@@ -187,15 +205,15 @@ func TestForget(t *testing.T) {
 	if _, err := os.Stat(path); err == nil {
 		t.Fatal("Forget made a file")
 	}
-	Save(path, "ch", false, Generation{stateN, recsN})
-	Save(path, "other", false, Generation{stateO, recsO})
+	Save(path, "ch", gen(stateN, recsN))
+	Save(path, "other", gen(stateO, recsO))
 	if err := Forget(path, "ch"); err != nil {
 		t.Fatal(err)
 	}
-	if got := Load(path, "ch", stateN, false); got != nil {
+	if got := Load(path, "ch", DigestOf(stateN, false), stateN); got != nil {
 		t.Errorf("after Forget: %v", got)
 	}
-	if got := Load(path, "other", stateO, false); !reflect.DeepEqual(got, recsO) {
+	if got := Load(path, "other", DigestOf(stateO, false), stateO); !reflect.DeepEqual(got, recsO) {
 		t.Errorf("other channel after Forget: %v", got)
 	}
 }
