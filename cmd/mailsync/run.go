@@ -11,6 +11,7 @@ import (
 	"github.com/mailsync/mailsync/internal/channel"
 	"github.com/mailsync/mailsync/internal/channel/event"
 	"github.com/mailsync/mailsync/internal/config"
+	"github.com/mailsync/mailsync/internal/flagstate"
 	"github.com/mailsync/mailsync/internal/msgid"
 	"github.com/mailsync/mailsync/internal/msinfo"
 	"github.com/mailsync/mailsync/internal/settled"
@@ -144,19 +145,33 @@ func (r *runner) sync(ch *config.Channel) int {
 	channel.DebugLast(r.rep, ch.Name, last, sa, sb)
 	e := r.engine(ch.SizeLimit)
 	e.Book = r.settledBook(ch, a, b)
+	flagPath, lastDigest := r.loadFlags(ch, e, last)
 	next, res := e.Sync(r.ctx, sa, sb, last)
 	status := 0
 	if res.Failed {
 		status = 1
 	}
 	// When the brake refused the run the msinfo is left as it was.
+	// Commit order (doc/design/flags.md): the flag state with the
+	// records of both the new and the old msinfo state, the msinfo, the
+	// flag state with the new records alone, the settled book.
 	if !r.opt.simulate && r.ctx.Err() == nil && !res.Refused {
+		var gen flagstate.Generation
+		if ch.FlagSync {
+			gen = flagstate.Generation{Digest: flagstate.DigestOf(next, r.md5()), State: next, Records: res.Flags}
+		}
+		flagsOK := r.saveFlags(ch, flagPath, gen, flagstate.Generation{Digest: lastDigest, State: last, Records: e.LastFlags})
 		if err := f.Save(r.ctx, ch.Name, next); err != nil {
 			r.say(event.MsinfoWriteFailed{Msinfo: ch.Msinfo, Err: err})
 			status = 1
-		} else if err := e.Book.Save(); err != nil {
-			// A book that cannot be written only costs speed.
-			r.rep.Debugf("Could not save the settled boxes: %v", err)
+		} else if !flagsOK || !r.saveFlags(ch, flagPath, gen) {
+			status = 1 // the settled book is not written
+		} else {
+			r.forgetFlags(ch)
+			if err := e.Book.Save(); err != nil {
+				// A book that cannot be written only costs speed.
+				r.rep.Debugf("Could not save the settled boxes: %v", err)
+			}
 		}
 	}
 	if r.ctx.Err() != nil {
@@ -190,6 +205,7 @@ func (r *runner) diff(ch *config.Channel, s *config.Store) int {
 	defer f.Close()
 	channel.DebugLast(r.rep, ch.Name, last, side, side)
 	e := r.engine(ch.SizeLimit)
+	r.loadFlags(ch, e, last)
 	other := ch.StoreA
 	if s.Name == ch.StoreA {
 		other = ch.StoreB
@@ -231,5 +247,64 @@ func (r *runner) settledBook(ch *config.Channel, a, b *config.Store) *settled.Bo
 	for _, s := range []*config.Store{a, b} {
 		id += fmt.Sprintf("store %q server %q ref %q pat %q prefix %q\n", s.Name, s.Server, s.Ref, s.Pat, s.Prefix)
 	}
+	if ch.FlagSync {
+		// A box settled under "flags copy" may hold flag changes.
+		id += "flags sync\n"
+	}
 	return settled.Open(dir, id)
+}
+
+// loadFlags turns flags sync on in e for a channel with "flags sync" and
+// gives it the records of the last sync (none when the flag state is
+// missing, damaged or of another msinfo state: doc/design/flags.md). It
+// returns the flag state file's path ("" without flags sync) and the
+// digest of last.
+func (r *runner) loadFlags(ch *config.Channel, e *channel.Engine, last msinfo.State) (string, flagstate.Digest) {
+	if !ch.FlagSync {
+		return "", flagstate.Digest{}
+	}
+	e.Opt.FlagSync = true
+	d := flagstate.DigestOf(last, r.md5())
+	path, err := open.FlagStatePath(ch.Msinfo, r.env)
+	if err != nil {
+		return "", d // the msinfo itself was opened: not met
+	}
+	e.LastFlags = flagstate.Load(path, ch.Name, d, last)
+	return path, d
+}
+
+// md5 reports whether ids are md5 sums (-t md5).
+func (r *runner) md5() bool { return r.opt.alg == msgid.MD5 }
+
+// forgetFlags drops the flag records of a channel without flags sync
+// whose msinfo was just written, if its flag state file holds any: they
+// no longer describe what both sides agreed on (doc/design/flags.md,
+// "Switching off and on"). It costs a look for a missing file.
+func (r *runner) forgetFlags(ch *config.Channel) {
+	if ch.FlagSync {
+		return
+	}
+	path, err := open.FlagStatePath(ch.Msinfo, r.env)
+	if err == nil {
+		err = flagstate.Forget(path, ch.Name)
+	}
+	if err != nil {
+		r.rep.Debugf("Could not drop the flag records: %v", err)
+	}
+}
+
+// saveFlags writes the channel's flag state (flags sync only) and
+// reports whether it could; it prints why not.
+func (r *runner) saveFlags(ch *config.Channel, path string, gens ...flagstate.Generation) bool {
+	if !ch.FlagSync {
+		return true
+	}
+	if path == "" {
+		return false
+	}
+	if err := flagstate.Save(path, ch.Name, gens...); err != nil {
+		r.say(event.Failed{Err: err})
+		return false
+	}
+	return true
 }

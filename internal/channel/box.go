@@ -33,6 +33,8 @@ type boxSync struct {
 	// kept are the ids to record for the box, remain the "N remain." count.
 	kept   []string
 	remain int
+	// keptFlags are the records of kept (flags sync only).
+	keptFlags []byte
 	// idless counts its messages without an id: -D must not delete a box
 	// that still holds them.
 	idless int
@@ -98,7 +100,12 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []st
 		return halted
 	}
 	res.idless = oa.scan.idless + ob.scan.idless
-	res.clean = len(plan.CopyAB)+len(plan.CopyBA)+len(plan.DeleteA)+len(plan.DeleteB) == 0 &&
+	srcAB, srcBA := oa.scan.firstOf(plan.CopyAB), ob.scan.firstOf(plan.CopyBA)
+	var fp *flagPlan
+	if e.Opt.FlagSync {
+		fp = planFlags(t, oa.scan, ob.scan, &plan, last, e.LastFlags[name], srcAB, srcBA)
+	}
+	res.clean = !fp.changes() && len(plan.CopyAB)+len(plan.CopyBA)+len(plan.DeleteA)+len(plan.DeleteB) == 0 &&
 		len(oa.scan.dups)+len(ob.scan.dups) == 0 && res.idless == 0 &&
 		oa.scan.trashed+ob.scan.trashed == 0 && !oa.scan.incomplete && !ob.scan.incomplete
 	e.emit(event.Planned{Box: name, A: a.Name(), B: b.Name(),
@@ -109,17 +116,21 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []st
 	if e.boxBrake(oa, ob, name) {
 		return halted
 	}
-	srcAB, srcBA := oa.scan.firstOf(plan.CopyAB), ob.scan.firstOf(plan.CopyBA)
 	deleting := !e.Opt.NoDelete && !e.Opt.Simulate
+	var flagsAtA, flagsAtB []int32
+	if fp != nil {
+		flagsAtA, flagsAtB = movesAt(fp.onA), movesAt(fp.onB)
+	}
 	for _, x := range []struct {
 		o      *openSide
 		copies []int32
-	}{{oa, srcAB}, {ob, srcBA}} {
+		flags  []int32
+	}{{oa, srcAB, flagsAtA}, {ob, srcBA, flagsAtB}} {
 		var gone []int32
 		if deleting {
 			gone = x.o.victims
 		}
-		if err := e.loadDetails(ctx, x.o, needed(x.copies, gone)); err != nil {
+		if err := e.loadDetails(ctx, x.o, needed(x.copies, gone, x.flags)); err != nil {
 			if !e.goneIn(err, x.o.side) {
 				e.emit(event.Failed{Err: err})
 			}
@@ -139,8 +150,18 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []st
 	// A copy that failed is left out of the state (idtable.Table.Drop): the next
 	// run finds it new again and copies it again.
 	res.failed = !okab || !okba
+	var fab, fba int
+	if fp != nil && ctx.Err() == nil {
+		var okfab, okfba bool
+		fab, okfab = e.applyFlags(ctx, ob, fp, fp.onB, "->")
+		fba, okfba = e.applyFlags(ctx, oa, fp, fp.onA, "<-")
+		res.failed = res.failed || !okfab || !okfba
+	}
 
 	e.emit(event.Counts{A: a.Name(), B: b.Name(), AB: nab, BA: nba})
+	if fab+fba > 0 {
+		e.emit(event.FlagCounts{A: a.Name(), B: b.Name(), AB: fab, BA: fba})
+	}
 	if ctx.Err() != nil {
 		// Interrupted: what was copied is said; how many remain is not
 		// known, and nothing more is changed (the run ends with one
@@ -155,6 +176,7 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []st
 		res.failed, res.keepLast = true, true
 	}
 	res.kept = t.State(plan.Kept)
+	res.keptFlags = fp.keptFlags(t, plan.Kept)
 	return res
 }
 

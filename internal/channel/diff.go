@@ -42,18 +42,26 @@ func (e *Engine) diffBox(ctx context.Context, s *Side, name string, last []strin
 	e.R.Debugf("Opening %s with options 2", s.Full(name))
 	mb, err := s.Store.Open(ctx, s.Mailbox(name), store.ReadOnly)
 	var sc *scanned
+	var diffs []flagDiff
 	t := idtable.New(last)
 	if err == nil {
 		e.debugFetching(s, name)
 		var out *scanOut
-		sc, out, err = e.scanBox(ctx, mb, e.style(), t, idtable.SideA, false)
-		mb.Close()
+		// Flags sync with -m names each message whose flags changed:
+		// their details are needed.
+		keep := e.Opt.FlagSync && e.Opt.Long
+		sc, out, err = e.scanBox(ctx, mb, e.style(), t, idtable.SideA, keep)
+		if err == nil && e.Opt.FlagSync {
+			diffs = diffFlags(t, sc, last, e.LastFlags[name])
+		}
 		if err == nil {
 			e.replayScan(out)
 			if sc.incomplete {
 				e.fail()
 			}
+			err = e.reportFlagDiffs(ctx, &openSide{side: s, box: name, mb: mb, scan: sc}, diffs)
 		}
+		mb.Close()
 	}
 	if err != nil {
 		e.emit(event.OpenFailed{Box: name, Store: s.Name(), Full: s.Full(name), Cause: "opening and writing", Err: err})
@@ -64,5 +72,6 @@ func (e *Engine) diffBox(ctx context.Context, s *Side, name string, last []strin
 		e.emit(event.Duplicates{Store: s.Name(), N: n})
 	}
 	e.emit(event.DiffCounts{Store: s.Name(), Dups: len(sc.dups),
-		New: t.Count(idtable.SideA, idtable.Last), Deleted: t.Count(idtable.Last, idtable.SideA), Now: t.Count(idtable.SideA, 0)})
+		New: t.Count(idtable.SideA, idtable.Last), Deleted: t.Count(idtable.Last, idtable.SideA), Now: t.Count(idtable.SideA, 0),
+		Flags: len(diffs)})
 }

@@ -3,6 +3,7 @@ package channel
 import (
 	"github.com/mailsync/mailsync/internal/channel/event"
 	"github.com/mailsync/mailsync/internal/config"
+	"github.com/mailsync/mailsync/internal/flagstate"
 	"github.com/mailsync/mailsync/internal/msgid"
 	"github.com/mailsync/mailsync/internal/settled"
 	"github.com/mailsync/mailsync/internal/store"
@@ -26,6 +27,10 @@ type Options struct {
 	// listed: doc/design/brakes.md).
 	LimitDeletes bool
 	MaxDelete    int
+	// FlagSync is the channel's "flags sync": flags changed on one side
+	// since the last sync are changed on the other (flags.go,
+	// doc/design/flags.md). Off, nothing of it runs.
+	FlagSync bool
 }
 
 // Side is one store of a run: its configuration, its open Store and its
@@ -70,6 +75,10 @@ type Engine struct {
 	// gone is the side whose store was given up (unreachable.go), nil
 	// while none: the boxes after it are skipped.
 	gone *Side
+	// LastFlags are the flags recorded after the last sync (flags sync
+	// only), aligned with the last state's ids; Sync returns the new
+	// ones in its Result. Read only.
+	LastFlags flagstate.Records
 	// trace, when set, is given every event the engine emits, before it
 	// is printed (tests). Engines of boxes synchronised at once
 	// (boxEngine) have none.
@@ -82,6 +91,10 @@ type Engine struct {
 // whole sync (the msinfo must then be left as it was).
 type Result struct {
 	Failed, Refused bool
+	// Flags are the records of flags sync for the returned state: for
+	// each box of it, one byte per id (flagstate.Records); nil without
+	// Options.FlagSync.
+	Flags flagstate.Records
 }
 
 // result is the run's Result so far.

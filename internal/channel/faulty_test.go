@@ -127,3 +127,16 @@ func (m *faultyMailbox) Expunge(ctx context.Context) (int, error) {
 	n, err := m.Mailbox.Expunge(ctx)
 	return n, m.f.after(err)
 }
+
+// SetFlags counts as one mutating call, as the stores count it; a
+// mailbox that cannot change flags stays one that cannot.
+func (m *faultyMailbox) SetFlags(ctx context.Context, changes []store.FlagChange) error {
+	fs, ok := m.Mailbox.(store.FlagSetter)
+	if !ok {
+		return errNoFlagSetter
+	}
+	if err := m.f.before("set flags"); err != nil {
+		return err
+	}
+	return m.f.after(fs.SetFlags(ctx, changes))
+}

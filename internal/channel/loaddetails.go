@@ -56,10 +56,10 @@ func (e *Engine) loadDetails(ctx context.Context, o *openSide, need []int32) err
 }
 
 // needed returns the indexes, in increasing order without repeats, of
-// the messages whose details the sync of a side needs: the copies' sources
-// and the deletions' victims.
-func needed(copies, victims []int32) []int32 {
-	need := append(slices.Clone(copies), victims...)
+// the messages whose details the sync of a side needs: the copies' sources,
+// the deletions' victims and the messages whose flags change (flags).
+func needed(copies, victims, flags []int32) []int32 {
+	need := append(append(slices.Clone(copies), victims...), flags...)
 	slices.Sort(need)
 	return slices.Compact(need)
 }

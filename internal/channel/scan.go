@@ -40,6 +40,9 @@ type scanned struct {
 	// incomplete: the listing left messages out (store.SkippedError):
 	// the run fails and the box is never settled.
 	incomplete bool
+	// flags are the flags of each message in mailbox order, kept with
+	// Options.FlagSync only (flags.go).
+	flags []store.Flags
 }
 
 // count is the number of messages of the box.
@@ -159,6 +162,9 @@ type idScan struct {
 func (sc *idScan) add(m store.Message) {
 	e, s, r := sc.e, sc.s, sc.out
 	i := int32(len(s.nums))
+	if e.Opt.FlagSync {
+		s.flags = append(s.flags, m.Flags)
+	}
 	if m.Flags&store.Deleted != 0 {
 		s.trashed++
 	}

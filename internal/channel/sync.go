@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/mailsync/mailsync/internal/channel/event"
+	"github.com/mailsync/mailsync/internal/flagstate"
 	"github.com/mailsync/mailsync/internal/msinfo"
 	"github.com/mailsync/mailsync/internal/store"
 )
@@ -15,13 +16,20 @@ import (
 // or lost because of a transient fault. When the mass-deletion brake
 // refuses the run (Refused), nothing is done and last is returned.
 func (e *Engine) Sync(ctx context.Context, a, b *Side, last msinfo.State) (msinfo.State, Result) {
-	next := e.sync(ctx, a, b, last)
-	return next, e.result()
+	next, flags := e.sync(ctx, a, b, last)
+	res := e.result()
+	res.Flags = flags
+	return next, res
 }
 
-// sync is Sync; the run's result is left in e.failed and e.refused.
-func (e *Engine) sync(ctx context.Context, a, b *Side, last msinfo.State) msinfo.State {
+// sync is Sync; the run's result is left in e.failed and e.refused. With
+// flags sync it also returns the records of the new state.
+func (e *Engine) sync(ctx context.Context, a, b *Side, last msinfo.State) (msinfo.State, flagstate.Records) {
 	next := msinfo.State{}
+	var flags flagstate.Records
+	if e.Opt.FlagSync {
+		flags = flagstate.Records{}
+	}
 	pairWithServer(e.R, a, b.Cfg)
 	pairWithServer(e.R, b, a.Cfg)
 	if e.refuseEscapes(a, b, last, next) {
@@ -30,7 +38,7 @@ func (e *Engine) sync(ctx context.Context, a, b *Side, last msinfo.State) msinfo
 	if e.storeBrake(a, b, last) {
 		e.fail()
 		e.refused = true
-		return last
+		return last, e.lastFlags()
 	}
 	names := pairOrder(a.Boxes, b.Boxes)
 	e.watch = e.newEmptiness(names, last)
@@ -38,6 +46,9 @@ func (e *Engine) sync(ctx context.Context, a, b *Side, last msinfo.State) msinfo
 	record := func(name string, o boxOutcome) {
 		if o.keep {
 			next[name] = o.ids
+			if flags != nil && o.flags != nil {
+				flags[name] = o.flags
+			}
 		}
 		if o.empty {
 			empty = append(empty, name)
@@ -53,6 +64,7 @@ func (e *Engine) sync(ctx context.Context, a, b *Side, last msinfo.State) msinfo
 			}
 			if e.gone != nil {
 				keepStates(next, last, names[i:])
+				e.keepFlags(flags, names[i:])
 				break
 			}
 			ids, had := last[name]
@@ -63,20 +75,49 @@ func (e *Engine) sync(ctx context.Context, a, b *Side, last msinfo.State) msinfo
 		}
 	}
 	if e.refused {
-		return last // the all-empty brake (emptied.go)
+		return last, e.lastFlags() // the all-empty brake (emptied.go)
 	}
 	if e.Opt.DeleteEmpty && e.gone == nil {
 		e.deleteEmpty(ctx, a, b, empty, next)
 	}
 	e.dropUnrecordable(next)
-	return next
+	for name := range flags {
+		if _, ok := next[name]; !ok {
+			delete(flags, name)
+		}
+	}
+	return next, flags
+}
+
+// lastFlags returns the records of the last state, with flags sync (a
+// run that changes nothing).
+func (e *Engine) lastFlags() flagstate.Records {
+	if !e.Opt.FlagSync {
+		return nil
+	}
+	return e.LastFlags
+}
+
+// keepFlags gives the boxes names their last records in flags (nil
+// without flags sync).
+func (e *Engine) keepFlags(flags flagstate.Records, names []string) {
+	if flags == nil {
+		return
+	}
+	for _, name := range names {
+		if f, ok := e.LastFlags[name]; ok {
+			flags[name] = f
+		}
+	}
 }
 
 // boxOutcome is what the synchronisation of one box leaves for the next
 // state: its ids (when keep) and whether -D may delete it (empty).
 type boxOutcome struct {
-	ids   []string
-	keep  bool
+	ids  []string
+	keep bool
+	// flags are the records of ids (flags sync only).
+	flags []byte
 	empty bool
 	// ask: the box stopped before changing anything until the run knows
 	// whether side ask-1 is empty everywhere (emptied.go, concurrent.go).
@@ -87,7 +128,8 @@ type boxOutcome struct {
 // last are the ids the last state recorded for it (had: it has an
 // entry). A box that fails keeps its last state.
 func (e *Engine) handleBox(ctx context.Context, a, b *Side, name string, last []string, had bool) boxOutcome {
-	keepLast := boxOutcome{ids: last, keep: had}
+	lastFlags := e.LastFlags[name]
+	keepLast := boxOutcome{ids: last, keep: had, flags: lastFlags}
 	defer e.watch.finish(name)
 	vanished := e.vanishedBrake(ctx, a, b, name, last)
 	if e.turn != nil {
@@ -122,11 +164,11 @@ func (e *Engine) handleBox(ctx context.Context, a, b *Side, name string, last []
 	if e.skipSettled(a, b, name, sigs, last) {
 		e.watch.note(0, name, true)
 		e.watch.note(1, name, true)
-		return boxOutcome{ids: last, keep: true, empty: e.Opt.DeleteEmpty && len(last) == 0}
+		return boxOutcome{ids: last, keep: true, flags: lastFlags, empty: e.Opt.DeleteEmpty && len(last) == 0}
 	}
 	res := e.syncBox(ctx, a, b, name, last)
 	if res.ask != 0 {
-		return boxOutcome{ids: last, keep: had, ask: res.ask}
+		return boxOutcome{ids: last, keep: had, flags: lastFlags, ask: res.ask}
 	}
 	if res.failed {
 		e.fail()
@@ -139,7 +181,7 @@ func (e *Engine) handleBox(ctx context.Context, a, b *Side, name string, last []
 	}
 	// A box whose only messages have no id (doc/design/decisions.md#d1-id-less-messages leaves them alone)
 	// is not empty: -D must not delete it with them.
-	return boxOutcome{ids: res.kept, keep: true,
+	return boxOutcome{ids: res.kept, keep: true, flags: res.keptFlags,
 		empty: e.Opt.DeleteEmpty && !res.failed && res.remain == 0 && res.idless == 0}
 }
 

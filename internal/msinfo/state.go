@@ -88,6 +88,13 @@ func Body(s State, md5 bool) []byte {
 	return b
 }
 
+// WriteBody writes what Body returns to w, a few kilobytes at a time (a
+// digest of a large state without the state formatted whole in memory).
+func WriteBody(w io.Writer, s State, md5 bool) error {
+	_, err := io.Copy(w, newMessageReader("", s, md5))
+	return err
+}
+
 // Format returns the whole channel message (doc/design/behaviour.md#msinfo-format).
 func Format(channel string, s State, md5 bool) []byte {
 	b, _ := io.ReadAll(newMessageReader(header(channel), s, md5))

@@ -127,9 +127,12 @@ type ListBox struct {
 
 // DiffCounts ends a box of diff mode: its duplicates (said here without
 // -m), the ids new and deleted since the last sync and its ids now.
+// Flags (flags sync only) counts the messages whose flags changed since
+// the last sync.
 type DiffCounts struct {
 	Store                   string
 	Dups, New, Deleted, Now int
+	Flags                   int
 }
 
 // IDRepaired (-vb): a Message-ID had to be repaired to give the id ID.

@@ -176,8 +176,11 @@ func (p Printer) printBoxes(w Output, ev Event) {
 		if ev.Deleted > 0 {
 			s += strconv.Itoa(ev.Deleted) + " deleted, "
 		}
+		s += diffFlags(ev.Flags)
 		w.Out(s + strconv.Itoa(ev.Now) + " currently at store " + ev.Store + ".\n")
 	default:
-		p.printProblem(w, ev)
+		if !p.printFlags(w, ev) {
+			p.printProblem(w, ev)
+		}
 	}
 }

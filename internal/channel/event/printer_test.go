@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/mailsync/mailsync/internal/msgid"
+	"github.com/mailsync/mailsync/internal/store"
 )
 
 // sink records what a Printer writes.
@@ -67,6 +68,9 @@ var examples = []Event{
 	Interrupted{},
 	StoreNotConfigured{Channel: "c", Store: "b"},
 	NotInChannel{Channel: "c", Store: "z"},
+	FlagsChanged{Dir: "->", From: "summary ", ID: "<1@x>", Add: store.Seen},
+	FlagCounts{A: "a", B: "b", BA: 1},
+	FlagChangeFailed{Full: "/m/inbox", Store: "a", Err: errors.New("x")},
 }
 
 // TestEveryEventIsWorded: every type of the package that is an Event

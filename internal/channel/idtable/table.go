@@ -234,3 +234,17 @@ func (a *idArena) keep(id string) string {
 	a.block = append(a.block, id...)
 	return unsafe.String(&a.block[n], len(id))
 }
+
+// Lookup returns the number of id, if the table has it.
+func (t *Table) Lookup(id string) (int32, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(t.slots) == 0 {
+		return 0, false
+	}
+	s := t.slots[t.find(id)]
+	return s - 1, s != 0
+}
+
+// Dropped reports whether id number n is marked not kept (Drop).
+func (t *Table) Dropped(n int32) bool { return t.marks[n]&dropped != 0 }

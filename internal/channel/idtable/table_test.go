@@ -81,3 +81,32 @@ func TestIDTableGrows(t *testing.T) {
 		t.Errorf("%d ids of the last state", got)
 	}
 }
+
+// TestLookupAndDropped: Lookup finds the ids entered, whether from the
+// last state or a side, without marking them; Dropped says what Drop did.
+func TestLookupAndDropped(t *testing.T) {
+	for _, last := range [][]string{{"<1@x>", "<2@x>"}, {"<2@x>", "<1@x>"}, nil} {
+		tb := New(last)
+		tb.Add("<3@x>", SideA)
+		for _, id := range append(last, "<3@x>") {
+			n, ok := tb.Lookup(id)
+			if !ok || tb.Str(n) != id {
+				t.Errorf("last %q: Lookup(%s) = %d, %v", last, id, n, ok)
+			}
+		}
+		if _, ok := tb.Lookup("<9@x>"); ok {
+			t.Errorf("last %q: Lookup found an id never entered", last)
+		}
+		n, _ := tb.Lookup("<3@x>")
+		if tb.Marks(n) != SideA || tb.Dropped(n) {
+			t.Errorf("Lookup changed the marks: %v", tb.Marks(n))
+		}
+		tb.Drop(n)
+		if !tb.Dropped(n) {
+			t.Error("Dropped after Drop is false")
+		}
+	}
+	if _, ok := New(nil).Lookup("<1@x>"); ok {
+		t.Error("an empty table found an id")
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 
 	"github.com/mailsync/mailsync/internal/config"
+	"github.com/mailsync/mailsync/internal/flagstate"
 	"github.com/mailsync/mailsync/internal/msinfo"
 	"github.com/mailsync/mailsync/internal/store"
 	"github.com/mailsync/mailsync/internal/store/imap"
@@ -55,6 +56,24 @@ func Msinfo(ctx context.Context, name, passwd string, opt msinfo.Options) (msinf
 		path = filepath.Join(opt.Env.Home, path)
 	}
 	return msinfo.OpenLocal(path, name, opt)
+}
+
+// FlagStatePath is the flag state file of the msinfo with c-client name
+// name (doc/design/flags.md, "The flag state file"): beside a local
+// msinfo file (MSINFO.flags), under ~/.mailsync.d/flags/ for one on a
+// server.
+func FlagStatePath(name string, env store.Env) (string, error) {
+	if imap.IsRemote(name) {
+		return flagstate.RemotePath(LockDir(env), name), nil
+	}
+	path, err := local.New(env).Path(name)
+	if err != nil {
+		return "", fmt.Errorf("open mailbox %s: %w", name, err)
+	}
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(env.Home, path)
+	}
+	return flagstate.LocalPath(path), nil
 }
 
 // remoteMsinfo keeps the msinfo in a folder on a server
