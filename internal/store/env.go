@@ -16,8 +16,17 @@ type Env struct {
 	User string
 	// Host is the canonical host name (From_ lines, pseudo message).
 	Host string
-	// Now returns the current time (creation dates, UID validity).
+	// Now is the run's one clock: the current time written into
+	// mailboxes (creation dates, UID validities, Maildir delivery names)
+	// and the moment file times are judged against (settled signatures,
+	// stale locks). nil is time.Now. doc/design/state.md, "One clock".
 	Now func() time.Time
+	// LockWait is how long a local backend waits for another program's
+	// lock on a mailbox (the mbox dot-lock and record lock, MH's
+	// .mh_sequences); 0 is DefaultLockWait. Waits are measured by the
+	// runtime's timers, never by Now, so a fixed clock cannot stretch
+	// them.
+	LockWait time.Duration
 	// Remote is the user interface of network backends.
 	Remote Remote
 	// Notes receives "Info:" notes for the user (stderr), such as a stale
@@ -39,6 +48,19 @@ func (e Env) Time() time.Time {
 		return e.Now()
 	}
 	return time.Now()
+}
+
+// DefaultLockWait is how long a local backend waits for another
+// program's lock when Env.LockWait is 0 (nmh tries 60 times a second
+// apart; liblockfile's default is of the same order).
+const DefaultLockWait = 60 * time.Second
+
+// LockTimeout is e.LockWait, or DefaultLockWait when it is unset.
+func (e Env) LockTimeout() time.Duration {
+	if e.LockWait > 0 {
+		return e.LockWait
+	}
+	return DefaultLockWait
 }
 
 // Remote is what network backends need from the user interface: where

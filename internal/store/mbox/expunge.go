@@ -54,7 +54,7 @@ func (b *Box) Expunge(ctx context.Context) (int, error) {
 	if err := nf.Chmod(st.Mode().Perm()); err != nil {
 		return fail(err)
 	}
-	if err := fcntlLock(nf, syscall.F_WRLCK); err != nil {
+	if err := fcntlLock(nf, syscall.F_WRLCK, b.env.LockTimeout()); err != nil {
 		return fail(err)
 	}
 	kept, end, err := b.copyKept(nf)

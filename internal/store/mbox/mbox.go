@@ -60,14 +60,14 @@ func Open(path string, mode store.Mode, env store.Env) (*Box, error) {
 		return b, nil
 	}
 	var unfinished int64
-	if b.lock, unfinished, err = dotlock(path, env.Notes); err != nil {
+	if b.lock, unfinished, err = dotlock(path, env); err != nil {
 		return nil, err
 	}
 	if b.f, err = os.OpenFile(path, os.O_RDWR|os.O_APPEND, 0); err != nil {
 		os.Remove(b.lock)
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	if err := fcntlLock(b.f, syscall.F_WRLCK); err != nil {
+	if err := fcntlLock(b.f, syscall.F_WRLCK, env.LockTimeout()); err != nil {
 		b.f.Close()
 		os.Remove(b.lock)
 		return nil, err
@@ -224,10 +224,10 @@ func (b *Box) readLock() (func(), error) {
 	if b.mode != store.ReadOnly {
 		return func() {}, nil
 	}
-	if err := fcntlLock(b.f, syscall.F_RDLCK); err != nil {
+	if err := fcntlLock(b.f, syscall.F_RDLCK, b.env.LockTimeout()); err != nil {
 		return nil, err
 	}
-	return func() { _ = fcntlLock(b.f, syscall.F_UNLCK) }, nil
+	return func() { _ = fcntlLock(b.f, syscall.F_UNLCK, b.env.LockTimeout()) }, nil
 }
 
 // lookup finds the message with key by binary search: keys increase
