@@ -29,9 +29,10 @@ type Env struct {
 	LockWait time.Duration
 	// Remote is the user interface of network backends.
 	Remote Remote
-	// Notes receives "Info:" notes for the user (stderr), such as a stale
-	// lock taken over; nil discards them.
-	Notes io.Writer
+	// Notes receives what a backend tells the user beside its results,
+	// such as a stale lock taken over (Note; the printer words it);
+	// nil discards them. Backends call Tell.
+	Notes func(Note)
 	// CacheDir is the directory backends keep their header caches in
 	// (package hdrcache), one subdirectory per backend; "" keeps none.
 	CacheDir string

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/mailsync/mailsync/internal/msgid"
+	"github.com/mailsync/mailsync/internal/store"
 )
 
 // sink records what a Printer writes.
@@ -67,6 +68,7 @@ var examples = []Event{
 	Interrupted{},
 	StoreNotConfigured{Channel: "c", Store: "b"},
 	NotInChannel{Channel: "c", Store: "z"},
+	Note{store.MissingMD5{Line: "<x@y>"}},
 }
 
 // TestEveryEventIsWorded: every type of the package that is an Event

@@ -31,7 +31,7 @@ var ErrLocked = errors.New("mailbox is locked by another program")
 // do, taking over stale locks (older than staleAge by env's clock, or
 // whose pid is gone) atomically (package pidlock), and waiting up to
 // env.LockTimeout() for a live one. A stale lock taken over is reported
-// on env.Notes (nil: not reported). When that lock was a mailsync's that
+// to env (a store.StaleLockTaken note). When that lock was a mailsync's that
 // died in the middle of an append (its lock names the size the mailbox
 // had before: appendMark), unfinished is that size; else -1.
 func dotlock(path string, env store.Env) (name string, unfinished int64, err error) {
@@ -51,10 +51,7 @@ func dotlock(path string, env store.Env) (name string, unfinished int64, err err
 			return false, err
 		}
 		pid, size := parseLock(owner)
-		if env.Notes != nil {
-			fmt.Fprintf(env.Notes, "Info: taking over the stale lock %s (pid %s is gone or the lock is older than %v)\n",
-				name, pid, staleAge)
-		}
+		env.Tell(store.StaleLockTaken{Lock: name, PID: pid, MaxAge: staleAge})
 		unfinished = size
 		return false, errAgain
 	})

@@ -387,8 +387,6 @@ func (b *Box) cutUnfinished(size int64) error {
 	if err := b.f.Sync(); err != nil {
 		return fmt.Errorf("remove the unfinished message at the end of %s: %w", b.path, err)
 	}
-	if b.env.Notes != nil {
-		fmt.Fprintf(b.env.Notes, "Info: removed the unfinished message (%d bytes) a killed mailsync left at the end of %s\n", st.Size()-size, b.path)
-	}
+	b.env.Tell(store.UnfinishedCut{Path: b.path, Bytes: st.Size() - size})
 	return nil
 }

@@ -266,15 +266,16 @@ func TestDotlockAgeByInjectedClock(t *testing.T) {
 	if _, err := Open(path, store.ReadWrite, e); !errors.Is(err, ErrLocked) {
 		t.Fatalf("open with a young live lock: %v, want ErrLocked", err)
 	}
-	var notes strings.Builder
-	e.Notes = &notes
+	var notes []store.Note
+	e.Notes = func(n store.Note) { notes = append(notes, n) }
 	e.Now = func() time.Time { return fi.ModTime().Add(staleAge + time.Minute) }
 	b, err := Open(path, store.ReadWrite, e)
 	if err != nil {
 		t.Fatalf("open with an old lock: %v", err)
 	}
 	b.Close()
-	if !strings.Contains(notes.String(), "taking over the stale lock") {
-		t.Errorf("notes %q", notes.String())
+	want := store.StaleLockTaken{Lock: path + ".lock", PID: strconv.Itoa(os.Getpid()), MaxAge: staleAge}
+	if len(notes) != 1 || notes[0] != store.Note(want) {
+		t.Errorf("notes %+v, want %+v", notes, want)
 	}
 }
