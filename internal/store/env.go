@@ -68,9 +68,11 @@ func (e Env) LockTimeout() time.Duration {
 // protocol notes go and how to ask for a user name or password. The zero
 // value prints nothing and cannot ask.
 type Remote struct {
-	// Out receives the lines 5.2.7 prints on stdout while logging in
-	// ("Authorizing against {HOST/imap}", the " username: " prompt).
-	Out io.Writer
+	// Notes receives what logging in tells the user on stdout, at once
+	// (Authorizing, UserPrompt: 5.2.7's "Authorizing against
+	// {HOST/imap}" line and " username: " prompt, worded by the
+	// printer); nil prints nothing.
+	Notes func(Note)
 	// Trace receives the protocol dialogue (-di), passwords masked; nil
 	// for none.
 	Trace io.Writer
@@ -80,6 +82,13 @@ type Remote struct {
 	// AskPassword shows prompt and reads a password without echo from the
 	// terminal; nil (or ErrNoTerminal) when there is no terminal.
 	AskPassword func(prompt string) (string, error)
+}
+
+// Tell gives n to r.Notes, if any.
+func (r Remote) Tell(n Note) {
+	if r.Notes != nil {
+		r.Notes(n)
+	}
 }
 
 // ErrNoTerminal: a password is needed but there is no terminal to ask on.

@@ -46,6 +46,16 @@ type ForeignEntry struct {
 // is left out of the state.
 type MissingMD5 struct{ Line string }
 
+// Authorizing: a login attempt begins on the server whose canonical
+// host name is Host (one per attempt, as c-client's login callback).
+type Authorizing struct{ Host string }
+
+// UserPrompt: the user name is about to be read (Remote.AskUser); the
+// prompt goes before it on the same line.
+type UserPrompt struct{}
+
+func (Authorizing) note()    {}
+func (UserPrompt) note()     {}
 func (StaleLockTaken) note() {}
 func (UnfinishedCut) note()  {}
 func (ForeignEntry) note()   {}

@@ -5,8 +5,9 @@ import "github.com/mailsync/mailsync/internal/store"
 // Note is what a store or the msinfo told the user beside its results
 // (store.Note: a stale lock taken over, an unfinished append cut off, a
 // foreign message in the msinfo box, an msinfo line without its md5, a
-// message a store left out of a listing). The backends give only the
-// data; the words are here, on stderr.
+// message a store left out of a listing, a login's progress). The
+// backends give only the data; the words are here, on stderr but for
+// the login lines, which 5.2.7 prints on stdout.
 type Note struct{ store.Note }
 
 func (Note) event() {}
@@ -14,6 +15,10 @@ func (Note) event() {}
 // printNote writes a Note's line.
 func printNote(w Output, n store.Note) {
 	switch n := n.(type) {
+	case store.Authorizing:
+		w.Out("Authorizing against {" + n.Host + "/imap}\n")
+	case store.UserPrompt:
+		w.Out(" username: ")
 	case store.StaleLockTaken:
 		if n.Msinfo != "" {
 			w.Errf("Info: taking over the stale lock %s of msinfo %s (pid %s is gone)\n", n.Lock, n.Msinfo, n.PID)
