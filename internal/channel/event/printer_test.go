@@ -69,6 +69,8 @@ var examples = []Event{
 	StoreNotConfigured{Channel: "c", Store: "b"},
 	NotInChannel{Channel: "c", Store: "z"},
 	Note{store.MissingMD5{Line: "<x@y>"}},
+	ConfigUnreadable{Path: "/h/.mailsync"},
+	ConfigSyntax{Msg: "Unknown store field", Line: 2, Token: "frob"},
 }
 
 // TestEveryEventIsWorded: every type of the package that is an Event

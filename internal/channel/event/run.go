@@ -86,6 +86,8 @@ func (p Printer) printRun(w Output, ev Event) {
 		w.Errf("Diff mode: channel %s doesn't contain store %s.\n", ev.Channel, ev.Store)
 	case Note:
 		printNote(w, ev.Note)
+	default:
+		printConfig(w, ev)
 	}
 }
 
