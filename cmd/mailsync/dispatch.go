@@ -6,7 +6,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/mailsync/mailsync/internal/channel"
+	"github.com/mailsync/mailsync/internal/channel/event"
 	"github.com/mailsync/mailsync/internal/config"
 	"github.com/mailsync/mailsync/internal/store"
 )
@@ -28,7 +28,7 @@ func dispatch(ctx context.Context, cfg *config.Config, opt *options, env store.E
 	}
 	r := newRun(ctx, cfg, opt, env, stdout, stderr)
 	r.env.Remote = remoteUI(r.rep, os.Stdin, stderr, opt.debugIMAP)
-	r.env.Notes = notesWriter{r.rep}
+	r.env.Notes = func(n store.Note) { r.say(event.Note{Note: n}) } // in order with stdout
 	r.rep.Interactive = isTerminal(stdout)
 	r.rep.Verbose = opt.verbose
 	if r.progress = newProgress(stderr); r.progress != nil {
@@ -48,12 +48,4 @@ func dispatch(ctx context.Context, cfg *config.Config, opt *options, env store.E
 	}
 	fmt.Fprintf(stderr, "Don't know what to do with %d channels and %d stores.\n", len(channels), len(stores))
 	return 1
-}
-
-// notesWriter writes backend notes on stderr in order with stdout.
-type notesWriter struct{ rep *channel.Reporter }
-
-func (n notesWriter) Write(p []byte) (int, error) {
-	n.rep.Errf("%s", p)
-	return len(p), nil
 }

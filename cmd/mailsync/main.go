@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/mailsync/mailsync/internal/channel/event"
 	"github.com/mailsync/mailsync/internal/config"
 )
 
@@ -75,14 +76,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		var pe *config.ParseError
 		var oe *config.OpenError
+		var ev event.Event = event.Failed{Err: err}
 		switch {
 		case errors.As(err, &pe):
-			io.WriteString(stderr, pe.Report())
+			ev = event.ConfigSyntax(*pe)
 		case errors.As(err, &oe):
-			io.WriteString(stderr, oe.Report())
-		default:
-			fmt.Fprintf(stderr, "Error: %v\n", err)
+			ev = event.ConfigUnreadable{Path: oe.Path}
 		}
+		event.Printer{}.Print(event.Streams{Stdout: stdout, Stderr: stderr}, ev)
 		return 1
 	}
 	return dispatch(ctx, cfg, opt, env, stdout, stderr)

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/mailsync/mailsync/internal/channel"
+	"github.com/mailsync/mailsync/internal/channel/event"
 	"github.com/mailsync/mailsync/internal/store"
 )
 
@@ -20,7 +21,7 @@ import (
 func remoteUI(rep *channel.Reporter, stdin io.Reader, stderr io.Writer, trace bool) store.Remote {
 	in := bufio.NewReader(stdin)
 	r := store.Remote{
-		Out: writeNow{rep},
+		Notes: func(n store.Note) { event.Printer{}.Print(writeNow{rep}, event.Note{Note: n}) },
 		AskUser: func() (string, error) {
 			rep.Flush()
 			return in.ReadString('\n')
@@ -33,11 +34,14 @@ func remoteUI(rep *channel.Reporter, stdin io.Reader, stderr io.Writer, trace bo
 	return r
 }
 
-// writeNow writes through the reporter's stdout and flushes, so that
-// prompts and login notes appear before the program waits.
+// writeNow is the printer's output for login notes: stdout through the
+// reporter, flushed at once, so that prompts and login lines appear
+// before the program waits.
 type writeNow struct{ rep *channel.Reporter }
 
-func (w writeNow) Write(p []byte) (int, error) { return w.rep.WriteNow(p) }
+func (w writeNow) Out(s string)                     { w.rep.WriteNow([]byte(s)) }
+func (w writeNow) Errf(format string, args ...any)  { w.rep.Errf(format, args...) }
+func (w writeNow) Notef(format string, args ...any) { w.rep.Notef(format, args...) }
 
 // askPassword reads a password from the controlling terminal with echo off.
 // Without a terminal (cron) it fails at once

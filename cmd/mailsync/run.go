@@ -89,7 +89,9 @@ func (r *runner) openSide(cfg *config.Store) (*channel.Side, bool) {
 // 5.2.7's abort lines.
 func (r *runner) openMsinfo(ch *config.Channel, readOnly bool) (msinfo.File, msinfo.State, bool) {
 	f, err := open.Msinfo(r.ctx, ch.Msinfo, ch.Passwd, msinfo.Options{
-		Env: r.env, MD5: r.opt.alg == msgid.MD5, Notes: r.stderr, ReadOnly: readOnly,
+		Env: r.env, MD5: r.opt.alg == msgid.MD5, ReadOnly: readOnly,
+		// Written at once on stderr, not through the Reporter, as they always were.
+		Notes: func(n store.Note) { event.Printer{}.Print(event.Streams{Stderr: r.stderr}, event.Note{Note: n}) },
 	})
 	var locked *msinfo.LockedError
 	if errors.As(err, &locked) {

@@ -134,7 +134,7 @@ func TestStreamScanMemoryPerMessage(t *testing.T) {
 	const n = 20000
 	e := quietEngine(Options{})
 	s, out, err := e.scanBox(context.Background(), streamBox{n: n}, styleSummary, idtable.New(nil), idtable.SideA, true)
-	if err != nil || s.count() != n || s.t.Len() != n || len(out.lines) != 0 || s.det.Len() != n || !s.det.Dense() {
+	if err != nil || s.count() != n || s.t.Len() != n || len(out.events) != 0 || s.det.Len() != n || !s.det.Dense() {
 		t.Fatalf("stream scan: %d messages, %d details, %v", s.count(), s.det.Len(), err)
 	}
 	// A side whose ids are all in the last state.

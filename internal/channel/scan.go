@@ -96,8 +96,8 @@ func (e *Engine) scanBox(ctx context.Context, mb store.Mailbox, style scanStyle,
 	msgs, err := mb.Messages(ctx)
 	var skipped *store.SkippedError
 	if errors.As(err, &skipped) {
-		for _, w := range skipped.Warnings {
-			out.warn(w)
+		for _, l := range skipped.Left {
+			out.emit(event.Note{Note: l})
 		}
 		sc.s.incomplete, err = true, nil
 	}
@@ -117,31 +117,19 @@ func (e *Engine) scanBox(ctx context.Context, mb store.Mailbox, style scanStyle,
 	return sc.s, out, nil
 }
 
-// scanOut records what a scan reports, in order, for the engine to
-// emit once the box has been read whole (replayScan): events, and the
-// warnings whose words are not the engine's (a backend's lines about
-// messages it left out), which go to stderr as they are.
-type scanOut struct{ lines []scanLine }
+// scanOut records the events a scan reports (among them a backend's
+// notes about messages it left out), in order, for the engine to emit
+// once the box has been read whole (replayScan).
+type scanOut struct{ events []event.Event }
 
-// scanLine is an event, or else a warning line (without newline).
-type scanLine struct {
-	ev   event.Event
-	warn string
-}
-
-func (o *scanOut) emit(ev event.Event) { o.lines = append(o.lines, scanLine{ev: ev}) }
-func (o *scanOut) warn(w string)       { o.lines = append(o.lines, scanLine{warn: w}) }
+func (o *scanOut) emit(ev event.Event) { o.events = append(o.events, ev) }
 
 // replayScan reports what a scan recorded.
 func (e *Engine) replayScan(o *scanOut) {
-	for _, l := range o.lines {
-		if l.ev != nil {
-			e.emit(l.ev)
-		} else {
-			e.R.Errf("%s\n", l.warn)
-		}
+	for _, ev := range o.events {
+		e.emit(ev)
 	}
-	o.lines = nil
+	o.events = nil
 }
 
 // idScan computes the ids of a box's messages one message at a time.

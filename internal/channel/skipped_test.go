@@ -37,7 +37,7 @@ func (b skippingBox) Messages(ctx context.Context) ([]store.Message, error) {
 	if err != nil {
 		return nil, err
 	}
-	return msgs, &store.SkippedError{Warnings: []string{"Warning: message 9 of inbox left out"}}
+	return msgs, &store.SkippedError{Left: []store.LeftOut{{UID: 9, Mailbox: "inbox", Server: "h:143", HeaderBytes: 3 << 20, Limit: 1 << 20}}}
 }
 
 // TestSkippedMessageFailsRun: a listing that left a message out prints its
@@ -61,7 +61,7 @@ func TestSkippedMessageFailsRun(t *testing.T) {
 		if err := e.Book.Save(); err != nil {
 			t.Fatal(err)
 		}
-		if !e.Failed() || !strings.Contains(errb.String(), "Warning: message 9 of inbox left out\n") {
+		if !e.Failed() || !strings.Contains(errb.String(), "Warning: message UID 9 of mailbox inbox on server h:143 left out: its header fields are 3145728 bytes (more than 1048576 is garbage)\n") {
 			t.Errorf("run %d: failed %v, stderr %q; want the warning and a failed run", run, e.Failed(), errb.String())
 		}
 		if got := subjects(w.b, "inbox"); len(got) != 2 {

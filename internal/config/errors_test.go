@@ -3,9 +3,14 @@ package config
 import (
 	"errors"
 	"io/fs"
+	"strings"
 	"testing"
+
+	"github.com/mailsync/mailsync/internal/channel/event"
 )
 
+// TestParseErrorText: what the command prints for a syntax error (the
+// printer's words for its fields) and the error's own text.
 func TestParseErrorText(t *testing.T) {
 	cases := []struct {
 		err    ParseError
@@ -29,8 +34,8 @@ func TestParseErrorText(t *testing.T) {
 			`config line 3: 50%: missing msinfo at token "}"`},
 	}
 	for _, c := range cases {
-		if got := c.err.Report(); got != c.report {
-			t.Errorf("Report() = %q, want %q", got, c.report)
+		if got := report(&c.err); got != c.report {
+			t.Errorf("printed %q, want %q", got, c.report)
 		}
 		if got := c.err.Error(); got != c.text {
 			t.Errorf("Error() = %q, want %q", got, c.text)
@@ -40,8 +45,8 @@ func TestParseErrorText(t *testing.T) {
 
 func TestOpenErrorText(t *testing.T) {
 	e := &OpenError{Path: "/home/u/.mailsync", Err: fs.ErrNotExist}
-	if got, want := e.Report(), "Error: Can't open config file /home/u/.mailsync\n"; got != want {
-		t.Errorf("Report() = %q, want %q", got, want)
+	if got, want := report(e), "Error: Can't open config file /home/u/.mailsync\n"; got != want {
+		t.Errorf("printed %q, want %q", got, want)
 	}
 	if got, want := e.Error(), "cannot open config file /home/u/.mailsync: file does not exist"; got != want {
 		t.Errorf("Error() = %q, want %q", got, want)
@@ -64,4 +69,24 @@ func TestCString(t *testing.T) {
 			t.Errorf("cString(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
+}
+
+// report is what the command prints for a configuration error: its
+// fields worded by the one printer (package channel/event), as
+// cmd/mailsync does.
+func report(err error) string {
+	var pe *ParseError
+	var oe *OpenError
+	var ev event.Event
+	switch {
+	case errors.As(err, &pe):
+		ev = event.ConfigSyntax(*pe)
+	case errors.As(err, &oe):
+		ev = event.ConfigUnreadable{Path: oe.Path}
+	default:
+		return ""
+	}
+	var b strings.Builder
+	event.Printer{}.Print(event.Streams{Stdout: &b, Stderr: &b}, ev)
+	return b.String()
 }

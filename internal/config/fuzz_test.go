@@ -59,7 +59,7 @@ func FuzzParse(f *testing.F) {
 		if cfg1 != nil || strings.HasSuffix(trace, traceTrailer) {
 			t.Fatalf("failure with a config or a trailer: %q", trace)
 		}
-		if r := pe.Report(); !strings.HasPrefix(r, "Error: "+pe.Msg+"\n") || !strings.HasSuffix(r, "\n       Quitting!\n") {
+		if r := report(pe); !strings.HasPrefix(r, "Error: "+pe.Msg+"\n") || !strings.HasSuffix(r, "\n       Quitting!\n") {
 			t.Fatalf("malformed report %q", r)
 		}
 		if pe.Line < 0 || pe.Line > bytes.Count(data, []byte("\n")) {

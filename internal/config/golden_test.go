@@ -36,8 +36,8 @@ func TestGolden(t *testing.T) {
 				if cfg != nil {
 					t.Errorf("Parse() returned a config together with an error")
 				}
-				if got := pe.Report(); got != c.report {
-					t.Errorf("Report():\n got %q\nwant %q", got, c.report)
+				if got := report(pe); got != c.report {
+					t.Errorf("printed:\n got %q\nwant %q", got, c.report)
 				}
 			})
 		}
@@ -52,7 +52,7 @@ func TestGoldenNilTrace(t *testing.T) {
 			got := ""
 			var pe *ParseError
 			if errors.As(err, &pe) {
-				got = pe.Report()
+				got = report(pe)
 			} else if err != nil {
 				t.Fatalf("%s: unexpected error %v", c.name, err)
 			}

@@ -57,15 +57,15 @@ func TestLoad(t *testing.T) {
 				if !errors.As(err, &oe) || cfg != nil {
 					t.Fatalf("Load() = %v, %v; want an *OpenError", cfg, err)
 				}
-				if want := "Error: Can't open config file " + c.path + "\n"; oe.Report() != want {
-					t.Errorf("Report() = %q, want %q", oe.Report(), want)
+				if want := "Error: Can't open config file " + c.path + "\n"; report(oe) != want {
+					t.Errorf("printed %q, want %q", report(oe), want)
 				}
 			case c.report != "":
 				if !errors.As(err, &pe) || cfg != nil {
 					t.Fatalf("Load() = %v, %v; want a *ParseError", cfg, err)
 				}
-				if pe.Report() != c.report {
-					t.Errorf("Report() = %q, want %q", pe.Report(), c.report)
+				if report(pe) != c.report {
+					t.Errorf("printed %q, want %q", report(pe), c.report)
 				}
 			default:
 				if err != nil || cfg.Stores["s"] == nil || cfg.Stores["s"].Pat != "x" {

@@ -67,7 +67,7 @@ func TestFlagChild(t *testing.T) {
 		t.FailNow()
 	}
 	ctx := context.Background()
-	st := local.New(store.Env{Home: os.Getenv("HOME"), User: "user", Host: "host.example.org", Notes: os.Stderr})
+	st := local.New(store.Env{Home: os.Getenv("HOME"), User: "user", Host: "host.example.org", Notes: func(n store.Note) { fmt.Fprintf(os.Stderr, "note: %+v\n", n) }})
 	mb, err := st.Open(ctx, "mail/"+box, store.ReadWrite)
 	if err != nil {
 		fail(err)

@@ -2,9 +2,9 @@ package msinfo
 
 import (
 	"bytes"
-	"fmt"
-	"io"
 	"strings"
+
+	"github.com/mailsync/mailsync/internal/store"
 )
 
 // entry is one message of the msinfo mailbox as far as msinfo cares.
@@ -66,17 +66,18 @@ func newEntry(hdr, body []byte) entry {
 
 // pick finds the channel's entry among the messages: the last mailsync message
 // whose Subject is the channel (doc/design/decisions.md#d9-msinfo-safety).
-// Foreign messages produce the Info notes of
+// Foreign messages give store.ForeignEntry notes, which the printer words
+// as the Info lines of
 // doc/design/behaviour.md#reading-the-msinfo.
-func pick(entries []entry, channel, display string, md5 bool, notes io.Writer) State {
+func pick(entries []entry, channel, display string, md5 bool, notes func(store.Note)) State {
 	var found *entry
 	for i := range entries {
 		e := &entries[i]
 		switch {
 		case e.from == "" || !e.hasSubj:
-			fmt.Fprintf(notes, "Info: The msinfo box %s contains a message with missing \"From\" or \"Subject\" header information\n", display)
+			notes(store.ForeignEntry{Msinfo: display, Incomplete: true})
 		case !strings.HasPrefix(e.from, "mailsync"):
-			fmt.Fprintf(notes, "Info: The msinfo box %s contains the non-mailsyncmail: \"From: %s\"\n", display, e.from)
+			notes(store.ForeignEntry{Msinfo: display, From: e.from})
 		case e.subject == channel:
 			found = e
 		}

@@ -16,15 +16,19 @@ import (
 
 // Options configure an msinfo File.
 type Options struct {
-	Env      store.Env
-	MD5      bool
-	Notes    io.Writer // "Info: The msinfo box ..." notes and md5 warnings (stderr)
-	ReadOnly bool      // diff mode: never create, lock or write (doc/design/decisions.md#d4-dry-runs)
+	Env store.Env
+	MD5 bool
+	// Notes receives what reading the msinfo tells the user (a stale
+	// lock taken over, foreign messages, md5 lines without their md5:
+	// store.Note values the printer words); nil discards them.
+	Notes    func(store.Note)
+	ReadOnly bool // diff mode: never create, lock or write (doc/design/decisions.md#d4-dry-runs)
 }
 
-func (o Options) notes() io.Writer {
+// notes returns o.Notes, or a function that discards.
+func (o Options) notes() func(store.Note) {
 	if o.Notes == nil {
-		return io.Discard
+		return func(store.Note) {}
 	}
 	return o.Notes
 }

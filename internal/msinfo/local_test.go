@@ -106,8 +106,8 @@ func TestLastEntryWinsAndForeign(t *testing.T) {
 		"From a@b Mon Jan  1 10:00:00 2024\nFrom: mailsync\n\nnosubject\n\n" +
 		"From a@b Mon Jan  1 10:00:00 2024\nFrom: mailsync\nSubject: ch\n\nbox\n<new@x>\n\n"
 	os.WriteFile(path, []byte(data), 0o600)
-	var notes bytes.Buffer
-	f, err := OpenLocal(path, "MS", Options{Env: testEnv(), Notes: &notes})
+	var notes []store.Note
+	f, err := OpenLocal(path, "MS", Options{Env: testEnv(), Notes: func(n store.Note) { notes = append(notes, n) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,10 +119,9 @@ func TestLastEntryWinsAndForeign(t *testing.T) {
 	if !reflect.DeepEqual(got, State{"box": {"<new@x>"}}) {
 		t.Errorf("got %v", got)
 	}
-	wantNotes := "Info: The msinfo box MS contains the non-mailsyncmail: \"From: joe\"\n" +
-		"Info: The msinfo box MS contains a message with missing \"From\" or \"Subject\" header information\n"
-	if notes.String() != wantNotes {
-		t.Errorf("notes %q", notes.String())
+	wantNotes := []store.Note{store.ForeignEntry{Msinfo: "MS", From: "joe"}, store.ForeignEntry{Msinfo: "MS", Incomplete: true}}
+	if !reflect.DeepEqual(notes, wantNotes) {
+		t.Errorf("notes %+v, want %+v", notes, wantNotes)
 	}
 	if err := f.Save(context.Background(), "ch", State{"box": {"<b@x>", "<a@x>"}}); err != nil {
 		t.Fatal(err)
@@ -149,14 +148,14 @@ func TestLocking(t *testing.T) {
 	f.Close()
 	// a lock of a dead process is taken over with a note
 	os.WriteFile(path+".lock", []byte("999999999\n"), 0o600)
-	var notes bytes.Buffer
-	f, err = OpenLocal(path, "ms", Options{Env: testEnv(), Notes: &notes})
+	var notes []store.Note
+	f, err = OpenLocal(path, "ms", Options{Env: testEnv(), Notes: func(n store.Note) { notes = append(notes, n) }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.Close()
-	if !bytes.Contains(notes.Bytes(), []byte("stale lock")) {
-		t.Errorf("notes %q", notes.String())
+	if want := (store.StaleLockTaken{Lock: path + ".lock", PID: "999999999", Msinfo: "ms"}); len(notes) != 1 || notes[0] != store.Note(want) {
+		t.Errorf("notes %+v, want %+v", notes, want)
 	}
 }
 

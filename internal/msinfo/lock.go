@@ -3,12 +3,12 @@ package msinfo
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strconv"
 	"strings"
 
 	"github.com/mailsync/mailsync/internal/pidlock"
+	"github.com/mailsync/mailsync/internal/store"
 )
 
 // LockedError says another mailsync holds the msinfo lock.
@@ -25,7 +25,7 @@ func (e *LockedError) Error() string {
 // (or unreadable and not ours) is taken over with a note, atomically
 // (package pidlock): of two runs that find the same stale lock, one gets
 // the lock and the other finds it held. doc/design/state.md, "Locks".
-func takeLock(path, display string, notes io.Writer) error {
+func takeLock(path, display string, notes func(store.Note)) error {
 	for tries := 0; tries < 3; tries++ {
 		err := pidlock.Create(path, pidlock.Content(), 0o600, true)
 		if err == nil {
@@ -51,8 +51,8 @@ func takeLock(path, display string, notes io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if took && notes != nil {
-			fmt.Fprintf(notes, "Info: taking over the stale lock %s of msinfo %s (pid %s is gone)\n", path, display, strings.TrimSpace(string(old)))
+		if took {
+			notes(store.StaleLockTaken{Lock: path, PID: strings.TrimSpace(string(old)), Msinfo: display})
 		}
 	}
 	return fmt.Errorf("lock %s: could not take the lock", path)

@@ -4,9 +4,10 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
+
+	"github.com/mailsync/mailsync/internal/store"
 )
 
 // TestStaleLockRace: runs that find the same stale msinfo lock at the
@@ -25,17 +26,17 @@ func TestStaleLockRace(t *testing.T) {
 			wg     sync.WaitGroup
 			mu     sync.Mutex
 			owners []File
-			notes  strings.Builder
+			notes  []store.Note
 			start  = make(chan struct{})
 		)
 		for range runs {
 			wg.Go(func() {
 				<-start
-				var n strings.Builder
-				f, err := OpenLocal(path, "ms", Options{Env: testEnv(), Notes: &n})
+				var n []store.Note
+				f, err := OpenLocal(path, "ms", Options{Env: testEnv(), Notes: func(x store.Note) { n = append(n, x) }})
 				mu.Lock()
 				defer mu.Unlock()
-				notes.WriteString(n.String())
+				notes = append(notes, n...)
 				var le *LockedError
 				switch {
 				case err == nil:
@@ -50,9 +51,9 @@ func TestStaleLockRace(t *testing.T) {
 		if len(owners) != 1 {
 			t.Fatalf("round %d: %d owners of the msinfo lock", round, len(owners))
 		}
-		want := "Info: taking over the stale lock " + path + ".lock of msinfo ms (pid 999999999 is gone)\n"
-		if notes.String() != want {
-			t.Fatalf("round %d: notes %q, want %q", round, notes.String(), want)
+		want := store.StaleLockTaken{Lock: path + ".lock", PID: "999999999", Msinfo: "ms"}
+		if len(notes) != 1 || notes[0] != store.Note(want) {
+			t.Fatalf("round %d: notes %+v, want one %+v", round, notes, want)
 		}
 		if err := owners[0].Close(); err != nil {
 			t.Fatal(err)

@@ -1,10 +1,11 @@
 package msinfo
 
 import (
-	"fmt"
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/mailsync/mailsync/internal/store"
 )
 
 // State maps a box name to the ids recorded for it: msgid form "<a@b>" or,
@@ -16,11 +17,12 @@ const md5Marker = ">, md5: <"
 // Parse reads the body of a channel message
 // (doc/design/behaviour.md#reading-the-msinfo). Lines end with LF or CRLF
 // (doc/design/decisions.md#d6-imap-msinfo). In md5 mode id lines without the
-// md5 marker are reported on warn as "Warning: line is missing a md5: LINE".
+// md5 marker are left out and given to note as store.MissingMD5 (nil:
+// not reported).
 // The box names and ids are substrings of one copy of body, and the lists of
 // ids of all boxes are pieces of one list, as long as body has lines: a few
 // allocations, not one per id, and no list grown by doubling.
-func Parse(body []byte, md5 bool, warn io.Writer) State {
+func Parse(body []byte, md5 bool, note func(store.Note)) State {
 	s := State{}
 	text := string(body)
 	all := make([]string, 0, strings.Count(text, "\n"))
@@ -57,8 +59,8 @@ func Parse(body []byte, md5 bool, warn io.Writer) State {
 		if md5 {
 			j := strings.Index(line, md5Marker)
 			if j < 0 {
-				if warn != nil {
-					fmt.Fprintf(warn, "Warning: line is missing a md5: %s\n", line)
+				if note != nil {
+					note(store.MissingMD5{Line: line})
 				}
 				continue
 			}

@@ -1,12 +1,13 @@
 package msinfo
 
 import (
-	"bytes"
 	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/mailsync/mailsync/internal/store"
 )
 
 func TestParse(t *testing.T) {
@@ -14,22 +15,22 @@ func TestParse(t *testing.T) {
 		name, body string
 		md5        bool
 		want       State
-		warn       string
+		warn       []store.Note
 	}{
-		{"lf", "box\n<a@x>\n<b@x>\nother\n", false, State{"box": {"<a@x>", "<b@x>"}, "other": nil}, ""},
-		{"crlf D6", "box\r\n<a@x>\r\n", false, State{"box": {"<a@x>"}}, ""},
-		{"ids before box", "<a@x>\nbox\n", false, State{"": {"<a@x>"}, "box": nil}, ""},
-		{"empty box name", "\n<a@x>\n", false, State{"": {"<a@x>"}}, ""},
-		{"cut after >", "b\n<a@x> junk\n<noclose\n", false, State{"b": {"<a@x>"}}, ""},
-		{"md5 line in msgid mode", "b\n<>, md5: <abc>\n", false, State{"b": {"<>"}}, ""},
-		{"md5", "b\n<>, md5: <abc>\n<x@y>\n", true, State{"b": {"abc"}}, "Warning: line is missing a md5: <x@y>\n"},
-		{"last piece ignored", "b\n<a@x>", false, State{"b": nil}, ""},
-		{"box named twice", "b\n<a@x>\nc\n<c@x>\nb\n<b@x>\n", false, State{"b": {"<a@x>", "<b@x>"}, "c": {"<c@x>"}}, ""},
+		{"lf", "box\n<a@x>\n<b@x>\nother\n", false, State{"box": {"<a@x>", "<b@x>"}, "other": nil}, nil},
+		{"crlf D6", "box\r\n<a@x>\r\n", false, State{"box": {"<a@x>"}}, nil},
+		{"ids before box", "<a@x>\nbox\n", false, State{"": {"<a@x>"}, "box": nil}, nil},
+		{"empty box name", "\n<a@x>\n", false, State{"": {"<a@x>"}}, nil},
+		{"cut after >", "b\n<a@x> junk\n<noclose\n", false, State{"b": {"<a@x>"}}, nil},
+		{"md5 line in msgid mode", "b\n<>, md5: <abc>\n", false, State{"b": {"<>"}}, nil},
+		{"md5", "b\n<>, md5: <abc>\n<x@y>\n", true, State{"b": {"abc"}}, []store.Note{store.MissingMD5{Line: "<x@y>"}}},
+		{"last piece ignored", "b\n<a@x>", false, State{"b": nil}, nil},
+		{"box named twice", "b\n<a@x>\nc\n<c@x>\nb\n<b@x>\n", false, State{"b": {"<a@x>", "<b@x>"}, "c": {"<c@x>"}}, nil},
 	} {
-		var w bytes.Buffer
-		got := Parse([]byte(tc.body), tc.md5, &w)
-		if !reflect.DeepEqual(got, tc.want) || w.String() != tc.warn {
-			t.Errorf("%s: got %#v %q, want %#v %q", tc.name, got, w.String(), tc.want, tc.warn)
+		var w []store.Note
+		got := Parse([]byte(tc.body), tc.md5, func(n store.Note) { w = append(w, n) })
+		if !reflect.DeepEqual(got, tc.want) || !reflect.DeepEqual(w, tc.warn) {
+			t.Errorf("%s: got %#v %+v, want %#v %+v", tc.name, got, w, tc.want, tc.warn)
 		}
 	}
 }

@@ -16,13 +16,23 @@ type Env struct {
 	User string
 	// Host is the canonical host name (From_ lines, pseudo message).
 	Host string
-	// Now returns the current time (creation dates, UID validity).
+	// Now is the run's one clock: the current time written into
+	// mailboxes (creation dates, UID validities, Maildir delivery names)
+	// and the moment file times are judged against (settled signatures,
+	// stale locks). nil is time.Now. doc/design/state.md, "One clock".
 	Now func() time.Time
+	// LockWait is how long a local backend waits for another program's
+	// lock on a mailbox (the mbox dot-lock and record lock, MH's
+	// .mh_sequences); 0 is DefaultLockWait. Waits are measured by the
+	// runtime's timers, never by Now, so a fixed clock cannot stretch
+	// them.
+	LockWait time.Duration
 	// Remote is the user interface of network backends.
 	Remote Remote
-	// Notes receives "Info:" notes for the user (stderr), such as a stale
-	// lock taken over; nil discards them.
-	Notes io.Writer
+	// Notes receives what a backend tells the user beside its results,
+	// such as a stale lock taken over (Note; the printer words it);
+	// nil discards them. Backends call Tell.
+	Notes func(Note)
 	// CacheDir is the directory backends keep their header caches in
 	// (package hdrcache), one subdirectory per backend; "" keeps none.
 	CacheDir string
@@ -41,13 +51,28 @@ func (e Env) Time() time.Time {
 	return time.Now()
 }
 
+// DefaultLockWait is how long a local backend waits for another
+// program's lock when Env.LockWait is 0 (nmh tries 60 times a second
+// apart; liblockfile's default is of the same order).
+const DefaultLockWait = 60 * time.Second
+
+// LockTimeout is e.LockWait, or DefaultLockWait when it is unset.
+func (e Env) LockTimeout() time.Duration {
+	if e.LockWait > 0 {
+		return e.LockWait
+	}
+	return DefaultLockWait
+}
+
 // Remote is what network backends need from the user interface: where
 // protocol notes go and how to ask for a user name or password. The zero
 // value prints nothing and cannot ask.
 type Remote struct {
-	// Out receives the lines 5.2.7 prints on stdout while logging in
-	// ("Authorizing against {HOST/imap}", the " username: " prompt).
-	Out io.Writer
+	// Notes receives what logging in tells the user on stdout, at once
+	// (Authorizing, UserPrompt: 5.2.7's "Authorizing against
+	// {HOST/imap}" line and " username: " prompt, worded by the
+	// printer); nil prints nothing.
+	Notes func(Note)
 	// Trace receives the protocol dialogue (-di), passwords masked; nil
 	// for none.
 	Trace io.Writer
@@ -57,6 +82,13 @@ type Remote struct {
 	// AskPassword shows prompt and reads a password without echo from the
 	// terminal; nil (or ErrNoTerminal) when there is no terminal.
 	AskPassword func(prompt string) (string, error)
+}
+
+// Tell gives n to r.Notes, if any.
+func (r Remote) Tell(n Note) {
+	if r.Notes != nil {
+		r.Notes(n)
+	}
 }
 
 // ErrNoTerminal: a password is needed but there is no terminal to ask on.

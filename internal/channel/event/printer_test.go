@@ -71,6 +71,9 @@ var examples = []Event{
 	FlagsChanged{Dir: "->", From: "summary ", ID: "<1@x>", Add: store.Seen},
 	FlagCounts{A: "a", B: "b", BA: 1},
 	FlagChangeFailed{Full: "/m/inbox", Store: "a", Err: errors.New("x")},
+	Note{store.MissingMD5{Line: "<x@y>"}},
+	ConfigUnreadable{Path: "/h/.mailsync"},
+	ConfigSyntax{Msg: "Unknown store field", Line: 2, Token: "frob"},
 }
 
 // TestEveryEventIsWorded: every type of the package that is an Event

@@ -84,6 +84,10 @@ func (p Printer) printRun(w Output, ev Event) {
 		w.Errf("Error: Malconfigured channel %s\nThe configuration doesn't contain a store named \"%s\"\n", ev.Channel, ev.Store)
 	case NotInChannel:
 		w.Errf("Diff mode: channel %s doesn't contain store %s.\n", ev.Channel, ev.Store)
+	case Note:
+		printNote(w, ev.Note)
+	default:
+		printConfig(w, ev)
 	}
 }
 

@@ -61,7 +61,7 @@ func (s *Store) login(ctx context.Context, sess *session) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		s.say("Authorizing against {%s/imap}\n", s.canonicalHost(ctx))
+		s.opt.Remote.Tell(store.Authorizing{Host: s.canonicalHost(ctx)})
 		user, p, err := s.credentials(ctx)
 		if err != nil {
 			return err
@@ -105,7 +105,7 @@ func (s *Store) credentials(ctx context.Context) (string, string, error) {
 	r := s.opt.Remote
 	user := s.srv.User
 	if user == "" && !s.srv.Anonymous {
-		s.say(" username: ")
+		s.opt.Remote.Tell(store.UserPrompt{})
 		if r.AskUser != nil {
 			u, err := r.AskUser()
 			if err != nil && !errors.Is(err, io.EOF) {
@@ -192,13 +192,6 @@ func (c *cramMD5) Next(challenge []byte) ([]byte, error) {
 // quoted is the IMAP quoted-string form of s.
 func quoted(s string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
-}
-
-// say writes a login note to the user's stdout.
-func (s *Store) say(format string, a ...any) {
-	if s.opt.Remote.Out != nil {
-		fmt.Fprintf(s.opt.Remote.Out, format, a...)
-	}
 }
 
 // canonicalHost is c-client's canonical name of the server: the name an

@@ -24,7 +24,7 @@ func TestTypedPasswordThreeAttempts(t *testing.T) {
 	prompts := 0
 	_, err := imap.Dial(t.Context(), "{"+m.addr+"/user="+testUser+"}", imap.Options{RootCAs: m.ca,
 		CanonicalHost: func(context.Context, string) string { return "localhost" },
-		Remote: store.Remote{Out: &out, AskPassword: func(string) (string, error) {
+		Remote: store.Remote{Notes: printed(&out), AskPassword: func(string) (string, error) {
 			prompts++
 			return "wrong", nil
 		}}})
@@ -42,7 +42,7 @@ func TestSecretTriedOnce(t *testing.T) {
 	secret := func(context.Context) (string, error) { calls++; return "wrong", nil }
 	asked := false
 	var out bytes.Buffer
-	_, err := m.dial(t, "", imap.Options{Secret: secret, Remote: store.Remote{Out: &out,
+	_, err := m.dial(t, "", imap.Options{Secret: secret, Remote: store.Remote{Notes: printed(&out),
 		AskPassword: func(string) (string, error) { asked = true; return testPass, nil }}})
 	contact(t, err, "Can not authenticate to IMAP server: ")
 	if calls != 1 || asked || m.logins() != 1 || strings.Count(out.String(), "Authorizing") != 1 {

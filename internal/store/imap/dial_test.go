@@ -36,7 +36,7 @@ func contact(t *testing.T, err error, want string) {
 func TestSTARTTLSWhenOffered(t *testing.T) {
 	m := startMemServer(t, true)
 	var out bytes.Buffer
-	st, err := m.dial(t, "", imap.Options{Remote: store.Remote{Out: &out}})
+	st, err := m.dial(t, "", imap.Options{Remote: store.Remote{Notes: printed(&out)}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func TestSecureRefusesPlaintextPassword(t *testing.T) {
 func TestWrongPasswordOneAttempt(t *testing.T) {
 	m := startMemServer(t, true)
 	var out bytes.Buffer
-	_, err := m.dial(t, "", imap.Options{Passwd: "wrong", Remote: store.Remote{Out: &out}})
+	_, err := m.dial(t, "", imap.Options{Passwd: "wrong", Remote: store.Remote{Notes: printed(&out)}})
 	contact(t, err, "Can not authenticate to IMAP server: ")
 	if n := strings.Count(out.String(), "Authorizing against {localhost/imap}\n"); n != 1 {
 		t.Errorf("%d Authorizing lines, want 1 (one attempt):\n%s", n, out.String())
@@ -125,7 +125,7 @@ func TestPromptedCredentials(t *testing.T) {
 	var out bytes.Buffer
 	var prompts []string
 	remote := store.Remote{
-		Out:     &out,
+		Notes:   printed(&out),
 		AskUser: func() (string, error) { return testUser + "\n", nil },
 		AskPassword: func(p string) (string, error) {
 			prompts = append(prompts, p)

@@ -8,7 +8,8 @@
 //     cancellation by closing the connection when the context ends
 //     (dial.go);
 //   - logging in: LOGIN, AUTHENTICATE PLAIN or CRAM-MD5, the user and
-//     password prompts, 5.2.7's "Authorizing against" line, a configured
+//     password prompts, the store.Authorizing note per attempt (5.2.7's
+//     "Authorizing against" line, worded by the printer), a configured
 //     password tried once (auth.go); the mechanism a store's authmech
 //     names, XOAUTH2 and OAUTHBEARER included (mechs.go;
 //     doc/design/accounts.md);

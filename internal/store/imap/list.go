@@ -71,7 +71,7 @@ func (m *Mailbox) Messages(ctx context.Context) ([]store.Message, error) {
 		cache.Save(true) // the cache only saves time: a failure changes nothing else
 	}
 	if len(m.skipped) > 0 {
-		return out, &store.SkippedError{Warnings: m.skipped}
+		return out, &store.SkippedError{Left: m.skipped}
 	}
 	return out, nil
 }
@@ -103,8 +103,8 @@ func (m *Mailbox) listAll(cache *hdrcache.Cache) ([]store.Message, error) {
 	m.skipped = nil
 	inBox := m.inBox()
 	err := m.eachListed(m.sess.c.Fetch(allUIDs, &opt), inBox, func(l *listedMsg) {
-		if l.skip != "" {
-			m.skipped = append(m.skipped, l.skip)
+		if l.skip != nil {
+			m.skipped = append(m.skipped, *l.skip)
 			return
 		}
 		sm := l.message()
@@ -183,9 +183,9 @@ func (m *Mailbox) describe(uids goimap.UIDSet, want map[uint64]int, out []store.
 	asked := func(_ uint32, uid uint64) bool { _, ok := want[uid]; return ok }
 	err := m.eachListed(m.sess.c.Fetch(uids, describeOptions), asked, func(l *listedMsg) {
 		i := want[l.uid]
-		if l.skip != "" {
+		if l.skip != nil {
 			delete(want, l.uid)
-			m.skipped = append(m.skipped, l.skip)
+			m.skipped = append(m.skipped, *l.skip)
 			if skip == nil {
 				skip = map[int]bool{}
 			}

@@ -21,9 +21,9 @@ type listedMsg struct {
 	date   time.Time
 	size   int64
 	header []byte // the header fields; nil when not sent (or NIL)
-	// skip is the warning of a message left out (its header fields
-	// exceed headerMax); "" for one kept.
-	skip string
+	// skip says why a message is left out (its header fields exceed
+	// headerMax); nil for one kept.
+	skip *store.LeftOut
 }
 
 // message is l as a store.Message.
@@ -104,8 +104,7 @@ func (m *Mailbox) collect(msg *imapclient.FetchMessageData) (*listedMsg, error) 
 				}
 			case n < 0 || n > headerMax:
 				gotHeader = true
-				l.skip = fmt.Sprintf("Warning: message UID %d of mailbox %s on server %s left out: "+
-					"its header fields are %d bytes (more than %d is garbage)", l.uid, m.name, m.st.srv.Address(), n, headerMax)
+				l.skip = &store.LeftOut{UID: l.uid, Mailbox: m.name, Server: m.st.srv.Address(), HeaderBytes: n, Limit: headerMax}
 				if err := m.refuse(it.Literal, fmt.Errorf("message UID %d of %s: %d bytes of header fields", l.uid, m.name, n)); err != nil {
 					return nil, err
 				}

@@ -37,9 +37,8 @@ type Mailbox struct {
 	// dropped is why the connection was dropped (a literal refused),
 	// nil while it was not.
 	dropped error
-	// skipped are the warnings of the messages the last listing left
-	// out (listed.go).
-	skipped []string
+	// skipped are the messages the last listing left out (listed.go).
+	skipped []store.LeftOut
 	// flagged: MarkDeleted flagged messages in this session, so an
 	// EXPUNGE has work of ours to do.
 	flagged bool

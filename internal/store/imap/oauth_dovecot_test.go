@@ -38,7 +38,7 @@ func TestOAuth2Dovecot(t *testing.T) {
 			var trace, out bytes.Buffer
 			asked := tokens.Asked()
 			st, err := imap.Dial(t.Context(), name, imap.Options{AuthMech: mech, Passwd: token, CanonicalHost: host,
-				Remote: store.Remote{Trace: &trace, Out: &out}})
+				Remote: store.Remote{Trace: &trace, Notes: printed(&out)}})
 			if err != nil {
 				t.Fatalf("valid token: %v", err)
 			}
@@ -60,7 +60,7 @@ func TestOAuth2Dovecot(t *testing.T) {
 
 			out.Reset()
 			_, err = imap.Dial(t.Context(), name, imap.Options{AuthMech: mech, Passwd: "expired-token", CanonicalHost: host,
-				Remote: store.Remote{Out: &out}})
+				Remote: store.Remote{Notes: printed(&out)}})
 			var ce *imap.ContactError
 			if !errors.As(err, &ce) {
 				t.Fatalf("invalid token: err = %v, want a ContactError", err)

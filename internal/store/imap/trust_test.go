@@ -246,11 +246,12 @@ func TestHugeLiteralDropsConnection(t *testing.T) {
 }
 
 // TestHeaderTooLarge: a listing leaves out a message whose header fields
-// literal exceeds the cap, with a warning naming message, box and server,
-// and lists the others.
+// literal exceeds the cap, saying which message, box and server
+// (store.LeftOut), and lists the others.
 func TestHeaderTooLarge(t *testing.T) {
 	m, setFetch := startLying(t)
 	mb, _ := trustBox(t, m, imap.Options{})
+	hdr := "Message-ID: <2@x>\r\nSubject: " + strings.Repeat("x", 2<<20) + "\r\n\r\n"
 	setFetch(func(inner imapserver.Session, w *imapserver.FetchWriter, numSet goimap.NumSet, opt *goimap.FetchOptions) error {
 		if len(opt.BodySection) == 0 || wholeBody(opt) != nil {
 			return inner.Fetch(w, numSet, opt)
@@ -264,7 +265,6 @@ func TestHeaderTooLarge(t *testing.T) {
 			rw.WriteFlags(nil)
 			rw.WriteInternalDate(time.Unix(1e9, 0))
 			rw.WriteRFC822Size(100)
-			hdr := "Message-ID: <2@x>\r\nSubject: " + strings.Repeat("x", 2<<20) + "\r\n\r\n"
 			wc := rw.WriteBodySection(opt.BodySection[0], int64(len(hdr)))
 			io.WriteString(wc, hdr)
 			wc.Close()
@@ -273,14 +273,12 @@ func TestHeaderTooLarge(t *testing.T) {
 	})
 	msgs, err := mb.Messages(t.Context())
 	var skipped *store.SkippedError
-	if !errors.As(err, &skipped) || len(skipped.Warnings) != 1 {
+	if !errors.As(err, &skipped) || len(skipped.Left) != 1 {
 		t.Fatalf("Messages = %d messages, %v; want a SkippedError", len(msgs), err)
 	}
-	w := skipped.Warnings[0]
-	for _, part := range []string{"Warning: ", "UID 2", "box", m.addr} {
-		if !strings.Contains(w, part) {
-			t.Errorf("warning %q lacks %q", w, part)
-		}
+	want := store.LeftOut{UID: 2, Mailbox: "box", Server: m.addr, HeaderBytes: int64(len(hdr)), Limit: 1 << 20}
+	if got := skipped.Left[0]; got != want {
+		t.Errorf("left out %+v, want %+v", got, want)
 	}
 	if len(msgs) != 2 || msgs[0].Key != 1 || msgs[1].Key != 3 {
 		t.Errorf("listed %v; want UIDs 1 and 3", msgs)

@@ -41,6 +41,7 @@ func sigHome(t *testing.T, now func() time.Time) (*local.Store, string) {
 }
 
 func TestSignatureNotSettledWhenFresh(t *testing.T) {
+	t.Parallel() // the clock is the Env's, no global
 	s, _ := sigHome(t, time.Now)
 	for _, name := range []string{"box", "md", "#mh/f"} {
 		if _, ok := s.Signature(context.Background(), name); ok {
@@ -50,6 +51,7 @@ func TestSignatureNotSettledWhenFresh(t *testing.T) {
 }
 
 func TestSignatureChanges(t *testing.T) {
+	t.Parallel() // the clock is the Env's, no global
 	ctx := context.Background()
 	s, home := sigHome(t, aheadClock)
 	for _, name := range []string{"missing", "Mail", "md/cur"} {

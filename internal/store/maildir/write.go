@@ -42,7 +42,7 @@ func (b *Box) Append(ctx context.Context, m store.NewMessage) error {
 			return err
 		}
 	}
-	now := time.Now()
+	now := b.env.Time() // the run's one clock: doc/design/state.md, "One clock"
 	st := stamp{now.Unix(), int64(now.Nanosecond() / 1000)}
 	if !st.after(b.last) {
 		st = b.last.next()

@@ -71,7 +71,7 @@ func (b *Box) rewrite(drop bool) error {
 	if err := nf.Chmod(st.Mode().Perm()); err != nil {
 		return fail(err)
 	}
-	if err := fcntlLock(nf, syscall.F_WRLCK); err != nil {
+	if err := fcntlLock(nf, syscall.F_WRLCK, b.env.LockTimeout()); err != nil {
 		return fail(err)
 	}
 	kept, end, err := b.copyKept(nf, drop)

@@ -131,7 +131,7 @@ var zoneCodes = func() map[int]int {
 
 // localZone is what c-client does with an unknown zone: the offset of
 // local time now (not at the message's date).
-var localZone = func() (west bool, h, m int) {
+func localZone() (west bool, h, m int) {
 	_, off := time.Now().Zone()
 	mi := off / 60
 	if mi < 0 {

@@ -1,10 +1,9 @@
 package mbox
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
-	"strings"
+	"slices"
 	"testing"
 
 	"github.com/mailsync/mailsync/internal/store"
@@ -34,9 +33,9 @@ func TestUnfinishedAppendCut(t *testing.T) {
 			}
 			os.WriteFile(path, []byte(whole+torn), 0o600)
 			os.WriteFile(path+".lock", []byte(c.lock), 0o600)
-			var notes bytes.Buffer
+			var notes []store.Note
 			e := env()
-			e.Notes = &notes
+			e.Notes = func(n store.Note) { notes = append(notes, n) }
 			b, err := Open(path, store.ReadWrite, e)
 			if err != nil {
 				t.Fatal(err)
@@ -46,8 +45,9 @@ func TestUnfinishedAppendCut(t *testing.T) {
 			if string(got) != c.want {
 				t.Errorf("file = %q, want %q", got, c.want)
 			}
-			if cut := strings.Contains(notes.String(), "removed the unfinished message"); cut != c.note {
-				t.Errorf("notes = %q", notes.String())
+			cut := store.UnfinishedCut{Path: path, Bytes: int64(len(torn))}
+			if has := slices.Contains(notes, store.Note(cut)); has != c.note {
+				t.Errorf("notes = %+v, want %v: %v", notes, cut, c.note)
 			}
 		})
 	}

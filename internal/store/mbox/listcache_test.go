@@ -72,6 +72,7 @@ func sameAsScan(t *testing.T, got, want []store.Message) {
 // utime that leaves the size alone) makes the next session scan again;
 // read-only sessions use the cache but write none.
 func TestListCache(t *testing.T) {
+	t.Parallel() // the clock is the Env's, no global
 	path := filepath.Join(t.TempDir(), "box")
 	if err := os.WriteFile(path, []byte(cacheFile), 0o600); err != nil {
 		t.Fatal(err)
@@ -132,6 +133,7 @@ func TestListCache(t *testing.T) {
 // cached (a second change in the same second of a coarse clock would
 // leave the file's times as they were).
 func TestListCacheRacy(t *testing.T) {
+	t.Parallel() // the clock is the Env's, no global
 	path := filepath.Join(t.TempDir(), "box")
 	os.WriteFile(path, []byte(cacheFile), 0o600)
 	e := cacheEnv(t)
@@ -150,6 +152,7 @@ func TestListCacheRacy(t *testing.T) {
 // TestListCacheOwnChanges: a session that appended or expunged keeps no
 // cache of its first scan (the file is no longer as scanned).
 func TestListCacheOwnChanges(t *testing.T) {
+	t.Parallel() // the clock is the Env's, no global
 	path := filepath.Join(t.TempDir(), "box")
 	os.WriteFile(path, []byte(cacheFile), 0o600)
 	e := cacheEnv(t)

@@ -3,7 +3,6 @@ package mbox
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -11,12 +10,12 @@ import (
 	"time"
 
 	"github.com/mailsync/mailsync/internal/pidlock"
+	"github.com/mailsync/mailsync/internal/store"
 )
 
-// Lock timing, variables so tests can shorten them.
-var (
-	// lockTimeout is how long Open waits for another program's lock.
-	lockTimeout = 60 * time.Second
+// Lock timing. How long Open waits for another program's lock is the
+// caller's (store.Env.LockWait); these are fixed.
+const (
 	// staleAge: a dotlock older than this is stale (liblockfile uses 5 min).
 	staleAge = 5 * time.Minute
 	// emptyStaleAge: an empty dotlock older than this is stale.
@@ -29,54 +28,86 @@ var (
 var ErrLocked = errors.New("mailbox is locked by another program")
 
 // dotlock creates PATH.lock holding our pid, the way mutt and liblockfile
-// do, taking over stale locks (older than staleAge, or whose pid is gone)
-// atomically (package pidlock). A stale lock taken over is reported on
-// notes (nil: not reported). When that lock was a mailsync's that died
-// in the middle of an append (its lock names the size the mailbox had
-// before: appendMark), unfinished is that size; else -1.
-func dotlock(path string, notes io.Writer) (name string, unfinished int64, err error) {
+// do, taking over stale locks (older than staleAge by env's clock, or
+// whose pid is gone) atomically (package pidlock), and waiting up to
+// env.LockTimeout() for a live one. A stale lock taken over is reported
+// to env (a store.StaleLockTaken note). When that lock was a mailsync's that
+// died in the middle of an append (its lock names the size the mailbox
+// had before: appendMark), unfinished is that size; else -1.
+func dotlock(path string, env store.Env) (name string, unfinished int64, err error) {
 	name = path + ".lock"
 	unfinished = -1
-	deadline := time.Now().Add(lockTimeout)
-	for {
+	isStale := func(content []byte, fi os.FileInfo) bool { return stale(content, fi, env.Time()) }
+	err = retry(env.LockTimeout(), func() (bool, error) {
 		err := pidlock.Create(name, pidlock.Content(), 0o644, false)
 		if err == nil {
-			return name, unfinished, nil
+			return true, nil
 		}
 		if !errors.Is(err, os.ErrExist) {
-			return "", -1, err
+			return false, err
 		}
-		owner, took, err := pidlock.TakeOver(name, stale)
-		if err != nil {
-			return "", -1, err
+		owner, took, err := pidlock.TakeOver(name, isStale)
+		if err != nil || !took {
+			return false, err
 		}
-		if took {
-			pid, size := parseLock(owner)
-			if notes != nil {
-				fmt.Fprintf(notes, "Info: taking over the stale lock %s (pid %s is gone or the lock is older than %v)\n",
-					name, pid, staleAge)
-			}
-			unfinished = size
+		pid, size := parseLock(owner)
+		env.Tell(store.StaleLockTaken{Lock: name, PID: pid, MaxAge: staleAge})
+		unfinished = size
+		return false, errAgain
+	})
+	if errors.Is(err, ErrLocked) {
+		return "", -1, fmt.Errorf("lock %s: %w", path, ErrLocked)
+	}
+	if err != nil {
+		return "", -1, err
+	}
+	return name, unfinished, nil
+}
+
+// errAgain tells retry to try again at once.
+var errAgain = errors.New("try again")
+
+// retry calls try until it reports done or fails, every lockPoll (at
+// once after errAgain), for at most wait by the runtime's timer, then
+// once more; ErrLocked when it never succeeded.
+func retry(wait time.Duration, try func() (done bool, err error)) error {
+	deadline := time.NewTimer(wait)
+	defer deadline.Stop()
+	expired := false
+	for {
+		done, err := try()
+		switch {
+		case errors.Is(err, errAgain):
 			continue
+		case err != nil:
+			return err
+		case done:
+			return nil
+		case expired:
+			return ErrLocked
 		}
-		if time.Now().After(deadline) {
-			return "", -1, fmt.Errorf("lock %s: %w", path, ErrLocked)
+		poll := time.NewTimer(lockPoll)
+		select {
+		case <-deadline.C:
+			expired = true
+			poll.Stop()
+		case <-poll.C:
 		}
-		time.Sleep(lockPoll)
 	}
 }
 
-// stale reports whether a dotlock with this content and file info is old
-// or names a dead process (pidlock.StaleFunc).
-func stale(content []byte, fi os.FileInfo) bool {
-	if time.Since(fi.ModTime()) > staleAge {
+// stale reports whether a dotlock with this content and file info is
+// old at now or names a dead process (pidlock.StaleFunc).
+func stale(content []byte, fi os.FileInfo, now time.Time) bool {
+	age := now.Sub(fi.ModTime())
+	if age > staleAge {
 		return true
 	}
 	p, _ := parseLock(content)
 	if p == "" {
 		// Empty: its creator died between creating and writing it (a
 		// live one writes its pid at once).
-		return time.Since(fi.ModTime()) > emptyStaleAge
+		return age > emptyStaleAge
 	}
 	pid, err := strconv.Atoi(p)
 	if err != nil || pid <= 0 {
@@ -105,21 +136,22 @@ func parseLock(b []byte) (pid string, size int64) {
 }
 
 // fcntlLock takes (typ F_RDLCK or F_WRLCK) or releases (F_UNLCK) a POSIX
-// record lock on the whole file, waiting up to lockTimeout.
-func fcntlLock(f *os.File, typ int16) error {
+// record lock on the whole file, waiting up to wait
+// (store.Env.LockTimeout).
+func fcntlLock(f *os.File, typ int16, wait time.Duration) error {
 	lk := syscall.Flock_t{Type: typ, Whence: 0}
-	deadline := time.Now().Add(lockTimeout)
-	for {
+	err := retry(wait, func() (bool, error) {
 		err := syscall.FcntlFlock(f.Fd(), syscall.F_SETLK, &lk)
 		if err == nil {
-			return nil
+			return true, nil
 		}
-		if !errors.Is(err, syscall.EAGAIN) && !errors.Is(err, syscall.EACCES) {
-			return fmt.Errorf("lock %s: %w", f.Name(), err)
+		if errors.Is(err, syscall.EAGAIN) || errors.Is(err, syscall.EACCES) {
+			return false, nil
 		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("lock %s: %w", f.Name(), ErrLocked)
-		}
-		time.Sleep(lockPoll)
+		return false, err
+	})
+	if err != nil {
+		return fmt.Errorf("lock %s: %w", f.Name(), err)
 	}
+	return nil
 }

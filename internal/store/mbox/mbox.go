@@ -60,14 +60,14 @@ func Open(path string, mode store.Mode, env store.Env) (*Box, error) {
 		return b, nil
 	}
 	var unfinished int64
-	if b.lock, unfinished, err = dotlock(path, env.Notes); err != nil {
+	if b.lock, unfinished, err = dotlock(path, env); err != nil {
 		return nil, err
 	}
 	if b.f, err = os.OpenFile(path, os.O_RDWR|os.O_APPEND, 0); err != nil {
 		os.Remove(b.lock)
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	if err := fcntlLock(b.f, syscall.F_WRLCK); err != nil {
+	if err := fcntlLock(b.f, syscall.F_WRLCK, env.LockTimeout()); err != nil {
 		b.f.Close()
 		os.Remove(b.lock)
 		return nil, err
@@ -78,7 +78,7 @@ func Open(path string, mode store.Mode, env store.Env) (*Box, error) {
 			return nil, err
 		}
 	}
-	removeDeadTemps(path, env.Notes)
+	removeDeadTemps(path, env)
 	return b, nil
 }
 
@@ -225,10 +225,10 @@ func (b *Box) readLock() (func(), error) {
 	if b.mode != store.ReadOnly {
 		return func() {}, nil
 	}
-	if err := fcntlLock(b.f, syscall.F_RDLCK); err != nil {
+	if err := fcntlLock(b.f, syscall.F_RDLCK, b.env.LockTimeout()); err != nil {
 		return nil, err
 	}
-	return func() { _ = fcntlLock(b.f, syscall.F_UNLCK) }, nil
+	return func() { _ = fcntlLock(b.f, syscall.F_UNLCK, b.env.LockTimeout()) }, nil
 }
 
 // lookup finds the message with key by binary search: keys increase
@@ -397,8 +397,6 @@ func (b *Box) cutUnfinished(size int64) error {
 	if err := b.f.Sync(); err != nil {
 		return fmt.Errorf("remove the unfinished message at the end of %s: %w", b.path, err)
 	}
-	if b.env.Notes != nil {
-		fmt.Fprintf(b.env.Notes, "Info: removed the unfinished message (%d bytes) a killed mailsync left at the end of %s\n", st.Size()-size, b.path)
-	}
+	b.env.Tell(store.UnfinishedCut{Path: b.path, Bytes: st.Size() - size})
 	return nil
 }

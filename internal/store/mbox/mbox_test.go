@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -202,16 +203,16 @@ func TestRoundTripAppendExpunge(t *testing.T) {
 }
 
 func TestAppendEmptyFileAndLock(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "box")
 	os.WriteFile(path, nil, 0o600)
 	b, err := Open(path, store.ReadWrite, env())
 	if err != nil {
 		t.Fatal(err)
 	}
-	old := lockTimeout
-	lockTimeout = 200 * time.Millisecond
-	defer func() { lockTimeout = old }()
-	if _, err := Open(path, store.ReadWrite, env()); !errors.Is(err, ErrLocked) {
+	short := env()
+	short.LockWait = 200 * time.Millisecond
+	if _, err := Open(path, store.ReadWrite, short); !errors.Is(err, ErrLocked) {
 		t.Errorf("second open: %v", err)
 	}
 	m := "Subject: x\r\n\r\nx\r\n"
@@ -242,4 +243,39 @@ func TestStaleDotlock(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.Close()
+}
+
+// TestDotlockAgeByInjectedClock: a dotlock whose owner is alive is stale
+// once it is older than staleAge by the store's clock (store.Env.Now),
+// not by the system's: with the clock 6 minutes past the lock's time it
+// is taken over at once; with the clock at the lock's time it is waited
+// for.
+func TestDotlockAgeByInjectedClock(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "box")
+	os.WriteFile(path, nil, 0o600)
+	live := []byte(strconv.Itoa(os.Getpid()) + "\n")
+	os.WriteFile(path+".lock", live, 0o644)
+	fi, err := os.Stat(path + ".lock")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := env()
+	e.LockWait = 100 * time.Millisecond
+	e.Now = func() time.Time { return fi.ModTime().Add(time.Minute) }
+	if _, err := Open(path, store.ReadWrite, e); !errors.Is(err, ErrLocked) {
+		t.Fatalf("open with a young live lock: %v, want ErrLocked", err)
+	}
+	var notes []store.Note
+	e.Notes = func(n store.Note) { notes = append(notes, n) }
+	e.Now = func() time.Time { return fi.ModTime().Add(staleAge + time.Minute) }
+	b, err := Open(path, store.ReadWrite, e)
+	if err != nil {
+		t.Fatalf("open with an old lock: %v", err)
+	}
+	b.Close()
+	want := store.StaleLockTaken{Lock: path + ".lock", PID: strconv.Itoa(os.Getpid()), MaxAge: staleAge}
+	if len(notes) != 1 || notes[0] != store.Note(want) {
+		t.Errorf("notes %+v, want %+v", notes, want)
+	}
 }

@@ -3,7 +3,6 @@ package mbox
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -78,9 +77,9 @@ const tempMark = ".mailsync-"
 // removeDeadTemps removes the new files of rewrites of path (tempMark)
 // whose process is gone: a killed rewrite leaves its new file beside
 // the box, which can be as large as the box. It runs under the box's
-// locks (no rewrite of path is under way) and reports on notes what it
+// locks (no rewrite of path is under way) and tells env what it
 // removed. Errors are ignored: a leftover file costs space only.
-func removeDeadTemps(path string, notes io.Writer) {
+func removeDeadTemps(path string, env store.Env) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -101,8 +100,8 @@ func removeDeadTemps(path string, notes io.Writer) {
 			continue
 		}
 		name := filepath.Join(dir, e.Name())
-		if os.Remove(name) == nil && notes != nil {
-			fmt.Fprintf(notes, "Info: removed %s, the unfinished rewrite of %s by the killed process %d\n", name, path, pid)
+		if os.Remove(name) == nil {
+			env.Tell(store.DeadRewriteRemoved{File: name, Path: path, PID: pid})
 		}
 	}
 }

@@ -249,9 +249,9 @@ func TestDeadTempsRemoved(t *testing.T) {
 	if _, err := os.Stat(dead); err != nil {
 		t.Fatal("a read-only Open removed a file")
 	}
-	var notes bytes.Buffer
+	var notes []store.Note
 	e := env()
-	e.Notes = &notes
+	e.Notes = func(n store.Note) { notes = append(notes, n) }
 	b, err := Open(path, store.ReadWrite, e)
 	if err != nil {
 		t.Fatal(err)
@@ -265,7 +265,7 @@ func TestDeadTempsRemoved(t *testing.T) {
 			t.Errorf("%s removed", p)
 		}
 	}
-	if !strings.Contains(notes.String(), "Info: removed "+dead) {
-		t.Errorf("notes %q", notes.String())
+	if len(notes) != 1 || notes[0].(store.DeadRewriteRemoved).File != dead {
+		t.Errorf("notes %+v, want one DeadRewriteRemoved of %s", notes, dead)
 	}
 }

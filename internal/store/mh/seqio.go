@@ -18,13 +18,9 @@ import (
 // "mh-sequences" profile entry; mutt knows no other name).
 const seqFileName = ".mh_sequences"
 
-// Lock timing, variables so tests can shorten them.
-var (
-	// seqLockTimeout is how long we wait for another program's lock on
-	// the sequence file (nmh tries 60 times a second apart).
-	seqLockTimeout = 60 * time.Second
-	seqLockPoll    = 50 * time.Millisecond
-)
+// seqLockPoll is how often a lock held by another program is tried
+// again; how long is the caller's (store.Env.LockTimeout).
+const seqLockPoll = 50 * time.Millisecond
 
 // errSeqLocked is returned (wrapped) when the sequence file stayed locked.
 var errSeqLocked = errors.New("sequence file is locked by another program")
@@ -37,8 +33,9 @@ var seqMu sync.Mutex
 // readSeqFile returns the folder's sequence file, nil when there is none.
 // It is read under a shared fcntl lock, so that nmh (which rewrites the
 // file in place under an exclusive one) is never seen half-way, and with
-// O_NOATIME where allowed.
-func readSeqFile(ctx context.Context, dir string) ([]byte, error) {
+// O_NOATIME where allowed. Another program's lock is waited for up to
+// wait.
+func readSeqFile(ctx context.Context, dir string, wait time.Duration) ([]byte, error) {
 	seqMu.Lock()
 	defer seqMu.Unlock()
 	path := filepath.Join(dir, seqFileName)
@@ -50,7 +47,7 @@ func readSeqFile(ctx context.Context, dir string) ([]byte, error) {
 		return nil, fmt.Errorf("read MH sequences: %w", err)
 	}
 	defer fh.Close()
-	ctx, cancel := context.WithTimeout(ctx, seqLockTimeout)
+	ctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
 	if err := seqLock(ctx, fh, syscall.F_RDLCK); err != nil {
 		return nil, err
@@ -73,12 +70,12 @@ func readSeqFile(ctx context.Context, dir string) ([]byte, error) {
 // file once the lock is ours (someone renamed a new one in meanwhile) we
 // start again with that one. A file that does not exist yet is created
 // with a hard link, which fails rather than replace a file someone else
-// created meanwhile.
-func updateSeqFile(dir string, edit func(old []byte) []byte) error {
+// created meanwhile. Another program's lock is waited for up to wait.
+func updateSeqFile(dir string, wait time.Duration, edit func(old []byte) []byte) error {
 	seqMu.Lock()
 	defer seqMu.Unlock()
 	path := filepath.Join(dir, seqFileName)
-	ctx, cancel := context.WithTimeout(context.Background(), seqLockTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
 	defer cancel()
 	for {
 		fh, writable, err := openSeqForUpdate(path)

@@ -89,20 +89,27 @@ func startHolder(t *testing.T, path string, hold time.Duration, add string) (wai
 	return wait
 }
 
-func shortLockTimeout(t *testing.T, d time.Duration) {
-	old := seqLockTimeout
-	seqLockTimeout = d
-	t.Cleanup(func() { seqLockTimeout = old })
+// openWaiting opens the folder at dir read-write with a store whose lock
+// wait is d (store.Env.LockWait).
+func openWaiting(t *testing.T, dir string, d time.Duration) *Folder {
+	t.Helper()
+	env := testEnv
+	env.LockWait = d
+	f, err := Open(dir, store.ReadWrite, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
 }
 
 // TestSequencesWaitForLock: Close waits for an nmh that holds the sequence
 // file locked, then rereads it: the line nmh wrote in place meanwhile is
 // kept along with ours.
 func TestSequencesWaitForLock(t *testing.T) {
-	shortLockTimeout(t, 10*time.Second)
+	t.Parallel()
 	dir := seqFolder(t, 1, nil, "cur: 1\n")
 	path := filepath.Join(dir, seqFileName)
-	f := openT(t, dir, store.ReadWrite)
+	f := openWaiting(t, dir, 10*time.Second)
 	appendT(t, f, store.Flagged)
 	wait := startHolder(t, path, 300*time.Millisecond, "nmh: 1\n")
 	start := time.Now()
@@ -122,10 +129,10 @@ func TestSequencesWaitForLock(t *testing.T) {
 // Close fail (not read or write the file unlocked); the message itself is
 // in place.
 func TestSequencesLockTimeout(t *testing.T) {
-	shortLockTimeout(t, 200*time.Millisecond)
+	t.Parallel()
 	dir := seqFolder(t, 1, nil, "cur: 1\n")
 	path := filepath.Join(dir, seqFileName)
-	f := openT(t, dir, store.ReadWrite)
+	f := openWaiting(t, dir, 200*time.Millisecond)
 	appendT(t, f, store.Answered)
 	startHolder(t, path, time.Minute, "")
 	if _, err := f.Messages(context.Background()); !errors.Is(err, errSeqLocked) {

@@ -125,7 +125,7 @@ func applySeqChanges(sf *seqFile, changes map[uint64]seqChange) {
 // loadSeqFlags reads the folder's sequences as this session left them
 // (changes not yet written included).
 func (f *Folder) loadSeqFlags(ctx context.Context) (*seqFlags, error) {
-	data, err := readSeqFile(ctx, f.dir)
+	data, err := readSeqFile(ctx, f.dir, f.env.LockTimeout())
 	if err != nil {
 		return nil, fmt.Errorf("MH folder %s: %w", f.dir, err)
 	}
@@ -147,7 +147,7 @@ func (f *Folder) flushSequences() error {
 	if len(changes) == 0 {
 		return nil
 	}
-	err := updateSeqFile(f.dir, func(old []byte) []byte {
+	err := updateSeqFile(f.dir, f.env.LockTimeout(), func(old []byte) []byte {
 		sf := parseSeqFile(old)
 		applySeqChanges(sf, changes)
 		return sf.bytes()

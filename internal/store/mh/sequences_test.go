@@ -280,7 +280,7 @@ func TestReplaceLockedRenamedMeanwhile(t *testing.T) {
 	if done || err != nil || called {
 		t.Errorf("replaceLocked = %v, %v (edit called: %v); want false, nil, not called", done, err, called)
 	}
-	err = updateSeqFile(dir, func(b []byte) []byte { return append(b, "mine: 2\n"...) })
+	err = updateSeqFile(dir, time.Minute, func(b []byte) []byte { return append(b, "mine: 2\n"...) })
 	if got := statFile(t, path).data; err != nil || got != "new: 1\nmine: 2\n" {
 		t.Errorf("update = %q, %v", got, err)
 	}

@@ -101,10 +101,9 @@ func TestSetFlagsSequences(t *testing.T) {
 // lock: an nmh that holds it and rewrites the file in place meanwhile
 // keeps its line, and we keep ours.
 func TestSetFlagsWaitsForNmh(t *testing.T) {
-	shortLockTimeout(t, 10*time.Second)
 	dir := seqFolder(t, 2, nil, "cur: 1\nreplied: 1\n")
 	path := filepath.Join(dir, seqFileName)
-	f := openT(t, dir, store.ReadWrite)
+	f := openWaiting(t, dir, 10*time.Second)
 	flagsOf(t, f)
 	setFlagsT(t, f, store.FlagChange{Key: 2, Add: store.Flagged}, store.FlagChange{Key: 1, Remove: store.Answered})
 	wait := startHolder(t, path, 300*time.Millisecond, "nmh: 1-2\n")
