@@ -90,7 +90,8 @@ func (s flagSet) String() string {
 // one per distinct Remove set (of SyncedFlags, without the flags kept
 // lacks, which it returns as unkept): the additions first, each kind
 // ordered by its flags, so the commands are the same for the same
-// changes. UIDs gather into ranges (1:3,5).
+// changes. UIDs gather into ranges (1:3,5); a set whose ranges would
+// make a command line longer than setMax is split (splitSet).
 func groupChanges(changes []store.FlagChange, kept store.Flags) (sets []flagSet, unkept store.Flags) {
 	adds := map[store.Flags][]goimap.UID{}
 	removes := map[store.Flags][]goimap.UID{}
@@ -114,10 +115,42 @@ func groupChanges(changes []store.FlagChange, kept store.Flags) (sets []flagSet,
 			slices.Sort(uids)
 			var set goimap.UIDSet
 			set.AddNum(uids...)
-			sets = append(sets, flagSet{op: kind.op, flags: f, uids: set})
+			for _, part := range splitSet(set, setMax) {
+				sets = append(sets, flagSet{op: kind.op, flags: f, uids: part})
+			}
 		}
 	}
 	return sets, unkept
+}
+
+// setMax bounds the text of one command's UID set. RFC 7162 (section 4)
+// asks clients to keep command lines within 8192 octets, and servers
+// refuse longer ones (Dovecot beyond 64 KiB): a set of scattered UIDs
+// (every second message) would pass that with a few thousand messages.
+const setMax = 8000
+
+// splitSet cuts set into sets whose text ("1:3,5") is at most limit bytes,
+// keeping its ranges whole and in order.
+func splitSet(set goimap.UIDSet, limit int) []goimap.UIDSet {
+	var out []goimap.UIDSet
+	var cur goimap.UIDSet
+	n := 0
+	for _, r := range set {
+		w := len(goimap.UIDSet{r}.String())
+		if len(cur) > 0 && n+1+w > limit {
+			out = append(out, cur)
+			cur, n = nil, 0
+		}
+		if len(cur) > 0 {
+			n++ // the comma
+		}
+		cur = append(cur, r)
+		n += w
+	}
+	if len(cur) > 0 {
+		out = append(out, cur)
+	}
+	return out
 }
 
 // keptFlags returns the SyncedFlags the server keeps in the selected
