@@ -77,13 +77,23 @@ type flagSet struct {
 	uids  goimap.UIDSet
 }
 
-// String is the command's data, as an error names it.
+// String is the command's data, as an error names it; a long UID set
+// is cut short, with the number of messages it holds.
 func (s flagSet) String() string {
 	sign := "+"
 	if s.op == goimap.StoreFlagsDel {
 		sign = "-"
 	}
-	return fmt.Sprintf("UID STORE %s %sFLAGS.SILENT (%s)", s.uids, sign, flagNames(s.flags))
+	uids := s.uids.String()
+	if len(uids) > 40 {
+		n := 0
+		for _, r := range s.uids {
+			n += int(r.Stop-r.Start) + 1
+		}
+		cut := strings.LastIndexByte(uids[:40], ',')
+		uids = fmt.Sprintf("%s,... (%d messages)", uids[:max(cut, 0)], n)
+	}
+	return fmt.Sprintf("UID STORE %s %sFLAGS.SILENT (%s)", uids, sign, flagNames(s.flags))
 }
 
 // groupChanges turns changes into one flagSet per distinct Add set and

@@ -193,6 +193,28 @@ func TestSetFlagsRefused(t *testing.T) {
 	}
 }
 
+// TestSetFlagsRefusedLongSet: the error of a refused command with a
+// long UID set names its start and its size, not every UID.
+func TestSetFlagsRefusedLongSet(t *testing.T) {
+	fs := startFlagServer(t, 300, func(fs *flagServer) {
+		fs.answer = func(c *imapscript.Conn, pending []imapscript.Command) {
+			c.Writef("%s NO full\r\n", pending[0].Tag)
+		}
+	})
+	_, mb, _ := fs.open(t, store.ReadWrite)
+	var changes []store.FlagChange
+	for uid := uint64(1); uid <= 300; uid += 2 {
+		changes = append(changes, store.FlagChange{Key: uid, Add: store.Seen})
+	}
+	err := applyFlags(t, mb, changes)
+	if err == nil || !strings.Contains(err.Error(), "UID STORE 1,3,5,") || !strings.Contains(err.Error(), ",... (150 messages) +FLAGS.SILENT (\\Seen): full") {
+		t.Errorf("SetFlags: %v", err)
+	}
+	if err != nil && len(err.Error()) > 200 {
+		t.Errorf("a %d-byte error", len(err.Error()))
+	}
+}
+
 // TestSetFlagsReadOnlySendsNothing: a box opened read-only refuses
 // SetFlags with store.ErrReadOnly and sends no STORE.
 func TestSetFlagsReadOnlySendsNothing(t *testing.T) {
