@@ -20,6 +20,8 @@
 //     BODY.PEEK[], APPEND with flags and internal date (NUL bytes sent
 //     as 0x80, nul.go), UID STORE
 //     +FLAGS.SILENT (\Deleted) and EXPUNGE (mailbox.go);
+//   - flag changes ("flags sync"): one pipelined UID STORE per set of
+//     messages with the same change (flags.go);
 //   - listing a folder: ids and -m fields of the whole folder from one
 //     pipelined UID FETCH, or, with a header cache (Options.CacheDir,
 //     package hdrcache, one file per server, user, folder and
