@@ -237,8 +237,17 @@ func (r *runCopy) add(start, end int64) error {
 // flush copies the range gathered.
 func (r *runCopy) flush() error {
 	if n := r.end - r.start; n > 0 {
-		if _, err := io.Copy(r.w, io.NewSectionReader(r.f, r.start, n)); err != nil {
-			return err
+		handled := false
+		if dst, ok := r.w.(*os.File); ok {
+			var err error
+			if handled, err = copyRange(dst, r.f, r.start, n); err != nil {
+				return err
+			}
+		}
+		if !handled {
+			if _, err := io.Copy(r.w, io.NewSectionReader(r.f, r.start, n)); err != nil {
+				return err
+			}
 		}
 	}
 	r.start = r.end
