@@ -12,16 +12,16 @@ import (
 
 // engineRun syncs a and b once and returns the engine, the state it
 // returned, stdout and stderr; w.last is left alone.
-func (w *world) engineRun(t *testing.T, opt Options) (*Engine, msinfo.State, string, string) {
+func (w *world) engineRun(t *testing.T, opt Options) (Result, msinfo.State, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	r := NewReporter(&out, &errb)
 	e := &Engine{Opt: opt, R: r}
 	ctx := context.Background()
 	sa, sb := sidesOf(t, r, w.a, w.b)
-	next, _ := e.Sync(ctx, sa, sb, w.last)
+	next, res := e.Sync(ctx, sa, sb, w.last)
 	r.Flush()
-	return e, next, out.String(), errb.String()
+	return res, next, out.String(), errb.String()
 }
 
 // braked sets up store a with nothing (or only a folder) and store b with
@@ -47,15 +47,15 @@ func TestStoreBrakeRefusesEverything(t *testing.T) {
 			t.Run(fmt.Sprintf("folder=%v/%+v", folder, opt), func(t *testing.T) {
 				w := braked(t, folder)
 				last := w.last
-				e, next, out, errs := w.engineRun(t, opt)
-				failed := e.Failed()
+				res, next, out, errs := w.engineRun(t, opt)
+				failed := res.Failed
 				check(t, "returned state", next, last)
 				check(t, "stdout", out, "")
 				check(t, "stderr", errs, "Error: store a lists no mailboxes, but the msinfo remembers 3 messages in 2 boxes for it; "+
 					"refusing to delete them on the other side. If the mailboxes were really removed, "+
 					"delete the msinfo entry (or run with --max-delete=100).\n")
 				check(t, "failed", failed, true)
-				check(t, "refused", e.Refused(), true)
+				check(t, "refused", res.Refused, true)
 				check(t, "changes", w.a.Mutations()+w.b.Mutations(), 0)
 				check(t, "b inbox", subjects(w.b, "inbox"), []string{"one", "two"})
 			})

@@ -57,9 +57,9 @@ func TestCloseFailureKeepsLastState(t *testing.T) {
 		}
 		return &Side{Cfg: cfg, Store: st, Boxes: bx}
 	}
-	next, _ := e.Sync(ctx, side(a, "a"), side(closeFailStore{b}, "b"), last)
+	next, res := e.Sync(ctx, side(a, "a"), side(closeFailStore{b}, "b"), last)
 	r.Flush()
-	if !e.Failed() {
+	if !res.Failed {
 		t.Error("a failed Close did not fail the run")
 	}
 	if got := strings.Join(next["inbox"], " "); got != "<9@x>" {

@@ -79,12 +79,12 @@ func (w *world) runWorkers(t *testing.T, opt Options, workers int, debug bool) (
 	if workers > 1 && !e.concurrent(sa, sb, 2) {
 		t.Fatal("memory stores are not synchronised concurrently")
 	}
-	next, _ := e.Sync(ctx, sa, sb, w.last)
+	next, res := e.Sync(ctx, sa, sb, w.last)
 	r.Flush()
 	if !opt.Simulate {
 		w.last = next
 	}
-	return out.String(), errb.String(), e.Failed()
+	return out.String(), errb.String(), res.Failed
 }
 
 // contents is every box of a store with its messages' raw bytes and
@@ -147,9 +147,9 @@ func TestConcurrentBoxesInterrupted(t *testing.T) {
 	r := NewReporter(&out, &errb)
 	e := &Engine{R: r, Workers: 4}
 	sa, sb := sidesOf(t, r, w.a, w.b)
-	e.Sync(ctx, sa, sb, w.last)
+	_, res := e.Sync(ctx, sa, sb, w.last)
 	r.Flush()
-	if !e.Failed() {
+	if !res.Failed {
 		t.Error("an interrupted run did not fail")
 	}
 	if out.Len() != 0 {

@@ -82,11 +82,11 @@ func TestAllEmptyRefused(t *testing.T) {
 					r := NewReporter(&out, &errb)
 					e := &Engine{Opt: opt, R: r, Workers: workers}
 					sa, sb := sidesOf(t, r, w.a, w.b)
-					next, _ := e.Sync(context.Background(), sa, sb, last)
+					next, res := e.Sync(context.Background(), sa, sb, last)
 					r.Flush()
 					check(t, "stderr", errb.String(), emptiedErr(side, 16, 4))
-					check(t, "failed", e.Failed(), true)
-					check(t, "refused", e.Refused(), true)
+					check(t, "failed", res.Failed, true)
+					check(t, "refused", res.Refused, true)
 					check(t, "state", next, last)
 					check(t, "changes", w.a.Mutations()+w.b.Mutations()-m0, 0)
 					check(t, "other store", contents(other), before)
@@ -254,10 +254,10 @@ func (w *world) runAt(t *testing.T, opt Options, workers int) (string, string, b
 	if workers > 1 && !e.concurrent(sa, sb, 2) {
 		t.Fatal("memory stores are not synchronised concurrently")
 	}
-	next, _ := e.Sync(context.Background(), sa, sb, w.last)
+	next, res := e.Sync(context.Background(), sa, sb, w.last)
 	r.Flush()
 	if !opt.Simulate {
 		w.last = next
 	}
-	return out.String(), errb.String(), e.Failed()
+	return out.String(), errb.String(), res.Failed
 }

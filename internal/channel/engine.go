@@ -100,13 +100,6 @@ type Result struct {
 // result is the run's Result so far.
 func (e *Engine) result() Result { return Result{Failed: e.failed, Refused: e.refused} }
 
-// Failed reports whether any part of the work failed.
-func (e *Engine) Failed() bool { return e.failed }
-
-// Refused reports whether Sync refused to do anything (the mass-deletion
-// brake): the msinfo must then be left as it was.
-func (e *Engine) Refused() bool { return e.refused }
-
 // brakesOff reports whether --max-delete=100 lifts the brakes.
 func (e *Engine) brakesOff() bool { return e.Opt.LimitDeletes && e.Opt.MaxDelete >= 100 }
 

@@ -55,9 +55,9 @@ func TestExpungeOnlyWhatIsFlagged(t *testing.T) {
 		r := NewReporter(&out, &errb)
 		sa, sb := sidesOf(t, r, countingStore{Store: a, n: &n}, countingStore{Store: b, n: &n})
 		e := &Engine{R: r}
-		e.Sync(context.Background(), sa, sb, last)
+		_, res := e.Sync(context.Background(), sa, sb, last)
 		r.Flush()
-		if e.Failed() {
+		if res.Failed {
 			t.Fatalf("sync failed: %s", errb.String())
 		}
 		return n, out.String()

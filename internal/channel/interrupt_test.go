@@ -107,12 +107,12 @@ func (w *iworld) sync(t *testing.T, ctx context.Context, mode saveMode) (failed 
 		s.Boxes = boxes
 	}
 	e := &Engine{Opt: w.opt, R: r}
-	next, _ := e.Sync(ctx, w.a, w.b, w.last)
+	next, res := e.Sync(ctx, w.a, w.b, w.last)
 	r.Flush()
 	if mode == saved && ctx.Err() == nil {
 		w.last = msinfo.Parse(msinfo.Body(next, false), false, nil)
 	}
-	return e.Failed(), stdout.String() + stderr.String()
+	return res.Failed, stdout.String() + stderr.String()
 }
 
 func (w *iworld) look(t *testing.T) view {

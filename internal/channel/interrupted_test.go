@@ -63,7 +63,7 @@ func TestInterruptedCopyReport(t *testing.T) {
 	sa, sb := sidesOf(t, r, a, interruptingStore{Store: b, n: &n, cancel: cancel})
 	e := &Engine{R: r}
 	last := msinfo.State{"inbox": {"<gone@x>"}}
-	next, _ := e.Sync(ctx, sa, sb, last)
+	next, res := e.Sync(ctx, sa, sb, last)
 	r.Flush()
 	if want := "inbox: \n3 copied a->b.\n"; out.String() != want {
 		t.Errorf("stdout %q, want %q", out.String(), want)
@@ -71,7 +71,7 @@ func TestInterruptedCopyReport(t *testing.T) {
 	if errb.String() != "" {
 		t.Errorf("stderr %q, want nothing", errb.String())
 	}
-	if !e.Failed() {
+	if !res.Failed {
 		t.Error("an interrupted run did not fail")
 	}
 	if ids := next["inbox"]; len(ids) != 1 || ids[0] != "<gone@x>" {

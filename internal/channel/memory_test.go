@@ -219,9 +219,9 @@ func TestStreamedSyncMemoryPerMessage(t *testing.T) {
 		}
 		a, b := side("a"), side("b")
 		live0, _ := liveHeap()
-		next, _ := e.Sync(ctx, a, b, last)
-		if e.Failed() || len(next["inbox"]) != n || live == 0 {
-			t.Fatalf("sync: failed %v, %d ids kept", e.Failed(), len(next["inbox"]))
+		next, res := e.Sync(ctx, a, b, last)
+		if res.Failed || len(next["inbox"]) != n || live == 0 {
+			t.Fatalf("sync: failed %v, %d ids kept", res.Failed, len(next["inbox"]))
 		}
 		// The table: 1 + 9 (its hash slots) an id, its list being the
 		// last state's; the sides' numbers: 2 × 4 (+ a quarter); the
@@ -266,10 +266,10 @@ func TestSyncAllocationsPerMessage(t *testing.T) {
 	b := side(&config.Store{Name: "b", Pat: "mail/b/*", Prefix: "mail/b/"})
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	next, _ := e.Sync(ctx, a, b, msinfo.State{})
+	next, res := e.Sync(ctx, a, b, msinfo.State{})
 	runtime.ReadMemStats(&after)
-	if e.Failed() || len(next["inbox"]) != n {
-		t.Fatalf("sync: failed %v, %d ids kept", e.Failed(), len(next["inbox"]))
+	if res.Failed || len(next["inbox"]) != n {
+		t.Fatalf("sync: failed %v, %d ids kept", res.Failed, len(next["inbox"]))
 	}
 	per := float64(after.TotalAlloc-before.TotalAlloc) / n
 	t.Logf("%.0f bytes allocated per message copied", per)

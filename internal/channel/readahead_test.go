@@ -164,7 +164,7 @@ func syncSides(t *testing.T, ctx context.Context, a store.Store, b *memory.Store
 	r := NewReporter(&out, &errb)
 	e := &Engine{Opt: opt, R: r}
 	sa, sb := sidesOf(t, r, a, b)
-	e.Sync(ctx, sa, sb, nil)
+	_, res := e.Sync(ctx, sa, sb, nil)
 	r.Flush()
-	return out.String(), errb.String(), e.Failed()
+	return out.String(), errb.String(), res.Failed
 }

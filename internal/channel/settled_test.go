@@ -49,9 +49,9 @@ func (w *world) tracedRun(t *testing.T, dir string, opt Options, debug bool, tra
 	ctx := context.Background()
 	var opens atomic.Int32
 	sa, sb := sidesOf(t, r, openCounter{w.a, &opens}, openCounter{w.b, &opens})
-	next, _ := e.Sync(ctx, sa, sb, w.last)
+	next, res := e.Sync(ctx, sa, sb, w.last)
 	r.Flush()
-	if !opt.Simulate && !e.Refused() {
+	if !opt.Simulate && !res.Refused {
 		w.last = next
 		if e.Book != nil {
 			if err := e.Book.Save(); err != nil {

@@ -55,12 +55,12 @@ func (w *world) run(t *testing.T, opt Options) (string, string, bool) {
 		}
 		return &Side{Cfg: cfg, Store: st, Boxes: bx}
 	}
-	next, _ := e.Sync(ctx, side(w.a, "a"), side(w.b, "b"), w.last)
+	next, res := e.Sync(ctx, side(w.a, "a"), side(w.b, "b"), w.last)
 	r.Flush()
 	if !opt.Simulate {
 		w.last = next
 	}
-	return out.String(), errb.String(), e.Failed()
+	return out.String(), errb.String(), res.Failed
 }
 
 // sidesOf lists the boxes of stores a and b (pattern "*") as the sides

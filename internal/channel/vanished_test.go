@@ -194,10 +194,10 @@ func TestVanishedBoxUnreadable(t *testing.T) {
 	r := NewReporter(&out, &errb)
 	sa, sb := sidesOf(t, r, failingOpen{w.a, "work"}, w.b)
 	e := &Engine{R: r}
-	next, _ := e.Sync(context.Background(), sa, sb, w.last)
+	next, res := e.Sync(context.Background(), sa, sb, w.last)
 	r.Flush()
 	check(t, "stderr", errb.String(), "Error: disk error\n"+vanishedErr("work", "b", 4, "a"))
-	check(t, "failed", e.Failed(), true)
+	check(t, "failed", res.Failed, true)
 	check(t, "stdout", out.String(), "inbox: \n4 remain.\n")
 	check(t, "state", next, w.last)
 	check(t, "b boxes", w.b.Boxes(), []string{"inbox"})
