@@ -58,9 +58,10 @@ func ServerFlags(ctx context.Context, a IMAPAccount, folders []string) ([]map[st
 	return out, ctx.Err()
 }
 
-// FlagOnServer adds flag to the messages of folder whose Message-ID is in
-// ids (one UID STORE) and returns how many it changed.
-func FlagOnServer(ctx context.Context, a IMAPAccount, folder string, ids map[string]bool, flag goimap.Flag) (int, error) {
+// FlagOnServer adds flag to (on) or removes it from the messages of
+// folder whose Message-ID is in ids (one UID STORE) and returns how many
+// it changed.
+func FlagOnServer(ctx context.Context, a IMAPAccount, folder string, ids map[string]bool, flag goimap.Flag, on bool) (int, error) {
 	c, done, err := login(ctx, a)
 	if err != nil {
 		return 0, err
@@ -81,9 +82,11 @@ func FlagOnServer(ctx context.Context, a IMAPAccount, folder string, ids map[str
 	if n == 0 {
 		return 0, nil
 	}
-	if err := c.Store(set, &goimap.StoreFlags{
-		Op: goimap.StoreFlagsAdd, Silent: true, Flags: []goimap.Flag{flag},
-	}, nil).Close(); err != nil {
+	op := goimap.StoreFlagsAdd
+	if !on {
+		op = goimap.StoreFlagsDel
+	}
+	if err := c.Store(set, &goimap.StoreFlags{Op: op, Silent: true, Flags: []goimap.Flag{flag}}, nil).Close(); err != nil {
 		return 0, fmt.Errorf("flag messages in %s: %w", folder, err)
 	}
 	return n, nil
@@ -146,10 +149,14 @@ func headerLines(msg []byte) [][]byte {
 	return out
 }
 
-// MarkReadInMbox gives the messages of the mbox file path whose
-// Message-ID is in ids the Status "RO" (read and old), as mutt writes it
-// when a message was read, and returns how many it changed.
-func MarkReadInMbox(path string, ids map[string]bool) (int, error) {
+// MarkInMbox gives the messages of the mbox file path whose Message-ID
+// is in ids the Status "RO" (read and old) or, with read false, "O" (old,
+// unread), as mutt writes them, and returns how many it changed.
+func MarkInMbox(path string, ids map[string]bool, read bool) (int, error) {
+	status := "Status: O\n"
+	if read {
+		status = "Status: RO\n"
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return 0, fmt.Errorf("mark read: %w", err)
@@ -181,7 +188,7 @@ func MarkReadInMbox(path string, ids map[string]bool) (int, error) {
 			kept.Write(line)
 		}
 		out.Write(kept.Bytes())
-		out.WriteString("Status: RO\n")
+		out.WriteString(status)
 		out.Write(msg[end+1:])
 	}
 	if err := os.WriteFile(path, out.Bytes(), 0o600); err != nil {
@@ -206,10 +213,10 @@ func MaildirFlags(dir string) (map[string]string, error) {
 	return out, nil
 }
 
-// MarkReadInMaildir adds S to the messages of the Maildir dir whose
-// Message-ID is in ids, moving a message in new/ to cur/, as a mail
-// reader does, and returns how many it changed.
-func MarkReadInMaildir(dir string, ids map[string]bool) (int, error) {
+// MarkInMaildir adds S to (read) or removes it from the messages of the
+// Maildir dir whose Message-ID is in ids, moving a message in new/ to
+// cur/, as a mail reader does, and returns how many it changed.
+func MarkInMaildir(dir string, ids map[string]bool, read bool) (int, error) {
 	files, err := maildirFiles(dir)
 	if err != nil {
 		return 0, err
@@ -220,11 +227,14 @@ func MarkReadInMaildir(dir string, ids map[string]bool) (int, error) {
 			continue
 		}
 		base, info, _ := strings.Cut(filepath.Base(f.path), ":2,")
-		if strings.Contains(info, "S") {
+		if strings.Contains(info, "S") == read && strings.Contains(f.path, "/cur/") {
 			n++
 			continue
 		}
-		letters := []byte(info + "S")
+		letters := []byte(strings.ReplaceAll(info, "S", ""))
+		if read {
+			letters = append(letters, 'S')
+		}
 		slices.Sort(letters)
 		to := filepath.Join(dir, "cur", base+":2,"+string(letters))
 		if err := os.Rename(f.path, to); err != nil {

@@ -30,8 +30,8 @@ func TestFlagHelpersLocal(t *testing.T) {
 		t.Fatal(err)
 	}
 	mark := map[string]bool{mails[1].ID: true, mails[4].ID: true}
-	if n, err := MarkReadInMbox(path, mark); err != nil || n != 2 {
-		t.Fatalf("MarkReadInMbox: %d, %v", n, err)
+	if n, err := MarkInMbox(path, mark, true); err != nil || n != 2 {
+		t.Fatalf("MarkInMbox: %d, %v", n, err)
 	}
 	got, err := MboxFlags(path)
 	if err != nil {
@@ -73,6 +73,19 @@ for m in mailbox.mbox(sys.argv[1]): print(m["Message-ID"], "".join(sorted(set(m.
 		}
 	}
 
+	// Unread again: the flags are as they were.
+	if n, err := MarkInMbox(path, mark, false); err != nil || n != 2 {
+		t.Fatalf("MarkInMbox unread: %d, %v", n, err)
+	}
+	if got, err = MboxFlags(path); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range mails {
+		if got[m.ID] != "" {
+			t.Errorf("mbox %s after unread: flags %q", m.ID, got[m.ID])
+		}
+	}
+
 	dir := t.TempDir()
 	if err := FillMaildir(dir, mails[:3], Account{}); err != nil {
 		t.Fatal(err)
@@ -80,8 +93,8 @@ for m in mailbox.mbox(sys.argv[1]): print(m["Message-ID"], "".join(sorted(set(m.
 	if err := AddToMaildir(dir, mails[3:], Account{}); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := MarkReadInMaildir(dir, mark); err != nil || n != 2 {
-		t.Fatalf("MarkReadInMaildir: %d, %v", n, err)
+	if n, err := MarkInMaildir(dir, mark, true); err != nil || n != 2 {
+		t.Fatalf("MarkInMaildir: %d, %v", n, err)
 	}
 	got, err = MaildirFlags(dir)
 	if err != nil {
@@ -97,6 +110,21 @@ for m in mailbox.mbox(sys.argv[1]): print(m["Message-ID"], "".join(sorted(set(m.
 		}
 		if got[m.ID] != want {
 			t.Errorf("maildir %s: flags %q, want %q", m.ID, got[m.ID], want)
+		}
+	}
+	if n, err := MarkInMaildir(dir, mark, false); err != nil || n != 2 {
+		t.Fatalf("MarkInMaildir unread: %d, %v", n, err)
+	}
+	if got, err = MaildirFlags(dir); err != nil {
+		t.Fatal(err)
+	}
+	for i, m := range mails {
+		want := ""
+		if i < 3 {
+			want = sortedLetters([]byte(strings.ReplaceAll(m.Flags, "S", "")))
+		}
+		if mark[m.ID] && got[m.ID] != want {
+			t.Errorf("maildir %s after unread: flags %q, want %q", m.ID, got[m.ID], want)
 		}
 	}
 }
@@ -119,12 +147,22 @@ func TestFlagHelpersOnDovecot(t *testing.T) {
 	}
 	a := IMAPAccount{Addr: s.Addr(), User: s.User, Password: s.Password}
 	mark := map[string]bool{mails[2].ID: true, mails[7].ID: true}
-	if n, err := FlagOnServer(ctx, a, "INBOX", mark, goimap.FlagFlagged); err != nil || n != 2 {
+	if n, err := FlagOnServer(ctx, a, "INBOX", mark, goimap.FlagFlagged, true); err != nil || n != 2 {
 		t.Fatalf("FlagOnServer: %d, %v", n, err)
 	}
 	got, err := ServerFlags(ctx, a, []string{"INBOX"})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if n, err := FlagOnServer(ctx, a, "INBOX", map[string]bool{mails[7].ID: true}, goimap.FlagFlagged, false); err != nil || n != 1 {
+		t.Fatalf("FlagOnServer off: %d, %v", n, err)
+	}
+	again, err := ServerFlags(ctx, a, []string{"INBOX"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := again[0][mails[7].ID]; f != sortedLetters([]byte(mails[7].Flags)) {
+		t.Errorf("server %s unflagged: flags %q", mails[7].ID, f)
 	}
 	for _, m := range mails {
 		want := sortedLetters([]byte(m.Flags))

@@ -21,7 +21,8 @@ import (
 // synchronises flags by default) each make the initial sync, then 1% of
 // the messages are flagged on the server (\Flagged) and another 1% read
 // on the local side (mbox Status: RO, Maildir S), and the timed flag
-// sync follows, then a no-op. After each step every message's flags
+// sync follows; then the same flags are cleared and synchronised, and set
+// again (flagRounds: the fastest flag sync counts); then a no-op. After each step every message's flags
 // (\Seen, \Answered, \Flagged, \Draft) are compared on both sides.
 
 // flagSuite is what the flag suite runs; it borrows the IMAP suite's

@@ -58,5 +58,6 @@ func printFlagTable(w io.Writer, rows []flagRow) {
 			fmt.Fprintf(w, "goal: %s's flag sync <= 1x mbsync's: %s (%s, mbsync %s)\n", t.label, verdict, wall(o), wall(m))
 		}
 	}
-	fmt.Fprintln(w, "\ncells: wall time and peak RSS of the process; ratios: mbsync's wall time / ours (above 1: ours is faster)")
+	fmt.Fprintf(w, "\ncells: wall time and peak RSS of the process; flag sync: the best of %d (flags set, cleared, set again);\n", flagRounds)
+	fmt.Fprintln(w, "ratios: mbsync's wall time / ours (above 1: ours is faster)")
 }

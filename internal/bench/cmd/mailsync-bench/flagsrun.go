@@ -78,8 +78,14 @@ func letters(s string) string {
 	return string(out)
 }
 
-// runFlagTool measures one program: initial sync, the flag change, the
-// flag sync, a no-op; both sides checked after each step.
+// flagRounds is how often the flag change and its sync are made: 1%
+// flagged and read, then the same cleared, then set again. The fastest
+// flag sync counts (on a shared machine the least noisy figure).
+const flagRounds = 3
+
+// runFlagTool measures one program: initial sync, flagRounds flag
+// changes each followed by the flag sync, a no-op; both sides checked
+// after each step.
 func (s flagSuite) runFlagTool(ctx context.Context, dir string, srv *dovecot.Server, p *plan, fp flagPlan, t tool) flagResult {
 	fr := flagResult{tool: t}
 	home := filepath.Join(dir, t.label)
@@ -101,38 +107,47 @@ func (s flagSuite) runFlagTool(ctx context.Context, dir string, srv *dovecot.Ser
 			fr.err = fmt.Errorf("%s %s: %w", t.label, flagPhases[i], err)
 			return false
 		}
-		fr.phase[i] = m
+		if !fr.phase[i].ran || m.res.Wall < fr.phase[i].res.Wall {
+			fr.phase[i] = m
+		}
 		return true
 	}
 	if !step(0, fp.before) {
 		return fr
 	}
-	if err := changeFlags(ctx, t, home, acct, p, fp); err != nil {
-		fr.err = fmt.Errorf("%s: changing flags: %w", t.label, err)
-		return fr
-	}
-	if !step(1, fp.after) {
-		return fr
+	for round := range flagRounds {
+		on := round%2 == 0
+		if err := changeFlags(ctx, t, home, acct, p, fp, on); err != nil {
+			fr.err = fmt.Errorf("%s: changing flags: %w", t.label, err)
+			return fr
+		}
+		want := fp.after
+		if !on {
+			want = fp.before
+		}
+		if !step(1, want) {
+			return fr
+		}
 	}
 	step(2, fp.after)
 	return fr
 }
 
-// changeFlags flags fp.serverFlag on the server and reads fp.localSeen
-// on t's local side.
-func changeFlags(ctx context.Context, t tool, home string, acct bench.IMAPAccount, p *plan, fp flagPlan) error {
+// changeFlags flags (on) or unflags fp.serverFlag on the server and
+// reads or unreads fp.localSeen on t's local side.
+func changeFlags(ctx context.Context, t tool, home string, acct bench.IMAPAccount, p *plan, fp flagPlan, on bool) error {
 	var flagged, read int
 	for _, folder := range p.folders {
-		n, err := bench.FlagOnServer(ctx, acct, folder, fp.serverFlag, goimap.FlagFlagged)
+		n, err := bench.FlagOnServer(ctx, acct, folder, fp.serverFlag, goimap.FlagFlagged, on)
 		flagged += n
 		if err != nil {
 			return err
 		}
 		path := t.localPath(home, folder)
 		if t.maildir {
-			n, err = bench.MarkReadInMaildir(path, fp.localSeen)
+			n, err = bench.MarkInMaildir(path, fp.localSeen, on)
 		} else {
-			n, err = bench.MarkReadInMbox(path, fp.localSeen)
+			n, err = bench.MarkInMbox(path, fp.localSeen, on)
 		}
 		read += n
 		if err != nil {
@@ -140,7 +155,7 @@ func changeFlags(ctx context.Context, t tool, home string, acct bench.IMAPAccoun
 		}
 	}
 	if flagged != len(fp.serverFlag) || read != len(fp.localSeen) {
-		return fmt.Errorf("flagged %d on the server and read %d locally, want %d and %d",
+		return fmt.Errorf("changed %d on the server and %d locally, want %d and %d",
 			flagged, read, len(fp.serverFlag), len(fp.localSeen))
 	}
 	return nil
