@@ -129,3 +129,64 @@ func TestSetFlagsOneRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestSetFlagsConcurrentClient: another mail client (a second
+// connection) changes flags of the same messages between our listing
+// and our SetFlags: \Answered on a message we mark \Seen, \Seen cleared
+// on one we flag. Both changes survive: SetFlags adds and removes only
+// what it was asked to (doc/design/flags.md, "In the engine").
+func TestSetFlagsConcurrentClient(t *testing.T) {
+	d := dovecot.Shared(t, dovecot.Options{Delim: '/'})
+	ours := dovecotStore(t, d, "/notls", false, "")
+	defer ours.Close()
+	other := dovecotStore(t, d, "/notls", false, "")
+	defer other.Close()
+	ctx := t.Context()
+	name := fmt.Sprintf("%sconcurrent%d", d.Prefix, folderSeq.Add(1))
+	if err := ours.Create(ctx, name); err != nil {
+		t.Fatal(err)
+	}
+	mb, err := ours.Open(ctx, name, store.ReadWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		appendMsg(t, mb, fmt.Sprintf("<%d@concurrent>", i), "body", time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC))
+	}
+	mb.Close()
+	mine, err := ours.Open(ctx, name, store.ReadWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mine.Close()
+	msgs, err := mine.Messages(ctx)
+	if err != nil || len(msgs) != 2 {
+		t.Fatalf("Messages: %d, %v", len(msgs), err)
+	}
+	// The other client, between our listing and our change.
+	theirs, err := other.Open(ctx, name, store.ReadWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm, err := theirs.Messages(ctx)
+	if err != nil || len(tm) != 2 {
+		t.Fatalf("other client's Messages: %d, %v", len(tm), err)
+	}
+	if err := applyFlags(t, theirs, []store.FlagChange{
+		{Key: tm[0].Key, Add: store.Answered},
+		{Key: tm[1].Key, Add: store.Seen | store.Draft},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	theirs.Close()
+	if err := applyFlags(t, mine, []store.FlagChange{
+		{Key: msgs[0].Key, Add: store.Seen},
+		{Key: msgs[1].Key, Add: store.Flagged, Remove: store.Seen},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	want := []store.Flags{store.Seen | store.Answered, store.Flagged | store.Draft}
+	if got := listedFlags(t, mine); !slices.Equal(got, want) {
+		t.Errorf("flags %v, want %v: the other client's change was lost", got, want)
+	}
+}
