@@ -8,12 +8,14 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
 
+	"github.com/mailsync/mailsync/internal/atomicfile"
 	"github.com/mailsync/mailsync/internal/msinfo"
 )
 
@@ -243,39 +245,17 @@ func (p *parser) field(s *string) bool {
 	return true
 }
 
-// writeAtomic replaces path with data: a temporary file beside it
-// (0600), fsynced, renamed over it; then the directory is fsynced. A
-// missing directory is made (0700).
+// writeAtomic replaces path with data (package atomicfile), making a
+// missing directory (0700).
 func writeAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return fmt.Errorf("write flag state %s: %w", path, err)
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
+	if err := atomicfile.Write(path, "."+filepath.Base(path)+".tmp-*", func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	}); err != nil {
 		return fmt.Errorf("write flag state %s: %w", path, err)
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write flag state %s: %w", path, err)
-	}
-	if d, err := os.Open(dir); err == nil {
-		err = d.Sync()
-		d.Close()
-		if err != nil {
-			return fmt.Errorf("sync directory %s: %w", dir, err)
-		}
 	}
 	return nil
 }

@@ -1,7 +1,6 @@
 package msinfo
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 
+	"github.com/mailsync/mailsync/internal/atomicfile"
 	"github.com/mailsync/mailsync/internal/store"
 	"github.com/mailsync/mailsync/internal/store/mbox"
 )
@@ -117,49 +117,14 @@ func (lf *localFile) Save(ctx context.Context, channel string, s State) error {
 		return e.hasSubj && e.subject == channel
 	}
 	entry := store.NewMessage{InternalDate: lf.opt.Env.Time(), Body: newMessageReader(header(channel), s, lf.opt.MD5)}
-	return writeAtomic(lf.path, func(out io.Writer) error {
+	err = atomicfile.Write(lf.path, "."+filepath.Base(lf.path)+".tmp-"+strconv.Itoa(os.Getpid())+"-*", func(out io.Writer) error {
 		if err := w.Replace(out, lf.opt.Env, old, entry); err != nil {
 			return fmt.Errorf("save msinfo %s: %w", lf.display, err)
 		}
 		return nil
 	})
-}
-
-// writeAtomic writes what write writes to a temporary file in path's
-// directory (0600), fsyncs it, renames it over path and fsyncs the
-// directory.
-func writeAtomic(path string, write func(io.Writer) error) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-"+strconv.Itoa(os.Getpid())+"-*")
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	tmp := f.Name()
-	bw := bufio.NewWriterSize(f, 64<<10)
-	err = write(bw)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("sync directory %s: %w", dir, err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("sync directory %s: %w", dir, err)
+		return fmt.Errorf("write %s: %w", lf.path, err)
 	}
 	return nil
 }
