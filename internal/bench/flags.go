@@ -67,20 +67,9 @@ func FlagOnServer(ctx context.Context, a IMAPAccount, folder string, ids map[str
 		return 0, err
 	}
 	defer done()
-	msgs, err := listIDs(c, folder, false)
-	if err != nil {
+	set, n, err := uidsOf(c, folder, ids)
+	if err != nil || n == 0 {
 		return 0, err
-	}
-	var set goimap.UIDSet
-	n := 0
-	for _, m := range msgs {
-		if ids[m.id] {
-			set.AddNum(m.uid)
-			n++
-		}
-	}
-	if n == 0 {
-		return 0, nil
 	}
 	op := goimap.StoreFlagsAdd
 	if !on {

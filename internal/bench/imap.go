@@ -102,20 +102,9 @@ func DeleteOnServer(ctx context.Context, a IMAPAccount, folder string, drop map[
 		return 0, err
 	}
 	defer done()
-	msgs, err := listIDs(c, folder, false)
-	if err != nil {
+	set, n, err := uidsOf(c, folder, drop)
+	if err != nil || n == 0 {
 		return 0, err
-	}
-	var set goimap.UIDSet
-	n := 0
-	for _, m := range msgs {
-		if drop[m.id] {
-			set.AddNum(m.uid)
-			n++
-		}
-	}
-	if n == 0 {
-		return 0, nil
 	}
 	if err := c.Store(set, &goimap.StoreFlags{
 		Op: goimap.StoreFlagsAdd, Silent: true, Flags: []goimap.Flag{goimap.FlagDeleted},
@@ -160,6 +149,24 @@ func ServerFolderIDs(ctx context.Context, a IMAPAccount, folders []string) ([]Fo
 		}
 	}
 	return out, ctx.Err()
+}
+
+// uidsOf selects folder read-write and returns the UIDs of its messages
+// whose Message-ID is in ids, and how many there are.
+func uidsOf(c *imapclient.Client, folder string, ids map[string]bool) (goimap.UIDSet, int, error) {
+	msgs, err := listIDs(c, folder, false)
+	if err != nil {
+		return nil, 0, err
+	}
+	var set goimap.UIDSet
+	n := 0
+	for _, m := range msgs {
+		if ids[m.id] {
+			set.AddNum(m.uid)
+			n++
+		}
+	}
+	return set, n, nil
 }
 
 type serverMsg struct {
