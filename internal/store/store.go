@@ -71,6 +71,18 @@ type FlagChange struct {
 	Add, Remove Flags
 }
 
+// Synced returns the flags c adds and removes, limited to SyncedFlags; a
+// flag in both (which the contract rules out) is added.
+func (c FlagChange) Synced() (add, remove Flags) {
+	return c.Add & SyncedFlags, c.Remove & SyncedFlags &^ c.Add
+}
+
+// Apply returns the flags f changed by c.
+func (c FlagChange) Apply(f Flags) Flags {
+	add, remove := c.Synced()
+	return (f | add) &^ remove
+}
+
 // FlagSetter is implemented by mailboxes whose messages' flags can be
 // changed after they were written ("flags sync", doc/design/flags.md).
 type FlagSetter interface {

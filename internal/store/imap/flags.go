@@ -106,7 +106,7 @@ func groupChanges(changes []store.FlagChange, kept store.Flags) (sets []flagSet,
 	adds := map[store.Flags][]goimap.UID{}
 	removes := map[store.Flags][]goimap.UID{}
 	for _, c := range changes {
-		add, remove := c.Add&store.SyncedFlags, c.Remove&store.SyncedFlags
+		add, remove := c.Synced()
 		unkept |= (add | remove) &^ kept
 		add, remove = add&kept, remove&kept
 		if add != 0 {

@@ -34,7 +34,7 @@ func (b *Box) SetFlags(ctx context.Context, changes []store.FlagChange) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		add, remove := c.Add&store.SyncedFlags, c.Remove&store.SyncedFlags&^c.Add
+		add, remove := c.Synced()
 		if add|remove == 0 {
 			continue
 		}

@@ -40,7 +40,7 @@ func (b *Box) SetFlags(ctx context.Context, changes []store.FlagChange) error {
 	}
 	for i, c := range changes {
 		m := ms[i]
-		f := (m.flags | c.Add&store.SyncedFlags) &^ (c.Remove & store.SyncedFlags)
+		f := c.Apply(m.flags)
 		m.flagDiff ^= m.flags ^ f
 		m.flags = f
 	}

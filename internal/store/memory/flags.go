@@ -31,7 +31,7 @@ func (m *Mailbox) SetFlags(ctx context.Context, changes []store.FlagChange) erro
 		}
 		for _, c := range changes {
 			msg := byKey[c.Key]
-			msg.flags = (msg.flags | c.Add&store.SyncedFlags) &^ (c.Remove & store.SyncedFlags)
+			msg.flags = c.Apply(msg.flags)
 		}
 		return nil
 	})

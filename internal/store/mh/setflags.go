@@ -33,7 +33,7 @@ func (f *Folder) SetFlags(ctx context.Context, changes []store.FlagChange) error
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		add, remove := c.Add&store.SyncedFlags, c.Remove&store.SyncedFlags&^c.Add
+		add, remove := c.Synced()
 		if add|remove == 0 {
 			continue
 		}
