@@ -2,6 +2,7 @@ package crashtest
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"slices"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/mailsync/mailsync/internal/dovecot"
 	"github.com/mailsync/mailsync/internal/msinfo"
+	"github.com/mailsync/mailsync/internal/netrelay"
 )
 
 // faultBoxes are the folders of a fault test; faults hit "beta".
@@ -218,19 +220,47 @@ func TestServerFaults(t *testing.T) {
 		}},
 	}
 	for i, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			t.Parallel()
-			w := newFaultWorld(t, s, "flt"+string(rune('a'+i)))
-			f := c.fault(w)
-			p := startProxy(t, s.Addr(), f)
-			w.via(p.Addr())
-			res := w.h.run("ch")
-			if p.fired.Load() == 0 {
-				t.Fatalf("the fault never fired\nstdout:\n%s\nstderr:\n%s", res.stdout, res.stderr)
-			}
-			w.checkFaulted(t, res, c.want(w, p.Addr())...)
-		})
+		for j, l := range links {
+			t.Run(c.name+"/"+l.name, func(t *testing.T) {
+				t.Parallel()
+				w := newFaultWorld(t, s, fmt.Sprintf("flt%c%d", 'a'+i, j))
+				f := c.fault(w)
+				p := startProxy(t, l.upstream(t, s), f)
+				w.via(p.Addr())
+				res := w.h.run("ch")
+				if p.fired.Load() == 0 {
+					t.Fatalf("the fault never fired\nstdout:\n%s\nstderr:\n%s", res.stdout, res.stderr)
+				}
+				w.checkFaulted(t, res, c.want(w, p.Addr())...)
+			})
+		}
 	}
+}
+
+// link is the way to the server of a fault test: straight to Dovecot on
+// loopback, or through a relay that delays each direction (package
+// netrelay), as a real link does: answers then come late, and a
+// program that sends ahead of them (pipelining) meets the fault with
+// more in flight (doc/design/wan.md).
+type link struct {
+	name  string
+	delay time.Duration // one way; 0: no relay
+}
+
+var links = []link{{"loopback", 0}, {"RTT 10ms", 5 * time.Millisecond}}
+
+// upstream returns the address to reach s by l, starting a relay that
+// stops with the test.
+func (l link) upstream(t *testing.T, s *dovecot.Server) string {
+	if l.delay == 0 {
+		return s.Addr()
+	}
+	r, err := netrelay.Start(t.Context(), s.Addr(), l.delay, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Stop() })
+	return r.Addr()
 }
 
 // TestTryCreateAfterDelete: another client deletes beta on the server

@@ -24,11 +24,13 @@ func stallFault() *fault { return &fault{match: isBodyFetchIn("beta"), nth: 1, a
 // wording, and leave the msinfo as it was.
 func TestStallSignal(t *testing.T) {
 	s := server(t)
-	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
-		t.Run(sig.String(), func(t *testing.T) {
+	for i, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		// SIGINT also over a slow link: Ctrl-C stops at once there too.
+		l := links[(i+1)%len(links)]
+		t.Run(sig.String()+"/"+l.name, func(t *testing.T) {
 			t.Parallel()
 			w := newFaultWorld(t, s, map[syscall.Signal]string{syscall.SIGINT: "stallint", syscall.SIGTERM: "stallterm"}[sig])
-			p := startProxy(t, s.Addr(), stallFault())
+			p := startProxy(t, l.upstream(t, s), stallFault())
 			w.via(p.Addr())
 			before, err := os.ReadFile(w.h.path(".msinfo"))
 			if err != nil {
