@@ -11,10 +11,10 @@ import (
 	"github.com/mailsync/mailsync/internal/store"
 )
 
-// openSide is one side of a box being synchronised.
+// openSide is one side of a box being synchronised: the box (its side,
+// names and full()) and what opening and reading it gave.
 type openSide struct {
-	side *Side
-	box  string // the box name
+	sideBox
 	mb   store.Mailbox
 	scan *scanned
 	// victims are the indexes of the messages to delete (see victims),
@@ -24,9 +24,6 @@ type openSide struct {
 	// read it but not write it): it is not expunged.
 	readOnly bool
 }
-
-// full is the c-client name of the open box.
-func (o *openSide) full() string { return o.side.Full(o.box) }
 
 // boxSync is what synchronising one box found and did.
 type boxSync struct {
@@ -55,23 +52,24 @@ type boxSync struct {
 // failed and keeps its last state.
 var halted = boxSync{failed: true, keepLast: true}
 
-// syncBox synchronises one box present on both sides. last are the ids
-// recorded for it after the last sync.
-func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []string) (res boxSync) {
+// syncBox synchronises one box present on both sides (a and b: the box
+// on each). last are the ids recorded for it after the last sync.
+func (e *Engine) syncBox(ctx context.Context, a, b sideBox, last []string) (res boxSync) {
 	r := e.R
+	name := a.name
 	e.emit(event.BoxStart{Box: name})
 	t := idtable.New(last)
 	// Read the second side while the first is read (a server answers
 	// while the local file is scanned); what is printed keeps its order.
-	ahead := e.prefetch(ctx, b, name, t, idtable.SideB)
-	oa, err := e.openAndScan(ctx, a, name, "opening and writing", nil, t, idtable.SideA)
+	ahead := e.prefetch(ctx, b, t, idtable.SideB)
+	oa, err := e.openAndScan(ctx, a, "opening and writing", nil, t, idtable.SideA)
 	if err != nil {
 		if l := <-ahead; l.mb != nil {
 			l.mb.Close()
 		}
 		return halted
 	}
-	ob, err := e.openAndScan(ctx, b, name, "fetching of mail ids", ahead, t, idtable.SideB)
+	ob, err := e.openAndScan(ctx, b, "fetching of mail ids", ahead, t, idtable.SideB)
 	if err != nil {
 		oa.mb.Close()
 		return halted
@@ -92,7 +90,7 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []st
 		}
 	}()
 
-	plan, ask, ok := e.checkEmptied(ctx, name, &oa, &ob, t, t.Decide())
+	plan, ask, ok := e.checkEmptied(ctx, &oa, &ob, t, t.Decide())
 	if ask != 0 {
 		return boxSync{ask: ask, keepLast: true}
 	}
@@ -108,12 +106,12 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []st
 	res.clean = !fp.changes() && len(plan.CopyAB)+len(plan.CopyBA)+len(plan.DeleteA)+len(plan.DeleteB) == 0 &&
 		len(oa.scan.dups)+len(ob.scan.dups) == 0 && res.idless == 0 &&
 		oa.scan.trashed+ob.scan.trashed == 0 && !oa.scan.incomplete && !ob.scan.incomplete
-	e.emit(event.Planned{Box: name, A: a.Name(), B: b.Name(),
+	e.emit(event.Planned{Box: name, A: a.side.Name(), B: b.side.Name(),
 		InA: oa.scan.count(), InB: ob.scan.count(),
 		CopyAB: len(plan.CopyAB), CopyBA: len(plan.CopyBA),
 		DeleteA: len(plan.DeleteA), DeleteB: len(plan.DeleteB)})
 	oa.victims, ob.victims = victims(oa.scan), victims(ob.scan)
-	if e.boxBrake(oa, ob, name) {
+	if e.boxBrake(oa, ob) {
 		return halted
 	}
 	deleting := !e.Opt.NoDelete && !e.Opt.Simulate
@@ -139,13 +137,13 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []st
 	}
 	res.remain = len(plan.Kept)
 
-	r.Debugf(" Copying messages from store %q to store %q", a.Name(), b.Name())
-	r.Debugf("Opening %s with options 2", a.Full(name))
-	r.debugAppendStream(b)
+	r.Debugf(" Copying messages from store %q to store %q", a.side.Name(), b.side.Name())
+	r.Debugf("Opening %s with options 2", a.full())
+	r.debugAppendStream(b.side)
 	nab, okab := e.copyAll(ctx, oa, ob, plan.CopyAB, srcAB, "->", " >")
-	r.Debugf(" Copying messages from store %q to store %q", b.Name(), a.Name())
-	r.Debugf("Opening %s with options 2", b.Full(name))
-	r.debugAppendStream(a)
+	r.Debugf(" Copying messages from store %q to store %q", b.side.Name(), a.side.Name())
+	r.Debugf("Opening %s with options 2", b.full())
+	r.debugAppendStream(a.side)
 	nba, okba := e.copyAll(ctx, ob, oa, plan.CopyBA, srcBA, "<-", "< ")
 	// A copy that failed is left out of the state (idtable.Table.Drop): the next
 	// run finds it new again and copies it again.
@@ -158,9 +156,9 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []st
 		res.failed = res.failed || !okfab || !okfba
 	}
 
-	e.emit(event.Counts{A: a.Name(), B: b.Name(), AB: nab, BA: nba})
+	e.emit(event.Counts{A: a.side.Name(), B: b.side.Name(), AB: nab, BA: nba})
 	if fab+fba > 0 {
-		e.emit(event.FlagCounts{A: a.Name(), B: b.Name(), AB: fab, BA: fba})
+		e.emit(event.FlagCounts{A: a.side.Name(), B: b.side.Name(), AB: fab, BA: fba})
 	}
 	if ctx.Err() != nil {
 		// Interrupted: what was copied is said; how many remain is not
@@ -169,7 +167,7 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []st
 		return halted
 	}
 	e.emit(event.Remain{Box: name, N: res.remain})
-	if deleting && !e.deleteAndExpunge(ctx, oa, ob, name) {
+	if deleting && !e.deleteAndExpunge(ctx, oa, ob) {
 		// Some deletions may be done and others not: the last state
 		// keeps the deleted ids, so the next run deletes them again
 		// rather than copying back what is left.
@@ -180,20 +178,20 @@ func (e *Engine) syncBox(ctx context.Context, a, b *Side, name string, last []st
 	return res
 }
 
-// openAndScan opens a box of one side and reads its ids into t with mark
+// openAndScan opens box x of one side and reads its ids into t with mark
 // (or takes it from prefetch: ahead), then prints what reading it printed.
 // cause is the wording 5.2.7 uses when it cannot ("opening and writing"
 // for the first store, "fetching of mail ids" for the second).
-func (e *Engine) openAndScan(ctx context.Context, s *Side, name string, cause string, ahead <-chan listing, t *idtable.Table, mark idtable.Mark) (*openSide, error) {
-	full := s.Full(name)
+func (e *Engine) openAndScan(ctx context.Context, x sideBox, cause string, ahead <-chan listing, t *idtable.Table, mark idtable.Mark) (*openSide, error) {
+	s, full := x.side, x.full()
 	e.R.Debugf("Opening %s with options 2", full)
 	if ahead == nil {
-		ahead = e.prefetch(ctx, s, name, t, mark)
+		ahead = e.prefetch(ctx, x, t, mark)
 	}
 	l := <-ahead
 	err := l.err
 	if l.mb != nil {
-		e.debugFetching(s, name)
+		e.debugFetching(x)
 		if err == nil {
 			e.replayScan(l.out)
 			if l.scan.incomplete {
@@ -202,14 +200,14 @@ func (e *Engine) openAndScan(ctx context.Context, s *Side, name string, cause st
 			if n := len(l.scan.dups); n > 0 {
 				e.emit(event.Duplicates{Store: s.Name(), N: n})
 			}
-			return &openSide{side: s, box: name, mb: l.mb, scan: l.scan, readOnly: l.readOnly}, nil
+			return &openSide{sideBox: x, mb: l.mb, scan: l.scan, readOnly: l.readOnly}, nil
 		}
 		l.mb.Close()
 	}
 	if e.storeGone(s, err) {
 		return nil, fmt.Errorf("open %s: %w", full, err)
 	}
-	e.emit(event.OpenFailed{Box: name, Store: s.Name(), Full: full, Cause: cause, Err: err})
+	e.emit(event.OpenFailed{Box: x.name, Store: s.Name(), Full: full, Cause: cause, Err: err})
 	return nil, fmt.Errorf("open %s: %w", full, err)
 }
 
@@ -222,18 +220,19 @@ type listing struct {
 	err      error
 }
 
-// prefetch opens box name of side s and reads its ids into t with mark,
-// in the background. It prints nothing: the caller reports, in order.
-func (e *Engine) prefetch(ctx context.Context, s *Side, name string, t *idtable.Table, mark idtable.Mark) <-chan listing {
+// prefetch opens box x and reads its ids into t with mark, in the
+// background. It prints nothing: the caller reports, in order.
+func (e *Engine) prefetch(ctx context.Context, x sideBox, t *idtable.Table, mark idtable.Mark) <-chan listing {
 	ch := make(chan listing, 1)
+	s := x.side
 	go func() {
 		var l listing
-		l.mb, l.err = s.Store.Open(ctx, s.Mailbox(name), e.mode())
+		l.mb, l.err = s.Store.Open(ctx, x.mailbox, e.mode())
 		if l.err != nil && e.mode() == store.ReadWrite && errors.Is(l.err, fs.ErrPermission) {
 			// A box the user may read but not write is read, and its
 			// messages copied out, as 5.2.7 does; what would change it
 			// fails on its own (copies into it, its deletions).
-			if mb, err := s.Store.Open(ctx, s.Mailbox(name), store.ReadOnly); err == nil {
+			if mb, err := s.Store.Open(ctx, x.mailbox, store.ReadOnly); err == nil {
 				l.mb, l.err, l.readOnly = mb, nil, true
 			}
 		}
@@ -247,10 +246,10 @@ func (e *Engine) prefetch(ctx context.Context, s *Side, name string, t *idtable.
 	return ch
 }
 
-// debugFetching prints 5.2.7's -d line naming the mailbox whose ids are
-// read, with c-client's full name (a local file's absolute path).
-func (e *Engine) debugFetching(s *Side, name string) {
-	if d, ok := s.Store.(store.Describer); ok && e.R.Debug {
-		e.R.Debugf(" Fetching message id's in mailbox \"%s\"", d.Describe(s.Mailbox(name)))
+// debugFetching prints 5.2.7's -d line naming the mailbox of box x whose
+// ids are read, with c-client's full name (a local file's absolute path).
+func (e *Engine) debugFetching(x sideBox) {
+	if d, ok := x.side.Store.(store.Describer); ok && e.R.Debug {
+		e.R.Debugf(" Fetching message id's in mailbox \"%s\"", d.Describe(x.mailbox))
 	}
 }

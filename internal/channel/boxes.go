@@ -89,9 +89,11 @@ func SortBoxNames(names []string) {
 	})
 }
 
-// Mailbox is the name of box name in store s, what its Open, Create and
-// Delete take: the name it was listed under when that differs from the
-// pair name (pairWithServer), else MailboxName.
+// Mailbox is the name of box name (a pair name) in store s, what its
+// Open, Create and Delete take: the name it was listed under when that
+// differs from the pair name (pairWithServer), else MailboxName. It is the
+// one place a mailbox name is found; the engine asks it once per box and
+// side (Side.box, doc/design/names.md).
 func (s *Side) Mailbox(name string) string {
 	if b, ok := s.Boxes.Lookup(name); ok && b.Mailbox != "" {
 		return b.Mailbox
@@ -99,17 +101,10 @@ func (s *Side) Mailbox(name string) string {
 	return MailboxName(s.Cfg, s.Boxes.Delim, name)
 }
 
-// Full is the c-client name of box name in store s: server + Mailbox.
-func (s *Side) Full(name string) string { return s.Cfg.Server + s.Mailbox(name) }
-
-// FullName is the c-client name of box in a store: server + prefix + the
-// box name with '/' mapped to the store's delimiter.
-func FullName(cfg *config.Store, delim byte, box string) string {
-	return cfg.Server + MailboxName(cfg, delim, box)
-}
-
-// MailboxName is FullName without the server part: what the Store's
-// Open, Create and Delete take.
+// MailboxName is the mailbox name the configuration gives box in a store:
+// the store's prefix, then the box name with '/' mapped to the store's
+// delimiter. It is what the Store's Open, Create and Delete take (with
+// the store's server in front, c-client's full name).
 func MailboxName(cfg *config.Store, delim byte, box string) string {
 	if delim != '/' && delim != 0 {
 		box = strings.ReplaceAll(box, "/", string(delim))

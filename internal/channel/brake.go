@@ -59,7 +59,7 @@ func selectable(b *Boxes) int {
 // box exceed --max-delete; it prints which. Deletions count the messages
 // that would be flagged (ids deleted on the other side and later
 // duplicates) against all messages of the box on that side.
-func (e *Engine) boxBrake(oa, ob *openSide, name string) bool {
+func (e *Engine) boxBrake(oa, ob *openSide) bool {
 	if !e.Opt.LimitDeletes || e.Opt.MaxDelete >= 100 || (e.Opt.NoDelete && !e.Opt.Simulate) {
 		return false
 	}
@@ -69,7 +69,7 @@ func (e *Engine) boxBrake(oa, ob *openSide, name string) bool {
 		if n == 0 || n*100 <= e.Opt.MaxDelete*total {
 			continue
 		}
-		e.emit(event.TooManyDeletes{Box: name, Store: o.side.Name(), N: n, Total: total, Max: e.Opt.MaxDelete})
+		e.emit(event.TooManyDeletes{Box: o.name, Store: o.side.Name(), N: n, Total: total, Max: e.Opt.MaxDelete})
 		return true
 	}
 	return false

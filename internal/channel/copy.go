@@ -49,7 +49,7 @@ func (e *Engine) copyAll(ctx context.Context, src, dst *openSide, ids, at []int3
 			}
 		}
 		if count > 0 {
-			p.Start(src.box, src.side.Name()+"->"+dst.side.Name(), count, bytes)
+			p.Start(src.name, src.side.Name()+"->"+dst.side.Name(), count, bytes)
 			defer p.Stop()
 		}
 	}

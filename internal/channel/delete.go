@@ -9,17 +9,17 @@ import (
 	"github.com/mailsync/mailsync/internal/channel/idtable"
 )
 
-// deleteAndExpunge flags the messages to delete on both sides (their
-// victims) and expunges (doc/design/behaviour.md#deleting-and-expunging).
-func (e *Engine) deleteAndExpunge(ctx context.Context, oa, ob *openSide, name string) bool {
+// deleteAndExpunge flags the messages to delete on both sides of a box
+// (their victims) and expunges (doc/design/behaviour.md#deleting-and-expunging).
+func (e *Engine) deleteAndExpunge(ctx context.Context, oa, ob *openSide) bool {
 	ok := true
 	e.R.Debugf(" Removing messages from store %q", oa.side.Name())
-	e.R.Debugf("Opening %s with options 0", oa.side.Full(name))
+	e.R.Debugf("Opening %s with options 0", oa.full())
 	if !e.markDeleted(ctx, oa, "< ") {
 		ok = false
 	}
 	e.R.Debugf(" Removing messages from store %q", ob.side.Name())
-	e.R.Debugf("Opening %s with options 0", ob.side.Full(name))
+	e.R.Debugf("Opening %s with options 0", ob.full())
 	if !e.markDeleted(ctx, ob, "> ") {
 		ok = false
 	}

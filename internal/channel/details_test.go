@@ -34,7 +34,8 @@ func scannedSide(t *testing.T, e *Engine, n, known int) *openSide {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &openSide{side: &Side{Cfg: &config.Store{Name: "a"}, Boxes: &Boxes{Delim: '/'}}, box: "inbox", scan: s}
+	side := &Side{Cfg: &config.Store{Name: "a"}, Boxes: &Boxes{Delim: '/', byName: map[string]*Box{}}}
+	return &openSide{sideBox: side.box("inbox"), scan: s}
 }
 
 // TestScanKeepsNewDetails: a streamed box keeps the details of the

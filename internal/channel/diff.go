@@ -31,21 +31,22 @@ func (e *Engine) diff(ctx context.Context, s *Side, other *config.Store, last ms
 			e.R.Debugf("%s is not selectable: skipping", name)
 			continue
 		}
-		e.diffBox(ctx, s, name, last[name])
+		e.diffBox(ctx, s.box(name), last[name])
 	}
 }
 
-// diffBox prints the comparison for one box with the ids recorded for it
+// diffBox prints the comparison for box x with the ids recorded for it
 // after the last sync.
-func (e *Engine) diffBox(ctx context.Context, s *Side, name string, last []string) {
+func (e *Engine) diffBox(ctx context.Context, x sideBox, last []string) {
+	s, name := x.side, x.name
 	e.emit(event.BoxStart{Box: name})
-	e.R.Debugf("Opening %s with options 2", s.Full(name))
-	mb, err := s.Store.Open(ctx, s.Mailbox(name), store.ReadOnly)
+	e.R.Debugf("Opening %s with options 2", x.full())
+	mb, err := s.Store.Open(ctx, x.mailbox, store.ReadOnly)
 	var sc *scanned
 	var diffs []flagDiff
 	t := idtable.New(last)
 	if err == nil {
-		e.debugFetching(s, name)
+		e.debugFetching(x)
 		var out *scanOut
 		// Flags sync with -m names each message whose flags changed:
 		// their details are needed.
@@ -59,12 +60,12 @@ func (e *Engine) diffBox(ctx context.Context, s *Side, name string, last []strin
 			if sc.incomplete {
 				e.fail()
 			}
-			err = e.reportFlagDiffs(ctx, &openSide{side: s, box: name, mb: mb, scan: sc}, diffs)
+			err = e.reportFlagDiffs(ctx, &openSide{sideBox: x, mb: mb, scan: sc}, diffs)
 		}
 		mb.Close()
 	}
 	if err != nil {
-		e.emit(event.OpenFailed{Box: name, Store: s.Name(), Full: s.Full(name), Cause: "opening and writing", Err: err})
+		e.emit(event.OpenFailed{Box: name, Store: s.Name(), Full: x.full(), Cause: "opening and writing", Err: err})
 		e.fail()
 		return
 	}

@@ -144,7 +144,7 @@ func (w *emptiness) stopped() bool {
 	return w.halted
 }
 
-// checkEmptied is called once both sides of box name have been read into
+// checkEmptied is called once both sides of a box have been read into
 // t (*pa, *pb) and plan made. When one side is empty while the plan
 // deletes messages the msinfo remembers on the other, it makes sure that
 // side is not empty everywhere before the box goes on: it returns the
@@ -152,11 +152,12 @@ func (w *emptiness) stopped() bool {
 // when the box must stop here (the run refused, the answer left to later
 // when boxes are synchronised at once, or a failure). ask is set (side
 // index + 1) when the answer is left to later.
-func (e *Engine) checkEmptied(ctx context.Context, name string, pa, pb **openSide, t *idtable.Table, plan idtable.Plan) (_ idtable.Plan, ask int, ok bool) {
+func (e *Engine) checkEmptied(ctx context.Context, pa, pb **openSide, t *idtable.Table, plan idtable.Plan) (_ idtable.Plan, ask int, ok bool) {
 	w := e.watch
 	if w == nil {
 		return plan, 0, true
 	}
+	name := (*pa).name
 	w.note(0, name, (*pa).scan.count() > 0)
 	w.note(1, name, (*pb).scan.count() > 0)
 	x, po, cause, mark := -1, pa, "opening and writing", idtable.SideA
@@ -197,7 +198,7 @@ func (e *Engine) checkEmptied(ctx context.Context, name string, pa, pb **openSid
 		e.refuseEmptied(o.side)
 		return plan, 0, false
 	}
-	again, err := e.openAndScan(ctx, o.side, name, cause, nil, t, mark)
+	again, err := e.openAndScan(ctx, o.sideBox, cause, nil, t, mark)
 	if err != nil {
 		return plan, 0, false
 	}
@@ -210,7 +211,7 @@ func (e *Engine) checkEmptied(ctx context.Context, name string, pa, pb **openSid
 // may be open. It reports whether one does.
 func (e *Engine) resolve(ctx context.Context, x int, s *Side) (bool, error) {
 	for _, box := range e.watch.unknown(x) {
-		holds, err := e.holdsMessages(ctx, x, s, box)
+		holds, err := e.holdsMessages(ctx, x, s.box(box))
 		if err != nil {
 			return false, err
 		}
@@ -225,27 +226,27 @@ func (e *Engine) resolve(ctx context.Context, x int, s *Side) (bool, error) {
 // errFound stops a streamed read at the first message.
 var errFound = errors.New("found a message")
 
-// holdsMessages reports whether box of side s (index x) holds a message.
+// holdsMessages reports whether box b of side index x holds a message.
 // A box settled since a sync that kept the messages the msinfo remembers
 // does, without being opened; a box that is missing or cannot be opened
 // counts as empty. Only an interruption is an error.
-func (e *Engine) holdsMessages(ctx context.Context, x int, s *Side, box string) (bool, error) {
-	if b, ok := s.Boxes.Lookup(box); !ok || b.NoSelect {
+func (e *Engine) holdsMessages(ctx context.Context, x int, b sideBox) (bool, error) {
+	s, box := b.side, b.name
+	if l, ok := s.Boxes.Lookup(box); !ok || l.NoSelect {
 		return false, nil
 	}
-	full := s.Mailbox(box)
 	if sig, ok := s.Store.(store.Signer); ok && e.Book != nil {
 		if entry, ok := e.Book.Lookup(box); ok && entry.IDs == settled.DigestOf(e.watch.last[box]) {
 			mine := entry.A
 			if x == 1 {
 				mine = entry.B
 			}
-			if now, ok := sig.Signature(ctx, full); ok && string(now) == string(mine) {
+			if now, ok := sig.Signature(ctx, b.mailbox); ok && string(now) == string(mine) {
 				return true, nil
 			}
 		}
 	}
-	mb, err := s.Store.Open(ctx, full, store.ReadOnly)
+	mb, err := s.Store.Open(ctx, b.mailbox, store.ReadOnly)
 	if err != nil {
 		return false, ctx.Err()
 	}

@@ -23,10 +23,11 @@ func (e *Engine) list(ctx context.Context, s *Side) {
 		if !e.Opt.Long || b.NoSelect {
 			continue
 		}
-		full := s.Full(name)
+		x := s.box(name)
+		full := x.full()
 		// 5.2.7 opens read-write here (doc/design/decisions.md#d4-dry-runs: the clone reads only).
 		e.R.Debugf("Opening %s with options 0", full)
-		mb, err := s.Store.Open(ctx, s.Mailbox(name), store.ReadOnly)
+		mb, err := s.Store.Open(ctx, x.mailbox, store.ReadOnly)
 		if err == nil {
 			var out *scanOut
 			var sc *scanned

@@ -96,7 +96,7 @@ func (e *Engine) refuseEscapes(a, b *Side, last msinfo.State, next msinfo.State)
 			if why == "" {
 				continue
 			}
-			e.emit(event.Escapes{Mailbox: from.Mailbox(name), From: from.Name(), To: to.Name(), Why: why})
+			e.emit(event.Escapes{Mailbox: from.box(name).mailbox, From: from.Name(), To: to.Name(), Why: why})
 			a.Boxes.Remove(name)
 			b.Boxes.Remove(name)
 			if ids, had := last[name]; had {

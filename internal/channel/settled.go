@@ -17,36 +17,37 @@ import (
 // read.
 type boxSigs struct{ a, b []byte }
 
-// signatures returns the signatures of box name on both sides, or nil
-// when the run keeps no book, when either store gives none, or when the
-// run prints what only reading a box shows (-d, -vb).
-func (e *Engine) signatures(ctx context.Context, a, b *Side, name string) *boxSigs {
+// signatures returns the signatures of a box on both sides (a and b), or
+// nil when the run keeps no book, when either store gives none, or when
+// the run prints what only reading a box shows (-d, -vb).
+func (e *Engine) signatures(ctx context.Context, a, b sideBox) *boxSigs {
 	if e.Book == nil || e.R.Debug || e.R.Vb {
 		return nil
 	}
-	sa, okA := a.Store.(store.Signer)
-	sb, okB := b.Store.(store.Signer)
+	sa, okA := a.side.Store.(store.Signer)
+	sb, okB := b.side.Store.(store.Signer)
 	if !okA || !okB {
 		return nil
 	}
-	x, okA := sa.Signature(ctx, a.Mailbox(name))
+	x, okA := sa.Signature(ctx, a.mailbox)
 	if !okA {
 		return nil
 	}
-	y, okB := sb.Signature(ctx, b.Mailbox(name))
+	y, okB := sb.Signature(ctx, b.mailbox)
 	if !okB {
 		return nil
 	}
 	return &boxSigs{a: x, b: y}
 }
 
-// skipSettled reports whether box name is settled with signatures sigs
-// and last state last; it then emits what its sync would emit and keeps
-// its book entry.
-func (e *Engine) skipSettled(a, b *Side, name string, sigs *boxSigs, last []string) bool {
+// skipSettled reports whether a box (a and b: its two sides) is settled
+// with signatures sigs and last state last; it then emits what its sync
+// would emit and keeps its book entry.
+func (e *Engine) skipSettled(a, b sideBox, sigs *boxSigs, last []string) bool {
 	if sigs == nil {
 		return false
 	}
+	name := a.name
 	entry, ok := e.Book.Lookup(name)
 	if !ok || !entry.Matches(sigs.a, sigs.b, settled.DigestOf(last)) {
 		return false
@@ -56,8 +57,8 @@ func (e *Engine) skipSettled(a, b *Side, name string, sigs *boxSigs, last []stri
 	// The events syncBox emits for a box with nothing to do
 	// (TestSettledEmitsWhatReadEmits holds the two together).
 	e.emit(event.BoxStart{Box: name})
-	e.emit(event.Planned{Box: name, A: a.Name(), B: b.Name(), InA: n, InB: n, Settled: true})
-	e.emit(event.Counts{A: a.Name(), B: b.Name()})
+	e.emit(event.Planned{Box: name, A: a.side.Name(), B: b.side.Name(), InA: n, InB: n, Settled: true})
+	e.emit(event.Counts{A: a.side.Name(), B: b.side.Name()})
 	e.emit(event.Remain{Box: name, N: n})
 	return true
 }

@@ -126,16 +126,18 @@ type boxOutcome struct {
 
 // handleBox synchronises box name (creating it where it is missing).
 // last are the ids the last state recorded for it (had: it has an
-// entry). A box that fails keeps its last state.
+// entry). A box that fails keeps its last state. It is where a box's
+// names are found, once for the run (sideBox).
 func (e *Engine) handleBox(ctx context.Context, a, b *Side, name string, last []string, had bool) boxOutcome {
 	lastFlags := e.LastFlags[name]
 	keepLast := boxOutcome{ids: last, keep: had, flags: lastFlags}
 	defer e.watch.finish(name)
-	vanished := e.vanishedBrake(ctx, a, b, name, last)
+	xa, xb := a.box(name), b.box(name)
+	vanished := e.vanishedBrake(ctx, xa, xb, last)
 	if e.turn != nil {
 		<-e.turn.wait // boxes are created in box order (concurrent.go)
 	}
-	exists := !vanished && e.ensureBox(ctx, a, b, name) && e.ensureBox(ctx, b, a, name)
+	exists := !vanished && e.ensureBox(ctx, xa, xb) && e.ensureBox(ctx, xb, xa)
 	if e.turn != nil {
 		close(e.turn.done)
 	}
@@ -149,24 +151,23 @@ func (e *Engine) handleBox(ctx context.Context, a, b *Side, name string, last []
 		// side deleted (found by TestInterruptEveryStep).
 		return keepLast
 	}
-	sa, sb := e.standIn(a, name), e.standIn(b, name)
-	simulated := sa != a || sb != b // -s: a box it would create
-	a, b = sa, sb
-	ba, _ := a.Boxes.Lookup(name)
-	bb, _ := b.Boxes.Lookup(name)
+	xa, xb = e.standIn(xa), e.standIn(xb)
+	simulated := xa.side != a || xb.side != b // -s: a box it would create
+	ba, _ := xa.side.Boxes.Lookup(name)
+	bb, _ := xb.side.Boxes.Lookup(name)
 	if ba.NoSelect || bb.NoSelect {
 		if !simulated { // 5.2.7's -s says no more than "Creating" for it
 			e.R.Debugf("%s is not selectable: skipping", name)
 		}
 		return boxOutcome{}
 	}
-	sigs := e.signatures(ctx, a, b, name)
-	if e.skipSettled(a, b, name, sigs, last) {
+	sigs := e.signatures(ctx, xa, xb)
+	if e.skipSettled(xa, xb, sigs, last) {
 		e.watch.note(0, name, true)
 		e.watch.note(1, name, true)
 		return boxOutcome{ids: last, keep: true, flags: lastFlags, empty: e.Opt.DeleteEmpty && len(last) == 0}
 	}
-	res := e.syncBox(ctx, a, b, name, last)
+	res := e.syncBox(ctx, xa, xb, last)
 	if res.ask != 0 {
 		return boxOutcome{ids: last, keep: had, flags: lastFlags, ask: res.ask}
 	}
@@ -197,9 +198,14 @@ func pairOrder(a, b *Boxes) []string {
 	return names
 }
 
-// ensureBox creates box name in side dst when it is missing there (doc/design/behaviour.md#box-pairing,
-// doc/design/decisions.md#d3-missing-boxes). It reports whether the box may be synchronised.
-func (e *Engine) ensureBox(ctx context.Context, dst, src *Side, name string) bool {
+// ensureBox creates box at in its side when it is missing there
+// (doc/design/behaviour.md#box-pairing,
+// doc/design/decisions.md#d3-missing-boxes); from is the box on the other
+// side. It reports whether the box may be synchronised. The box is created
+// under at.mailbox and recorded without a name of its own, so its
+// mailbox name stays the one at holds (sideBox).
+func (e *Engine) ensureBox(ctx context.Context, at, from sideBox) bool {
+	dst, src, name := at.side, from.side, at.name
 	if _, ok := dst.Boxes.Lookup(name); ok {
 		return true
 	}
@@ -209,7 +215,7 @@ func (e *Engine) ensureBox(ctx context.Context, dst, src *Side, name string) boo
 		e.emit(event.Creating{Box: name, Store: dst.Name()})
 		return true
 	}
-	mailbox := dst.Mailbox(name)
+	mailbox := at.mailbox
 	err := dst.Store.Create(ctx, mailbox)
 	if errors.Is(err, store.ErrExists) && e.selectable(ctx, dst, mailbox) {
 		// Made earlier in this run as the parent of another box (an MH
@@ -223,12 +229,12 @@ func (e *Engine) ensureBox(ctx context.Context, dst, src *Side, name string) boo
 	if err != nil {
 		e.R.Debugf("Failed to create %s in %s", name, dst.Name())
 		if sb, ok := src.Boxes.Lookup(name); ok && !sb.NoSelect &&
-			(!errors.Is(err, store.ErrExists) || e.mayHoldMessages(ctx, src, name)) {
+			(!errors.Is(err, store.ErrExists) || e.mayHoldMessages(ctx, from)) {
 			// A selectable box that cannot be mirrored is a failure (doc/design/decisions.md#d8-exit-status,
 			// doc/design/decisions.md#d21-boxes-that-cannot-be-created), also when its name is taken by a directory there (a
 			// folder left by hand or by a killed program); an empty
 			// parent folder whose name is a directory there is not.
-			e.emit(event.CreateFailed{Full: dst.Cfg.Server + mailbox, Store: dst.Name(), Err: err})
+			e.emit(event.CreateFailed{Full: at.full(), Store: dst.Name(), Err: err})
 			e.fail()
 		}
 		return false
@@ -249,21 +255,21 @@ func (e *Engine) deleteEmpty(ctx context.Context, a, b *Side, boxes []string, ne
 			continue
 		}
 		e.emit(event.DeletingBox{Box: name})
-		for _, s := range []*Side{a, b} {
-			err := s.Store.Delete(ctx, s.Mailbox(name))
+		for _, x := range []sideBox{a.box(name), b.box(name)} {
+			err := x.side.Store.Delete(ctx, x.mailbox)
 			if err != nil {
 				e.fail()
 			}
-			e.emit(event.BoxDeleted{Full: s.Full(name), Failed: err != nil})
+			e.emit(event.BoxDeleted{Full: x.full(), Failed: err != nil})
 		}
 		delete(next, name)
 	}
 }
 
-// mayHoldMessages reports whether box name of side s holds a message (or
-// cannot be read: then it may).
-func (e *Engine) mayHoldMessages(ctx context.Context, s *Side, name string) bool {
-	mb, err := s.Store.Open(ctx, s.Mailbox(name), store.ReadOnly)
+// mayHoldMessages reports whether box x holds a message (or cannot be
+// read: then it may).
+func (e *Engine) mayHoldMessages(ctx context.Context, x sideBox) bool {
+	mb, err := x.side.Store.Open(ctx, x.mailbox, store.ReadOnly)
 	if err != nil {
 		return !errors.Is(err, store.ErrNoMailbox)
 	}

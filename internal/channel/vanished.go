@@ -18,17 +18,19 @@ import (
 // clone skips such a box with an error, before anything is created, unless
 // --max-delete=100 lifts the brakes.
 
-// vanishedBrake reports whether box name must be skipped because it is no
-// longer listed on one side while the other side holds messages the
-// msinfo remembers for it (last); it prints why. It reads the box on the
-// side that lists it (only when the msinfo remembers messages for a box
-// missing on one side), before any box of that run is open.
-func (e *Engine) vanishedBrake(ctx context.Context, a, b *Side, name string, last []string) bool {
+// vanishedBrake reports whether a box (a and b: its two sides) must be
+// skipped because it is no longer listed on one side while the other
+// side holds messages the msinfo remembers for it (last); it prints why.
+// It reads the box on the side that lists it (only when the msinfo
+// remembers messages for a box missing on one side), before any box of
+// that run is open.
+func (e *Engine) vanishedBrake(ctx context.Context, a, b sideBox, last []string) bool {
 	if e.watch == nil || len(last) == 0 {
 		return false
 	}
-	ba, okA := a.Boxes.Lookup(name)
-	bb, okB := b.Boxes.Lookup(name)
+	name := a.name
+	ba, okA := a.side.Boxes.Lookup(name)
+	bb, okB := b.side.Boxes.Lookup(name)
 	if okA == okB {
 		return false
 	}
@@ -42,7 +44,7 @@ func (e *Engine) vanishedBrake(ctx context.Context, a, b *Side, name string, las
 	}
 	n := len(last) // when the box cannot be read: what the msinfo remembers
 	t := idtable.New(last)
-	mb, err := here.Store.Open(ctx, here.Mailbox(name), store.ReadOnly)
+	mb, err := here.side.Store.Open(ctx, here.mailbox, store.ReadOnly)
 	if err == nil {
 		var sc *scanned
 		sc, _, err = e.scanBox(ctx, mb, e.style(), t, mark, false)
@@ -66,24 +68,26 @@ func (e *Engine) vanishedBrake(ctx context.Context, a, b *Side, name string, las
 	if n == 0 {
 		return false
 	}
-	e.emit(event.Vanished{Box: name, Gone: gone.Name(), Here: here.Name(), N: n})
+	e.emit(event.Vanished{Box: name, Gone: gone.side.Name(), Here: here.side.Name(), N: n})
 	return true
 }
 
-// standIn returns side s, or under -s, when box name is missing there
-// (it would be created), a side in which it is an empty box: the dry run
-// then prints what the real run prints for it (doc/design/brakes.md,
-// "Dry runs").
-func (e *Engine) standIn(s *Side, name string) *Side {
+// standIn returns box x, or under -s, when x is missing in its side (it
+// would be created), the box in a side in which it is an empty box under
+// the same names: the dry run then prints what the real run prints for it
+// (doc/design/brakes.md, "Dry runs").
+func (e *Engine) standIn(x sideBox) sideBox {
+	s, name := x.side, x.name
 	if _, ok := s.Boxes.Lookup(name); ok || !e.Opt.Simulate {
-		return s
+		return x
 	}
-	in := emptyStore{Store: s.Store, name: s.Mailbox(name)}
+	in := emptyStore{Store: s.Store, name: x.mailbox}
 	var st store.Store = in
 	if d, ok := s.Store.(store.Describer); ok {
 		st = describedEmpty{in, d}
 	}
-	return &Side{Cfg: s.Cfg, Store: st, Boxes: &Boxes{Delim: s.Boxes.Delim, byName: map[string]*Box{name: {Name: name}}}}
+	x.side = &Side{Cfg: s.Cfg, Store: st, Boxes: &Boxes{Delim: s.Boxes.Delim, byName: map[string]*Box{name: {Name: name}}}}
+	return x
 }
 
 // emptyStore is a store in which mailbox name is empty and read-only.
