@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A tour of mailsync on two small local mbox stores (testdata/demo), in a fresh
 # temporary HOME: list a store, list it with -m, diff a store against the channel,
-# synchronise, synchronise again (nothing to do), and show the result.
+# synchronise, synchronise again (nothing to do), and show the result; then the
+# opt-in "flags sync": a message read on the laptop is marked read on the server.
 # Needs no server and no root.
 #
 #   usage: scripts/demo.sh [PATH-TO-MAILSYNC]    (default: bin/mailsync)
@@ -67,3 +68,15 @@ run mailsync -m server
 
 step "the sync state (~/.msinfo): per box, the Message-IDs both stores held after the sync"
 run cat .msinfo
+
+step "opt-in: flags that follow the message (the channel line 'flags sync')"
+run sed -i 's/^\tmsinfo\t\.msinfo$/&\n\tflags\tsync/' .mailsync
+run sed -n '/^channel/,/^}/p' .mailsync
+# Read an unread message on the laptop, as a mail reader marks it: Status: RO.
+echo '(reading "Photos from the trip to Zürich" in laptop/inbox: a mail reader adds "Status: RO")'
+awk '/^Message-ID: <e1f0c9a2-7b43-4c1e-9d55-2a8f6b1c0e77@example.org>$/ { print; print "Status: RO"; next } { print }' \
+  "$HOME/laptop/inbox" > "$HOME/inbox.new"
+mv "$HOME/inbox.new" "$HOME/laptop/inbox"
+run mailsync -m demo
+step "synchronise again: the flags agree, nothing left to do"
+run mailsync demo

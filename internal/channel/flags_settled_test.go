@@ -93,7 +93,7 @@ func TestFlagsDiff(t *testing.T) {
 	}
 	check(t, "diff", diff(fsync), "inbox: 1 flag changed, 2 currently at store a.\n")
 	check(t, "diff -m", diff(Options{FlagSync: true, Long: true}),
-		"\n *** inbox ***\n\n  flags          "+fp("one")+`+\Flagged -\Seen`+"\n1 flag changed, 2 currently at store a.\n")
+		"\n *** inbox ***\n\n  flags          "+fp("one")+` +\Flagged -\Seen`+"\n1 flag changed, 2 currently at store a.\n")
 	check(t, "diff, switch off", diff(Options{}), "inbox: 2 currently at store a.\n")
 	check(t, "b", flagsOf(w.b, "inbox"), []store.Flags{store.Seen, 0})
 }

@@ -239,13 +239,13 @@ func TestFlagsSimulateAndLong(t *testing.T) {
 	out, _, _ = w.frun(t, Options{FlagSync: true, Simulate: true, Long: true, ShowIDs: true})
 	id := "<1@x>" + strings.Repeat(" ", 60)
 	check(t, "-s -M", out, "\n *** inbox ***\n\n"+
-		"  flags      ->  "+fp("one")+id+`+\Flagged`+"\n"+
-		"  flags      <-  "+fp("one")+id+`+\Answered -\Seen`+"\n"+
+		"  flags      ->  "+fp("one")+id+` +\Flagged`+"\n"+
+		"  flags      <-  "+fp("one")+id+` +\Answered -\Seen`+"\n"+
 		"\n1 flag changed a->b.\n1 flag changed b->a.\n1 messages remain in inbox\n")
 	out, _, _ = w.frun(t, Options{FlagSync: true, Long: true})
 	check(t, "-m", out, "\n *** inbox ***\n\n"+
-		"  flags      ->  "+fp("one")+`+\Flagged`+"\n"+
-		"  flags      <-  "+fp("one")+`+\Answered -\Seen`+"\n"+
+		"  flags      ->  "+fp("one")+` +\Flagged`+"\n"+
+		"  flags      <-  "+fp("one")+` +\Answered -\Seen`+"\n"+
 		"\n1 flag changed a->b.\n1 flag changed b->a.\n1 messages remain in inbox\n")
 	check(t, "a", flagsOf(w.a, "inbox"), []store.Flags{store.Answered | store.Flagged})
 	check(t, "b", flagsOf(w.b, "inbox"), []store.Flags{store.Answered | store.Flagged})

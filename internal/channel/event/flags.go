@@ -45,7 +45,7 @@ func (FlagChangeFailed) event() {}
 func (p Printer) printFlags(w Output, ev Event) bool {
 	switch ev := ev.(type) {
 	case FlagsChanged:
-		w.Out(Lead("flags", ev.Dir) + ev.From + p.IDColumn(ev.ID) + FlagChangeText(ev.Add, ev.Remove) + "\n")
+		w.Out(Lead("flags", ev.Dir) + ev.From + p.IDColumn(ev.ID) + " " + FlagChangeText(ev.Add, ev.Remove) + "\n")
 	case FlagCounts:
 		s := ""
 		if ev.AB > 0 {
