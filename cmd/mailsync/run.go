@@ -60,12 +60,27 @@ func (r *runner) engine(sizeLimit uint64) *channel.Engine {
 
 // say prints ev through the one printer (package channel/event).
 func (r *runner) say(ev event.Event) {
-	event.Printer{Long: r.opt.long, ShowIDs: r.opt.showIDs}.Print(r.rep, ev)
+	event.Printer{Long: r.opt.long, ShowIDs: r.opt.showIDs, Debug: r.rep.Debug}.Print(r.rep, ev)
+}
+
+// sayAll prints evs in order.
+func (r *runner) sayAll(evs []event.Event) {
+	for _, ev := range evs {
+		r.say(ev)
+	}
+}
+
+// openingStore prints (-d) the connection 5.2.7 opens to list a store on
+// a server.
+func (r *runner) openingStore(cfg *config.Store) {
+	if ev, ok := channel.OpeningStore(cfg, r.rep.DebugIMAP); ok {
+		r.say(ev)
+	}
 }
 
 // openSide opens a store and lists its boxes; on failure it prints why.
 func (r *runner) openSide(cfg *config.Store) (*channel.Side, bool) {
-	channel.DebugOpenStore(r.rep, cfg)
+	r.openingStore(cfg)
 	st, err := open.Store(r.ctx, cfg, r.env)
 	if err != nil {
 		r.say(event.StoreOpenFailed{Store: cfg.Name, Err: err})
@@ -78,7 +93,7 @@ func (r *runner) openSide(cfg *config.Store) (*channel.Side, bool) {
 		return nil, false
 	}
 	side := &channel.Side{Cfg: cfg, Store: st, Boxes: boxes}
-	channel.DebugSide(r.rep, side)
+	r.sayAll(channel.StoreListed(side))
 	if len(boxes.Names()) == 0 && r.opt.warnings {
 		r.say(event.NoBoxes{})
 	}
@@ -138,13 +153,13 @@ func (r *runner) sync(ch *config.Channel) int {
 		return 1
 	}
 	defer sb.Store.Close()
-	channel.DebugPairs(r.rep, sa, sb)
+	r.say(channel.SeenMailboxes(sa, sb))
 	f, last, ok := r.openMsinfo(ch, r.opt.simulate)
 	if !ok {
 		return 1
 	}
 	defer f.Close()
-	channel.DebugLast(r.rep, ch.Name, last, sa, sb)
+	r.sayAll(channel.LastRead(ch.Name, last, sa, sb))
 	e := r.engine(ch.SizeLimit)
 	e.Book = r.settledBook(ch, a, b)
 	flagPath, lastDigest := r.loadFlags(ch, e, last)
@@ -172,7 +187,7 @@ func (r *runner) sync(ch *config.Channel) int {
 			r.forgetFlags(ch)
 			if err := e.Book.Save(); err != nil {
 				// A book that cannot be written only costs speed.
-				r.rep.Debugf("Could not save the settled boxes: %v", err)
+				r.say(event.SettledNotSaved{Err: err})
 			}
 		}
 	}
@@ -197,15 +212,15 @@ func (r *runner) diff(ch *config.Channel, s *config.Store) int {
 	defer side.Store.Close()
 	// 5.2.7 opens and lists the store a second time (as the channel's
 	// other store).
-	channel.DebugOpenStore(r.rep, s)
-	channel.DebugSide(r.rep, side)
-	channel.DebugPairs(r.rep, side, side)
+	r.openingStore(s)
+	r.sayAll(channel.StoreListed(side))
+	r.say(channel.SeenMailboxes(side, side))
 	f, last, ok := r.openMsinfo(ch, true)
 	if !ok {
 		return 1
 	}
 	defer f.Close()
-	channel.DebugLast(r.rep, ch.Name, last, side, side)
+	r.sayAll(channel.LastRead(ch.Name, last, side, side))
 	e := r.engine(ch.SizeLimit)
 	r.loadFlags(ch, e, last)
 	other := ch.StoreA
@@ -291,7 +306,7 @@ func (r *runner) forgetFlags(ch *config.Channel) {
 		err = flagstate.Forget(path, ch.Name)
 	}
 	if err != nil {
-		r.rep.Debugf("Could not drop the flag records: %v", err)
+		r.say(event.FlagRecordsNotDropped{Err: err})
 	}
 }
 

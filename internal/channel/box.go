@@ -55,7 +55,6 @@ var halted = boxSync{failed: true, keepLast: true}
 // syncBox synchronises one box present on both sides (a and b: the box
 // on each). last are the ids recorded for it after the last sync.
 func (e *Engine) syncBox(ctx context.Context, a, b sideBox, last []string) (res boxSync) {
-	r := e.R
 	name := a.name
 	e.emit(event.BoxStart{Box: name})
 	t := idtable.New(last)
@@ -137,13 +136,13 @@ func (e *Engine) syncBox(ctx context.Context, a, b sideBox, last []string) (res 
 	}
 	res.remain = len(plan.Kept)
 
-	r.Debugf(" Copying messages from store %q to store %q", a.side.Name(), b.side.Name())
-	r.Debugf("Opening %s with options 2", a.full())
-	r.debugAppendStream(b.side)
+	e.emit(event.CopyingMessages{From: a.side.Name(), To: b.side.Name()})
+	e.emit(event.Opening{Full: a.full(), Options: opReadOnly})
+	e.openingAppend(b.side)
 	nab, okab := e.copyAll(ctx, oa, ob, plan.CopyAB, srcAB, "->", " >")
-	r.Debugf(" Copying messages from store %q to store %q", b.side.Name(), a.side.Name())
-	r.Debugf("Opening %s with options 2", b.full())
-	r.debugAppendStream(a.side)
+	e.emit(event.CopyingMessages{From: b.side.Name(), To: a.side.Name()})
+	e.emit(event.Opening{Full: b.full(), Options: opReadOnly})
+	e.openingAppend(a.side)
 	nba, okba := e.copyAll(ctx, ob, oa, plan.CopyBA, srcBA, "<-", "< ")
 	// A copy that failed is left out of the state (idtable.Table.Drop): the next
 	// run finds it new again and copies it again.
@@ -184,14 +183,14 @@ func (e *Engine) syncBox(ctx context.Context, a, b sideBox, last []string) (res 
 // for the first store, "fetching of mail ids" for the second).
 func (e *Engine) openAndScan(ctx context.Context, x sideBox, cause string, ahead <-chan listing, t *idtable.Table, mark idtable.Mark) (*openSide, error) {
 	s, full := x.side, x.full()
-	e.R.Debugf("Opening %s with options 2", full)
+	e.emit(event.Opening{Full: full, Options: opReadOnly})
 	if ahead == nil {
 		ahead = e.prefetch(ctx, x, t, mark)
 	}
 	l := <-ahead
 	err := l.err
 	if l.mb != nil {
-		e.debugFetching(x)
+		e.fetchingIDs(x)
 		if err == nil {
 			e.replayScan(l.out)
 			if l.scan.incomplete {
@@ -244,12 +243,4 @@ func (e *Engine) prefetch(ctx context.Context, x sideBox, t *idtable.Table, mark
 		ch <- l
 	}()
 	return ch
-}
-
-// debugFetching prints 5.2.7's -d line naming the mailbox of box x whose
-// ids are read, with c-client's full name (a local file's absolute path).
-func (e *Engine) debugFetching(x sideBox) {
-	if d, ok := x.side.Store.(store.Describer); ok && e.R.Debug {
-		e.R.Debugf(" Fetching message id's in mailbox \"%s\"", d.Describe(x.mailbox))
-	}
 }

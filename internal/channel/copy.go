@@ -133,7 +133,7 @@ func (c *copier) done(ctx context.Context, k int, err error) {
 		return
 	}
 	// 5.2.7 prints the flags under -s too.
-	e.R.Debugf(" Flags: \"%s\"", flagString(m.Flags))
+	e.emit(event.MessageFlags{Flags: m.Flags})
 	if !e.Opt.Simulate {
 		if e.Progress != nil {
 			e.Progress.Copied(m.Size)
@@ -228,18 +228,4 @@ func (c *copier) newMessage(k int, body io.Reader) store.NewMessage {
 		Size:         m.Size,
 		Body:         body,
 	}
-}
-
-// flagString renders flags as 5.2.7's -d " Flags:" line does.
-func flagString(f store.Flags) string {
-	s := ""
-	for _, x := range []struct {
-		f    store.Flags
-		name string
-	}{{store.Seen, "\\Seen"}, {store.Deleted, "\\Deleted"}, {store.Flagged, "\\Flagged"}, {store.Answered, "\\Answered"}, {store.Draft, "\\Draft"}} {
-		if f&x.f != 0 {
-			s += " " + x.name
-		}
-	}
-	return s
 }

@@ -3,9 +3,14 @@ package channel
 import (
 	"strings"
 
+	"github.com/mailsync/mailsync/internal/channel/event"
 	"github.com/mailsync/mailsync/internal/config"
 	"github.com/mailsync/mailsync/internal/msinfo"
+	"github.com/mailsync/mailsync/internal/store"
 )
+
+// The -d events (package event, debug.go) that need more than one line of
+// the engine to make: their data, computed here; the printer words them.
 
 // c-client's open options as 5.2.7's -d "Opening NAME with options N"
 // lines show them (doc/design/cli.md, "-d and c-client's names").
@@ -21,27 +26,28 @@ type listStreamNamer interface {
 	ListStreamName() string
 }
 
-// DebugOpenStore prints 5.2.7's -d line for the half-open, read-only
-// connection it opens to a store on a server before listing it; nothing
-// for a local store.
-func DebugOpenStore(r *Reporter, cfg *config.Store) {
-	if r.Debug && cfg.Server != "" {
-		r.Debugf("Opening %s with options %d", cfg.Server, r.storeOptions(opHalfOpen|opReadOnly))
+// OpeningStore is the event of the half-open, read-only connection 5.2.7
+// opens to a store on a server before listing it (debugIMAP: -di); ok is
+// false for a local store, which has no connection.
+func OpeningStore(cfg *config.Store, debugIMAP bool) (ev event.Opening, ok bool) {
+	if cfg.Server == "" {
+		return event.Opening{}, false
 	}
+	return event.Opening{Full: cfg.Server, Options: storeOptions(debugIMAP, opHalfOpen|opReadOnly)}, true
 }
 
-// debugAppendStream prints 5.2.7's -d line for the half-open connection
-// it opens to append to dst, a store on a server, before copying into it.
-func (r *Reporter) debugAppendStream(dst *Side) {
-	if r.Debug && dst.Cfg.Server != "" {
-		r.Debugf("Opening %s with options %d", dst.Cfg.Server, r.storeOptions(opHalfOpen))
+// openingAppend emits the event of the half-open connection 5.2.7 opens
+// to append to dst, a store on a server, before copying into it.
+func (e *Engine) openingAppend(dst *Side) {
+	if dst.Cfg.Server != "" {
+		e.emit(event.Opening{Full: dst.Cfg.Server, Options: storeOptions(e.R.DebugIMAP, opHalfOpen)})
 	}
 }
 
 // storeOptions adds OP_DEBUG under -di: 5.2.7 adds it to the opens of
 // whole stores only, not to those of mailboxes.
-func (r *Reporter) storeOptions(o int) int {
-	if r.DebugIMAP {
+func storeOptions(debugIMAP bool, o int) int {
+	if debugIMAP {
 		o |= opDebug
 	}
 	return o
@@ -61,68 +67,49 @@ func listPrefix(cfg *config.Store) string {
 	return cfg.Server
 }
 
-// DebugSide prints the -d lines about a listed store (doc/design/behaviour.md#debug-output). Each
-// item is what c-client handed 5.2.7's mm_list: for a server the name of
-// the listing stream, then the listed name with the list prefix; for a
-// local store the name alone. Items come in the order listed.
-func DebugSide(r *Reporter, s *Side) {
-	if !r.Debug {
-		return
-	}
-	r.Debugf("No driver for store %s found", s.Name())
-	r.Debugf(" Items in store %q:", s.Name())
+// StoreListed are the events about a listed store
+// (doc/design/behaviour.md#debug-output): NoDriver, StoreItems and
+// Delimiter. Each item is what c-client handed 5.2.7's mm_list: for a
+// server the name of the listing stream, then the listed name with the
+// list prefix; for a local store the name alone. Items come in the order
+// listed.
+func StoreListed(s *Side) []event.Event {
 	lead := ""
 	if n, ok := s.Store.(listStreamNamer); ok {
 		lead = n.ListStreamName() + listPrefix(s.Cfg)
 	}
-	for _, e := range s.Boxes.listed {
-		var b strings.Builder
-		b.WriteString("  " + lead + e.Name)
-		if e.NoInferiors {
-			b.WriteString(", no inferiors")
-		}
-		if e.NoSelect {
-			b.WriteString(", no select")
-		}
-		if e.Marked {
-			b.WriteString(", marked")
-		}
-		if e.Unmarked {
-			b.WriteString(", unmarked")
-		}
-		r.Debugf("%s", b.String())
+	return []event.Event{
+		event.NoDriver{Store: s.Name()},
+		event.StoreItems{Store: s.Name(), Lead: lead, Items: s.Boxes.listed},
+		event.Delimiter{Store: s.Name(), Delim: s.Boxes.Delim},
 	}
-	r.Debugf(" Delimiter for store %q is '%c'", s.Name(), s.Boxes.Delim)
 }
 
-// DebugPairs prints the boxes seen in both stores.
-func DebugPairs(r *Reporter, a, b *Side) {
-	if !r.Debug {
-		return
-	}
-	r.Out(" All seen mailboxes: \n  in first store: \n")
-	for _, n := range a.Boxes.Names() {
-		r.Out(n + " ")
-	}
-	r.Out("  in second store: \n")
-	for _, n := range b.Boxes.Names() {
-		r.Out(n + " ")
-	}
-	r.Out("\n")
+// SeenMailboxes is the event of the boxes seen in both stores.
+func SeenMailboxes(a, b *Side) event.SeenMailboxes {
+	return event.SeenMailboxes{First: a.Boxes.Names(), Second: b.Boxes.Names()}
 }
 
-// DebugLast prints the lasttime ids per box of the channel: for each
-// store its own boxes as listed (in box order), before any is created.
-func DebugLast(r *Reporter, channel string, last msinfo.State, a, b *Side) {
-	if !r.Debug {
-		return
-	}
-	r.Debugf(" Reading lasttime of channel %q", channel)
+// LastRead are the events of the lasttime ids per box of the channel:
+// for each store its own boxes as listed (in box order), before any is
+// created.
+func LastRead(channel string, last msinfo.State, a, b *Side) []event.Event {
+	evs := []event.Event{event.ReadingLast{Channel: channel}}
 	for _, s := range []*Side{a, b} {
-		r.Debugf("   Store %s:", s.Name())
+		ids := event.LastIDs{Store: s.Name()}
 		for _, n := range s.Boxes.Names() {
-			r.Debugf("    %s(%d) ", n, len(last[n]))
+			ids.Boxes = append(ids.Boxes, event.LastBox{Box: n, N: len(last[n])})
 		}
-		r.Out("\n")
+		evs = append(evs, ids)
+	}
+	return evs
+}
+
+// fetchingIDs emits the event naming the mailbox of box x whose ids are
+// read, with c-client's full name (a local file's absolute path). Only
+// under -d: that name costs a store work (an MH profile read).
+func (e *Engine) fetchingIDs(x sideBox) {
+	if d, ok := x.side.Store.(store.Describer); ok && e.R.Debug {
+		e.emit(event.FetchingIDs{Mailbox: d.Describe(x.mailbox)})
 	}
 }

@@ -4,12 +4,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mailsync/mailsync/internal/channel/event"
 	"github.com/mailsync/mailsync/internal/config"
 )
 
 // TestDebugStoreOpens: the store-level -d "Opening" lines name the
 // server as configured, with options 66 (listing) and 64 (appending),
-// plus 1 (OP_DEBUG) under -di; a local store has none.
+// plus 1 (OP_DEBUG) under -di; a local store has none. The append line
+// of a box synchronised beside others is recorded and replayed.
 func TestDebugStoreOpens(t *testing.T) {
 	srv := &config.Store{Name: "r", Server: "{127.0.0.1:143/notls/user=sam}"}
 	local := &config.Store{Name: "l"}
@@ -17,12 +19,15 @@ func TestDebugStoreOpens(t *testing.T) {
 		var out strings.Builder
 		r := NewReporter(&out, &out)
 		r.Debug, r.DebugIMAP = true, di
-		DebugOpenStore(r, srv)
-		DebugOpenStore(r, local)
-		rec := r.recorder() // a box synchronised beside others
-		rec.debugAppendStream(&Side{Cfg: srv})
-		rec.debugAppendStream(&Side{Cfg: local})
-		rec.rec.replay(r)
+		for _, cfg := range []*config.Store{srv, local} {
+			if ev, ok := OpeningStore(cfg, di); ok {
+				event.Printer{Debug: true}.Print(r, ev)
+			}
+		}
+		e := &Engine{R: r.recorder()} // a box synchronised beside others
+		e.openingAppend(&Side{Cfg: srv})
+		e.openingAppend(&Side{Cfg: local})
+		e.R.rec.replay(r)
 		r.Flush()
 		want := "Opening {127.0.0.1:143/notls/user=sam} with options 66\nOpening {127.0.0.1:143/notls/user=sam} with options 64\n"
 		if di {
@@ -31,6 +36,20 @@ func TestDebugStoreOpens(t *testing.T) {
 		if out.String() != want {
 			t.Errorf("-di %v: got %q, want %q", di, out.String(), want)
 		}
+	}
+}
+
+// TestDebugOnlyUnderD: the engine's -d events print nothing without -d.
+func TestDebugOnlyUnderD(t *testing.T) {
+	var out strings.Builder
+	r := NewReporter(&out, &out)
+	r.DebugIMAP = true
+	e := &Engine{R: r}
+	e.openingAppend(&Side{Cfg: &config.Store{Name: "r", Server: "{h}"}})
+	e.emit(event.Expunging{})
+	r.Flush()
+	if out.Len() != 0 {
+		t.Errorf("without -d printed %q", out.String())
 	}
 }
 

@@ -13,17 +13,17 @@ import (
 // (their victims) and expunges (doc/design/behaviour.md#deleting-and-expunging).
 func (e *Engine) deleteAndExpunge(ctx context.Context, oa, ob *openSide) bool {
 	ok := true
-	e.R.Debugf(" Removing messages from store %q", oa.side.Name())
-	e.R.Debugf("Opening %s with options 0", oa.full())
+	e.emit(event.Removing{Store: oa.side.Name()})
+	e.emit(event.Opening{Full: oa.full()})
 	if !e.markDeleted(ctx, oa, "< ") {
 		ok = false
 	}
-	e.R.Debugf(" Removing messages from store %q", ob.side.Name())
-	e.R.Debugf("Opening %s with options 0", ob.full())
+	e.emit(event.Removing{Store: ob.side.Name()})
+	e.emit(event.Opening{Full: ob.full()})
 	if !e.markDeleted(ctx, ob, "> ") {
 		ok = false
 	}
-	e.R.Debugf(" Expunging messages")
+	e.emit(event.Expunging{})
 	for _, o := range []*openSide{oa, ob} {
 		if o.readOnly {
 			continue // its deletions failed above, if it had any

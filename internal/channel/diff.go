@@ -28,7 +28,7 @@ func (e *Engine) diff(ctx context.Context, s *Side, other *config.Store, last ms
 			return
 		}
 		if b, _ := s.Boxes.Lookup(name); b.NoSelect {
-			e.R.Debugf("%s is not selectable: skipping", name)
+			e.emit(event.NotSelectable{Box: name})
 			continue
 		}
 		e.diffBox(ctx, s.box(name), last[name])
@@ -40,13 +40,13 @@ func (e *Engine) diff(ctx context.Context, s *Side, other *config.Store, last ms
 func (e *Engine) diffBox(ctx context.Context, x sideBox, last []string) {
 	s, name := x.side, x.name
 	e.emit(event.BoxStart{Box: name})
-	e.R.Debugf("Opening %s with options 2", x.full())
+	e.emit(event.Opening{Full: x.full(), Options: opReadOnly})
 	mb, err := s.Store.Open(ctx, x.mailbox, store.ReadOnly)
 	var sc *scanned
 	var diffs []flagDiff
 	t := idtable.New(last)
 	if err == nil {
-		e.debugFetching(x)
+		e.fetchingIDs(x)
 		var out *scanOut
 		// Flags sync with -m names each message whose flags changed:
 		// their details are needed.

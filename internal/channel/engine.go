@@ -113,7 +113,7 @@ func (e *Engine) emit(ev event.Event) {
 
 // printer is the printer of the run's output format.
 func (e *Engine) printer() event.Printer {
-	return event.Printer{Long: e.Opt.Long, ShowIDs: e.Opt.ShowIDs}
+	return event.Printer{Long: e.Opt.Long, ShowIDs: e.Opt.ShowIDs, Debug: e.R.Debug}
 }
 
 // fail records a failure.

@@ -26,7 +26,7 @@ func (e *Engine) list(ctx context.Context, s *Side) {
 		x := s.box(name)
 		full := x.full()
 		// 5.2.7 opens read-write here (doc/design/decisions.md#d4-dry-runs: the clone reads only).
-		e.R.Debugf("Opening %s with options 0", full)
+		e.emit(event.Opening{Full: full})
 		mb, err := s.Store.Open(ctx, x.mailbox, store.ReadOnly)
 		if err == nil {
 			var out *scanOut

@@ -28,7 +28,7 @@ type Reporter struct {
 	// Pause, when set, is called before anything reaches stdout or
 	// stderr (a live progress line clears itself).
 	Pause func()
-	// Debug enables the -d lines.
+	// Debug (-d): the printer words the -d events (event/debug.go).
 	Debug bool
 	// DebugIMAP (-di) shows in -d's store-level "Opening" lines.
 	DebugIMAP bool
@@ -135,13 +135,6 @@ func (r *Reporter) track(s string) {
 // Partial is the unfinished last line of stdout on a terminal ("inbox: "),
 // which a progress line drawn over it must restore.
 func (r *Reporter) Partial() string { return r.partial }
-
-// Debugf writes a -d line (with newline) to stdout when debugging.
-func (r *Reporter) Debugf(format string, args ...any) {
-	if r.Debug {
-		r.Out(fmt.Sprintf(format, args...) + "\n")
-	}
-}
 
 // Errf writes to stderr, after flushing stdout so that the two streams
 // interleave in the order of the work on a terminal.

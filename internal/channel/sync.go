@@ -157,7 +157,7 @@ func (e *Engine) handleBox(ctx context.Context, a, b *Side, name string, last []
 	bb, _ := xb.side.Boxes.Lookup(name)
 	if ba.NoSelect || bb.NoSelect {
 		if !simulated { // 5.2.7's -s says no more than "Creating" for it
-			e.R.Debugf("%s is not selectable: skipping", name)
+			e.emit(event.NotSelectable{Box: name})
 		}
 		return boxOutcome{}
 	}
@@ -227,7 +227,7 @@ func (e *Engine) ensureBox(ctx context.Context, at, from sideBox) bool {
 		return false
 	}
 	if err != nil {
-		e.R.Debugf("Failed to create %s in %s", name, dst.Name())
+		e.emit(event.BoxCreated{Box: name, Store: dst.Name(), Failed: true})
 		if sb, ok := src.Boxes.Lookup(name); ok && !sb.NoSelect &&
 			(!errors.Is(err, store.ErrExists) || e.mayHoldMessages(ctx, from)) {
 			// A selectable box that cannot be mirrored is a failure (doc/design/decisions.md#d8-exit-status,
@@ -239,7 +239,7 @@ func (e *Engine) ensureBox(ctx context.Context, at, from sideBox) bool {
 		}
 		return false
 	}
-	e.R.Debugf("Created %s in %s", name, dst.Name())
+	e.emit(event.BoxCreated{Box: name, Store: dst.Name()})
 	dst.Boxes.Add(name, false)
 	return true
 }

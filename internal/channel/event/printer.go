@@ -21,10 +21,17 @@ type Output interface {
 type Printer struct {
 	Long    bool // -m: the long format
 	ShowIDs bool // -M: message lines show ids
+	Debug   bool // -d: the debug events are printed (debug.go)
 }
 
 // Print writes what ev says to w.
 func (p Printer) Print(w Output, ev Event) {
+	if IsDebug(ev) {
+		if p.Debug {
+			printDebug(w, ev)
+		}
+		return
+	}
 	switch ev := ev.(type) {
 	case BoxStart:
 		if p.Long {

@@ -8,6 +8,7 @@ import (
 	"go/token"
 	"os"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -24,7 +25,8 @@ func (s *sink) Errf(format string, args ...any)  { fmt.Fprintf(&s.err, format, a
 func (s *sink) Notef(format string, args ...any) { fmt.Fprintf(&s.notes, "["+format+"]\n", args...) }
 func (s *sink) all() string                      { return s.out.String() + s.err.String() + s.notes.String() }
 
-// examples holds one value of every event type.
+// examples holds one value of every event type but the -d ones
+// (debugCases).
 var examples = []Event{
 	BoxStart{Box: "inbox"},
 	Duplicates{Store: "a", N: 2},
@@ -78,7 +80,9 @@ var examples = []Event{
 
 // TestEveryEventIsWorded: every type of the package that is an Event
 // (found in its source) has an example, and the Printer writes something
-// for each in every format; a new event without wording fails here.
+// for each in every format (with -d: TestDebugWording shows that the -d
+// events print nothing without it); a new event without wording fails
+// here.
 func TestEveryEventIsWorded(t *testing.T) {
 	fset := token.NewFileSet()
 	files, err := os.ReadDir(".")
@@ -100,17 +104,23 @@ func TestEveryEventIsWorded(t *testing.T) {
 			}
 		}
 	}
+	all := append([]Event(nil), examples...)
+	for _, c := range debugCases {
+		all = append(all, c.ev)
+	}
 	var have []string
-	for _, ev := range examples {
-		have = append(have, reflect.TypeOf(ev).Name())
+	for _, ev := range all {
+		if name := reflect.TypeOf(ev).Name(); !slices.Contains(have, name) {
+			have = append(have, name)
+		}
 	}
 	sort.Strings(declared)
 	sort.Strings(have)
 	if !reflect.DeepEqual(declared, have) {
 		t.Fatalf("event types %v, examples of %v", declared, have)
 	}
-	for _, p := range []Printer{{}, {Long: true}, {Long: true, ShowIDs: true}} {
-		for _, ev := range examples {
+	for _, p := range []Printer{{Debug: true}, {Long: true, Debug: true}, {Long: true, ShowIDs: true, Debug: true}} {
+		for _, ev := range all {
 			var s sink
 			p.Print(&s, ev)
 			if s.all() == "" {
