@@ -63,7 +63,7 @@ func (s *session) bindContext(ctx context.Context) func() bool {
 type prefixConn struct {
 	net.Conn
 	r       io.Reader
-	last    atomic.Int64 // unix nanoseconds of the last progress
+	last    atomic.Int64 // the last progress: nanoseconds since monoBase
 	stalled atomic.Bool  // the watchdog gave the connection up
 	in      progress     // only Read (go-imap's reader goroutine) uses it
 	// trace, when set, gets the dialogue; Write also puts STATUS items
@@ -94,10 +94,16 @@ func (p *prefixConn) Write(b []byte) (int, error) {
 	return n, err
 }
 
-func (p *prefixConn) touch() { p.last.Store(time.Now().UnixNano()) }
+// monoBase is the origin of prefixConn.last: durations since it come
+// from the monotonic clock, so a jump of the wall clock (NTP, a suspended
+// laptop's clock set) neither makes a working connection look stalled nor
+// hides a stall, as wall-clock nanoseconds would.
+var monoBase = time.Now()
+
+func (p *prefixConn) touch() { p.last.Store(int64(time.Since(monoBase))) }
 
 func (p *prefixConn) idleFor() time.Duration {
-	return time.Since(time.Unix(0, p.last.Load()))
+	return time.Since(monoBase) - time.Duration(p.last.Load())
 }
 
 // progress follows the server's byte stream response by response: lines,
