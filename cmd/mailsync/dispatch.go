@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"os"
 
@@ -22,7 +21,7 @@ func dispatch(ctx context.Context, cfg *config.Config, opt *options, env store.E
 		} else if st, ok := cfg.Stores[name]; ok {
 			stores = append(stores, st)
 		} else {
-			fmt.Fprintf(stderr, "Error: A channel or store named \"%s\" has notbeen configured\n", name)
+			event.Printer{}.Print(event.Streams{Stdout: stdout, Stderr: stderr}, event.UnknownName{Name: name})
 			return 1
 		}
 	}
@@ -46,6 +45,6 @@ func dispatch(ctx context.Context, cfg *config.Config, opt *options, env store.E
 	case len(channels) == 0 && len(stores) == 1:
 		return r.list(stores[0])
 	}
-	fmt.Fprintf(stderr, "Don't know what to do with %d channels and %d stores.\n", len(channels), len(stores))
+	r.say(event.NoMode{Channels: len(channels), Stores: len(stores)})
 	return 1
 }

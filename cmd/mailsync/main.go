@@ -9,7 +9,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"os/signal"
@@ -38,7 +37,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		var ue *usageError
 		if errors.As(err, &ue) {
 			// 5.2.7 prints this on stdout, after the usage text.
-			fmt.Fprintf(stdout, "Error: %v\n", ue)
+			event.Printer{}.Print(event.Streams{Stdout: stdout, Stderr: stderr}, event.BadArguments{Err: ue})
 		}
 		return 1
 	}
@@ -56,7 +55,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "Error: %v\n", err)
+		event.Printer{}.Print(event.Streams{Stdout: stdout, Stderr: stderr}, event.Failed{Err: err})
 		return 1
 	}
 	path := opt.configFile
@@ -108,5 +107,5 @@ func warnReadablePasswords(stderr io.Writer, path string, cfg *config.Config) {
 	if err != nil || fi.Mode().Perm()&0o044 == 0 {
 		return
 	}
-	fmt.Fprintf(stderr, "Warning: %s contains passwords and is readable by other users; run chmod 600 %s\n", path, path)
+	event.Printer{}.Print(event.Streams{Stderr: stderr}, event.ReadablePasswords{Path: path})
 }

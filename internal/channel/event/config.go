@@ -24,16 +24,46 @@ type ConfigSyntax struct {
 	AtEOF bool
 }
 
-func (ConfigUnreadable) event() {}
-func (ConfigSyntax) event()     {}
+// ReadablePasswords: the configuration file holds a password and other
+// users may read it (the clone's own warning; 5.2.7 does not check).
+type ReadablePasswords struct{ Path string }
 
-// printConfig writes the configuration events.
+// UnknownName: a name on the command line is neither a channel nor a
+// store of the configuration.
+type UnknownName struct{ Name string }
+
+// NoMode: the names on the command line are no mode's (one channel; one
+// channel and one store; one store).
+type NoMode struct{ Channels, Stores int }
+
+// BadArguments: the command line cannot be read; 5.2.7 prints this on
+// stdout, after its usage text (which the command prints).
+type BadArguments struct{ Err error }
+
+func (ConfigUnreadable) event()  {}
+func (ConfigSyntax) event()      {}
+func (ReadablePasswords) event() {}
+func (UnknownName) event()       {}
+func (NoMode) event()            {}
+func (BadArguments) event()      {}
+
+// printConfig writes the events of the configuration and the command
+// line, printed before a run starts.
 func printConfig(w Output, ev Event) {
 	switch ev := ev.(type) {
 	case ConfigUnreadable:
 		w.Errf("%s", "Error: Can't open config file "+ev.Path+"\n")
 	case ConfigSyntax:
 		w.Errf("%s", ev.report())
+	case ReadablePasswords:
+		w.Errf("Warning: %s contains passwords and is readable by other users; run chmod 600 %s\n", ev.Path, ev.Path)
+	case UnknownName:
+		// sic: 5.2.7's "notbeen"
+		w.Errf("Error: A channel or store named \"%s\" has notbeen configured\n", ev.Name)
+	case NoMode:
+		w.Errf("Don't know what to do with %d channels and %d stores.\n", ev.Channels, ev.Stores)
+	case BadArguments:
+		w.Out("Error: " + ev.Err.Error() + "\n")
 	}
 }
 

@@ -75,6 +75,10 @@ var examples = []Event{
 	FlagChangeFailed{Full: "/m/inbox", Store: "a", Err: errors.New("x")},
 	Note{store.MissingMD5{Line: "<x@y>"}},
 	ConfigUnreadable{Path: "/h/.mailsync"},
+	ReadablePasswords{Path: "/h/.mailsync"},
+	UnknownName{Name: "x"},
+	NoMode{Channels: 2},
+	BadArguments{Err: errors.New("x")},
 	ConfigSyntax{Msg: "Unknown store field", Line: 2, Token: "frob"},
 }
 
