@@ -1,6 +1,8 @@
 package channel
 
 import (
+	"sync/atomic"
+
 	"github.com/mailsync/mailsync/internal/channel/event"
 	"github.com/mailsync/mailsync/internal/config"
 	"github.com/mailsync/mailsync/internal/msgid"
@@ -70,6 +72,10 @@ type Engine struct {
 	// gone is the side whose store was given up (unreachable.go), nil
 	// while none: the boxes after it are skipped.
 	gone *Side
+	// goneAny is set, for the run and all its box engines, once any of
+	// them found a store given up: no further box is started
+	// (concurrent.go).
+	goneAny *atomic.Bool
 	// trace, when set, is given every event the engine emits, before it
 	// is printed (tests). Engines of boxes synchronised at once
 	// (boxEngine) have none.

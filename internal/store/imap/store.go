@@ -13,9 +13,10 @@ import (
 	"github.com/mailsync/mailsync/internal/store"
 )
 
-// Store is one IMAP server seen as a store.Store. It keeps one logged-in
-// connection per open mailbox plus one for listing (c-client's
-// "half-open" stream); idle connections are reused.
+// Store is one IMAP server seen as a store.Store. It keeps a small pool
+// of logged-in connections (pool.go): each open mailbox has one of its
+// own, idle ones are reused, and a further one is opened only while
+// every one is busy, up to a limit.
 type Store struct {
 	srv   Server
 	opt   Options
@@ -39,6 +40,18 @@ type Store struct {
 	// LIST (LIST-STATUS), by name: Signature takes each once instead of
 	// sending STATUS (signature.go).
 	listed map[string]goimap.StatusData
+
+	// The pool (pool.go). max is how many connections may be open at
+	// once; proven: the server has selected a folder for us; growing:
+	// a further connection is being opened; wake is closed (and
+	// replaced) whenever a connection is given back or the store ends;
+	// login is what the first login succeeded with, for the further
+	// connections.
+	max     int
+	proven  bool
+	growing bool
+	wake    chan struct{}
+	login1  *credential
 }
 
 // giveUp declares the store unreachable after a command made no progress
@@ -52,6 +65,7 @@ func (s *Store) giveUp(stall time.Duration) {
 	}
 	all := s.all
 	s.idle = nil
+	s.wakeLocked()
 	s.mu.Unlock()
 	for _, sess := range all {
 		if sess.conn != nil {
@@ -82,7 +96,12 @@ func Dial(ctx context.Context, name string, opt Options) (*Store, error) {
 	}
 	s := &Store{srv: srv, opt: opt, arenas: make(chan []byte, arenas)}
 	s.trace = newTrace(srv, &s.opt)
-	sess, err := s.dial(ctx)
+	s.max = srv.Connections
+	if s.max == 0 {
+		s.max = defaultConnections
+	}
+	s.wake = make(chan struct{})
+	sess, err := s.dial(ctx, false)
 	if err != nil {
 		return nil, err
 	}
@@ -93,8 +112,10 @@ func Dial(ctx context.Context, name string, opt Options) (*Store, error) {
 // Server returns the parsed server part.
 func (s *Store) Server() Server { return s.srv }
 
-// dial opens and logs in one more connection.
-func (s *Store) dial(ctx context.Context) (*session, error) {
+// dial opens and logs in one more connection. quiet: one of the pool's
+// further connections (pool.go), logged in without a note and without
+// asking.
+func (s *Store) dial(ctx context.Context, quiet bool) (*session, error) {
 	sess, err := connect(ctx, s.srv, &s.opt, s.trace)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -104,7 +125,11 @@ func (s *Store) dial(ctx context.Context) (*session, error) {
 	}
 	sess.owner = s
 	stop := sess.bindContext(ctx)
-	err = s.login(ctx, sess)
+	if quiet {
+		err = s.loginQuiet(sess)
+	} else {
+		err = s.login(ctx, sess)
+	}
 	stop()
 	if err != nil {
 		sess.c.Close()
@@ -129,41 +154,6 @@ func loginReason(err error) string {
 		return "Can not authenticate to IMAP server: " + responseText(err)
 	}
 	return err.Error()
-}
-
-// take returns an idle connection, dialling a new one when none is free.
-func (s *Store) take(ctx context.Context) (*session, error) {
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		return nil, errors.New("store is closed")
-	}
-	if s.dead != nil {
-		s.mu.Unlock()
-		return nil, s.dead
-	}
-	for n := len(s.idle); n > 0; n = len(s.idle) {
-		sess := s.idle[n-1]
-		s.idle = s.idle[:n-1]
-		if sess.alive() {
-			s.mu.Unlock()
-			return sess, nil
-		}
-		sess.c.Close() // died while idle (server timeout, or closed by a cancelled context)
-	}
-	s.mu.Unlock()
-	return s.dial(ctx)
-}
-
-// give returns a connection to the idle pool, or closes a broken one.
-func (s *Store) give(sess *session, broken bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if broken || s.closed {
-		sess.c.Close()
-		return
-	}
-	s.idle = append(s.idle, sess)
 }
 
 // withSession runs f on an idle connection bound to ctx.
@@ -344,6 +334,9 @@ func (s *Store) Open(ctx context.Context, name string, mode store.Mode) (store.M
 		}
 		return nil, fmt.Errorf("open %s: %w", name, err)
 	}
+	s.mu.Lock()
+	s.proven = true
+	s.mu.Unlock()
 	return &Mailbox{st: s, sess: sess, name: name, mode: mode, count: data.NumMessages, uidValidity: data.UIDValidity}, nil
 }
 
@@ -363,6 +356,7 @@ func (s *Store) Close() error {
 	s.closed = true
 	all := s.all
 	s.all, s.idle = nil, nil
+	s.wakeLocked()
 	s.mu.Unlock()
 	for _, sess := range all {
 		done := make(chan struct{})
