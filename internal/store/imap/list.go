@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	goimap "github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
 
 	"github.com/mailsync/mailsync/internal/store"
 	"github.com/mailsync/mailsync/internal/store/hdrcache"
@@ -31,7 +32,13 @@ func (m *Mailbox) Messages(ctx context.Context) ([]store.Message, error) {
 	var out []store.Message
 	var cache *hdrcache.Cache
 	m.skipped = nil
+	next := m.takeAhead()
 	err := m.run(ctx, func() error {
+		if next != nil {
+			var err error
+			out, cache, err = m.listAhead(next)
+			return err
+		}
 		if m.appended { // doc comment of Mailbox.appended
 			if err := m.sess.c.Noop().Wait(); err != nil {
 				return err
@@ -44,7 +51,7 @@ func (m *Mailbox) Messages(ctx context.Context) ([]store.Message, error) {
 		cache = m.headerCache()
 		if cache.Len() > 0 {
 			var err error
-			out, err = m.listCached(cache)
+			out, err = m.listCached(cache, nil)
 			if err == nil {
 				return m.envelopeSenders(out, cache)
 			}
@@ -55,7 +62,7 @@ func (m *Mailbox) Messages(ctx context.Context) ([]store.Message, error) {
 			// everything in one command, a consistent snapshot.
 		}
 		var err error
-		if out, err = m.listAll(cache); err != nil {
+		if out, err = m.listAll(cache, nil); err != nil {
 			return err
 		}
 		return m.envelopeSenders(out, cache)
@@ -94,15 +101,17 @@ var describeOptions = &goimap.FetchOptions{
 var allUIDs = goimap.UIDSet{goimap.UIDRange{Start: 1, Stop: 0}}
 
 // listAll lists the folder with one UID FETCH 1:* of everything and
-// records what it learns in cache (nil: none).
-func (m *Mailbox) listAll(cache *hdrcache.Cache) ([]store.Message, error) {
+// records what it learns in cache (nil: none). cmd is that command when
+// it was sent already (ahead.go), else nil.
+func (m *Mailbox) listAll(cache *hdrcache.Cache, cmd *imapclient.FetchCommand) ([]store.Message, error) {
 	var out []store.Message
 	var seqs []uint32
-	opt := *describeOptions
-	opt.Flags = true
 	m.skipped = nil
 	inBox := m.inBox()
-	err := m.eachListed(m.sess.c.Fetch(allUIDs, &opt), inBox, func(l *listedMsg) {
+	if cmd == nil {
+		cmd = m.sess.c.Fetch(allUIDs, listAllOptions())
+	}
+	err := m.eachListed(cmd, inBox, func(l *listedMsg) {
 		if l.skip != "" {
 			m.skipped = append(m.skipped, l.skip)
 			return
@@ -124,15 +133,19 @@ func (m *Mailbox) listAll(cache *hdrcache.Cache) ([]store.Message, error) {
 var errIncomplete = errors.New("a message vanished during the listing")
 
 // listCached lists the folder with UID FETCH 1:* (UID FLAGS), takes size,
-// date and header from cache and fetches them for the UIDs it lacks.
-func (m *Mailbox) listCached(cache *hdrcache.Cache) ([]store.Message, error) {
+// date and header from cache and fetches them for the UIDs it lacks. cmd
+// is the UID FETCH when it was sent already (ahead.go), else nil.
+func (m *Mailbox) listCached(cache *hdrcache.Cache, cmd *imapclient.FetchCommand) ([]store.Message, error) {
 	var out []store.Message
 	var seqs []uint32
 	var missing goimap.UIDSet
 	want := map[uint64]int{} // UID → index in out, for the messages not cached
 	m.skipped = nil
 	inBox := m.inBox()
-	err := m.eachListed(m.sess.c.Fetch(allUIDs, &goimap.FetchOptions{UID: true, Flags: true}), inBox, func(l *listedMsg) {
+	if cmd == nil {
+		cmd = m.sess.c.Fetch(allUIDs, &goimap.FetchOptions{UID: true, Flags: true})
+	}
+	err := m.eachListed(cmd, inBox, func(l *listedMsg) {
 		key := l.uid
 		sm := store.Message{Key: key, Flags: fromIMAP(l.flags)}
 		if e, ok := cache.Get(cacheKey(key)); ok {
@@ -238,9 +251,7 @@ func (m *Mailbox) headerCache() *hdrcache.Cache {
 	if m.st.opt.CacheDir == "" || m.uidValidity == 0 || user == "" {
 		return nil
 	}
-	id := fmt.Sprintf("imap %s user=%q authuser=%q folder=%q uidvalidity=%d",
-		m.st.srv.Address(), user, m.st.srv.AuthUser, m.name, m.uidValidity)
-	return hdrcache.Open(m.st.opt.CacheDir, id)
+	return hdrcache.Open(m.st.opt.CacheDir, m.st.cacheIdentity(user, m.name, m.uidValidity))
 }
 
 type bySeq struct {

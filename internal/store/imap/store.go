@@ -40,6 +40,9 @@ type Store struct {
 	// LIST (LIST-STATUS), by name: Signature takes each once instead of
 	// sending STATUS (signature.go).
 	listed map[string]goimap.StatusData
+	// validity are the folders' UIDVALIDITY the last LIST gave, kept
+	// for the listing Open sends ahead (ahead.go).
+	validity map[string]uint32
 
 	// The pool (pool.go). max is how many connections may be open at
 	// once; proven: the server has selected a folder for us; growing:
@@ -310,7 +313,12 @@ func (s *Store) Open(ctx context.Context, name string, mode store.Mode) (store.M
 	}
 	stop := sess.bindContext(ctx)
 	sess.selected = "" // a SELECT leaves the folder selected before, whether it fails or not
-	data, err := sess.c.Select(wire(name), &goimap.SelectOptions{ReadOnly: mode == store.ReadOnly}).Wait()
+	sel := sess.c.Select(wire(name), &goimap.SelectOptions{ReadOnly: mode == store.ReadOnly})
+	next := s.sendAhead(sess, name)
+	data, err := sel.Wait()
+	if err != nil && next != nil {
+		next.cmd.Close() // refused with the SELECT: no folder is selected
+	}
 	if cut := !stop(); cut && err == nil {
 		err = ctx.Err() // the connection is being closed under us
 	}
@@ -337,7 +345,7 @@ func (s *Store) Open(ctx context.Context, name string, mode store.Mode) (store.M
 	s.mu.Lock()
 	s.proven = true
 	s.mu.Unlock()
-	return &Mailbox{st: s, sess: sess, name: name, mode: mode, count: data.NumMessages, uidValidity: data.UIDValidity}, nil
+	return &Mailbox{st: s, sess: sess, name: name, mode: mode, count: data.NumMessages, uidValidity: data.UIDValidity, ahead: next}, nil
 }
 
 func (s *Store) existsOn(ctx context.Context, name string) (bool, error) {
