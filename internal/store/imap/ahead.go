@@ -28,6 +28,15 @@ import (
 // would send anyway, and a flags listing whose UIDs the cache lacks is
 // completed by Messages as usual (listCached).
 //
+// With a flags listing, the messages that came since the cache was last
+// filled are described ahead too: UID FETCH N+1:* of size, date and
+// header, where N is the newest UID the cache holds (found by looking
+// down from the UIDNEXT the LIST gave). New messages get UIDs above every
+// earlier one, so what the cache lacks is in that answer, and a folder
+// with new mail is listed in one round trip too; anything it lacks all
+// the same is fetched as usual. Nothing more is sent when UIDNEXT says
+// no message came.
+//
 // Nothing is sent ahead under a protocol trace (-di, /debug), whose order
 // stays that of one command after the other.
 
@@ -41,7 +50,14 @@ type ahead struct {
 	validity uint32
 	// flagsOnly: UID FETCH 1:* (UID FLAGS), else the whole listing.
 	flagsOnly bool
+	// newer describes the messages above the cache's newest UID,
+	// behind a flags listing; nil when not sent, or once read.
+	newer *imapclient.FetchCommand
 }
+
+// newestLook is how far below UIDNEXT sendAhead looks for the newest UID
+// the header cache holds.
+const newestLook = 256
 
 // sendAhead sends the listing of folder name behind its SELECT on sess;
 // nil when nothing is sent.
@@ -50,9 +66,10 @@ func (s *Store) sendAhead(sess *session, name string) *ahead {
 		return nil
 	}
 	s.mu.Lock()
-	validity := s.validity[name]
+	status := s.validity[name]
 	user := s.user
 	s.mu.Unlock()
+	validity := status.validity
 	if validity == 0 {
 		return nil // not listed with LIST-STATUS: nothing to guess from
 	}
@@ -66,7 +83,28 @@ func (s *Store) sendAhead(sess *session, name string) *ahead {
 		opt = listAllOptions()
 	}
 	a.cmd = sess.c.Fetch(allUIDs, opt)
+	if a.flagsOnly && status.uidNext > 1 {
+		if newest := cachedBelow(a.cache, status.uidNext); newest > 0 && newest < status.uidNext-1 {
+			a.newer = sess.c.Fetch(goimap.UIDSet{goimap.UIDRange{Start: goimap.UID(newest + 1)}}, describeOptions)
+		}
+	}
 	return a
+}
+
+// cachedBelow is the highest UID below uidNext (at most newestLook
+// below) that cache holds; 0 when it holds none of them.
+func cachedBelow(cache *hdrcache.Cache, uidNext uint32) uint32 {
+	for uid := uidNext - 1; uid > 0 && uidNext-uid <= newestLook; uid-- {
+		if _, ok := cache.Get(cacheKey(uint64(uid))); ok {
+			return uid
+		}
+	}
+	return 0
+}
+
+// listStatus is what the last LIST told of a folder (LIST-STATUS).
+type listStatus struct {
+	validity, uidNext uint32
 }
 
 // listAllOptions are the items of the whole listing.
@@ -96,9 +134,21 @@ func (m *Mailbox) takeAhead() *ahead {
 // only, so an unread one would stop every later answer on the
 // connection.
 func (m *Mailbox) settle() {
-	if a := m.takeAhead(); a != nil {
-		a.cmd.Close()
+	a := m.takeAhead()
+	if a == nil {
+		return
 	}
+	if a.newer == nil {
+		a.cmd.Close()
+		return
+	}
+	done := make(chan struct{})
+	go func() { // both at once: beside.go
+		a.cmd.Close()
+		close(done)
+	}()
+	a.newer.Close()
+	<-done
 }
 
 // listAhead is Messages with the listing a sent ahead: it returns the
@@ -111,7 +161,7 @@ func (m *Mailbox) listAhead(a *ahead) ([]store.Message, *hdrcache.Cache, error) 
 	var out []store.Message
 	var err error
 	if a.flagsOnly {
-		out, err = m.listCached(cache, a.cmd)
+		out, err = m.listCached(cache, a.cmd, &a.newer)
 		if errors.Is(err, errIncomplete) {
 			// A message vanished between the two commands: list
 			// everything in one command, a consistent snapshot.

@@ -63,24 +63,43 @@ func fillFolders(t *testing.T, d *dovecot.Server, folders, n int) []string {
 
 // TestOpenSendsTheListingAhead: once LIST-STATUS gave a folder's
 // UIDVALIDITY, opening and listing it is one round trip (the UID FETCH
-// goes right behind the SELECT), with or without a header cache; a
+// goes right behind the SELECT), with or without a header cache, also
+// when a message came since the cache was filled; a
 // listing sent ahead and never read (the folder closed at once) leaves
 // the connection usable.
 func TestOpenSendsTheListingAhead(t *testing.T) {
 	d := dovecot.Shared(t, dovecot.Options{Delim: '/'})
 	names := fillFolders(t, d, 2, 3)
+	other := dovecotStore(t, d, "/notls", false, "")
+	defer other.Close()
+	want := 3
 	for _, cache := range []string{"", t.TempDir()} {
 		st, r := relayStore(t, d, cache)
 		ctx := t.Context()
-		for pass := range 2 { // the second pass lists from the header cache
-			if _, err := st.List(ctx, "", strings.TrimSuffix(names[0], "/f0")+"/%"); err != nil {
-				t.Fatal(err)
+		// The second pass lists from the header cache, the third too
+		// with a message come since (described ahead).
+		for pass := range 3 {
+			if pass == 2 {
+				mb, err := other.Open(ctx, names[0], store.ReadWrite)
+				if err != nil {
+					t.Fatal(err)
+				}
+				appendMsg(t, mb, fmt.Sprintf("<new%d@x>", want), "new", time.Date(2021, 1, 2, 3, 4, 5, 0, time.UTC))
+				mb.Close()
+				want++
 			}
 			mb, err := st.Open(ctx, names[1], store.ReadWrite)
 			if err != nil {
 				t.Fatal(err)
 			}
 			mb.Close() // its listing unread
+			// Listed on a connection that has not folder names[0]
+			// selected: Dovecot answers the STATUS of a selected folder
+			// from the session's view, which has not seen the new
+			// message (a sync lists before it opens any folder).
+			if _, err := st.List(ctx, "", strings.TrimSuffix(names[0], "/f0")+"/%"); err != nil {
+				t.Fatal(err)
+			}
 			before := r.Stats()
 			mb, err = st.Open(ctx, names[0], store.ReadWrite)
 			if err != nil {
@@ -88,8 +107,11 @@ func TestOpenSendsTheListingAhead(t *testing.T) {
 			}
 			msgs, err := mb.Messages(ctx)
 			mb.Close()
-			if err != nil || len(msgs) != 3 {
-				t.Fatalf("cache %q, pass %d: %d messages (%v), want 3", cache, pass, len(msgs), err)
+			if err != nil || len(msgs) != want {
+				t.Fatalf("cache %q, pass %d: %d messages (%v), want %d", cache, pass, len(msgs), err, want)
+			}
+			if last := msgs[len(msgs)-1]; pass == 2 && !strings.Contains(string(last.Header), fmt.Sprintf("<new%d@x>", want-1)) {
+				t.Errorf("cache %q: the new message is listed with header %q", cache, last.Header)
 			}
 			if got := r.Stats().Sub(before); got.RoundTrips() != 1 {
 				t.Errorf("cache %q, pass %d: opening and listing a folder made %d round trips (%d connections), want 1",

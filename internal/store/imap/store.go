@@ -40,9 +40,9 @@ type Store struct {
 	// LIST (LIST-STATUS), by name: Signature takes each once instead of
 	// sending STATUS (signature.go).
 	listed map[string]goimap.StatusData
-	// validity are the folders' UIDVALIDITY the last LIST gave, kept
-	// for the listing Open sends ahead (ahead.go).
-	validity map[string]uint32
+	// validity are the folders' UIDVALIDITY and UIDNEXT the last LIST
+	// gave, kept for the listing Open sends ahead (ahead.go).
+	validity map[string]listStatus
 
 	// The pool (pool.go). max is how many connections may be open at
 	// once; proven: the server has selected a folder for us; growing:
