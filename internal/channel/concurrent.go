@@ -61,12 +61,20 @@ func (e *Engine) concurrent(a, b *Side, n int) bool {
 	if e.workers(a, b) < 2 || n < 2 || e.Progress != nil {
 		return false
 	}
+	pools := 0
 	for _, s := range []*Side{a, b} {
 		if c, ok := s.Store.(store.ConcurrentBoxes); !ok || !c.ConcurrentBoxes() {
 			return false
 		}
+		if _, ok := s.Store.(connectionPool); ok {
+			pools++
+		}
 	}
-	return true
+	// A box holds a connection of each side while it is synchronised:
+	// with two pools (a channel between two servers), boxes at once
+	// could each hold one pool's last connection while waiting for the
+	// other's. They are taken one after the other there.
+	return pools < 2
 }
 
 // boxResult is one box's outcome with what its synchronisation printed.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -121,45 +120,44 @@ func TestOpenSendsTheListingAhead(t *testing.T) {
 	}
 }
 
-// TestPoolUnderDovecotConnectionLimit: a Dovecot that allows a user two
-// connections (mail_max_userip_connections) refuses the pool's third:
-// every box still opens, on the two connections, and the store's limit
-// drops to two.
-func TestPoolUnderDovecotConnectionLimit(t *testing.T) {
-	d := dovecot.Shared(t, dovecot.Options{Delim: '/', MaxConnections: 2})
-	names := fillFolders(t, d, 4, 1)
-	st := dovecotStore(t, d, "/notls", false, "")
-	defer st.Close()
+// TestStartedAppendsOneRoundTrip: appends started one after the other
+// (LITERAL+, Dovecot) cost one round trip together, and each finish
+// reports its own answer: the messages are there, in order.
+func TestStartedAppendsOneRoundTrip(t *testing.T) {
+	d := dovecot.Shared(t, dovecot.Options{Delim: '/'})
+	names := fillFolders(t, d, 1, 0)
+	st, r := relayStore(t, d, "")
 	ctx := t.Context()
-	first, err := st.Open(ctx, names[0], store.ReadWrite) // proves the server: the pool may grow
+	mb, err := st.Open(ctx, names[0], store.ReadWrite)
 	if err != nil {
 		t.Fatal(err)
 	}
-	first.Close()
-	var wg sync.WaitGroup
-	errs := make([]error, len(names))
-	for i, name := range names {
-		wg.Go(func() {
-			mb, err := st.Open(ctx, name, store.ReadWrite)
-			if err == nil {
-				_, err = mb.Messages(ctx)
-				// Hold the connection until a box waiting for one has
-				// had the third refused.
-				for st.Connections() > 2 && ctx.Err() == nil {
-					time.Sleep(5 * time.Millisecond)
-				}
-				mb.Close()
-			}
-			errs[i] = err
-		})
+	defer mb.Close()
+	before := r.Stats()
+	var fins []func() error
+	for i := range 5 {
+		raw := fmt.Sprintf("Message-ID: <s%d@x>\r\nSubject: s\r\n\r\nbody %d\r\n", i, i)
+		fin, ok := mb.(store.AppendStarter).StartAppend(ctx, store.NewMessage{Size: int64(len(raw)), Body: strings.NewReader(raw), InternalDate: time.Now()})
+		if !ok {
+			t.Fatal("StartAppend refused on a server with LITERAL+")
+		}
+		fins = append(fins, fin)
 	}
-	wg.Wait()
-	for i, err := range errs {
-		if err != nil {
-			t.Errorf("box %s: %v", names[i], err)
+	for i, fin := range fins {
+		if err := fin(); err != nil {
+			t.Fatalf("append %d: %v", i, err)
 		}
 	}
-	if n := st.Connections(); n != 2 {
-		t.Errorf("the store's limit is %d after Dovecot refused a third connection, want 2", n)
+	if got := r.Stats().Sub(before); got.RoundTrips() != 1 {
+		t.Errorf("5 started appends made %d round trips, want 1", got.RoundTrips())
+	}
+	msgs, err := mb.Messages(ctx)
+	if err != nil || len(msgs) != 5 {
+		t.Fatalf("%d messages after the appends (%v), want 5", len(msgs), err)
+	}
+	for i, m := range msgs {
+		if !strings.Contains(string(m.Header), fmt.Sprintf("<s%d@x>", i)) {
+			t.Errorf("message %d: header %q", i, m.Header)
+		}
 	}
 }

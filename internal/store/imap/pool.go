@@ -19,15 +19,24 @@ import (
 //   - At most Store.max connections are open at once: defaultConnections,
 //     or the /connections=N flag of the server name (name.go); with 1 the
 //     store works one folder after the other, as before.
+//   - Only where the run gathers the folders' status with the listing
+//     (Options.ListStatus, on a server with LIST-STATUS and CONDSTORE:
+//     Dovecot, Cyrus), which is also where folders' listings are sent
+//     ahead (ahead.go). Elsewhere (Courier; -d and -vb runs, which
+//     gather no status) the store keeps one connection for the whole
+//     run, one login and one "Authorizing against" line, and is asked
+//     one folder at a time as before.
 //   - A further connection is opened only once the server has selected
 //     a folder for us (proven): a server that stops answering at its
 //     first SELECT is given up on the one connection it has, not asked
 //     again on new ones (doc/design/trust-liveness.md).
 //   - A further connection logs in with what the first login succeeded
-//     with, once, silently: no "Authorizing against" line, no prompt.
-//     Whatever goes wrong (the server refuses the connection or the
-//     login, a per-user limit, a BYE) only lowers the limit to the
-//     connections open: the store goes on with those, and says nothing.
+//     with, once, without a prompt. It prints its "Authorizing against"
+//     line as every login does (decision D15: one line per login); the
+//     first connection's output is what it always was. Whatever goes
+//     wrong (the server refuses the connection or the login, a per-user
+//     limit, a BYE) only lowers the limit to the connections open: the
+//     store goes on with those, and says nothing more.
 //   - A box that finds every connection busy and no room for another
 //     waits for one to be given back (or for its context to end, or the
 //     store to be given up).
@@ -159,9 +168,10 @@ func (s *Store) give(sess *session, broken bool) {
 // (the server pre-authenticated it).
 var errNoCredential = errors.New("no credential of the first login to reuse")
 
-// loginQuiet logs a further connection in with what the first login
-// succeeded with: once, with no note and no prompt.
-func (s *Store) loginQuiet(sess *session) error {
+// loginAgain logs a further connection in with what the first login
+// succeeded with: once, with its "Authorizing against" line (D15) and no
+// prompt; a failure is not reported (take lowers the limit).
+func (s *Store) loginAgain(sess *session) error {
 	if sess.c.State() == goimap.ConnStateAuthenticated {
 		return nil // PREAUTH
 	}
@@ -171,6 +181,7 @@ func (s *Store) loginQuiet(sess *session) error {
 	if cred == nil {
 		return errNoCredential
 	}
+	s.say("Authorizing against {%s/imap}\n", s.host)
 	if err := s.authenticate(sess, sess.c.Caps(), cred.user, cred.pass); err != nil {
 		return fmt.Errorf("further connection: %w", err)
 	}

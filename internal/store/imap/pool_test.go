@@ -2,98 +2,76 @@ package imap_test
 
 import (
 	"bytes"
+	"context"
 	"strings"
-	"sync/atomic"
+	"sync"
 	"testing"
 	"time"
 
 	goimap "github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapserver"
 
+	"github.com/mailsync/mailsync/internal/dovecot"
 	"github.com/mailsync/mailsync/internal/store"
 	"github.com/mailsync/mailsync/internal/store/imap"
-	"github.com/mailsync/mailsync/internal/store/imap/imaptest"
 )
 
-// refusingLogin refuses the login of a session when refuse is set (a
-// server's per-user connection limit).
-type refusingLogin struct {
-	imapserver.Session
-	refuse bool
-}
-
-func (r refusingLogin) Login(user, pass string) error {
-	if r.refuse {
-		return &goimap.Error{Type: goimap.StatusResponseTypeNo, Text: "Maximum number of connections exceeded"}
-	}
-	return r.Session.Login(user, pass)
-}
-
-// poolServer starts a memory server whose sessions after the first
-// maxLogins refuse to log in (0: none refuses) and dials a store to it
-// with flags; out gets the store's login notes.
-func poolServer(t *testing.T, maxLogins int32, flags string) (*imap.Store, *bytes.Buffer, *atomic.Int32) {
+// poolStore dials d as a sync does (LIST-STATUS asked for) with flags;
+// out gets the store's login notes.
+func poolStore(t *testing.T, d *dovecot.Server, flags string) (*imap.Store, *bytes.Buffer) {
 	t.Helper()
-	var sessions atomic.Int32
-	m := &memServer{}
-	addr, stop, err := imaptest.Start(imaptest.Options{User: testUser, Password: testPass, Folders: []string{"a", "b", "c"},
-		Wrap: func(s imapserver.Session) imapserver.Session {
-			n := sessions.Add(1)
-			return refusingLogin{Session: s, refuse: maxLogins > 0 && n > maxLogins}
-		}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(stop)
-	sessions.Store(0) // imaptest made one session to probe the capabilities
-	m.addr = addr
 	var out bytes.Buffer
-	st, err := m.dial(t, "/notls"+flags, imap.Options{Remote: store.Remote{Out: &out}})
+	st, err := imap.Dial(t.Context(), "{"+d.Addr()+"/notls"+flags+"/user="+d.User+"}", imap.Options{
+		Passwd: d.Password, ListStatus: true, Remote: store.Remote{Out: &out},
+		CanonicalHost: func(context.Context, string) string { return "localhost" },
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return st, &out, &sessions
+	t.Cleanup(func() { st.Close() })
+	return st, &out
 }
 
-// TestPoolOpensFurtherConnectionsQuietly: a box opened while another is
-// open gets a connection of its own, logged in without a second
-// "Authorizing against" line; the store then allows boxes at once.
-func TestPoolOpensFurtherConnectionsQuietly(t *testing.T) {
-	st, out, sessions := poolServer(t, 0, "")
+// TestPoolOpensFurtherConnections: a box opened while others are open
+// gets a connection of its own, logged in with the first login's
+// password without asking, with one "Authorizing against" line per login
+// (D15); the store allows boxes at once.
+func TestPoolOpensFurtherConnections(t *testing.T) {
+	d := dovecot.Shared(t, dovecot.Options{Delim: '/'})
+	names := fillFolders(t, d, 3, 1)
+	st, out := poolStore(t, d, "")
 	ctx := t.Context()
 	if !st.ConcurrentBoxes() || st.Connections() != 4 {
 		t.Fatalf("ConcurrentBoxes %v, Connections %d: want true and 4 by default", st.ConcurrentBoxes(), st.Connections())
 	}
 	var open []store.Mailbox
-	for _, n := range []string{"a", "b", "c"} {
+	for _, n := range names {
 		mb, err := st.Open(ctx, n, store.ReadWrite)
 		if err != nil {
 			t.Fatalf("open %s beside the others: %v", n, err)
 		}
-		if _, err := mb.Messages(ctx); err != nil {
-			t.Fatal(err)
+		if msgs, err := mb.Messages(ctx); err != nil || len(msgs) != 1 {
+			t.Fatalf("%s: %d messages (%v), want 1", n, len(msgs), err)
 		}
 		open = append(open, mb)
 	}
 	for _, mb := range open {
 		mb.Close()
 	}
-	if n := sessions.Load(); n != 3 {
-		t.Errorf("%d connections for three boxes open at once, want 3", n)
-	}
-	if n := strings.Count(out.String(), "Authorizing against"); n != 1 {
-		t.Errorf("login notes:\n%s\nwant exactly one \"Authorizing against\" line", out)
+	if n := strings.Count(out.String(), "Authorizing against {localhost/imap}\n"); n != 3 {
+		t.Errorf("login notes:\n%s\nwant one \"Authorizing against\" line per connection (3)", out)
 	}
 }
 
-// TestPoolRefusedLoginFallsBack: when the server refuses a further
-// connection's login, the store goes on silently with the connection it
-// has: the second box waits for it, and the store no longer offers to
-// work on boxes at once.
+// TestPoolRefusedLoginFallsBack: when Dovecot refuses a further
+// connection (one per user here), the store goes on silently with the
+// connection it has: the second box waits for it, and the store no
+// longer offers to work on boxes at once.
 func TestPoolRefusedLoginFallsBack(t *testing.T) {
-	st, out, sessions := poolServer(t, 1, "")
+	d := dovecot.Shared(t, dovecot.Options{Delim: '/', MaxConnections: 1})
+	names := fillFolders(t, d, 2, 1)
+	st, out := poolStore(t, d, "")
 	ctx := t.Context()
-	a, err := st.Open(ctx, "a", store.ReadWrite)
+	a, err := st.Open(ctx, names[0], store.ReadWrite)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,44 +81,100 @@ func TestPoolRefusedLoginFallsBack(t *testing.T) {
 	}
 	done := make(chan opened, 1)
 	go func() {
-		mb, err := st.Open(ctx, "b", store.ReadWrite)
+		mb, err := st.Open(ctx, names[1], store.ReadWrite)
 		done <- opened{mb, err}
 	}()
-	select {
-	case o := <-done:
-		t.Fatalf("box b opened while a holds the only connection the server allows: %v", o.err)
-	case <-time.After(300 * time.Millisecond):
+	for st.Connections() > 1 { // until the second login was refused
+		select {
+		case o := <-done:
+			t.Fatalf("box b opened while a holds the only connection the server allows: %v", o.err)
+		case <-time.After(10 * time.Millisecond):
+		}
 	}
 	a.Close()
 	o := <-done
 	if o.err != nil {
 		t.Fatalf("open b after a was closed: %v", o.err)
 	}
-	if _, err := o.mb.Messages(ctx); err != nil {
-		t.Fatal(err)
+	if msgs, err := o.mb.Messages(ctx); err != nil || len(msgs) != 1 {
+		t.Fatalf("b: %d messages (%v), want 1", len(msgs), err)
 	}
 	o.mb.Close()
-	if st.Connections() != 1 || st.ConcurrentBoxes() {
-		t.Errorf("after a refused login: Connections %d, ConcurrentBoxes %v; want 1 and false", st.Connections(), st.ConcurrentBoxes())
+	if st.ConcurrentBoxes() {
+		t.Error("the store still offers boxes at once after a refused login")
 	}
-	if n := sessions.Load(); n != 2 {
-		t.Errorf("the server saw %d connections, want 2 (one refused, not tried again)", n)
+	if strings.Contains(out.String(), "rror") {
+		t.Errorf("login notes:\n%s\nwant no error", out)
 	}
-	if strings.Count(out.String(), "Authorizing against") != 1 || strings.Contains(out.String(), "rror") {
-		t.Errorf("login notes:\n%s\nwant one \"Authorizing against\" line and no error", out)
+}
+
+// TestPoolUnderDovecotConnectionLimit: a Dovecot that allows a user two
+// connections (mail_max_userip_connections) refuses the pool's third:
+// every box still opens, on the two connections, and the store's limit
+// drops to two.
+func TestPoolUnderDovecotConnectionLimit(t *testing.T) {
+	d := dovecot.Shared(t, dovecot.Options{Delim: '/', MaxConnections: 2})
+	names := fillFolders(t, d, 4, 1)
+	st, _ := poolStore(t, d, "")
+	ctx := t.Context()
+	first, err := st.Open(ctx, names[0], store.ReadWrite) // proves the server: the pool may grow
+	if err != nil {
+		t.Fatal(err)
+	}
+	first.Close()
+	var wg sync.WaitGroup
+	errs := make([]error, len(names))
+	for i, name := range names {
+		wg.Go(func() {
+			mb, err := st.Open(ctx, name, store.ReadWrite)
+			if err == nil {
+				_, err = mb.Messages(ctx)
+				// Hold the connection until a box waiting for one has
+				// had the third refused.
+				for st.Connections() > 2 && ctx.Err() == nil {
+					time.Sleep(5 * time.Millisecond)
+				}
+				mb.Close()
+			}
+			errs[i] = err
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("box %s: %v", names[i], err)
+		}
+	}
+	if n := st.Connections(); n != 2 {
+		t.Errorf("the store's limit is %d after Dovecot refused a third connection, want 2", n)
 	}
 }
 
 // TestPoolLimit: /connections=N bounds the pool; 1 is one box after the
-// other. Values outside 1 to 16 are errors.
+// other, and so is a store that gathers no status with its listing (a
+// server without LIST-STATUS and CONDSTORE: go-imap's, Courier; or -d).
+// Values outside 1 to 16 are errors.
 func TestPoolLimit(t *testing.T) {
-	st, _, _ := poolServer(t, 0, "/connections=1")
+	d := dovecot.Shared(t, dovecot.Options{Delim: '/'})
+	st, _ := poolStore(t, d, "/connections=1")
 	if st.Connections() != 1 || st.ConcurrentBoxes() {
 		t.Errorf("/connections=1: Connections %d, ConcurrentBoxes %v; want 1 and false", st.Connections(), st.ConcurrentBoxes())
 	}
-	srv, _, err := imap.ParseName("{h/connections=2/user=u}INBOX")
-	if err != nil || srv.Connections != 2 {
-		t.Errorf("/connections=2: %+v, %v", srv, err)
+	st2, _ := poolStore(t, d, "/connections=2")
+	if st2.Connections() != 2 || !st2.ConcurrentBoxes() {
+		t.Errorf("/connections=2: Connections %d, ConcurrentBoxes %v; want 2 and true", st2.Connections(), st2.ConcurrentBoxes())
+	}
+	noStatus := dovecotStore(t, d, "/notls", false, "") // Options.ListStatus off, as under -d
+	defer noStatus.Close()
+	m := startMemServerCaps(t, false, goimap.CapSet{goimap.CapIMAP4rev1: {}, goimap.CapIMAP4rev2: {}})
+	mem, err := m.dial(t, "/notls", imap.Options{ListStatus: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for what, s := range map[string]*imap.Store{"no status asked": noStatus, "no CONDSTORE": mem} {
+		if s.Connections() != 1 || s.ConcurrentBoxes() {
+			t.Errorf("%s: Connections %d, ConcurrentBoxes %v; want 1 and false", what, s.Connections(), s.ConcurrentBoxes())
+		}
 	}
 	for _, bad := range []string{"/connections", "/connections=0", "/connections=17", "/connections=x"} {
 		if _, _, err := imap.ParseName("{h" + bad + "}INBOX"); err == nil {

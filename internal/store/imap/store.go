@@ -108,6 +108,9 @@ func Dial(ctx context.Context, name string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	if s.listOptions(sess) == nil {
+		s.max = 1 // one folder at a time (pool.go)
+	}
 	s.idle = append(s.idle, sess)
 	return s, nil
 }
@@ -115,10 +118,10 @@ func Dial(ctx context.Context, name string, opt Options) (*Store, error) {
 // Server returns the parsed server part.
 func (s *Store) Server() Server { return s.srv }
 
-// dial opens and logs in one more connection. quiet: one of the pool's
-// further connections (pool.go), logged in without a note and without
-// asking.
-func (s *Store) dial(ctx context.Context, quiet bool) (*session, error) {
+// dial opens and logs in one more connection. further: one of the pool's
+// further connections (pool.go), logged in with the first login's
+// credential, without asking.
+func (s *Store) dial(ctx context.Context, further bool) (*session, error) {
 	sess, err := connect(ctx, s.srv, &s.opt, s.trace)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -128,8 +131,8 @@ func (s *Store) dial(ctx context.Context, quiet bool) (*session, error) {
 	}
 	sess.owner = s
 	stop := sess.bindContext(ctx)
-	if quiet {
-		err = s.loginQuiet(sess)
+	if further {
+		err = s.loginAgain(sess)
 	} else {
 		err = s.login(ctx, sess)
 	}
