@@ -214,6 +214,16 @@ type AppendStarter interface {
 	StartAppend(ctx context.Context, m NewMessage) (finish func() error, ok bool)
 }
 
+// DeleteExpunger is implemented by mailboxes that can flag messages
+// deleted and expunge in one round trip (IMAP pipelines UID STORE and
+// EXPUNGE). MarkDeleted and Expunge remain the reference behaviour.
+type DeleteExpunger interface {
+	// MarkDeletedAndExpunge is MarkDeleted(keys) followed by Expunge,
+	// whatever MarkDeleted returned: what each of them would have
+	// returned.
+	MarkDeletedAndExpunge(ctx context.Context, keys []uint64) (markErr error, expunged int, expungeErr error)
+}
+
 // BulkFetcher is implemented by mailboxes that can stream many messages
 // without a round trip each (IMAP pipelines its FETCH commands). The sync
 // engine uses it when copying; Fetch remains the reference behaviour.

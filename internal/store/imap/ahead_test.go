@@ -161,3 +161,34 @@ func TestStartedAppendsOneRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestDeleteAndExpungeOneRoundTrip: flagging messages deleted and
+// expunging costs one round trip (UID STORE and EXPUNGE sent together),
+// and reports what MarkDeleted and Expunge would.
+func TestDeleteAndExpungeOneRoundTrip(t *testing.T) {
+	d := dovecot.Shared(t, dovecot.Options{Delim: '/'})
+	names := fillFolders(t, d, 1, 4)
+	st, r := relayStore(t, d, "")
+	ctx := t.Context()
+	mb, err := st.Open(ctx, names[0], store.ReadWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mb.Close()
+	msgs, err := mb.Messages(ctx)
+	if err != nil || len(msgs) != 4 {
+		t.Fatalf("%d messages (%v), want 4", len(msgs), err)
+	}
+	before := r.Stats()
+	markErr, n, expErr := mb.(store.DeleteExpunger).MarkDeletedAndExpunge(ctx, []uint64{msgs[1].Key, msgs[3].Key})
+	if markErr != nil || expErr != nil || n != 2 {
+		t.Fatalf("MarkDeletedAndExpunge: %v, %d expunged, %v; want 2 expunged", markErr, n, expErr)
+	}
+	if got := r.Stats().Sub(before); got.RoundTrips() != 1 {
+		t.Errorf("flagging and expunging made %d round trips, want 1", got.RoundTrips())
+	}
+	left, err := mb.Messages(ctx)
+	if err != nil || len(left) != 2 || left[0].Key != msgs[0].Key || left[1].Key != msgs[2].Key {
+		t.Errorf("left %+v (%v), want messages 1 and 3", left, err)
+	}
+}

@@ -271,6 +271,12 @@ func (m *Mailbox) Expunge(ctx context.Context) (int, error) {
 		n = len(seqs)
 		return err
 	})
+	return m.expunged(ctx, n, err)
+}
+
+// expunged is Expunge's outcome once EXPUNGE answered err after removing
+// n messages.
+func (m *Mailbox) expunged(ctx context.Context, n int, err error) (int, error) {
 	var ie *goimap.Error
 	if err != nil && !m.flagged && !m.broken && errors.As(err, &ie) && ie.Type == goimap.StatusResponseTypeNo &&
 		m.run(ctx, func() error {
