@@ -120,20 +120,20 @@ func (s *Store) take(ctx context.Context) (*session, error) {
 			s.mu.Unlock()
 			return s.dial(ctx, false)
 		}
-		if live < s.max && s.proven && !s.growing {
-			s.growing = true
+		if live+s.dialing < s.max && s.proven {
+			s.dialing++
 			s.mu.Unlock()
 			sess, err := s.dial(ctx, true)
 			s.mu.Lock()
-			s.growing = false
+			s.dialing--
 			if err == nil {
-				s.wakeLocked() // others may grow the pool further
 				s.mu.Unlock()
 				return sess, nil
 			}
 			if ctx.Err() == nil && s.dead == nil && !s.closed {
-				// Refused: go on with the connections open.
-				s.max = max(1, s.liveLocked())
+				// Refused: go on with the connections open (and
+				// those still being opened).
+				s.max = max(1, s.liveLocked()+s.dialing)
 			}
 			s.wakeLocked()
 			s.mu.Unlock()

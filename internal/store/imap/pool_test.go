@@ -5,6 +5,7 @@ import (
 	"context"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -62,56 +63,12 @@ func TestPoolOpensFurtherConnections(t *testing.T) {
 	}
 }
 
-// TestPoolRefusedLoginFallsBack: when Dovecot refuses a further
-// connection (one per user here), the store goes on silently with the
-// connection it has: the second box waits for it, and the store no
-// longer offers to work on boxes at once.
-func TestPoolRefusedLoginFallsBack(t *testing.T) {
-	d := dovecot.Shared(t, dovecot.Options{Delim: '/', MaxConnections: 1})
-	names := fillFolders(t, d, 2, 1)
-	st, out := poolStore(t, d, "")
-	ctx := t.Context()
-	a, err := st.Open(ctx, names[0], store.ReadWrite)
-	if err != nil {
-		t.Fatal(err)
-	}
-	type opened struct {
-		mb  store.Mailbox
-		err error
-	}
-	done := make(chan opened, 1)
-	go func() {
-		mb, err := st.Open(ctx, names[1], store.ReadWrite)
-		done <- opened{mb, err}
-	}()
-	for st.Connections() > 1 { // until the second login was refused
-		select {
-		case o := <-done:
-			t.Fatalf("box b opened while a holds the only connection the server allows: %v", o.err)
-		case <-time.After(10 * time.Millisecond):
-		}
-	}
-	a.Close()
-	o := <-done
-	if o.err != nil {
-		t.Fatalf("open b after a was closed: %v", o.err)
-	}
-	if msgs, err := o.mb.Messages(ctx); err != nil || len(msgs) != 1 {
-		t.Fatalf("b: %d messages (%v), want 1", len(msgs), err)
-	}
-	o.mb.Close()
-	if st.ConcurrentBoxes() {
-		t.Error("the store still offers boxes at once after a refused login")
-	}
-	if strings.Contains(out.String(), "rror") {
-		t.Errorf("login notes:\n%s\nwant no error", out)
-	}
-}
-
 // TestPoolUnderDovecotConnectionLimit: a Dovecot that allows a user two
-// connections (mail_max_userip_connections) refuses the pool's third:
-// every box still opens, on the two connections, and the store's limit
-// drops to two.
+// connections (mail_max_userip_connections) refuses further ones: the
+// store goes on silently with those it has, every box still opens, on
+// the connections it accepted (boxes wait for one), and the store's
+// limit drops below its four (to two, or three when logins made at the
+// same moment all passed Dovecot's count).
 func TestPoolUnderDovecotConnectionLimit(t *testing.T) {
 	d := dovecot.Shared(t, dovecot.Options{Delim: '/', MaxConnections: 2})
 	names := fillFolders(t, d, 4, 1)
@@ -123,15 +80,18 @@ func TestPoolUnderDovecotConnectionLimit(t *testing.T) {
 	}
 	first.Close()
 	var wg sync.WaitGroup
+	var opened atomic.Int32
 	errs := make([]error, len(names))
 	for i, name := range names {
 		wg.Go(func() {
 			mb, err := st.Open(ctx, name, store.ReadWrite)
 			if err == nil {
+				opened.Add(1)
 				_, err = mb.Messages(ctx)
 				// Hold the connection until a box waiting for one has
-				// had the third refused.
-				for st.Connections() > 2 && ctx.Err() == nil {
+				// had a further one refused (or every box is open:
+				// Dovecot refused none, which fails below).
+				for st.Connections() == 4 && opened.Load() < int32(len(names)) && ctx.Err() == nil {
 					time.Sleep(5 * time.Millisecond)
 				}
 				mb.Close()
@@ -145,8 +105,8 @@ func TestPoolUnderDovecotConnectionLimit(t *testing.T) {
 			t.Errorf("box %s: %v", names[i], err)
 		}
 	}
-	if n := st.Connections(); n != 2 {
-		t.Errorf("the store's limit is %d after Dovecot refused a third connection, want 2", n)
+	if n := st.Connections(); n != 2 && n != 3 {
+		t.Errorf("the store's limit is %d after Dovecot refused a connection, want 2 (or 3)", n)
 	}
 }
 

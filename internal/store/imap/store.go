@@ -45,14 +45,13 @@ type Store struct {
 	validity map[string]listStatus
 
 	// The pool (pool.go). max is how many connections may be open at
-	// once; proven: the server has selected a folder for us; growing:
-	// a further connection is being opened; wake is closed (and
-	// replaced) whenever a connection is given back or the store ends;
-	// login is what the first login succeeded with, for the further
-	// connections.
+	// once; proven: the server has selected a folder for us; dialing:
+	// further connections being opened; wake is closed (and replaced)
+	// whenever a connection is given back or the store ends; login1 is
+	// what the first login succeeded with, for the further connections.
 	max     int
 	proven  bool
-	growing bool
+	dialing int
 	wake    chan struct{}
 	login1  *credential
 }
