@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	goimap "github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapclient"
 
 	"github.com/mailsync/mailsync/internal/store"
 )
@@ -29,12 +28,24 @@ func (m *Mailbox) MarkDeletedAndExpunge(ctx context.Context, keys []uint64) (err
 	for _, k := range keys {
 		set.AddNum(goimap.UID(k))
 	}
-	var exp *imapclient.ExpungeCommand
+	// The EXPUNGE's answer is read beside the STORE's: a server may send
+	// the expunged messages before it completes the STORE (Dovecot
+	// does), and go-imap hands them to the EXPUNGE's reader alone.
+	type expunged struct {
+		n   int
+		err error
+	}
+	var done chan expunged
 	markErr := m.run(ctx, func() error {
 		st := m.sess.c.Store(set, &goimap.StoreFlags{
 			Op: goimap.StoreFlagsAdd, Silent: true, Flags: []goimap.Flag{goimap.FlagDeleted},
 		}, nil)
-		exp = m.sess.c.Expunge()
+		exp := m.sess.c.Expunge()
+		done = make(chan expunged, 1) // unread when the connection broke
+		go func() {
+			seqs, err := exp.Collect()
+			done <- expunged{len(seqs), err}
+		}()
 		return st.Close()
 	})
 	if markErr != nil {
@@ -44,12 +55,12 @@ func (m *Mailbox) MarkDeletedAndExpunge(ctx context.Context, keys []uint64) (err
 	}
 	var n int
 	expErr := m.run(ctx, func() error {
-		if exp == nil {
+		if done == nil {
 			return m.lost()
 		}
-		seqs, err := exp.Collect()
-		n = len(seqs)
-		return err
+		x := <-done
+		n = x.n
+		return x.err
 	})
 	n, expErr = m.expunged(ctx, n, expErr)
 	return markErr, n, expErr
