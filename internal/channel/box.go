@@ -23,6 +23,15 @@ type openSide struct {
 	// readOnly: the box could only be opened read-only (the user may
 	// read it but not write it): it is not expunged.
 	readOnly bool
+	// expunged is the outcome of the expunge made with its deletions
+	// (store.DeleteExpunger), nil when it was not.
+	expunged *expungeResult
+}
+
+// expungeResult is what an expunge returned.
+type expungeResult struct {
+	n   int
+	err error
 }
 
 // boxSync is what synchronising one box found and did.

@@ -9,14 +9,18 @@ import (
 )
 
 // Boxes synchronised at once. When both stores allow it
-// (store.ConcurrentBoxes: local files), Engine.Workers boxes are
+// (store.ConcurrentBoxes: local files, an IMAP store with a pool of
+// connections), Engine.Workers boxes (more with a pool: workers) are
 // synchronised at the same time, each by an engine of its own whose
 // output is recorded; the recordings are printed in box order as the
 // boxes finish, so the output is the one of a run that takes them one
 // after the other. Missing boxes are still created one after the other,
 // in box order: creating "dir/sub" makes the directory "dir", which the
 // box "dir" (a directory on the other side) must then find, not create
-// as a file.
+// as a file. A store given up (unreachable.go) stops the start of
+// further boxes; the boxes after the first that found it gone are
+// skipped in the output and keep their last state, as when they are
+// taken one after the other.
 
 // createTurn lets a box create what it lacks once the box before it has:
 // wait is closed when the box may, and it closes done when it has.
@@ -25,18 +29,52 @@ type createTurn struct {
 	done chan struct{}
 }
 
+// connectionPool is a store that works on its boxes over a pool of
+// connections to a server (IMAP): Connections is how many it may have
+// open at once. Boxes there wait on the link, not on a CPU.
+type connectionPool interface {
+	Connections() int
+}
+
+// workers is how many boxes Sync works on at once: e.Workers, or, when
+// a store works over a pool of connections, as many as the smaller
+// pool holds if that is more. With e.Workers 0 (a terminal) it stays 0.
+func (e *Engine) workers(a, b *Side) int {
+	n := e.Workers
+	if n < 1 {
+		return n
+	}
+	pool := 0
+	for _, s := range []*Side{a, b} {
+		if p, ok := s.Store.(connectionPool); ok {
+			if c := p.Connections(); pool == 0 || c < pool {
+				pool = c
+			}
+		}
+	}
+	return max(n, pool)
+}
+
 // concurrent reports whether Sync may synchronise several of n boxes
 // at once.
 func (e *Engine) concurrent(a, b *Side, n int) bool {
-	if e.Workers < 2 || n < 2 || e.Progress != nil {
+	if e.workers(a, b) < 2 || n < 2 || e.Progress != nil {
 		return false
 	}
+	pools := 0
 	for _, s := range []*Side{a, b} {
 		if c, ok := s.Store.(store.ConcurrentBoxes); !ok || !c.ConcurrentBoxes() {
 			return false
 		}
+		if _, ok := s.Store.(connectionPool); ok {
+			pools++
+		}
 	}
-	return true
+	// A box holds a connection of each side while it is synchronised:
+	// with two pools (a channel between two servers), boxes at once
+	// could each hold one pool's last connection while waiting for the
+	// other's. They are taken one after the other there.
+	return pools < 2
 }
 
 // boxResult is one box's outcome with what its synchronisation printed.
@@ -44,7 +82,10 @@ type boxResult struct {
 	outcome boxOutcome
 	out     *deferredOut
 	failed  bool
-	skipped bool // not started: the run was interrupted
+	skipped bool // not started: the run was interrupted, or a store given up
+	// gone is the side whose store the box found given up
+	// (unreachable.go), nil when it did not.
+	gone *Side
 }
 
 // syncConcurrently synchronises the boxes names with e.Workers workers
@@ -63,9 +104,12 @@ func (e *Engine) syncConcurrently(ctx context.Context, a, b *Side, last map[stri
 		turns[i] = &createTurn{wait: prev, done: make(chan struct{})}
 		prev = turns[i].done
 	}
+	if e.goneAny == nil {
+		e.goneAny = new(atomic.Bool)
+	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(e.Workers, len(names)) {
+	for range min(e.workers(a, b), len(names)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -74,7 +118,7 @@ func (e *Engine) syncConcurrently(ctx context.Context, a, b *Side, last map[stri
 				if i >= len(names) {
 					return
 				}
-				if ctx.Err() != nil || e.watch.stopped() {
+				if ctx.Err() != nil || e.watch.stopped() || e.goneAny.Load() {
 					<-turns[i].wait
 					close(turns[i].done)
 					e.watch.finish(names[i])
@@ -85,7 +129,7 @@ func (e *Engine) syncConcurrently(ctx context.Context, a, b *Side, last map[stri
 				be.turn = turns[i]
 				ids, had := last[names[i]]
 				o := be.handleBox(ctx, a, b, names[i], ids, had)
-				results[i] <- boxResult{outcome: o, out: be.R.rec, failed: be.failed}
+				results[i] <- boxResult{outcome: o, out: be.R.rec, failed: be.failed, gone: be.gone}
 			}
 		}()
 	}
@@ -101,9 +145,24 @@ func (e *Engine) syncConcurrently(ctx context.Context, a, b *Side, last map[stri
 			}
 			continue
 		}
+		if e.gone != nil && (r.skipped || r.gone != nil) {
+			// A store was given up in an earlier box: this one is
+			// skipped, as one after the other would have, and keeps
+			// its last state; what it printed before it found the
+			// store gone is dropped with it. A box that finished
+			// before is reported as usual.
+			if ids, had := last[name]; had {
+				record(name, boxOutcome{ids: ids, keep: true})
+			}
+			continue
+		}
 		if r.skipped {
 			e.fail()
 			break
+		}
+		if r.gone != nil {
+			e.gone = r.gone // its output says so, once (unreachable.go)
+			e.fail()
 		}
 		r = e.answer(ctx, a, b, name, last, r)
 		r.out.replay(e.R)
@@ -136,7 +195,7 @@ func (e *Engine) answer(ctx context.Context, a, b *Side, name string, last map[s
 		be := e.boxEngine()
 		ids, had := last[name]
 		o := be.handleBox(ctx, a, b, name, ids, had)
-		r = boxResult{outcome: o, out: be.R.rec, failed: be.failed}
+		r = boxResult{outcome: o, out: be.R.rec, failed: be.failed, gone: be.gone}
 	}
 	return r
 }
@@ -144,5 +203,5 @@ func (e *Engine) answer(ctx context.Context, a, b *Side, name string, last map[s
 // boxEngine is an engine for one box synchronised beside others: e's
 // options and book, a Reporter that records, no progress display.
 func (e *Engine) boxEngine() *Engine {
-	return &Engine{Opt: e.Opt, R: e.R.recorder(), Book: e.Book, watch: e.watch, shared: true, LastFlags: e.LastFlags}
+	return &Engine{Opt: e.Opt, R: e.R.recorder(), Book: e.Book, watch: e.watch, shared: true, LastFlags: e.LastFlags, goneAny: e.goneAny}
 }

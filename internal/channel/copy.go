@@ -145,7 +145,9 @@ func (c *copier) done(ctx context.Context, k int, err error) {
 	c.n++
 }
 
-// oneByOne appends each message in turn, the next ones read ahead.
+// oneByOne appends each message in turn, the next ones read ahead; a
+// destination that can start appends gets them without waiting for each
+// answer (appendstart.go).
 func (c *copier) oneByOne(ctx context.Context) {
 	var todo []int
 	if !c.e.Opt.Simulate {
@@ -161,8 +163,13 @@ func (c *copier) oneByOne(ctx context.Context) {
 		ahead, stop = c.readAhead(ctx, todo)
 		defer stop()
 	}
+	var started startedAppends
+	defer started.finish(ctx, c)
 	for k := range c.at {
 		if c.skip(k) != noSkip {
+			if !started.finish(ctx, c) {
+				return
+			}
 			c.skipped(k)
 			continue
 		}
@@ -171,6 +178,18 @@ func (c *copier) oneByOne(ctx context.Context) {
 			continue
 		}
 		f := <-ahead
+		if len(started.ks) >= maxStarted && !started.finish(ctx, c) {
+			c.release(f)
+			return
+		}
+		if started.start(ctx, c, f) {
+			c.release(f)
+			continue
+		}
+		if !started.finish(ctx, c) {
+			c.release(f)
+			return
+		}
 		err := c.appendFetched(ctx, f)
 		c.release(f)
 		c.done(ctx, k, err)

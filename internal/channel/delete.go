@@ -7,6 +7,7 @@ import (
 
 	"github.com/mailsync/mailsync/internal/channel/event"
 	"github.com/mailsync/mailsync/internal/channel/idtable"
+	"github.com/mailsync/mailsync/internal/store"
 )
 
 // deleteAndExpunge flags the messages to delete on both sides of a box
@@ -25,17 +26,16 @@ func (e *Engine) deleteAndExpunge(ctx context.Context, oa, ob *openSide) bool {
 	}
 	e.emit(event.Expunging{})
 	for _, o := range []*openSide{oa, ob} {
-		if o.readOnly {
-			continue // its deletions failed above, if it had any
-		}
-		if len(o.victims) == 0 && o.scan.trashed == 0 && !o.scan.incomplete && !e.Opt.CopyDeleted {
-			// No message is flagged \Deleted (none was when the box was
-			// read, none was now, none was copied so): an expunge would
-			// remove nothing, and costs a server a round trip per box
-			// (doc/design/wan.md).
+		if !e.expunges(o) {
 			continue
 		}
-		n, err := o.mb.Expunge(ctx)
+		var n int
+		var err error
+		if o.expunged != nil {
+			n, err = o.expunged.n, o.expunged.err // with its deletions (markDeleted)
+		} else {
+			n, err = o.mb.Expunge(ctx)
+		}
 		if err != nil {
 			if !e.goneIn(err, o.side) {
 				e.emit(event.ExpungeFailed{Full: o.full(), Store: o.side.Name(), Err: err})
@@ -48,6 +48,18 @@ func (e *Engine) deleteAndExpunge(ctx context.Context, oa, ob *openSide) bool {
 		}
 	}
 	return ok
+}
+
+// expunges reports whether side o is expunged after its deletions.
+func (e *Engine) expunges(o *openSide) bool {
+	if o.readOnly {
+		return false // its deletions failed, if it had any
+	}
+	// Unless no message is flagged \Deleted (none was when the box was
+	// read, none was now, none was copied so): an expunge would remove
+	// nothing, and costs a server a round trip per box
+	// (doc/design/wan.md).
+	return len(o.victims) > 0 || o.scan.trashed > 0 || o.scan.incomplete || e.Opt.CopyDeleted
 }
 
 // victims returns the indexes of the messages to delete in one side: every
@@ -86,7 +98,17 @@ func (e *Engine) markDeleted(ctx context.Context, o *openSide, dir string) bool 
 			e.emit(event.Message{Action: event.Deleted, Dir: dir, From: summary(&o.scan.det, i)})
 		}
 	}
-	if err := o.mb.MarkDeleted(ctx, keys); err != nil {
+	var err error
+	if de, ok := o.mb.(store.DeleteExpunger); ok && e.expunges(o) {
+		// Flagged and expunged in one round trip; the expunge's
+		// outcome is reported in its turn (deleteAndExpunge).
+		x := &expungeResult{}
+		err, x.n, x.err = de.MarkDeletedAndExpunge(ctx, keys)
+		o.expunged = x
+	} else {
+		err = o.mb.MarkDeleted(ctx, keys)
+	}
+	if err != nil {
 		if !e.goneIn(err, o.side) {
 			e.emit(event.FlagFailed{Store: o.side.Name(), Err: err})
 		}

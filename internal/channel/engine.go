@@ -1,6 +1,8 @@
 package channel
 
 import (
+	"sync/atomic"
+
 	"github.com/mailsync/mailsync/internal/channel/event"
 	"github.com/mailsync/mailsync/internal/config"
 	"github.com/mailsync/mailsync/internal/flagstate"
@@ -79,6 +81,10 @@ type Engine struct {
 	// only), aligned with the last state's ids; Sync returns the new
 	// ones in its Result. Read only.
 	LastFlags flagstate.Records
+	// goneAny is set, for the run and all its box engines, once any of
+	// them found a store given up: no further box is started
+	// (concurrent.go).
+	goneAny *atomic.Bool
 	// trace, when set, is given every event the engine emits, before it
 	// is printed (tests). Engines of boxes synchronised at once
 	// (boxEngine) have none.

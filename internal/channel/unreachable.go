@@ -25,6 +25,9 @@ func (e *Engine) storeGone(s *Side, err error) bool {
 	}
 	if e.gone == nil {
 		e.gone = s
+		if e.goneAny != nil {
+			e.goneAny.Store(true)
+		}
 		e.fail()
 		e.emit(event.StoreGone{Store: s.Name(), Reason: reason(err)})
 	}

@@ -213,6 +213,29 @@ type Mailbox interface {
 	Close() error
 }
 
+// AppendStarter is implemented by mailboxes that can send an append
+// without waiting for its answer (IMAP with LITERAL+): the sync engine
+// then sends the next one at once instead of one round trip per message.
+// Append remains the reference behaviour.
+type AppendStarter interface {
+	// StartAppend sends m, reading its body to the end, and returns
+	// without waiting; finish waits for the answer and returns what Append
+	// would have. ok is false when the mailbox cannot (use Append). The
+	// finish functions must be called in the order of their StartAppend
+	// calls, each before any other call on the mailbox but StartAppend.
+	StartAppend(ctx context.Context, m NewMessage) (finish func() error, ok bool)
+}
+
+// DeleteExpunger is implemented by mailboxes that can flag messages
+// deleted and expunge in one round trip (IMAP pipelines UID STORE and
+// EXPUNGE). MarkDeleted and Expunge remain the reference behaviour.
+type DeleteExpunger interface {
+	// MarkDeletedAndExpunge is MarkDeleted(keys) followed by Expunge,
+	// whatever MarkDeleted returned: what each of them would have
+	// returned.
+	MarkDeletedAndExpunge(ctx context.Context, keys []uint64) (markErr error, expunged int, expungeErr error)
+}
+
 // BulkFetcher is implemented by mailboxes that can stream many messages
 // without a round trip each (IMAP pipelines its FETCH commands). The sync
 // engine uses it when copying; Fetch remains the reference behaviour.
@@ -273,8 +296,8 @@ type Signer interface {
 
 // ConcurrentBoxes is implemented by stores whose boxes may be opened and
 // changed from several goroutines at once, each box by one (local files,
-// memory); the sync engine may then synchronise several boxes at once.
-// A store with one connection (IMAP) does not implement it.
+// memory, an IMAP store with a pool of connections); the sync engine
+// may then synchronise several boxes at once.
 type ConcurrentBoxes interface {
 	ConcurrentBoxes() bool
 }

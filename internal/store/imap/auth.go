@@ -77,6 +77,9 @@ func (s *Store) login(ctx context.Context, sess *session) error {
 			if s.user == "" {
 				s.user = user
 			}
+			if s.login1 == nil {
+				s.login1 = &credential{user: user, pass: pass}
+			}
 			s.mu.Unlock()
 			return nil
 		}

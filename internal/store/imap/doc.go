@@ -30,6 +30,12 @@
 //     a -m sender without a domain (envelope.go);
 //   - copying many bodies in batches of one UID FETCH each, read into
 //     reused buffers while the previous batch is written (bulk.go);
+//   - a pool of up to 4 connections (/connections=N) so that the engine
+//     can work on several folders at once, on servers with LIST-STATUS
+//     and CONDSTORE (pool.go); the listing sent behind each SELECT
+//     (ahead.go, beside.go); appends that do not wait for each answer
+//     (appendstart.go); UID STORE and EXPUNGE in one round trip
+//     (delexp.go); doc/design/wan.md, "Several folders at once";
 //   - 5.2.7's error wording for connection and login failures (errors.go).
 //
 // Nothing here knows about channels, msinfo or the sync algorithm.

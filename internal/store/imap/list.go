@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 
 	goimap "github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
 
 	"github.com/mailsync/mailsync/internal/store"
 	"github.com/mailsync/mailsync/internal/store/hdrcache"
@@ -31,7 +34,13 @@ func (m *Mailbox) Messages(ctx context.Context) ([]store.Message, error) {
 	var out []store.Message
 	var cache *hdrcache.Cache
 	m.skipped = nil
+	next := m.takeAhead()
 	err := m.run(ctx, func() error {
+		if next != nil {
+			var err error
+			out, cache, err = m.listAhead(next)
+			return err
+		}
 		if m.appended { // doc comment of Mailbox.appended
 			if err := m.sess.c.Noop().Wait(); err != nil {
 				return err
@@ -44,7 +53,7 @@ func (m *Mailbox) Messages(ctx context.Context) ([]store.Message, error) {
 		cache = m.headerCache()
 		if cache.Len() > 0 {
 			var err error
-			out, err = m.listCached(cache)
+			out, err = m.listCached(cache, nil, nil)
 			if err == nil {
 				return m.envelopeSenders(out, cache)
 			}
@@ -55,7 +64,7 @@ func (m *Mailbox) Messages(ctx context.Context) ([]store.Message, error) {
 			// everything in one command, a consistent snapshot.
 		}
 		var err error
-		if out, err = m.listAll(cache); err != nil {
+		if out, err = m.listAll(cache, nil); err != nil {
 			return err
 		}
 		return m.envelopeSenders(out, cache)
@@ -94,15 +103,17 @@ var describeOptions = &goimap.FetchOptions{
 var allUIDs = goimap.UIDSet{goimap.UIDRange{Start: 1, Stop: 0}}
 
 // listAll lists the folder with one UID FETCH 1:* of everything and
-// records what it learns in cache (nil: none).
-func (m *Mailbox) listAll(cache *hdrcache.Cache) ([]store.Message, error) {
+// records what it learns in cache (nil: none). cmd is that command when
+// it was sent already (ahead.go), else nil.
+func (m *Mailbox) listAll(cache *hdrcache.Cache, cmd *imapclient.FetchCommand) ([]store.Message, error) {
 	var out []store.Message
 	var seqs []uint32
-	opt := *describeOptions
-	opt.Flags = true
 	m.skipped = nil
 	inBox := m.inBox()
-	err := m.eachListed(m.sess.c.Fetch(allUIDs, &opt), inBox, func(l *listedMsg) {
+	if cmd == nil {
+		cmd = m.sess.c.Fetch(allUIDs, listAllOptions())
+	}
+	err := m.eachListed(cmd, inBox, func(l *listedMsg) {
 		if l.skip != nil {
 			m.skipped = append(m.skipped, *l.skip)
 			return
@@ -124,15 +135,23 @@ func (m *Mailbox) listAll(cache *hdrcache.Cache) ([]store.Message, error) {
 var errIncomplete = errors.New("a message vanished during the listing")
 
 // listCached lists the folder with UID FETCH 1:* (UID FLAGS), takes size,
-// date and header from cache and fetches them for the UIDs it lacks.
-func (m *Mailbox) listCached(cache *hdrcache.Cache) ([]store.Message, error) {
+// date and header from cache and fetches them for the UIDs it lacks. cmd
+// is the UID FETCH when it was sent already (ahead.go), else nil.
+//
+// newer, when not nil, holds the UID FETCH of size, date and header of
+// the messages above the cache's newest, sent behind cmd (ahead.go): it
+// is read first (and set to nil), and only what it lacks is fetched.
+func (m *Mailbox) listCached(cache *hdrcache.Cache, cmd *imapclient.FetchCommand, newer **imapclient.FetchCommand) ([]store.Message, error) {
 	var out []store.Message
 	var seqs []uint32
 	var missing goimap.UIDSet
 	want := map[uint64]int{} // UID → index in out, for the messages not cached
 	m.skipped = nil
 	inBox := m.inBox()
-	err := m.eachListed(m.sess.c.Fetch(allUIDs, &goimap.FetchOptions{UID: true, Flags: true}), inBox, func(l *listedMsg) {
+	if cmd == nil {
+		cmd = m.sess.c.Fetch(allUIDs, &goimap.FetchOptions{UID: true, Flags: true})
+	}
+	onFlags := func(l *listedMsg) {
 		key := l.uid
 		sm := store.Message{Key: key, Flags: fromIMAP(l.flags)}
 		if e, ok := cache.Get(cacheKey(key)); ok {
@@ -143,17 +162,37 @@ func (m *Mailbox) listCached(cache *hdrcache.Cache) ([]store.Message, error) {
 		}
 		out = append(out, sm)
 		seqs = append(seqs, l.seq)
-	})
-	if err != nil {
-		return nil, err
 	}
-	if len(want) > 0 {
-		skip, err := m.describe(missing, want, out, cache)
+	skip := map[int]bool{}
+	if newer == nil || *newer == nil {
+		if err := m.eachListed(cmd, inBox, onFlags); err != nil {
+			return nil, err
+		}
+	} else {
+		n := *newer
+		*newer = nil
+		described, err := m.listBeside(cmd, n, inBox, onFlags)
 		if err != nil {
 			return nil, err
 		}
-		out, seqs = without(out, seqs, skip)
+		for _, l := range described {
+			if _, ok := want[l.uid]; ok {
+				m.describeOne(l, want, out, cache, skip)
+			}
+		}
+		missing = goimap.UIDSet{}
+		for _, uid := range slices.Sorted(maps.Keys(want)) {
+			missing.AddNum(goimap.UID(uid))
+		}
 	}
+	if len(want) > 0 {
+		more, err := m.describe(missing, want, out, cache)
+		if err != nil {
+			return nil, err
+		}
+		maps.Copy(skip, more)
+	}
+	out, seqs = without(out, seqs, skip)
 	sort.Sort(bySeq{out, seqs})
 	return out, nil
 }
@@ -179,31 +218,8 @@ func without(msgs []store.Message, seqs []uint32, skip map[int]bool) ([]store.Me
 // missing from the answer or the server refuses the command (a message
 // vanished; a server may then still send its flags, without header).
 func (m *Mailbox) describe(uids goimap.UIDSet, want map[uint64]int, out []store.Message, cache *hdrcache.Cache) (map[int]bool, error) {
-	var skip map[int]bool
-	asked := func(_ uint32, uid uint64) bool { _, ok := want[uid]; return ok }
-	err := m.eachListed(m.sess.c.Fetch(uids, describeOptions), asked, func(l *listedMsg) {
-		i := want[l.uid]
-		if l.skip != nil {
-			delete(want, l.uid)
-			m.skipped = append(m.skipped, *l.skip)
-			if skip == nil {
-				skip = map[int]bool{}
-			}
-			skip[i] = true
-			return
-		}
-		if l.header == nil {
-			return // a flag change of another client
-		}
-		delete(want, l.uid)
-		sm := &out[i]
-		sm.Size, sm.InternalDate, sm.Header = l.size, l.date, l.header
-		remember(cache, *sm)
-	})
-	var ie *goimap.Error
-	if errors.As(err, &ie) && !m.broken {
-		return nil, errIncomplete
-	}
+	skip := map[int]bool{}
+	err := m.describeWith(m.sess.c.Fetch(uids, describeOptions), want, out, cache, skip)
 	if err != nil {
 		return nil, err
 	}
@@ -211,6 +227,40 @@ func (m *Mailbox) describe(uids goimap.UIDSet, want map[uint64]int, out []store.
 		return nil, errIncomplete
 	}
 	return skip, nil
+}
+
+// describeWith is describe with the UID FETCH of size, date and header
+// sent (cmd): it fills in what the answer has of the messages in want,
+// removes them from want, and adds the indexes left out to skip. Messages
+// it does not answer stay in want.
+func (m *Mailbox) describeWith(cmd *imapclient.FetchCommand, want map[uint64]int, out []store.Message, cache *hdrcache.Cache, skip map[int]bool) error {
+	asked := func(_ uint32, uid uint64) bool { _, ok := want[uid]; return ok }
+	err := m.eachListed(cmd, asked, func(l *listedMsg) {
+		m.describeOne(l, want, out, cache, skip)
+	})
+	var ie *goimap.Error
+	if errors.As(err, &ie) && !m.broken {
+		return errIncomplete
+	}
+	return err
+}
+
+// describeOne fills in message l, one of want, from its description.
+func (m *Mailbox) describeOne(l *listedMsg, want map[uint64]int, out []store.Message, cache *hdrcache.Cache, skip map[int]bool) {
+	i := want[l.uid]
+	if l.skip != nil {
+		delete(want, l.uid)
+		m.skipped = append(m.skipped, *l.skip)
+		skip[i] = true
+		return
+	}
+	if l.header == nil {
+		return // a flag change of another client
+	}
+	delete(want, l.uid)
+	sm := &out[i]
+	sm.Size, sm.InternalDate, sm.Header = l.size, l.date, l.header
+	remember(cache, *sm)
 }
 
 // remember records a listed message in cache. The cache keeps dates in
@@ -238,9 +288,7 @@ func (m *Mailbox) headerCache() *hdrcache.Cache {
 	if m.st.opt.CacheDir == "" || m.uidValidity == 0 || user == "" {
 		return nil
 	}
-	id := fmt.Sprintf("imap %s user=%q authuser=%q folder=%q uidvalidity=%d",
-		m.st.srv.Address(), user, m.st.srv.AuthUser, m.name, m.uidValidity)
-	return hdrcache.Open(m.st.opt.CacheDir, id)
+	return hdrcache.Open(m.st.opt.CacheDir, m.st.cacheIdentity(user, m.name, m.uidValidity))
 }
 
 type bySeq struct {

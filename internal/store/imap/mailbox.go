@@ -45,6 +45,9 @@ type Mailbox struct {
 	// noInsert is the server's refusal of an APPEND for lack of the
 	// insert right; every later Append fails with it (reopen.go).
 	noInsert error
+	// ahead is the listing Open sent behind the SELECT, until Messages
+	// takes it or another command settles it (ahead.go).
+	ahead *ahead
 }
 
 var _ store.Mailbox = (*Mailbox)(nil)
@@ -59,6 +62,7 @@ func (m *Mailbox) run(ctx context.Context, f func() error) error {
 		return m.lost()
 	}
 	stop := m.sess.bindContext(ctx)
+	m.settle()
 	err := f()
 	if !stop() {
 		m.broken = true // the context ended and is closing the connection
@@ -92,6 +96,7 @@ func (m *Mailbox) Fetch(ctx context.Context, key uint64) (io.ReadCloser, error) 
 		return nil, m.lost()
 	}
 	stop := m.sess.bindContext(ctx)
+	m.settle()
 	whole := &goimap.FetchItemBodySection{Peek: true}
 	cmd := m.sess.c.Fetch(goimap.UIDSetNum(goimap.UID(key)), &goimap.FetchOptions{
 		UID: true, BodySection: []*goimap.FetchItemBodySection{whole},
@@ -265,6 +270,12 @@ func (m *Mailbox) Expunge(ctx context.Context) (int, error) {
 		n = len(seqs)
 		return err
 	})
+	return m.expunged(ctx, n, err)
+}
+
+// expunged is Expunge's outcome once EXPUNGE answered err after removing
+// n messages.
+func (m *Mailbox) expunged(ctx context.Context, n int, err error) (int, error) {
 	var ie *goimap.Error
 	if err != nil && !m.flagged && !m.broken && errors.As(err, &ie) && ie.Type == goimap.StatusResponseTypeNo &&
 		m.run(ctx, func() error {
@@ -291,6 +302,13 @@ func (m *Mailbox) Close() error {
 		return nil
 	}
 	m.closed = true
+	if m.ahead != nil && !m.broken && m.sess.alive() {
+		stop := m.sess.bindContext(context.Background()) // the stall watchdog
+		m.settle()
+		if !stop() || !m.sess.alive() {
+			m.broken = true
+		}
+	}
 	if !m.broken {
 		m.sess.selected = m.name
 	}

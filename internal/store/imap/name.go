@@ -30,6 +30,10 @@ type Server struct {
 	Anonymous bool
 	// Debug (/debug) traces the dialogue like -di.
 	Debug bool
+	// Connections (/connections=N, 1 to 16) is how many connections the
+	// store may open at once; 0 means the default (pool.go). Not a
+	// c-client flag: a name with it was an error before.
+	Connections int
 }
 
 // Address is host:port to dial.
@@ -152,6 +156,14 @@ func (s *Server) setFlag(f string) string {
 	key, val, hasVal := strings.Cut(f, "=")
 	key = strings.ToLower(key)
 	needVal := map[string]*string{"user": &s.User, "authuser": &s.AuthUser, "service": &s.Service}
+	if key == "connections" {
+		n, err := strconv.Atoi(val)
+		if !hasVal || err != nil || n < 1 || n > maxConnections {
+			return fmt.Sprintf("flag /connections needs a number from 1 to %d (/connections=N)", maxConnections)
+		}
+		s.Connections = n
+		return ""
+	}
 	if dst, ok := needVal[key]; ok {
 		if !hasVal || val == "" {
 			return fmt.Sprintf("flag /%s needs a value (/%s=NAME)", key, key)
@@ -186,7 +198,7 @@ func (s *Server) setFlag(f string) string {
 	case "":
 		return "empty flag (two '/' in a row)"
 	}
-	return fmt.Sprintf("unknown flag /%s (known: /user= /authuser= /service= /imap /ssl /tls /notls /novalidate-cert /validate-cert /secure /norsh /readonly /anonymous /debug /loser)", key)
+	return fmt.Sprintf("unknown flag /%s (known: /user= /authuser= /service= /connections= /imap /ssl /tls /notls /novalidate-cert /validate-cert /secure /norsh /readonly /anonymous /debug /loser)", key)
 }
 
 func (s *Server) setService(name string) string {

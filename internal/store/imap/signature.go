@@ -83,8 +83,10 @@ func (s *Store) keepListed(list []*goimap.ListData) {
 		}
 		if s.listed == nil {
 			s.listed = map[string]goimap.StatusData{}
+			s.validity = map[string]listStatus{}
 		}
 		s.listed[mutf7.Encode(l.Mailbox)] = *l.Status
+		s.validity[mutf7.Encode(l.Mailbox)] = listStatus{l.Status.UIDValidity, uint32(l.Status.UIDNext)} // ahead.go
 	}
 }
 

@@ -13,9 +13,10 @@ import (
 	"github.com/mailsync/mailsync/internal/store"
 )
 
-// Store is one IMAP server seen as a store.Store. It keeps one logged-in
-// connection per open mailbox plus one for listing (c-client's
-// "half-open" stream); idle connections are reused.
+// Store is one IMAP server seen as a store.Store. It keeps a small pool
+// of logged-in connections (pool.go): each open mailbox has one of its
+// own, idle ones are reused, and a further one is opened only while
+// every one is busy, up to a limit.
 type Store struct {
 	srv   Server
 	opt   Options
@@ -39,6 +40,20 @@ type Store struct {
 	// LIST (LIST-STATUS), by name: Signature takes each once instead of
 	// sending STATUS (signature.go).
 	listed map[string]goimap.StatusData
+	// validity are the folders' UIDVALIDITY and UIDNEXT the last LIST
+	// gave, kept for the listing Open sends ahead (ahead.go).
+	validity map[string]listStatus
+
+	// The pool (pool.go). max is how many connections may be open at
+	// once; proven: the server has selected a folder for us; dialing:
+	// further connections being opened; wake is closed (and replaced)
+	// whenever a connection is given back or the store ends; login1 is
+	// what the first login succeeded with, for the further connections.
+	max     int
+	proven  bool
+	dialing int
+	wake    chan struct{}
+	login1  *credential
 }
 
 // giveUp declares the store unreachable after a command made no progress
@@ -52,6 +67,7 @@ func (s *Store) giveUp(stall time.Duration) {
 	}
 	all := s.all
 	s.idle = nil
+	s.wakeLocked()
 	s.mu.Unlock()
 	for _, sess := range all {
 		if sess.conn != nil {
@@ -82,9 +98,17 @@ func Dial(ctx context.Context, name string, opt Options) (*Store, error) {
 	}
 	s := &Store{srv: srv, opt: opt, arenas: make(chan []byte, arenas)}
 	s.trace = newTrace(srv, &s.opt)
-	sess, err := s.dial(ctx)
+	s.max = srv.Connections
+	if s.max == 0 {
+		s.max = defaultConnections
+	}
+	s.wake = make(chan struct{})
+	sess, err := s.dial(ctx, false)
 	if err != nil {
 		return nil, err
+	}
+	if s.listOptions(sess) == nil {
+		s.max = 1 // one folder at a time (pool.go)
 	}
 	s.idle = append(s.idle, sess)
 	return s, nil
@@ -93,8 +117,10 @@ func Dial(ctx context.Context, name string, opt Options) (*Store, error) {
 // Server returns the parsed server part.
 func (s *Store) Server() Server { return s.srv }
 
-// dial opens and logs in one more connection.
-func (s *Store) dial(ctx context.Context) (*session, error) {
+// dial opens and logs in one more connection. further: one of the pool's
+// further connections (pool.go), logged in with the first login's
+// credential, without asking.
+func (s *Store) dial(ctx context.Context, further bool) (*session, error) {
 	sess, err := connect(ctx, s.srv, &s.opt, s.trace)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -104,7 +130,11 @@ func (s *Store) dial(ctx context.Context) (*session, error) {
 	}
 	sess.owner = s
 	stop := sess.bindContext(ctx)
-	err = s.login(ctx, sess)
+	if further {
+		err = s.loginAgain(sess)
+	} else {
+		err = s.login(ctx, sess)
+	}
 	stop()
 	if err != nil {
 		sess.c.Close()
@@ -129,41 +159,6 @@ func loginReason(err error) string {
 		return "Can not authenticate to IMAP server: " + responseText(err)
 	}
 	return err.Error()
-}
-
-// take returns an idle connection, dialling a new one when none is free.
-func (s *Store) take(ctx context.Context) (*session, error) {
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		return nil, errors.New("store is closed")
-	}
-	if s.dead != nil {
-		s.mu.Unlock()
-		return nil, s.dead
-	}
-	for n := len(s.idle); n > 0; n = len(s.idle) {
-		sess := s.idle[n-1]
-		s.idle = s.idle[:n-1]
-		if sess.alive() {
-			s.mu.Unlock()
-			return sess, nil
-		}
-		sess.c.Close() // died while idle (server timeout, or closed by a cancelled context)
-	}
-	s.mu.Unlock()
-	return s.dial(ctx)
-}
-
-// give returns a connection to the idle pool, or closes a broken one.
-func (s *Store) give(sess *session, broken bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if broken || s.closed {
-		sess.c.Close()
-		return
-	}
-	s.idle = append(s.idle, sess)
 }
 
 // withSession runs f on an idle connection bound to ctx.
@@ -320,7 +315,12 @@ func (s *Store) Open(ctx context.Context, name string, mode store.Mode) (store.M
 	}
 	stop := sess.bindContext(ctx)
 	sess.selected = "" // a SELECT leaves the folder selected before, whether it fails or not
-	data, err := sess.c.Select(wire(name), &goimap.SelectOptions{ReadOnly: mode == store.ReadOnly}).Wait()
+	sel := sess.c.Select(wire(name), &goimap.SelectOptions{ReadOnly: mode == store.ReadOnly})
+	next := s.sendAhead(sess, name)
+	data, err := sel.Wait()
+	if err != nil && next != nil {
+		next.cmd.Close() // refused with the SELECT: no folder is selected
+	}
 	if cut := !stop(); cut && err == nil {
 		err = ctx.Err() // the connection is being closed under us
 	}
@@ -344,7 +344,10 @@ func (s *Store) Open(ctx context.Context, name string, mode store.Mode) (store.M
 		}
 		return nil, fmt.Errorf("open %s: %w", name, err)
 	}
-	return &Mailbox{st: s, sess: sess, name: name, mode: mode, count: data.NumMessages, uidValidity: data.UIDValidity}, nil
+	s.mu.Lock()
+	s.proven = true
+	s.mu.Unlock()
+	return &Mailbox{st: s, sess: sess, name: name, mode: mode, count: data.NumMessages, uidValidity: data.UIDValidity, ahead: next}, nil
 }
 
 func (s *Store) existsOn(ctx context.Context, name string) (bool, error) {
@@ -363,6 +366,7 @@ func (s *Store) Close() error {
 	s.closed = true
 	all := s.all
 	s.all, s.idle = nil, nil
+	s.wakeLocked()
 	s.mu.Unlock()
 	for _, sess := range all {
 		done := make(chan struct{})

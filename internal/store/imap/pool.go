@@ -1,0 +1,191 @@
+package imap
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	goimap "github.com/emersion/go-imap/v2"
+
+	"github.com/mailsync/mailsync/internal/store"
+)
+
+// The connection pool (doc/design/wan.md, "Several folders at once"). A
+// store opens its first connection when it is dialled, as it always did,
+// and further ones only when a box needs one while every open one is
+// busy: the sync engine then works on several folders at once, each on
+// a connection of its own, so their round trips overlap.
+//
+//   - At most Store.max connections are open at once: defaultConnections,
+//     or the /connections=N flag of the server name (name.go); with 1 the
+//     store works one folder after the other, as before.
+//   - Only where the run gathers the folders' status with the listing
+//     (Options.ListStatus, on a server with LIST-STATUS and CONDSTORE:
+//     Dovecot, Cyrus), which is also where folders' listings are sent
+//     ahead (ahead.go). Elsewhere (Courier; -d and -vb runs, which
+//     gather no status) the store keeps one connection for the whole
+//     run, one login and one "Authorizing against" line, and is asked
+//     one folder at a time as before.
+//   - A further connection is opened only once the server has selected
+//     a folder for us (proven): a server that stops answering at its
+//     first SELECT is given up on the one connection it has, not asked
+//     again on new ones (doc/design/trust-liveness.md).
+//   - A further connection logs in with what the first login succeeded
+//     with, once, without a prompt. It prints its "Authorizing against"
+//     line as every login does (decision D15: one line per login); the
+//     first connection's output is what it always was. Whatever goes
+//     wrong (the server refuses the connection or the login, a per-user
+//     limit, a BYE) only lowers the limit to the connections open: the
+//     store goes on with those, and says nothing more.
+//   - A box that finds every connection busy and no room for another
+//     waits for one to be given back (or for its context to end, or the
+//     store to be given up).
+
+// defaultConnections is how many connections a store opens at most when
+// the server name does not say (/connections=N).
+const defaultConnections = 4
+
+// maxConnections bounds /connections=N.
+const maxConnections = 16
+
+// credential is what a login succeeded with.
+type credential struct{ user, pass string }
+
+var _ store.ConcurrentBoxes = (*Store)(nil)
+
+// ConcurrentBoxes implements store.ConcurrentBoxes: several boxes may be
+// worked on at once, each on a connection of its own, when the store may
+// open more than one and no protocol trace (-di, /debug) is written,
+// whose lines must come in the order of a run that takes one box after
+// the other.
+func (s *Store) ConcurrentBoxes() bool {
+	return s.trace == nil && s.Connections() > 1
+}
+
+// Connections is how many connections the store may have open at once
+// (how many boxes are worth working on at once); it drops when the
+// server refused one.
+func (s *Store) Connections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.max
+}
+
+// wakeLocked wakes every take waiting for a connection. s.mu is held.
+func (s *Store) wakeLocked() {
+	close(s.wake)
+	s.wake = make(chan struct{})
+}
+
+// liveLocked counts the open connections (idle or in use) and forgets
+// the closed ones. s.mu is held.
+func (s *Store) liveLocked() int {
+	kept := s.all[:0]
+	for _, sess := range s.all {
+		if sess.alive() {
+			kept = append(kept, sess)
+		}
+	}
+	clear(s.all[len(kept):])
+	s.all = kept
+	return len(kept)
+}
+
+// take returns an idle connection; when none is idle, a further one
+// while the pool may grow, else the first one given back. With no
+// connection open at all (the server closed them, a context cut one) it
+// dials and logs in as the first connection did.
+func (s *Store) take(ctx context.Context) (*session, error) {
+	for {
+		s.mu.Lock()
+		if s.closed {
+			s.mu.Unlock()
+			return nil, errors.New("store is closed")
+		}
+		if s.dead != nil {
+			s.mu.Unlock()
+			return nil, s.dead
+		}
+		for n := len(s.idle); n > 0; n = len(s.idle) {
+			sess := s.idle[n-1]
+			s.idle = s.idle[:n-1]
+			if sess.alive() {
+				s.mu.Unlock()
+				return sess, nil
+			}
+			sess.c.Close() // died while idle (server timeout, or closed by a cancelled context)
+		}
+		live := s.liveLocked()
+		if live == 0 {
+			s.mu.Unlock()
+			return s.dial(ctx, false)
+		}
+		if live+s.dialing < s.max && s.proven {
+			s.dialing++
+			s.mu.Unlock()
+			sess, err := s.dial(ctx, true)
+			s.mu.Lock()
+			s.dialing--
+			if err == nil {
+				s.mu.Unlock()
+				return sess, nil
+			}
+			if ctx.Err() == nil && s.dead == nil && !s.closed {
+				// Refused: go on with the connections open (and
+				// those still being opened).
+				s.max = max(1, s.liveLocked()+s.dialing)
+			}
+			s.wakeLocked()
+			s.mu.Unlock()
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			continue
+		}
+		wake := s.wake
+		s.mu.Unlock()
+		select {
+		case <-wake:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// give returns a connection to the idle pool, or closes a broken one.
+func (s *Store) give(sess *session, broken bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	defer s.wakeLocked()
+	if broken || s.closed {
+		sess.c.Close()
+		return
+	}
+	s.idle = append(s.idle, sess)
+}
+
+// errNoCredential: the first login left nothing a further one could use
+// (the server pre-authenticated it).
+var errNoCredential = errors.New("no credential of the first login to reuse")
+
+// loginAgain logs a further connection in with what the first login
+// succeeded with: once, silently (no prompt, no "Authorizing against"
+// line: the store's lines are its first connection's, so the output does
+// not depend on how many connections a run opened or when;
+// doc/design/decisions.md#d15-login-lines); a failure is not reported
+// (take lowers the limit).
+func (s *Store) loginAgain(sess *session) error {
+	if sess.c.State() == goimap.ConnStateAuthenticated {
+		return nil // PREAUTH
+	}
+	s.mu.Lock()
+	cred := s.login1
+	s.mu.Unlock()
+	if cred == nil {
+		return errNoCredential
+	}
+	if err := s.authenticate(sess, sess.c.Caps(), cred.user, cred.pass); err != nil {
+		return fmt.Errorf("further connection: %w", err)
+	}
+	return nil
+}
