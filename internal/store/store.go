@@ -12,6 +12,12 @@
 //     an empty result makes the engine delete mail.
 //   - Methods return errors wrapped with context; callers test for the
 //     sentinels below with errors.Is.
+//   - A store may hold a connection per open Mailbox (IMAP): a call on
+//     the Store, or an Open, made while every connection it may have
+//     serves an open Mailbox waits until one is closed (or its context
+//     ends). A caller that needs the Store while a Mailbox is open closes
+//     the Mailbox first, or holds no more Mailboxes open than the store
+//     allows (ConcurrentBoxes).
 package store
 
 import (

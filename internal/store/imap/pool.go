@@ -31,15 +31,17 @@ import (
 //     first SELECT is given up on the one connection it has, not asked
 //     again on new ones (doc/design/trust-liveness.md).
 //   - A further connection logs in with what the first login succeeded
-//     with, once, without a prompt. It prints its "Authorizing against"
-//     line as every login does (decision D15: one line per login); the
-//     first connection's output is what it always was. Whatever goes
+//     with, once, without a prompt and without an "Authorizing against"
+//     line (decision D15: one line per login of the first connection), so
+//     the output is what it always was. Whatever goes
 //     wrong (the server refuses the connection or the login, a per-user
 //     limit, a BYE) only lowers the limit to the connections open: the
 //     store goes on with those, and says nothing more.
 //   - A box that finds every connection busy and no room for another
 //     waits for one to be given back (or for its context to end, or the
-//     store to be given up).
+//     store to be given up). So does a call on the Store itself (List,
+//     Create, Delete, Signature): with one connection it waits until the
+//     open box is closed, as the engine's callers arrange.
 
 // defaultConnections is how many connections a store opens at most when
 // the server name does not say (/connections=N).
