@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/mailsync/mailsync/internal/dovecot"
 )
@@ -19,12 +21,17 @@ func server(t *testing.T) *dovecot.Server {
 // remoteConfig is a channel between the Dovecot folders below prefix
 // (store a, reached at addr) and the mbox files in mail/b.
 func remoteConfig(addr, prefix string) string {
+	return remoteConfigAs(addr, dovecot.DefaultUser, prefix)
+}
+
+// remoteConfigAs is remoteConfig logging in as u.
+func remoteConfigAs(addr string, u dovecot.User, prefix string) string {
 	return fmt.Sprintf(`store a {
-	server	{%s/notls/user=joe}
-	ref	{%s/notls/user=joe}
-	pat	%s/%%
-	prefix	%s/
-	passwd	secret
+	server	{%[1]s/notls/user=%[3]s}
+	ref	{%[1]s/notls/user=%[3]s}
+	pat	%[2]s/%%
+	prefix	%[2]s/
+	passwd	%[4]s
 }
 store b {
 	pat	mail/b/%%
@@ -33,7 +40,7 @@ store b {
 channel ch a b {
 	msinfo	.msinfo
 }
-`, addr, addr, prefix, prefix)
+`, addr, prefix, u.Name, u.Password)
 }
 
 // loadRemote puts side a of l into the Dovecot folders below prefix.
@@ -98,7 +105,7 @@ func (w *remoteWorld) fresh(t *testing.T, i int) *home {
 	if err := copyTree(t.Context(), w.tmpl.dir, h.dir); err != nil {
 		t.Fatal(err)
 	}
-	h.write(".mailsync", []byte(remoteConfig(w.addr, w.prefix(i))))
+	h.write(".mailsync", []byte(remoteConfigAs(w.addr, dovecot.User{Name: w.s.User, Password: w.s.Password}, w.prefix(i))))
 	return h
 }
 
@@ -106,11 +113,40 @@ func (w *remoteWorld) read(ctx context.Context, h *home, i int, hash bool) (snap
 	return readRemote(ctx, w.s, h, w.prefix(i), hash)
 }
 
+// quiesce waits until the server has no session of the world's account
+// left: a killed run may have sent commands the server still carries out
+// (pipelined appends, STORE with EXPUNGE, a SELECT that moves new mail to
+// cur/), and what the run left is what the server ends with, not a
+// snapshot taken while it still works. Each kill world has a server and
+// an account of its own, so no other test's session is waited for.
+func (w *remoteWorld) quiesce(ctx context.Context) error {
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		out, err := w.s.Doveadm(ctx, "who", "-1", w.s.User)
+		if err != nil {
+			return fmt.Errorf("doveadm who: %w", err)
+		}
+		if !strings.Contains(string(out), "\n"+w.s.User+" ") {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the server still has sessions of %s 20 s after the kill:\n%s", w.s.User, out)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// killServer is a Dovecot of its own for a kill test, whose one account
+// (user) no other test uses: quiesce can wait for its sessions.
+func killServer(t *testing.T, user string) *dovecot.Server {
+	return dovecot.Shared(t, dovecot.Options{Users: []dovecot.User{{Name: user, Password: user + "-secret"}}})
+}
+
 // TestKill9Dovecot kills a 5,000-message Dovecot ↔ mbox sync at random
 // moments (see runKills).
 func TestKill9Dovecot(t *testing.T) {
 	t.Parallel()
-	s := server(t)
+	s := killServer(t, "killer")
 	seed := testSeed(t)
 	l := genLayout(seed, 5000, "D")
 	tmpl := newHome(t)
@@ -124,7 +160,7 @@ func TestKill9Dovecot(t *testing.T) {
 // a third of the kills (each rerun crosses the slow link too).
 func TestKill9DovecotSlowLink(t *testing.T) {
 	t.Parallel()
-	s := server(t)
+	s := killServer(t, "killwan")
 	seed := testSeed(t)
 	l := genLayout(seed, 1000, "W")
 	tmpl := newHome(t)

@@ -127,6 +127,12 @@ func killOnce(t *testing.T, w world, i int, at time.Duration, seed uint64, befor
 			t.Errorf("%s: the run finished before its kill with exit %d\nstderr:\n%s", where, res.code, res.stderr)
 		}
 	}
+	if q, ok := w.(interface{ quiesce(context.Context) error }); ok {
+		if err := q.quiesce(ctx); err != nil {
+			t.Errorf("%s: %v", where, err)
+			return
+		}
+	}
 	mid, err := w.read(ctx, h, i, false)
 	if err != nil {
 		t.Errorf("%s: after the kill: %v", where, err)
