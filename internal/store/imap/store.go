@@ -8,6 +8,7 @@ import (
 	"time"
 
 	goimap "github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
 
 	"github.com/mailsync/mailsync/internal/mutf7"
 	"github.com/mailsync/mailsync/internal/store"
@@ -314,8 +315,20 @@ func (s *Store) Open(ctx context.Context, name string, mode store.Mode) (store.M
 		return nil, err
 	}
 	stop := sess.bindContext(ctx)
+	var noop *imapclient.Command
+	if sess.selected == name {
+		// The folder is still selected from its last Close (no UNSELECT):
+		// Courier answers a SELECT of its selected folder from what it
+		// knew, without the messages appended since unless it looked
+		// again, which a NOOP makes it do (as Messages does after an
+		// APPEND). Sent ahead of the SELECT: no round trip of its own.
+		noop = sess.c.Noop()
+	}
 	sess.selected = "" // a SELECT leaves the folder selected before, whether it fails or not
 	sel := sess.c.Select(wire(name), &goimap.SelectOptions{ReadOnly: mode == store.ReadOnly})
+	if noop != nil {
+		defer noop.Wait() // answered before the SELECT; its result says nothing
+	}
 	next := s.sendAhead(sess, name)
 	data, err := sel.Wait()
 	if err != nil && next != nil {
