@@ -10,9 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"syscall"
-	"time"
-
-	"github.com/mailsync/mailsync/internal/dovecot"
 )
 
 // The flag suite (-flag-sizes, $BENCH_FLAG_SIZES): issue 15's flag-change
@@ -100,29 +97,17 @@ func (s flagSuite) size(ctx context.Context, base string, n int) (row flagRow, e
 		{label: "mbsync", user: "mbsync", account: s.account, mbsync: true, maildir: true},
 	}
 	tools[2].bin, tools[2].note = runnable(s.mbsync, s.mbsyncNote)
-	var users []dovecot.User
-	for _, t := range tools {
-		if t.bin != "" {
-			users = append(users, dovecot.User{Name: t.user, Password: t.user + "-secret"})
-		}
-	}
-	srv, err := dovecot.Launch(ctx, dovecot.Options{Users: users}, filepath.Join(dir, "dovecot"))
+	srv, users, took, err := launchLoaded(ctx, dir, p, tools)
 	if err != nil {
-		return row, fmt.Errorf("start dovecot: %w", err)
+		return row, err
 	}
 	defer func() {
 		if serr := srv.Stop(); serr != nil {
 			err = errors.Join(err, fmt.Errorf("stop dovecot: %w", serr))
 		}
 	}()
-	start := time.Now()
-	for _, u := range users {
-		if err := load(ctx, srv.Account(u.Name), p.folders, p.initial); err != nil {
-			return row, err
-		}
-	}
 	fmt.Printf("\nflags N=%d: Dovecot on %s, %d users loaded in %.1fs; %d flagged on the server, %d read locally\n",
-		n, srv.Addr(), len(users), time.Since(start).Seconds(), p.k, p.k)
+		n, srv.Addr(), len(users), took.Seconds(), p.k, p.k)
 	var errs []error
 	for _, t := range tools {
 		fr := flagResult{tool: t}

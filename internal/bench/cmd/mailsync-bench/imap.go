@@ -151,29 +151,17 @@ func (s imapSuite) size(ctx context.Context, base string, n int) (row imapRow, e
 	}
 	tools[2].bin, tools[2].note = runnable(s.mbsync, s.mbsyncNote)
 	tools[3].bin, tools[3].note = runnable(s.ref, s.refNote)
-	users := []dovecot.User{{Name: "raw", Password: "raw-secret"}}
-	for _, t := range tools {
-		if t.bin != "" {
-			users = append(users, dovecot.User{Name: t.user, Password: t.user + "-secret"})
-		}
-	}
-	srv, err := dovecot.Launch(ctx, dovecot.Options{Users: users}, filepath.Join(dir, "dovecot"))
+	srv, users, took, err := launchLoaded(ctx, dir, p, tools, dovecot.User{Name: "raw", Password: "raw-secret"})
 	if err != nil {
-		return row, fmt.Errorf("start dovecot: %w", err)
+		return row, err
 	}
 	defer func() {
 		if serr := srv.Stop(); serr != nil {
 			err = errors.Join(err, fmt.Errorf("stop dovecot: %w", serr))
 		}
 	}()
-	start = time.Now()
-	for _, u := range users {
-		if err := load(ctx, srv.Account(u.Name), p.folders, p.initial); err != nil {
-			return row, err
-		}
-	}
 	fmt.Printf("N=%d: Dovecot on %s, %d users loaded with the same mail in %.1fs\n",
-		n, srv.Addr(), len(users), time.Since(start).Seconds())
+		n, srv.Addr(), len(users), took.Seconds())
 
 	var errs []error
 	row.raw, row.rawWarm, err = s.rawFetch(ctx, dir, srv, n)
@@ -297,4 +285,28 @@ func rawFetchMain(spec string) int {
 func printRun(n int, label, phase string, res bench.Result) {
 	fmt.Printf("N=%d %-12s %-10s %8.2fs wall %8.2fs cpu  peak RSS %9s  exit %d\n",
 		n, label, phase, res.Wall.Seconds(), res.CPU.Seconds(), mb(res.MaxRSS), res.Exit)
+}
+
+// launchLoaded starts a private Dovecot in dir/dovecot with the accounts
+// extra and one per tool that runs, each loaded with p's initial mail,
+// and returns the accounts and how long the loading took. The caller
+// stops the server; on an error it is stopped here.
+func launchLoaded(ctx context.Context, dir string, p *plan, tools []tool, extra ...dovecot.User) (*dovecot.Server, []dovecot.User, time.Duration, error) {
+	users := extra
+	for _, t := range tools {
+		if t.bin != "" {
+			users = append(users, dovecot.User{Name: t.user, Password: t.user + "-secret"})
+		}
+	}
+	srv, err := dovecot.Launch(ctx, dovecot.Options{Users: users}, filepath.Join(dir, "dovecot"))
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("start dovecot: %w", err)
+	}
+	start := time.Now()
+	for _, u := range users {
+		if err := load(ctx, srv.Account(u.Name), p.folders, p.initial); err != nil {
+			return nil, nil, 0, errors.Join(err, srv.Stop())
+		}
+	}
+	return srv, users, time.Since(start), nil
 }

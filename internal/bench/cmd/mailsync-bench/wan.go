@@ -170,34 +170,22 @@ func (s wanSuite) runCase(ctx context.Context, base string, c wanCase) (row wanR
 		{label: "mbsync", user: "mbsync", account: s.account, mbsync: true, maildir: true},
 	}
 	tools[1].bin, tools[1].note = runnable(s.mbsync, s.mbsyncNote)
-	users := []dovecot.User{{Name: "raw", Password: "raw-secret"}}
-	for _, t := range tools {
-		if t.bin != "" {
-			users = append(users, dovecot.User{Name: t.user, Password: t.user + "-secret"})
-		}
-	}
-	srv, err := dovecot.Launch(ctx, dovecot.Options{Users: users}, filepath.Join(dir, "dovecot"))
+	srv, users, took, err := launchLoaded(ctx, dir, p, tools, dovecot.User{Name: "raw", Password: "raw-secret"})
 	if err != nil {
-		return row, fmt.Errorf("start dovecot: %w", err)
+		return row, err
 	}
 	defer func() {
 		if serr := srv.Stop(); serr != nil {
 			err = errors.Join(err, fmt.Errorf("stop dovecot: %w", serr))
 		}
 	}()
-	start := time.Now()
-	for _, u := range users {
-		if err := load(ctx, srv.Account(u.Name), p.folders, p.initial); err != nil {
-			return row, err
-		}
-	}
 	relay, err := netrelay.Start(ctx, srv.Addr(), c.rtt/2, s.bandwidth)
 	if err != nil {
 		return row, err
 	}
 	defer relay.Stop()
 	fmt.Printf("%v: Dovecot on %s behind the relay on %s, %d users loaded in %.1fs\n",
-		c, srv.Addr(), relay.Addr(), len(users), time.Since(start).Seconds())
+		c, srv.Addr(), relay.Addr(), len(users), took.Seconds())
 
 	var errs []error
 	row.raw, row.rawWarm, err = pipelinedFetch(ctx, srv, relay, p)
