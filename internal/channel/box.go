@@ -46,6 +46,14 @@ type boxSync struct {
 	idless int
 	// clean: there was nothing to do (the box may be entered as settled).
 	clean bool
+	// changed says which sides the sync wrote to (copies, deletions,
+	// flag changes, an expunge); settleable, that once it did both
+	// sides hold just the kept ids: no duplicate, no message without an
+	// id or flagged \Deleted, no deletion left undone (-n, -s). A box
+	// that changed one side only may then be entered as settled
+	// (settled.go).
+	changed    [2]bool
+	settleable bool
 	// failed: some part of the work failed (exit 1). keepLast: the box
 	// must keep its last state, because a failure may have left it half
 	// done (a copy that failed is instead left out of kept, so the next
@@ -62,15 +70,29 @@ type boxSync struct {
 var halted = boxSync{failed: true, keepLast: true}
 
 // syncBox synchronises one box present on both sides (a and b: the box
-// on each). last are the ids recorded for it after the last sync.
-func (e *Engine) syncBox(ctx context.Context, a, b sideBox, last []string) (res boxSync) {
+// on each). last are the ids recorded for it after the last sync. pre,
+// when not nil, is one side already read (settledBox).
+func (e *Engine) syncBox(ctx context.Context, a, b sideBox, last []string, pre *preread) (res boxSync) {
 	name := a.name
 	e.emit(event.BoxStart{Box: name})
 	t := idtable.New(last)
+	var aheadA, ahead <-chan listing
+	if pre != nil {
+		t = pre.t
+		ch := make(chan listing, 1)
+		ch <- pre.l
+		if pre.side == 0 {
+			aheadA = ch
+		} else {
+			ahead = ch
+		}
+	}
 	// Read the second side while the first is read (a server answers
 	// while the local file is scanned); what is printed keeps its order.
-	ahead := e.prefetch(ctx, b, t, idtable.SideB)
-	oa, err := e.openAndScan(ctx, a, "opening and writing", nil, t, idtable.SideA)
+	if ahead == nil {
+		ahead = e.prefetch(ctx, b, t, idtable.SideB)
+	}
+	oa, err := e.openAndScan(ctx, a, "opening and writing", aheadA, t, idtable.SideA)
 	if err != nil {
 		if l := <-ahead; l.mb != nil {
 			l.mb.Close()
@@ -183,6 +205,13 @@ func (e *Engine) syncBox(ctx context.Context, a, b sideBox, last []string) (res 
 	}
 	res.kept = t.State(plan.Kept)
 	res.keptFlags = fp.keptFlags(t, plan.Kept)
+	res.changed = [2]bool{
+		len(plan.CopyBA) > 0 || len(flagsAtA) > 0 || deleting && e.expunges(oa),
+		len(plan.CopyAB) > 0 || len(flagsAtB) > 0 || deleting && e.expunges(ob),
+	}
+	res.settleable = !e.Opt.Simulate && (deleting || len(oa.victims)+len(ob.victims) == 0) &&
+		len(oa.scan.dups)+len(ob.scan.dups) == 0 && res.idless == 0 &&
+		oa.scan.trashed+ob.scan.trashed == 0 && !oa.scan.incomplete && !ob.scan.incomplete
 	return res
 }
 

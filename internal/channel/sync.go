@@ -162,12 +162,13 @@ func (e *Engine) handleBox(ctx context.Context, a, b *Side, name string, last []
 		return boxOutcome{}
 	}
 	sigs := e.signatures(ctx, xa, xb)
-	if e.skipSettled(xa, xb, sigs, last) {
+	isSettled, pre := e.settledBox(ctx, xa, xb, sigs, last)
+	if isSettled {
 		e.watch.note(0, name, true)
 		e.watch.note(1, name, true)
 		return boxOutcome{ids: last, keep: true, flags: lastFlags, empty: e.Opt.DeleteEmpty && len(last) == 0}
 	}
-	res := e.syncBox(ctx, xa, xb, last)
+	res := e.syncBox(ctx, xa, xb, last, pre)
 	if res.ask != 0 {
 		return boxOutcome{ids: last, keep: had, flags: lastFlags, ask: res.ask}
 	}
@@ -177,9 +178,7 @@ func (e *Engine) handleBox(ctx context.Context, a, b *Side, name string, last []
 	if res.keepLast {
 		return keepLast
 	}
-	if !res.failed && res.clean {
-		e.recordSettled(name, sigs, res.kept)
-	}
+	e.recordSettled(name, sigs, res)
 	// A box whose only messages have no id (doc/design/decisions.md#d1-id-less-messages leaves them alone)
 	// is not empty: -D must not delete it with them.
 	return boxOutcome{ids: res.kept, keep: true, flags: res.keptFlags,

@@ -1,14 +1,22 @@
-// Package settled keeps, per channel, the boxes whose last sync found
-// nothing to do: nothing to copy or delete either way, no duplicate, no
-// message without an id and none flagged deleted. For each it records
-// the signatures both stores gave for the box before it was read
-// (store.Signer) and a digest of the ids the msinfo recorded for it then.
+// Package settled keeps, per channel, the boxes whose last sync left both
+// sides holding just the ids it recorded: no duplicate, no message without
+// an id and none flagged deleted. For each it records the signatures the
+// stores gave for the box before it was read (store.Signer) and a digest
+// of the ids the msinfo recorded for it then.
 //
-// While both signatures and the box's msinfo entry are unchanged, reading
-// the box again would find the same messages, decide the same nothing and
-// print the same lines, so the sync engine leaves it alone. A signature
-// only says "unchanged" when nothing can have changed (see package
-// filesig for local files); any doubt reads the box as before.
+// A sync that found nothing to do records both signatures. One that wrote
+// to one side only (copies into it, deletions, flag changes) records the
+// other side's signature and none for the side it changed: that side must
+// be read again, and hold the recorded ids, before the box counts as
+// settled (doc/design/wan.md, "Settled after a change"). A sync that
+// changed both sides records nothing.
+//
+// While the recorded signatures and the box's msinfo entry are unchanged
+// (and the side to read holds what was recorded), reading the box again
+// would find the same messages, decide the same nothing and print the
+// same lines, so the sync engine leaves it alone. A signature only says
+// "unchanged" when nothing can have changed (see package filesig for
+// local files); any doubt reads the box as before.
 //
 // The book is a cache: it lives under the cache directory, a damaged or
 // foreign file counts as empty, and only the boxes a run confirmed or
@@ -51,8 +59,26 @@ func DigestOf(ids []string) Digest {
 
 // Entry is what the book knows of one box.
 type Entry struct {
-	A, B []byte // the signatures of the box in the channel's two stores
+	// A and B are the signatures of the box in the channel's two stores;
+	// empty for a side the recording sync changed (it is read to check).
+	A, B []byte
 	IDs  Digest // of the ids the msinfo recorded for it
+}
+
+// Check reports whether e may be for a box with signatures a and b (nil:
+// the store gave none) whose msinfo entry has digest ids, and which side
+// must then be read to be sure (-1: none, 0: A, 1: B). That side must
+// hold the recorded ids and nothing else.
+func (e Entry) Check(a, b []byte, ids Digest) (read int, ok bool) {
+	switch {
+	case e.IDs != ids:
+		return -1, false
+	case len(e.A) == 0 && len(e.B) > 0:
+		return 0, bytes.Equal(e.B, b)
+	case len(e.B) == 0 && len(e.A) > 0:
+		return 1, bytes.Equal(e.A, a)
+	}
+	return -1, len(e.A) > 0 && e.Matches(a, b, ids)
 }
 
 // Matches reports whether e is for a box with signatures a and b whose
