@@ -159,12 +159,17 @@ func (m *Mailbox) listAhead(a *ahead) ([]store.Message, *hdrcache.Cache, error) 
 		cache = m.headerCache()
 	}
 	var out []store.Message
+	var fresh map[uint64]bool
 	var err error
 	if a.flagsOnly {
-		out, err = m.listCached(cache, a.cmd, &a.newer)
+		out, fresh, err = m.listCached(cache, a.cmd, &a.newer)
+		if err == nil && fresh == nil {
+			fresh = map[uint64]bool{} // every header from the cache
+		}
 		if errors.Is(err, errIncomplete) {
 			// A message vanished between the two commands: list
 			// everything in one command, a consistent snapshot.
+			fresh = nil
 			out, err = m.listAll(cache, nil)
 		}
 	} else {
@@ -178,5 +183,5 @@ func (m *Mailbox) listAhead(a *ahead) ([]store.Message, *hdrcache.Cache, error) 
 	if err != nil {
 		return nil, cache, err
 	}
-	return out, cache, m.envelopeSenders(out, cache)
+	return out, cache, m.envelopeSenders(out, cache, fresh)
 }

@@ -17,7 +17,13 @@ import (
 // records them in cache. It costs one UID FETCH (ENVELOPE) of those
 // messages, none when there are none (the common case). A server that
 // refuses the command changes nothing: the column is only shown.
-func (m *Mailbox) envelopeSenders(out []store.Message, cache *hdrcache.Cache) error {
+//
+// Only the messages whose header was fetched this time are looked at
+// (fresh; nil: all of them): a header taken from cache was looked at when
+// it was fetched, and kept with the server's form when there was one. A
+// look at every header of a big folder on every run cost a fifth of a
+// flag sync's time (doc/design/flags.md, "Speed").
+func (m *Mailbox) envelopeSenders(out []store.Message, cache *hdrcache.Cache, fresh map[uint64]bool) error {
 	type want struct {
 		i       int
 		mailbox string
@@ -26,6 +32,9 @@ func (m *Mailbox) envelopeSenders(out []store.Message, cache *hdrcache.Cache) er
 	wanted := map[uint64]want{}
 	var set goimap.UIDSet
 	for i, msg := range out {
+		if fresh != nil && !fresh[msg.Key] {
+			continue
+		}
 		if mb, at, ok := header.DomainlessSender(msg.Header); ok {
 			wanted[msg.Key] = want{i, mb, at}
 			set.AddNum(goimap.UID(msg.Key))

@@ -53,9 +53,13 @@ func (m *Mailbox) Messages(ctx context.Context) ([]store.Message, error) {
 		cache = m.headerCache()
 		if cache.Len() > 0 {
 			var err error
-			out, err = m.listCached(cache, nil, nil)
+			var fresh map[uint64]bool
+			out, fresh, err = m.listCached(cache, nil, nil)
+			if err == nil && fresh == nil {
+				fresh = map[uint64]bool{} // every header from the cache
+			}
 			if err == nil {
-				return m.envelopeSenders(out, cache)
+				return m.envelopeSenders(out, cache, fresh)
 			}
 			if !errors.Is(err, errIncomplete) {
 				return err
@@ -67,7 +71,7 @@ func (m *Mailbox) Messages(ctx context.Context) ([]store.Message, error) {
 		if out, err = m.listAll(cache, nil); err != nil {
 			return err
 		}
-		return m.envelopeSenders(out, cache)
+		return m.envelopeSenders(out, cache, nil)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("fetch message list of %s: %w", m.name, err)
@@ -136,12 +140,13 @@ var errIncomplete = errors.New("a message vanished during the listing")
 
 // listCached lists the folder with UID FETCH 1:* (UID FLAGS), takes size,
 // date and header from cache and fetches them for the UIDs it lacks. cmd
-// is the UID FETCH when it was sent already (ahead.go), else nil.
+// is the UID FETCH when it was sent already (ahead.go), else nil. fresh
+// are the UIDs whose description was fetched (not found in cache).
 //
 // newer, when not nil, holds the UID FETCH of size, date and header of
 // the messages above the cache's newest, sent behind cmd (ahead.go): it
 // is read first (and set to nil), and only what it lacks is fetched.
-func (m *Mailbox) listCached(cache *hdrcache.Cache, cmd *imapclient.FetchCommand, newer **imapclient.FetchCommand) ([]store.Message, error) {
+func (m *Mailbox) listCached(cache *hdrcache.Cache, cmd *imapclient.FetchCommand, newer **imapclient.FetchCommand) (_ []store.Message, fresh map[uint64]bool, _ error) {
 	var out []store.Message
 	var seqs []uint32
 	var missing goimap.UIDSet
@@ -159,6 +164,10 @@ func (m *Mailbox) listCached(cache *hdrcache.Cache, cmd *imapclient.FetchCommand
 		} else {
 			missing.AddNum(goimap.UID(key))
 			want[key] = len(out)
+			if fresh == nil {
+				fresh = map[uint64]bool{}
+			}
+			fresh[key] = true
 		}
 		out = append(out, sm)
 		seqs = append(seqs, l.seq)
@@ -166,14 +175,14 @@ func (m *Mailbox) listCached(cache *hdrcache.Cache, cmd *imapclient.FetchCommand
 	skip := map[int]bool{}
 	if newer == nil || *newer == nil {
 		if err := m.eachListed(cmd, inBox, onFlags); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	} else {
 		n := *newer
 		*newer = nil
 		described, err := m.listBeside(cmd, n, inBox, onFlags)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, l := range described {
 			if _, ok := want[l.uid]; ok {
@@ -188,13 +197,13 @@ func (m *Mailbox) listCached(cache *hdrcache.Cache, cmd *imapclient.FetchCommand
 	if len(want) > 0 {
 		more, err := m.describe(missing, want, out, cache)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		maps.Copy(skip, more)
 	}
 	out, seqs = without(out, seqs, skip)
 	sort.Sort(bySeq{out, seqs})
-	return out, nil
+	return out, fresh, nil
 }
 
 // without returns msgs and seqs without the entries at the indexes in skip.
