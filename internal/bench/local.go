@@ -16,8 +16,8 @@ import (
 // EditMbox rewrites the mbox file at path without the messages whose
 // Message-ID is in drop and with add appended, as a mail reader that
 // expunges and then receives mail does. The file keeps its inode, owner and
-// mode; c-client's pseudo message (if any) stays first. It returns how many
-// messages it removed.
+// mode; c-client's pseudo message (if any) stays first. A file with nothing
+// to drop or add is not written. It returns how many messages it removed.
 func EditMbox(path string, drop map[string]bool, add []Mail) (int, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -27,15 +27,23 @@ func EditMbox(path string, drop map[string]bool, add []Mail) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("edit mbox %s: %w", path, err)
 	}
-	var out bytes.Buffer
-	out.Grow(len(data))
 	removed := 0
 	for _, p := range parts {
 		if drop[p.id] {
 			removed++
-			continue
 		}
-		out.Write(data[p.start:p.end])
+	}
+	if removed == 0 && len(add) == 0 {
+		// A mail reader leaves a file it changes nothing in alone (as
+		// the Maildir edits of the benchmark leave a folder alone).
+		return 0, nil
+	}
+	var out bytes.Buffer
+	out.Grow(len(data))
+	for _, p := range parts {
+		if !drop[p.id] {
+			out.Write(data[p.start:p.end])
+		}
 	}
 	// An mbox ends with the empty line after its last message; make sure
 	// the first added From_ line follows one.
