@@ -121,8 +121,11 @@ func TestOpenSendsTheListingAhead(t *testing.T) {
 }
 
 // TestStartedAppendsOneRoundTrip: appends started one after the other
-// (LITERAL+, Dovecot) cost one round trip together, and each finish
-// reports its own answer: the messages are there, in order.
+// (LITERAL+, Dovecot) cost one round trip together, also those of
+// messages above 4 KB, which go-imap alone would send as synchronizing
+// literals, each waiting a round trip for the server's go-ahead
+// (literalplus.go); each finish reports its own answer: the messages are
+// there, in order, whole.
 func TestStartedAppendsOneRoundTrip(t *testing.T) {
 	d := dovecot.Shared(t, dovecot.Options{Delim: '/'})
 	names := fillFolders(t, d, 1, 0)
@@ -135,8 +138,11 @@ func TestStartedAppendsOneRoundTrip(t *testing.T) {
 	defer mb.Close()
 	before := r.Stats()
 	var fins []func() error
-	for i := range 5 {
-		raw := fmt.Sprintf("Message-ID: <s%d@x>\r\nSubject: s\r\n\r\nbody %d\r\n", i, i)
+	sizes := []int{0, 5000, 70000, 10, 4097}
+	var raws []string
+	for i, size := range sizes {
+		raw := fmt.Sprintf("Message-ID: <s%d@x>\r\nSubject: s\r\n\r\nbody %d\r\n%s", i, i, strings.Repeat("{5}\r\n+ x\r\n", size/10))
+		raws = append(raws, raw)
 		fin, ok := mb.(store.AppendStarter).StartAppend(ctx, store.NewMessage{Size: int64(len(raw)), Body: strings.NewReader(raw), InternalDate: time.Now()})
 		if !ok {
 			t.Fatal("StartAppend refused on a server with LITERAL+")
@@ -158,6 +164,9 @@ func TestStartedAppendsOneRoundTrip(t *testing.T) {
 	for i, m := range msgs {
 		if !strings.Contains(string(m.Header), fmt.Sprintf("<s%d@x>", i)) {
 			t.Errorf("message %d: header %q", i, m.Header)
+		}
+		if m.Size != int64(len(raws[i])) {
+			t.Errorf("message %d: %d bytes on the server, want %d", i, m.Size, len(raws[i]))
 		}
 	}
 }

@@ -15,7 +15,8 @@ var _ store.AppendStarter = (*Mailbox)(nil)
 // StartAppend implements store.AppendStarter (doc/design/wan.md,
 // "Several folders at once"): the APPEND is sent with its literal and
 // the answer is left to finish, so appends follow each other without a
-// round trip each. Only on a server with LITERAL+ (the literal goes
+// round trip each, whatever their size (literalplus.go). Only on a server
+// with LITERAL+ (the literal goes
 // without waiting for the server's go-ahead; without it every literal
 // costs a round trip anyway, and a refusal before the literal needs the
 // care of Append) and without a protocol trace, whose order stays that
@@ -31,6 +32,12 @@ func (m *Mailbox) StartAppend(ctx context.Context, nm store.NewMessage) (func() 
 		Wait() (*goimap.AppendData, error)
 	}
 	err := m.run(ctx, func() error {
+		// go-imap would wait for the server's go-ahead before a literal
+		// above 4 KB (literalplus.go).
+		if lp := m.sess.literals; lp != nil {
+			lp.arm(true)
+			defer lp.arm(false)
+		}
 		c := m.sess.c.Append(wire(m.name), nm.Size, &goimap.AppendOptions{
 			Flags: toIMAP(nm.Flags & store.CopiedFlags), Time: nm.InternalDate,
 		})

@@ -77,6 +77,8 @@ type session struct {
 	c      *imapclient.Client
 	secure bool // the link is encrypted
 	conn   *prefixConn
+	// literals is the connection go-imap writes to (literalplus.go).
+	literals *literalPlusConn
 	// stall is how long a command may make no progress before the
 	// connection is given up (a hung server must not hang cron).
 	stall time.Duration
@@ -166,14 +168,16 @@ func negotiate(ctx context.Context, srv Server, opt *Options, trace *maskingWrit
 	cliOpt := &imapclient.Options{TLSConfig: tlsCfg}
 	stall := opt.stall()
 	if !wantTLS {
-		return &session{c: imapclient.New(pc, cliOpt), secure: secure, conn: pc, stall: stall}, nil
+		lp := newLiteralPlusConn(pc)
+		return &session{c: imapclient.New(lp, cliOpt), secure: secure, conn: pc, literals: lp, stall: stall}, nil
 	}
 	tc, err := startTLS(ctx, pc, greeting, tlsCfg, trace)
 	if err != nil && !errors.As(err, new(*startTLSRefused)) {
 		err = handshakeError(srv.Host, err, opt.RootCAs)
 	}
 	if err == nil {
-		return &session{c: imapclient.New(tc, cliOpt), secure: true, conn: tc, stall: stall}, nil
+		lp := newLiteralPlusConn(tc)
+		return &session{c: imapclient.New(lp, cliOpt), secure: true, conn: tc, literals: lp, stall: stall}, nil
 	}
 	conn.Close()
 	var refused *startTLSRefused
