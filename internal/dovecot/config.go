@@ -71,6 +71,7 @@ type confData struct {
 	Port, TLS                                              int
 	Sep, Prefix                                            string
 	MaxConns, ProcessLimit, ClientLimit                    int
+	Capability                                             string
 	OAuth2                                                 string // oauth2.conf.ext, or ""
 }
 
@@ -161,6 +162,9 @@ service imap-login {
 
 protocol imap {
   mail_max_userip_connections = {{.MaxConns}}
+{{- if .Capability}}
+  imap_capability = {{.Capability}}
+{{- end}}
 }
 `))
 
@@ -172,7 +176,7 @@ func writeConfig(l layout, opt Options, owner mailOwner, port, tlsPort int) erro
 		Rootless: owner.rootless, User: owner.user, Group: owner.group, UID: owner.uid,
 		Port: port, TLS: tlsPort,
 		Sep: string(opt.Delim), Prefix: opt.prefix(),
-		MaxConns: opt.MaxConnections,
+		MaxConns: opt.MaxConnections, Capability: opt.Capability,
 	}
 	// Each session may hold an imap-login process (the TLS proxy) and an
 	// imap process.

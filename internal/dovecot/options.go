@@ -30,7 +30,19 @@ type Options struct {
 	// AUTHENTICATE XOAUTH2 and OAUTHBEARER, with tokens checked there
 	// (an oauth2 passdb besides the passwd-file one).
 	OAuth2URL string
+	// Capability, when set, is the capability list the server announces
+	// after login (imap_capability), to stand for a server without some
+	// extension (LIST-STATUS, say); Dovecot still answers what it
+	// supports.
+	Capability string
 }
+
+// WithoutListStatus is a Capability: Dovecot's list without LIST-STATUS,
+// a server with CONDSTORE that gives no status with its LIST (as some
+// providers' servers).
+const WithoutListStatus = "IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE SORT THREAD=REFERENCES " +
+	"MULTIAPPEND UNSELECT CHILDREN NAMESPACE UIDPLUS LIST-EXTENDED I18NLEVEL=1 CONDSTORE " +
+	"ESEARCH SEARCHRES WITHIN CONTEXT=SEARCH BINARY MOVE SPECIAL-USE LITERAL+"
 
 // User is one IMAP account.
 type User struct {
@@ -92,7 +104,7 @@ func (opt Options) prefix() string {
 // key identifies normalized options, for Shared.
 func (opt Options) key() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%c|%t|%d|%q", opt.Delim, opt.InboxPrefix, opt.MaxConnections, opt.OAuth2URL)
+	fmt.Fprintf(&b, "%c|%t|%d|%q|%q", opt.Delim, opt.InboxPrefix, opt.MaxConnections, opt.OAuth2URL, opt.Capability)
 	for _, u := range opt.Users {
 		fmt.Fprintf(&b, "|%q:%q", u.Name, u.Password)
 	}

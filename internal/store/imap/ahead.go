@@ -20,8 +20,9 @@ import (
 //
 // Which listing is sent is a guess made before the folder's UIDVALIDITY
 // is known: the one Messages would choose for the UIDVALIDITY the last
-// LIST gave (LIST-STATUS; without it nothing is sent ahead, as a server
-// without LIST-STATUS gives no UIDVALIDITY before the SELECT's answer):
+// LIST gave (LIST-STATUS, or the STATUS commands sent right behind a
+// LIST on a server without it: Store.statusAll; without either nothing is
+// sent ahead, as nothing gives the UIDVALIDITY before the SELECT's answer):
 // UID FETCH 1:* (UID FLAGS) when the folder's
 // header cache has entries for it, else the whole listing. A wrong guess
 // costs time, never correctness: the whole listing is what Messages

@@ -20,10 +20,12 @@ import (
 //     or the /connections=N flag of the server name (name.go); with 1 the
 //     store works one folder after the other, as before.
 //   - Only where the run gathers the folders' status with the listing
-//     (Options.ListStatus, on a server with LIST-STATUS and CONDSTORE:
-//     Dovecot, Cyrus), which is also where folders' listings are sent
-//     ahead (ahead.go). Elsewhere (Courier; -d and -vb runs, which
-//     gather no status) the store keeps one connection for the whole
+//     (Store.gathersStatus: Options.ListStatus, on a server with
+//     CONDSTORE, by LIST-STATUS as Dovecot and Cyrus offer, else by
+//     STATUS commands all sent at once), which is also where folders'
+//     listings are sent ahead (ahead.go). Elsewhere (Courier, which has
+//     no CONDSTORE; -d and -vb runs, which gather no status; a protocol
+//     trace without LIST-STATUS) the store keeps one connection for the whole
 //     run, one login and one "Authorizing against" line, and is asked
 //     one folder at a time as before.
 //   - A further connection is opened only once the server has selected

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	goimap "github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
 
 	"github.com/mailsync/mailsync/internal/mutf7"
 	"github.com/mailsync/mailsync/internal/store"
@@ -73,21 +74,69 @@ func (s *Store) listOptions(sess *session) *goimap.ListOptions {
 	return &goimap.ListOptions{ReturnStatus: statusItems}
 }
 
+// gathersStatus reports whether the run gathers every listed folder's
+// signature items right after the LIST (Options.ListStatus, on a server
+// with CONDSTORE): with the LIST itself where the server has LIST-STATUS
+// (listOptions), else with one STATUS per folder, all sent at once
+// (statusAll). The pool (pool.go) and the listings sent ahead (ahead.go)
+// are used only then.
+// Under a protocol trace, whose lines keep the order of one command
+// after the other, only LIST-STATUS does.
+func (s *Store) gathersStatus(sess *session) bool {
+	return s.listOptions(sess) != nil || s.opt.ListStatus && s.trace == nil && sess.c.Caps().Has(goimap.CapCondStore)
+}
+
 // keepListed keeps the STATUS answers that came with a LIST.
 func (s *Store) keepListed(list []*goimap.ListData) {
+	for _, l := range list {
+		if l.Status != nil {
+			s.keepStatus(*l.Status)
+		}
+	}
+}
+
+// keepStatus keeps a folder's STATUS answer for Signature and ahead.go.
+func (s *Store) keepStatus(data goimap.StatusData) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.listed == nil {
+		s.listed = map[string]goimap.StatusData{}
+		s.validity = map[string]listStatus{}
+	}
+	name := mutf7.Encode(data.Mailbox)
+	s.listed[name] = data
+	s.validity[name] = listStatus{data.UIDValidity, uint32(data.UIDNext)} // ahead.go
+}
+
+// statusAll asks, on a server without LIST-STATUS, the STATUS of every
+// selectable folder of list, all commands written before any answer is
+// read: one round trip for the whole listing, as LIST-STATUS costs none
+// (doc/design/wan.md, "Servers without LIST-STATUS"). A folder the server
+// refuses has no signature and is read. The folder selected on sess is
+// not asked (RFC 3501 advises against STATUS of it).
+func (s *Store) statusAll(sess *session, list []*goimap.ListData) {
+	var cmds []*imapclient.StatusCommand
 	for _, l := range list {
-		if l.Status == nil {
+		if l.Status != nil || noSelect(l.Attrs) || mutf7.Encode(l.Mailbox) == sess.selected {
 			continue
 		}
-		if s.listed == nil {
-			s.listed = map[string]goimap.StatusData{}
-			s.validity = map[string]listStatus{}
-		}
-		s.listed[mutf7.Encode(l.Mailbox)] = *l.Status
-		s.validity[mutf7.Encode(l.Mailbox)] = listStatus{l.Status.UIDValidity, uint32(l.Status.UIDNext)} // ahead.go
+		cmds = append(cmds, sess.c.Status(l.Mailbox, statusItems))
 	}
+	for _, cmd := range cmds {
+		if data, err := cmd.Wait(); err == nil && data != nil {
+			s.keepStatus(*data)
+		}
+	}
+}
+
+// noSelect reports whether a LIST entry with attrs cannot be selected.
+func noSelect(attrs []goimap.MailboxAttr) bool {
+	for _, a := range attrs {
+		if a == goimap.MailboxAttrNoSelect || a == goimap.MailboxAttrNonExistent {
+			return true
+		}
+	}
+	return false
 }
 
 // takeListed returns, once, the STATUS answer the last LIST gave for

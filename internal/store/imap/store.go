@@ -108,7 +108,7 @@ func Dial(ctx context.Context, name string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	if s.listOptions(sess) == nil {
+	if !s.gathersStatus(sess) {
 		s.max = 1 // one folder at a time (pool.go)
 	}
 	s.idle = append(s.idle, sess)
@@ -191,6 +191,9 @@ func (s *Store) List(ctx context.Context, ref, pat string) ([]store.ListEntry, e
 			return fmt.Errorf("LIST %q %q on %s: %w", ref, pat, s.opt.Name, err)
 		}
 		s.keepListed(list)
+		if s.listOptions(sess) == nil && s.gathersStatus(sess) { // no LIST-STATUS
+			s.statusAll(sess, list)
+		}
 		for _, l := range list {
 			e := store.ListEntry{Name: mutf7.Encode(l.Mailbox)} // the name as the server sent it
 			if l.Delim > 0 && l.Delim < 128 {
