@@ -115,15 +115,21 @@ func (s *Store) keepStatus(data goimap.StatusData) {
 // refuses has no signature and is read. The folder selected on sess is
 // not asked (RFC 3501 advises against STATUS of it).
 func (s *Store) statusAll(sess *session, list []*goimap.ListData) {
-	var cmds []*imapclient.StatusCommand
+	type asked struct {
+		mailbox string
+		cmd     *imapclient.StatusCommand
+	}
+	var cmds []asked
 	for _, l := range list {
 		if l.Status != nil || noSelect(l.Attrs) || mutf7.Encode(l.Mailbox) == sess.selected {
 			continue
 		}
-		cmds = append(cmds, sess.c.Status(l.Mailbox, statusItems))
+		cmds = append(cmds, asked{l.Mailbox, sess.c.Status(l.Mailbox, statusItems)})
 	}
-	for _, cmd := range cmds {
-		if data, err := cmd.Wait(); err == nil && data != nil {
+	for _, a := range cmds {
+		// An answer without data, or for another folder, gives none.
+		data, err := a.cmd.Wait()
+		if err == nil && data != nil && data.Mailbox == a.mailbox {
 			s.keepStatus(*data)
 		}
 	}

@@ -13,6 +13,8 @@ import (
 
 	"github.com/mailsync/mailsync/internal/dovecot"
 	"github.com/mailsync/mailsync/internal/store"
+	"github.com/mailsync/mailsync/internal/store/imap"
+	"github.com/mailsync/mailsync/internal/store/imap/imapscript"
 )
 
 // TestStatusAllWithoutListStatus: on a server with CONDSTORE but without
@@ -88,5 +90,71 @@ func TestStatusAllWithoutListStatus(t *testing.T) {
 	}
 	if !slices.Equal(changed, names[3:4]) {
 		t.Errorf("signatures changed after an append to %s: %v", names[3], changed)
+	}
+}
+
+// TestStatusAllLyingServer: the STATUS answers a server without
+// LIST-STATUS gives after the LIST are taken only for the folder asked
+// and only when complete: an answer for another folder, a refusal and an
+// answer without HIGHESTMODSEQ give those folders no signature (they are
+// read), the honest folder keeps its own.
+func TestStatusAllLyingServer(t *testing.T) {
+	boxes := []string{"a", "b", "c", "d"}
+	s := imapscript.Start(t, "* OK ready", func(c *imapscript.Conn, cmd imapscript.Command) {
+		switch cmd.Name {
+		case "CAPABILITY":
+			c.Write("* CAPABILITY IMAP4rev1 AUTH=PLAIN CONDSTORE\r\n")
+			c.OK(cmd, "done")
+		case "LOGIN", "AUTHENTICATE":
+			c.OK(cmd, "logged in")
+		case "LIST":
+			for _, b := range boxes {
+				c.Writef("* LIST () \"/\" %s\r\n", b)
+			}
+			c.OK(cmd, "done")
+		case "STATUS":
+			switch strings.Trim(strings.Fields(cmd.Args)[0], `"`) {
+			case "a":
+				c.Write("* STATUS a (MESSAGES 1 UIDNEXT 2 UIDVALIDITY 7 HIGHESTMODSEQ 5)\r\n")
+				c.OK(cmd, "done")
+			case "b":
+				c.Write("* STATUS a (MESSAGES 9 UIDNEXT 9 UIDVALIDITY 9 HIGHESTMODSEQ 9)\r\n")
+				c.OK(cmd, "done")
+			case "c":
+				c.Writef("%s NO no such thing\r\n", cmd.Tag)
+			default:
+				c.Write("* STATUS d (MESSAGES 1 UIDNEXT 2 UIDVALIDITY 7)\r\n")
+				c.OK(cmd, "done")
+			}
+		case "LOGOUT":
+			c.Write("* BYE\r\n")
+			c.OK(cmd, "bye")
+			c.Close()
+		default:
+			c.Writef("%s NO not here\r\n", cmd.Tag)
+		}
+	})
+	st, err := imap.Dial(t.Context(), "{"+s.Addr+"/notls/user=sam}", imap.Options{Passwd: "secret", ListStatus: true, StallTimeout: stallTime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.List(t.Context(), "", "%"); err != nil {
+		t.Fatal(err)
+	}
+	if n := s.Count("STATUS"); n != len(boxes) {
+		t.Fatalf("%d STATUS commands after the LIST, want %d", n, len(boxes))
+	}
+	sig, ok := st.Signature(t.Context(), "a")
+	if !ok || !strings.HasSuffix(string(sig), "\n7 2 1 5") {
+		t.Errorf("signature of a %q (%v), want its own answer", sig, ok)
+	}
+	if n := s.Count("STATUS"); n != len(boxes) {
+		t.Errorf("the signature of a asked STATUS again (%d commands)", n)
+	}
+	for _, b := range boxes[1:] {
+		if sig, ok := st.Signature(t.Context(), b); ok {
+			t.Errorf("%s has signature %q from a lying answer", b, sig)
+		}
 	}
 }
