@@ -264,7 +264,11 @@ func (e *Engine) prefetch(ctx context.Context, x sideBox, t *idtable.Table, mark
 	s := x.side
 	go func() {
 		var l listing
-		l.mb, l.err = s.Store.Open(ctx, x.mailbox, e.mode())
+		if wo, ok := s.Store.(store.WholeOpener); ok && x.whole {
+			l.mb, l.err = wo.OpenWhole(ctx, x.mailbox, e.mode())
+		} else {
+			l.mb, l.err = s.Store.Open(ctx, x.mailbox, e.mode())
+		}
 		if l.err != nil && e.mode() == store.ReadWrite && errors.Is(l.err, fs.ErrPermission) {
 			// A box the user may read but not write is read, and its
 			// messages copied out, as 5.2.7 does; what would change it

@@ -18,6 +18,11 @@ type sideBox struct {
 	name string
 	// mailbox is Side.Mailbox(name): the name of the box in side's store.
 	mailbox string
+	// whole: every message of the box is to be copied (the other side's
+	// box was created empty by this run and the box has no last state),
+	// so it is opened with store.WholeOpener where the store has it
+	// (handleBox, prefetch).
+	whole bool
 }
 
 // box returns box name of side s (name is a pair name).

@@ -137,6 +137,8 @@ func (e *Engine) handleBox(ctx context.Context, a, b *Side, name string, last []
 	if e.turn != nil {
 		<-e.turn.wait // boxes are created in box order (concurrent.go)
 	}
+	_, hadA := a.Boxes.Lookup(name)
+	_, hadB := b.Boxes.Lookup(name)
 	exists := !vanished && e.ensureBox(ctx, xa, xb) && e.ensureBox(ctx, xb, xa)
 	if e.turn != nil {
 		close(e.turn.done)
@@ -153,6 +155,10 @@ func (e *Engine) handleBox(ctx context.Context, a, b *Side, name string, last []
 	}
 	xa, xb = e.standIn(xa), e.standIn(xb)
 	simulated := xa.side != a || xb.side != b // -s: a box it would create
+	if !e.Opt.Simulate && len(last) == 0 {
+		// Created empty just now: the other side is copied whole.
+		xa.whole, xb.whole = !hadB, !hadA
+	}
 	ba, _ := xa.side.Boxes.Lookup(name)
 	bb, _ := xb.side.Boxes.Lookup(name)
 	if ba.NoSelect || bb.NoSelect {

@@ -242,6 +242,17 @@ type DeleteExpunger interface {
 	MarkDeletedAndExpunge(ctx context.Context, keys []uint64) (markErr error, expunged int, expungeErr error)
 }
 
+// WholeOpener is implemented by stores that can begin fetching every
+// message of a box while they open it. The sync engine opens a box so
+// when it will copy all of it: into a box it created empty in this run,
+// with no last state. The mailbox is the one Open returns; what was
+// fetched ahead serves BulkFetcher.FetchEach, and a store may fetch
+// nothing ahead (a large box), or drop what it fetched when FetchEach
+// asks for something else.
+type WholeOpener interface {
+	OpenWhole(ctx context.Context, name string, mode Mode) (Mailbox, error)
+}
+
 // BulkFetcher is implemented by mailboxes that can stream many messages
 // without a round trip each (IMAP pipelines its FETCH commands). The sync
 // engine uses it when copying; Fetch remains the reference behaviour.

@@ -54,6 +54,9 @@ type ahead struct {
 	// newer describes the messages above the cache's newest UID,
 	// behind a flags listing; nil when not sent, or once read.
 	newer *imapclient.FetchCommand
+	// bodies are the folder's bodies, sent for behind the listing
+	// (bodiesahead.go); nil when not.
+	bodies *bodiesAhead
 }
 
 // newestLook is how far below UIDNEXT sendAhead looks for the newest UID
@@ -61,8 +64,9 @@ type ahead struct {
 const newestLook = 256
 
 // sendAhead sends the listing of folder name behind its SELECT on sess;
-// nil when nothing is sent.
-func (s *Store) sendAhead(sess *session, name string) *ahead {
+// nil when nothing is sent. whole: the bodies may be sent for too
+// (bodiesahead.go).
+func (s *Store) sendAhead(sess *session, name string, whole bool) *ahead {
 	if s.trace != nil {
 		return nil
 	}
@@ -89,6 +93,9 @@ func (s *Store) sendAhead(sess *session, name string) *ahead {
 			a.newer = sess.c.Fetch(goimap.UIDSet{goimap.UIDRange{Start: goimap.UID(newest + 1)}}, describeOptions)
 		}
 	}
+	if whole && status.size > 0 && status.size <= wholeAheadBytes {
+		a.bodies = sendBodies(sess, name, status.size)
+	}
 	return a
 }
 
@@ -106,6 +113,7 @@ func cachedBelow(cache *hdrcache.Cache, uidNext uint32) uint32 {
 // listStatus is what the last LIST told of a folder (LIST-STATUS).
 type listStatus struct {
 	validity, uidNext uint32
+	size              int64 // its messages' octets, 0 when not told
 }
 
 // listAllOptions are the items of the whole listing.

@@ -44,6 +44,12 @@ var _ store.BulkFetcher = (*Mailbox)(nil)
 // with them; a message larger than a batch, or of unknown size, is
 // streamed from the connection to fn (doc/design/trust-memory.md).
 func (m *Mailbox) FetchEach(ctx context.Context, keys []uint64, fn func(key uint64, body io.Reader) error) (int, error) {
+	if ahead, err := m.takeBodies(ctx, keys); err != nil {
+		return 0, err
+	} else if ahead != nil {
+		handAhead(keys, ahead, fn) // bodiesahead.go
+		return len(keys), nil
+	}
 	type fetched struct {
 		lo, hi int
 		bodies map[uint64][]byte // nil: stream keys[lo] alone

@@ -48,6 +48,9 @@ type Mailbox struct {
 	// ahead is the listing Open sent behind the SELECT, until Messages
 	// takes it or another command settles it (ahead.go).
 	ahead *ahead
+	// bodies are the folder's bodies sent for behind the listing, until
+	// FetchEach takes them (bodiesahead.go).
+	bodies *bodiesAhead
 }
 
 var _ store.Mailbox = (*Mailbox)(nil)

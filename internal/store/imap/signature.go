@@ -48,6 +48,19 @@ func (s *Store) Signature(ctx context.Context, name string) ([]byte, bool) {
 // statusItems are what a signature is made of.
 var statusItems = &goimap.StatusOptions{NumMessages: true, UIDNext: true, UIDValidity: true, HighestModSeq: true}
 
+// listedItems are the items asked of every folder with the listing:
+// statusItems, and the folder's size where the server tells it
+// (STATUS=SIZE, RFC 8438), which decides whether its bodies may be sent
+// for ahead (bodiesahead.go). The size is not part of a signature.
+func listedItems(sess *session) *goimap.StatusOptions {
+	if !sess.c.Caps().Has(goimap.CapStatusSize) {
+		return statusItems
+	}
+	items := *statusItems
+	items.Size = true
+	return &items
+}
+
 // signatureOf makes folder name's signature from its STATUS answer;
 // false when the answer lacks an item (a folder without HIGHESTMODSEQ).
 func (s *Store) signatureOf(name string, data goimap.StatusData) ([]byte, bool) {
@@ -71,7 +84,7 @@ func (s *Store) listOptions(sess *session) *goimap.ListOptions {
 	if !s.opt.ListStatus || !caps.Has(goimap.CapListStatus) || !caps.Has(goimap.CapCondStore) {
 		return nil
 	}
-	return &goimap.ListOptions{ReturnStatus: statusItems}
+	return &goimap.ListOptions{ReturnStatus: listedItems(sess)}
 }
 
 // gathersStatus reports whether the run gathers every listed folder's
@@ -105,7 +118,11 @@ func (s *Store) keepStatus(data goimap.StatusData) {
 	}
 	name := mutf7.Encode(data.Mailbox)
 	s.listed[name] = data
-	s.validity[name] = listStatus{data.UIDValidity, uint32(data.UIDNext)} // ahead.go
+	st := listStatus{validity: data.UIDValidity, uidNext: uint32(data.UIDNext)} // ahead.go
+	if data.Size != nil {
+		st.size = *data.Size
+	}
+	s.validity[name] = st
 }
 
 // statusAll asks, on a server without LIST-STATUS, the STATUS of every
@@ -124,7 +141,7 @@ func (s *Store) statusAll(sess *session, list []*goimap.ListData) {
 		if l.Status != nil || noSelect(l.Attrs) || mutf7.Encode(l.Mailbox) == sess.selected {
 			continue
 		}
-		cmds = append(cmds, asked{l.Mailbox, sess.c.Status(l.Mailbox, statusItems)})
+		cmds = append(cmds, asked{l.Mailbox, sess.c.Status(l.Mailbox, listedItems(sess))})
 	}
 	for _, a := range cmds {
 		// An answer without data, or for another folder, gives none.

@@ -307,6 +307,18 @@ func (s *Store) dropSelecting(name string) {
 //
 // The empty name (see Create) fails without asking.
 func (s *Store) Open(ctx context.Context, name string, mode store.Mode) (store.Mailbox, error) {
+	return s.open(ctx, name, mode, false)
+}
+
+var _ store.WholeOpener = (*Store)(nil)
+
+// OpenWhole implements store.WholeOpener: Open, and the bodies of a small
+// folder sent for behind its listing (bodiesahead.go).
+func (s *Store) OpenWhole(ctx context.Context, name string, mode store.Mode) (store.Mailbox, error) {
+	return s.open(ctx, name, mode, true)
+}
+
+func (s *Store) open(ctx context.Context, name string, mode store.Mode, whole bool) (store.Mailbox, error) {
 	if name == "" {
 		return nil, fmt.Errorf("open on %s: the empty name is the root: %w", s.opt.Name, store.ErrNoMailbox)
 	}
@@ -332,7 +344,7 @@ func (s *Store) Open(ctx context.Context, name string, mode store.Mode) (store.M
 	if noop != nil {
 		defer noop.Wait() // answered before the SELECT; its result says nothing
 	}
-	next := s.sendAhead(sess, name)
+	next := s.sendAhead(sess, name, whole)
 	data, err := sel.Wait()
 	if err != nil && next != nil {
 		next.cmd.Close() // refused with the SELECT: no folder is selected
@@ -363,7 +375,11 @@ func (s *Store) Open(ctx context.Context, name string, mode store.Mode) (store.M
 	s.mu.Lock()
 	s.proven = true
 	s.mu.Unlock()
-	return &Mailbox{st: s, sess: sess, name: name, mode: mode, count: data.NumMessages, uidValidity: data.UIDValidity, ahead: next}, nil
+	mb := &Mailbox{st: s, sess: sess, name: name, mode: mode, count: data.NumMessages, uidValidity: data.UIDValidity, ahead: next}
+	if next != nil {
+		mb.bodies = next.bodies
+	}
+	return mb, nil
 }
 
 func (s *Store) existsOn(ctx context.Context, name string) (bool, error) {
