@@ -1,0 +1,102 @@
+package imap
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	goimap "github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+
+	"github.com/mailsync/mailsync/internal/store"
+)
+
+// Open selects name on a connection of its own: EXAMINE for ReadOnly (and
+// with /readonly), SELECT otherwise.
+//
+// The empty name (see Create) fails without asking.
+func (s *Store) Open(ctx context.Context, name string, mode store.Mode) (store.Mailbox, error) {
+	return s.open(ctx, name, mode, false)
+}
+
+var _ store.WholeOpener = (*Store)(nil)
+
+// OpenWhole implements store.WholeOpener: Open, and the bodies of a small
+// folder sent for behind its listing (bodiesahead.go).
+func (s *Store) OpenWhole(ctx context.Context, name string, mode store.Mode) (store.Mailbox, error) {
+	return s.open(ctx, name, mode, true)
+}
+
+func (s *Store) open(ctx context.Context, name string, mode store.Mode, whole bool) (store.Mailbox, error) {
+	if name == "" {
+		return nil, fmt.Errorf("open on %s: the empty name is the root: %w", s.opt.Name, store.ErrNoMailbox)
+	}
+	if s.srv.ReadOnly {
+		mode = store.ReadOnly
+	}
+	sess, err := s.take(ctx)
+	if err != nil {
+		return nil, err
+	}
+	stop := sess.bindContext(ctx)
+	var noop *imapclient.Command
+	if sess.selected == name {
+		// The folder is still selected from its last Close (no UNSELECT):
+		// Courier answers a SELECT of its selected folder from what it
+		// knew, without the messages appended since unless it looked
+		// again, which a NOOP makes it do (as Messages does after an
+		// APPEND). Sent ahead of the SELECT: no round trip of its own.
+		noop = sess.c.Noop()
+	}
+	sess.selected = "" // a SELECT leaves the folder selected before, whether it fails or not
+	sel := sess.c.Select(wire(name), &goimap.SelectOptions{ReadOnly: mode == store.ReadOnly})
+	if noop != nil {
+		defer noop.Wait() // answered before the SELECT; its result says nothing
+	}
+	next := s.sendAhead(sess, name, whole)
+	data, err := sel.Wait()
+	if err != nil && next != nil {
+		next.cmd.Close() // refused with the SELECT: no folder is selected
+	}
+	if cut := !stop(); cut && err == nil {
+		err = ctx.Err() // the connection is being closed under us
+	}
+	if err != nil {
+		s.give(sess, ctx.Err() != nil || !sess.alive())
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if dead := s.unavailable(); dead != nil {
+			return nil, fmt.Errorf("open %s: %w", name, dead)
+		}
+		var ie *goimap.Error
+		if errors.As(err, &ie) {
+			if hasCode(err, goimap.ResponseCodeNonExistent) {
+				return nil, fmt.Errorf("open %s: %w", name, store.ErrNoMailbox)
+			}
+			if exists, lerr := s.existsOn(ctx, name); lerr == nil && !exists {
+				return nil, fmt.Errorf("open %s: %s: %w", name, responseText(err), store.ErrNoMailbox)
+			}
+			return nil, fmt.Errorf("open %s: %s", name, responseText(err))
+		}
+		return nil, fmt.Errorf("open %s: %w", name, err)
+	}
+	s.mu.Lock()
+	s.proven = true
+	s.mu.Unlock()
+	mb := &Mailbox{st: s, sess: sess, name: name, mode: mode, count: data.NumMessages, uidValidity: data.UIDValidity, ahead: next}
+	if next != nil {
+		mb.bodies = next.bodies
+	}
+	return mb, nil
+}
+
+func (s *Store) existsOn(ctx context.Context, name string) (bool, error) {
+	var ok bool
+	err := s.withSession(ctx, func(sess *session) error {
+		var err error
+		ok, err = s.exists(sess, name)
+		return err
+	})
+	return ok, err
+}
