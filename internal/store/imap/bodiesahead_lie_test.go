@@ -2,6 +2,7 @@ package imap
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"net"
@@ -115,5 +116,54 @@ func TestTakeBodiesChecksListedSizes(t *testing.T) {
 	}
 	if got, _ := newBox(map[uint64][]byte{1: []byte("abc")}).takeBodies(ctx, []uint64{1, 2}); got != nil {
 		t.Errorf("bodies taken with one missing: %q", got)
+	}
+}
+
+// TestTakeBodiesStopsOnCancel: a server that stops in the middle of the
+// bodies sent ahead does not hold FetchEach: the context's end closes the
+// connection and the wait ends at once (the stall watchdog does the same
+// for a run that is not interrupted).
+func TestTakeBodiesStopsOnCancel(t *testing.T) {
+	if raceEnabled {
+		t.Skip("closes the client in the middle of a literal: a race inside go-imap (race_test.go)")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	release := make(chan struct{})
+	defer close(release)
+	go func() {
+		conn, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		io.WriteString(conn, "* OK [CAPABILITY IMAP4rev1] ready\r\n")
+		if _, err := bufio.NewReader(conn).ReadString('\n'); err != nil {
+			return
+		}
+		io.WriteString(conn, "* 1 FETCH (UID 1 BODY[] {100}\r\n0123456789")
+		<-release
+	}()
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := imapclient.New(conn, nil)
+	defer c.Close()
+	sess := &session{c: c}
+	m := &Mailbox{st: &Store{}, sess: sess, name: "box", sizes: map[uint64]int64{1: 100},
+		bodies: sendBodies(sess, "box", 100)}
+	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	bodies, err := m.takeBodies(ctx, []uint64{1})
+	if err == nil || bodies != nil {
+		t.Errorf("takeBodies of a stalled answer: %d bodies, error %v", len(bodies), err)
+	}
+	if waited := time.Since(start); waited > 3*time.Second {
+		t.Errorf("takeBodies waited %v after the context ended", waited)
 	}
 }
