@@ -40,14 +40,14 @@ type literalPlusConn struct {
 	mu       sync.Mutex
 	pending  int       // go-aheads to hand go-imap
 	give     []byte    // the rest of a go-ahead not yet read
-	server   respScan  // where the server's stream is
+	server   progress  // where the server's stream is (watchdog.go)
 	reading  bool      // go-imap's reader is in the connection's Read
 	woken    bool      // Write set a past read deadline to wake it
 	deadline time.Time // go-imap's read deadline
 }
 
 func newLiteralPlusConn(c net.Conn) *literalPlusConn {
-	return &literalPlusConn{Conn: c, server: respScan{atStart: true}}
+	return &literalPlusConn{Conn: c}
 }
 
 // arm makes the literal that ends the next command line written a
@@ -144,7 +144,7 @@ func (l *literalPlusConn) SetDeadline(t time.Time) error {
 func (l *literalPlusConn) Read(b []byte) (int, error) {
 	for {
 		l.mu.Lock()
-		if len(l.give) == 0 && l.pending > 0 && l.server.atStart {
+		if len(l.give) == 0 && l.pending > 0 && l.server.between() {
 			l.pending--
 			l.give = []byte(goAhead)
 		}
@@ -171,48 +171,5 @@ func (l *literalPlusConn) Read(b []byte) (int, error) {
 		if n > 0 || err != nil {
 			return n, err
 		}
-	}
-}
-
-// respScan follows the server's stream response by response: lines, and
-// the {N} literal a line may end with, whose bytes belong to the same
-// response.
-type respScan struct {
-	atStart bool   // between two responses
-	lit     int64  // literal bytes still to come
-	tail    []byte // the last bytes of the current line
-}
-
-// feed follows b.
-func (r *respScan) feed(b []byte) {
-	for len(b) > 0 {
-		if r.lit > 0 {
-			n := min(int64(len(b)), r.lit)
-			b, r.lit = b[n:], r.lit-n
-			r.atStart = false
-			continue
-		}
-		r.atStart = false
-		i := bytes.IndexByte(b, '\n')
-		if i < 0 {
-			r.keepTail(b)
-			return
-		}
-		r.keepTail(b[:i+1])
-		b = b[i+1:]
-		if n, ok := literalAtEnd(r.tail); ok {
-			r.lit = n
-		} else {
-			r.atStart = true
-		}
-		r.tail = r.tail[:0]
-	}
-}
-
-// keepTail keeps the last bytes of the current line (enough for "{N}").
-func (r *respScan) keepTail(b []byte) {
-	r.tail = append(r.tail, b...)
-	if len(r.tail) > tailLen {
-		r.tail = append(r.tail[:0], r.tail[len(r.tail)-tailLen:]...)
 	}
 }

@@ -162,6 +162,10 @@ func (p *progress) feed(b []byte) bool {
 	return moved
 }
 
+// between reports whether the bytes fed so far end a response (or none
+// came yet): the next byte begins a new one (literalplus.go).
+func (p *progress) between() bool { return p.lit == 0 && len(p.head) == 0 }
+
 // keepTail keeps the last tailLen bytes of the current line.
 func (p *progress) keepTail(seg []byte) {
 	if len(seg) >= tailLen {
