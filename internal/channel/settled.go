@@ -121,21 +121,12 @@ func (e *Engine) holdsRecorded(l listing, t *idtable.Table, last []string, lastR
 	if len(lastRec) != len(last) {
 		return false
 	}
-	rec := make([]byte, t.Len())
-	for k, id := range last {
-		n, ok := t.Lookup(id)
-		if !ok {
-			return false
-		}
-		rec[n] = lastRec[k]
-	}
-	for i, n := range sc.nums {
-		r, ok := flagstate.Flags(rec[n])
-		if !ok || sc.flags[i]&store.SyncedFlags != r {
-			return false
+	for _, r := range lastRec {
+		if _, ok := flagstate.Flags(r); !ok {
+			return false // an id without a record: its flags are not known
 		}
 	}
-	return true
+	return len(diffFlags(t, sc, last, lastRec)) == 0
 }
 
 // recordSettled enters box name in the book after a sync that began with
