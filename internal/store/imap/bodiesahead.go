@@ -59,41 +59,31 @@ func (b *bodiesAhead) read(sess *session, name string, cmd *imapclient.FetchComm
 		}
 	}
 	var used int64
-	for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
-		var uid uint64
-		for item := msg.Next(); item != nil; item = msg.Next() {
-			switch it := item.(type) {
-			case imapclient.FetchItemDataUID:
-				uid = uint64(it.UID)
-			case imapclient.FetchItemDataBodySection:
-				if it.Literal == nil {
-					continue
+	err := eachBody(cmd, func(uid uint64, it imapclient.FetchItemDataBodySection) error {
+		n := it.Literal.Size()
+		_, twice := b.bodies[uid]
+		if uid == 0 || twice || !it.MatchCommand(whole) || n < 0 || used+n > budget {
+			fail(fmt.Errorf("bodies of %s sent ahead: a %d-byte literal for UID %d not kept", name, n, uid))
+			if n < 0 || n > drainMax {
+				if sess.conn != nil {
+					sess.conn.Close()
+				} else {
+					go sess.c.Close()
 				}
-				n := it.Literal.Size()
-				_, twice := b.bodies[uid]
-				if uid == 0 || twice || !it.MatchCommand(whole) || n < 0 || used+n > budget {
-					fail(fmt.Errorf("bodies of %s sent ahead: a %d-byte literal for UID %d not kept", name, n, uid))
-					if n < 0 || n > drainMax {
-						if sess.conn != nil {
-							sess.conn.Close()
-						} else {
-							go sess.c.Close()
-						}
-					}
-					io.Copy(io.Discard, it.Literal)
-					continue
-				}
-				body := make([]byte, n)
-				if _, err := io.ReadFull(it.Literal, body); err != nil {
-					fail(err)
-					continue
-				}
-				used += n
-				b.bodies[uid] = body
 			}
+			io.Copy(io.Discard, it.Literal)
+			return nil
 		}
-	}
-	if err := cmd.Close(); err != nil {
+		body := make([]byte, n)
+		if _, err := io.ReadFull(it.Literal, body); err != nil {
+			fail(err)
+			return nil
+		}
+		used += n
+		b.bodies[uid] = body
+		return nil
+	})
+	if err != nil {
 		fail(err)
 	}
 }

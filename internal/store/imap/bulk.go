@@ -222,24 +222,9 @@ func (m *Mailbox) fetchBatch(ctx context.Context, keys []uint64, arena []byte) b
 		cmd := m.sess.c.Fetch(goimap.UIDSetNum(toUIDs(keys)...), &goimap.FetchOptions{
 			UID: true, BodySection: []*goimap.FetchItemBodySection{whole},
 		})
-		for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
-			var uid uint64
-			for item := msg.Next(); item != nil; item = msg.Next() {
-				switch it := item.(type) {
-				case imapclient.FetchItemDataUID:
-					uid = uint64(it.UID)
-				case imapclient.FetchItemDataBodySection:
-					if it.Literal == nil {
-						continue
-					}
-					if err := m.takeBody(&b, uid, asked, it, whole); err != nil {
-						cmd.Close()
-						return err
-					}
-				}
-			}
-		}
-		return cmd.Close()
+		return eachBody(cmd, func(uid uint64, it imapclient.FetchItemDataBodySection) error {
+			return m.takeBody(&b, uid, asked, it, whole)
+		})
 	})
 	if err != nil {
 		var ie *goimap.Error
@@ -297,6 +282,30 @@ func readLiteral(lit goimap.LiteralReader, arena []byte) (body, grown []byte, er
 		return nil, arena, err
 	}
 	return body, arena[:end], nil
+}
+
+// eachBody hands fn each body literal of the answer to cmd with the UID
+// its message gave before it (0 when none did), then ends cmd. An error
+// from fn ends cmd at once and is returned.
+func eachBody(cmd *imapclient.FetchCommand, fn func(uid uint64, it imapclient.FetchItemDataBodySection) error) error {
+	for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
+		var uid uint64
+		for item := msg.Next(); item != nil; item = msg.Next() {
+			switch it := item.(type) {
+			case imapclient.FetchItemDataUID:
+				uid = uint64(it.UID)
+			case imapclient.FetchItemDataBodySection:
+				if it.Literal == nil {
+					continue
+				}
+				if err := fn(uid, it); err != nil {
+					cmd.Close()
+					return err
+				}
+			}
+		}
+	}
+	return cmd.Close()
 }
 
 func toUIDs(keys []uint64) []goimap.UID {
