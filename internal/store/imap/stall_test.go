@@ -23,10 +23,15 @@ const stallTime = 400 * time.Millisecond
 // script answers the commands a Store needs before the misbehaviour:
 // CAPABILITY, LOGIN, LIST (boxes), LOGOUT, and passes the rest to rest.
 func script(boxes []string, rest imapscript.Handler) imapscript.Handler {
+	return scriptWith("IMAP4rev1 AUTH=PLAIN", boxes, rest)
+}
+
+// scriptWith is script for a server announcing caps.
+func scriptWith(caps string, boxes []string, rest imapscript.Handler) imapscript.Handler {
 	return func(c *imapscript.Conn, cmd imapscript.Command) {
 		switch cmd.Name {
 		case "CAPABILITY":
-			c.Write("* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n")
+			c.Writef("* CAPABILITY %s\r\n", caps)
 			c.OK(cmd, "done")
 		case "LOGIN", "AUTHENTICATE":
 			c.OK(cmd, "logged in")

@@ -100,40 +100,25 @@ func TestStatusAllWithoutListStatus(t *testing.T) {
 // read), the honest folder keeps its own.
 func TestStatusAllLyingServer(t *testing.T) {
 	boxes := []string{"a", "b", "c", "d"}
-	s := imapscript.Start(t, "* OK ready", func(c *imapscript.Conn, cmd imapscript.Command) {
-		switch cmd.Name {
-		case "CAPABILITY":
-			c.Write("* CAPABILITY IMAP4rev1 AUTH=PLAIN CONDSTORE\r\n")
-			c.OK(cmd, "done")
-		case "LOGIN", "AUTHENTICATE":
-			c.OK(cmd, "logged in")
-		case "LIST":
-			for _, b := range boxes {
-				c.Writef("* LIST () \"/\" %s\r\n", b)
-			}
-			c.OK(cmd, "done")
-		case "STATUS":
-			switch strings.Trim(strings.Fields(cmd.Args)[0], `"`) {
-			case "a":
-				c.Write("* STATUS a (MESSAGES 1 UIDNEXT 2 UIDVALIDITY 7 HIGHESTMODSEQ 5)\r\n")
-				c.OK(cmd, "done")
-			case "b":
-				c.Write("* STATUS a (MESSAGES 9 UIDNEXT 9 UIDVALIDITY 9 HIGHESTMODSEQ 9)\r\n")
-				c.OK(cmd, "done")
-			case "c":
-				c.Writef("%s NO no such thing\r\n", cmd.Tag)
-			default:
-				c.Write("* STATUS d (MESSAGES 1 UIDNEXT 2 UIDVALIDITY 7)\r\n")
-				c.OK(cmd, "done")
-			}
-		case "LOGOUT":
-			c.Write("* BYE\r\n")
-			c.OK(cmd, "bye")
-			c.Close()
-		default:
+	s := imapscript.Start(t, "* OK ready", scriptWith("IMAP4rev1 AUTH=PLAIN CONDSTORE", boxes, func(c *imapscript.Conn, cmd imapscript.Command) {
+		if cmd.Name != "STATUS" {
 			c.Writef("%s NO not here\r\n", cmd.Tag)
+			return
 		}
-	})
+		switch strings.Trim(strings.Fields(cmd.Args)[0], `"`) {
+		case "a":
+			c.Write("* STATUS a (MESSAGES 1 UIDNEXT 2 UIDVALIDITY 7 HIGHESTMODSEQ 5)\r\n")
+			c.OK(cmd, "done")
+		case "b":
+			c.Write("* STATUS a (MESSAGES 9 UIDNEXT 9 UIDVALIDITY 9 HIGHESTMODSEQ 9)\r\n")
+			c.OK(cmd, "done")
+		case "c":
+			c.Writef("%s NO no such thing\r\n", cmd.Tag)
+		default:
+			c.Write("* STATUS d (MESSAGES 1 UIDNEXT 2 UIDVALIDITY 7)\r\n")
+			c.OK(cmd, "done")
+		}
+	}))
 	st, err := imap.Dial(t.Context(), "{"+s.Addr+"/notls/user=sam}", imap.Options{Passwd: "secret", ListStatus: true, StallTimeout: stallTime})
 	if err != nil {
 		t.Fatal(err)
