@@ -62,27 +62,6 @@ func TestSettledAfterOneSidedChange(t *testing.T) {
 	check(t, "output", out, want)
 }
 
-// expungeFirst deletes the first message of box in st.
-func expungeFirst(t *testing.T, st store.Store, box string) {
-	t.Helper()
-	ctx := context.Background()
-	mb, err := st.Open(ctx, box, store.ReadWrite)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer mb.Close()
-	msgs, err := mb.Messages(ctx)
-	if err != nil || len(msgs) == 0 {
-		t.Fatalf("%s: %d messages, %v", box, len(msgs), err)
-	}
-	if err := mb.MarkDeleted(ctx, []uint64{msgs[0].Key}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := mb.Expunge(ctx); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // TestSettledChangedSideChangedAgain: a change to the side the last run
 // changed (the side without a signature in the book) is found by the
 // read that checks it; that read serves the sync (the side is opened
@@ -90,7 +69,7 @@ func expungeFirst(t *testing.T, st store.Store, box string) {
 func TestSettledChangedSideChangedAgain(t *testing.T) {
 	for name, change := range map[string]func(t *testing.T, w *world){
 		"new message":        func(t *testing.T, w *world) { w.put(t, w.b, "inbox", "<3@x>", "three", 0) },
-		"message deleted":    func(t *testing.T, w *world) { expungeFirst(t, w.b, "inbox") },
+		"message deleted":    func(t *testing.T, w *world) { removeAt(t, w.b, "inbox", 0) },
 		"flagged deleted":    func(t *testing.T, w *world) { w.b.SetFlagsAt("inbox", 1, store.Deleted) },
 		"duplicate":          func(t *testing.T, w *world) { w.put(t, w.b, "inbox", "<1@x>", "one again", 0) },
 		"message without id": func(t *testing.T, w *world) { w.put(t, w.b, "inbox", "", "none", 0) },
@@ -160,7 +139,7 @@ func TestSettledNotWithDeletionsLeft(t *testing.T) {
 	dir := t.TempDir()
 	w.sidedRun(t, dir, Options{})
 	w.sidedRun(t, dir, Options{})
-	expungeFirst(t, w.a, "inbox") // <1@x>: to delete in b
+	removeAt(t, w.a, "inbox", 0) // <1@x>: to delete in b
 	w.put(t, w.a, "inbox", "<3@x>", "three", 0)
 	w.sidedRun(t, dir, Options{NoDelete: true})
 	if _, opens := w.sidedRun(t, dir, Options{NoDelete: true}); opens != [2]int{1, 1} {
