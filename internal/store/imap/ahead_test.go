@@ -169,6 +169,16 @@ func TestStartedAppendsOneRoundTrip(t *testing.T) {
 			t.Errorf("message %d: %d bytes on the server, want %d", i, m.Size, len(raws[i]))
 		}
 	}
+	// Python's imaplib reads the very bytes sent.
+	if sums := bodiesByPython(t, d, names[0]); sums != nil {
+		var want []string
+		for _, raw := range raws {
+			want = append(want, sha256Hex(raw))
+		}
+		if fmt.Sprint(sums) != fmt.Sprint(want) {
+			t.Errorf("imaplib reads bodies %v, want %v", sums, want)
+		}
+	}
 }
 
 // TestDeleteAndExpungeOneRoundTrip: flagging messages deleted and
