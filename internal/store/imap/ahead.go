@@ -172,9 +172,6 @@ func (m *Mailbox) listAhead(a *ahead) ([]store.Message, *hdrcache.Cache, error) 
 	var err error
 	if a.flagsOnly {
 		out, fresh, err = m.listCached(cache, a.cmd, &a.newer)
-		if err == nil && fresh == nil {
-			fresh = map[uint64]bool{} // every header from the cache
-		}
 		if errors.Is(err, errIncomplete) {
 			// A message vanished between the two commands: list
 			// everything in one command, a consistent snapshot.

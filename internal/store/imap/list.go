@@ -55,9 +55,6 @@ func (m *Mailbox) Messages(ctx context.Context) ([]store.Message, error) {
 			var err error
 			var fresh map[uint64]bool
 			out, fresh, err = m.listCached(cache, nil, nil)
-			if err == nil && fresh == nil {
-				fresh = map[uint64]bool{} // every header from the cache
-			}
 			if err == nil {
 				return m.envelopeSenders(out, cache, fresh)
 			}
@@ -141,12 +138,14 @@ var errIncomplete = errors.New("a message vanished during the listing")
 // listCached lists the folder with UID FETCH 1:* (UID FLAGS), takes size,
 // date and header from cache and fetches them for the UIDs it lacks. cmd
 // is the UID FETCH when it was sent already (ahead.go), else nil. fresh
-// are the UIDs whose description was fetched (not found in cache).
+// are the UIDs whose description was fetched (not found in cache); empty,
+// not nil, when every one was cached (envelopeSenders).
 //
 // newer, when not nil, holds the UID FETCH of size, date and header of
 // the messages above the cache's newest, sent behind cmd (ahead.go): it
 // is read first (and set to nil), and only what it lacks is fetched.
 func (m *Mailbox) listCached(cache *hdrcache.Cache, cmd *imapclient.FetchCommand, newer **imapclient.FetchCommand) (_ []store.Message, fresh map[uint64]bool, _ error) {
+	fresh = map[uint64]bool{}
 	var out []store.Message
 	var seqs []uint32
 	var missing goimap.UIDSet
@@ -164,9 +163,6 @@ func (m *Mailbox) listCached(cache *hdrcache.Cache, cmd *imapclient.FetchCommand
 		} else {
 			missing.AddNum(goimap.UID(key))
 			want[key] = len(out)
-			if fresh == nil {
-				fresh = map[uint64]bool{}
-			}
 			fresh[key] = true
 		}
 		out = append(out, sm)
