@@ -36,10 +36,19 @@ type connectionPool interface {
 	Connections() int
 }
 
+// boxesAtOnce is a store over a pool of connections that works on more
+// boxes at once than it has connections when they are copied whole
+// (IMAP: folders read in flight, several on one connection).
+type boxesAtOnce interface {
+	BoxesAtOnce() int
+}
+
 // workers is how many boxes Sync works on at once: e.Workers, or, when
 // a store works over a pool of connections, as many as the smaller
 // pool holds if that is more. With e.Workers 0 (a terminal) it stays 0.
-func (e *Engine) workers(a, b *Side) int {
+// whole is how many boxes the run copies whole (wholeBoxes): a pool that
+// works on more boxes at once for those gets up to that many more.
+func (e *Engine) workers(a, b *Side, whole int) int {
 	n := e.Workers
 	if n < 1 {
 		return n
@@ -47,7 +56,11 @@ func (e *Engine) workers(a, b *Side) int {
 	pool := 0
 	for _, s := range []*Side{a, b} {
 		if p, ok := s.Store.(connectionPool); ok {
-			if c := p.Connections(); pool == 0 || c < pool {
+			c := p.Connections()
+			if ba, ok := s.Store.(boxesAtOnce); ok && whole > 0 {
+				c += min(whole, max(0, ba.BoxesAtOnce()-c))
+			}
+			if pool == 0 || c < pool {
 				pool = c
 			}
 		}
@@ -55,10 +68,27 @@ func (e *Engine) workers(a, b *Side) int {
 	return max(n, pool)
 }
 
+// wholeBoxes counts the boxes of names that the run copies whole: no
+// last state, and missing on one side (handleBox).
+func (e *Engine) wholeBoxes(a, b *Side, last map[string][]string, names []string) int {
+	if e.Opt.Simulate {
+		return 0
+	}
+	n := 0
+	for _, name := range names {
+		_, hadA := a.Boxes.Lookup(name)
+		_, hadB := b.Boxes.Lookup(name)
+		if len(last[name]) == 0 && hadA != hadB {
+			n++
+		}
+	}
+	return n
+}
+
 // concurrent reports whether Sync may synchronise several of n boxes
 // at once.
 func (e *Engine) concurrent(a, b *Side, n int) bool {
-	if e.workers(a, b) < 2 || n < 2 || e.Progress != nil {
+	if e.workers(a, b, 0) < 2 || n < 2 || e.Progress != nil {
 		return false
 	}
 	pools := 0
@@ -109,7 +139,7 @@ func (e *Engine) syncConcurrently(ctx context.Context, a, b *Side, last map[stri
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(e.workers(a, b), len(names)) {
+	for range min(e.workers(a, b, e.wholeBoxes(a, b, last, names)), len(names)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -46,12 +46,39 @@ func TestPoolWorkers(t *testing.T) {
 	}
 	for _, c := range cases {
 		e := &Engine{Workers: c.workers}
-		if got := e.workers(c.a, c.b); got != c.want {
+		if got := e.workers(c.a, c.b, 0); got != c.want {
 			t.Errorf("%s: workers %d, want %d", c.name, got, c.want)
 		}
 		if got := e.concurrent(c.a, c.b, 5); got != c.concurrent {
 			t.Errorf("%s: concurrent %v, want %v", c.name, got, c.concurrent)
 		}
+	}
+}
+
+// lending is a store over a pool of connections that works on more boxes
+// at once than it has connections for boxes copied whole (an IMAP store
+// reads them in flight, several on one connection).
+type lending struct {
+	pooled
+	at int
+}
+
+func (l lending) BoxesAtOnce() int { return l.at }
+
+// TestPoolWorkersForWholeBoxes: boxes copied whole raise the number of
+// boxes worked on at once beyond the pool's connections, by as many as
+// there are such boxes, up to what the store works on at once.
+func TestPoolWorkersForWholeBoxes(t *testing.T) {
+	local := &Side{Store: memory.New()}
+	server := &Side{Store: lending{pooled{memory.New(), 4}, 32}}
+	for _, c := range []struct{ whole, want int }{{0, 4}, {3, 7}, {28, 32}, {500, 32}} {
+		e := &Engine{Workers: 2}
+		if got := e.workers(local, server, c.whole); got != c.want {
+			t.Errorf("%d boxes copied whole: workers %d, want %d", c.whole, got, c.want)
+		}
+	}
+	if got := (&Engine{Workers: 2}).workers(local, &Side{Store: pooled{memory.New(), 4}}, 500); got != 4 {
+		t.Errorf("a pool that does not lend: workers %d, want 4", got)
 	}
 }
 

@@ -23,7 +23,7 @@ var _ store.AppendStarter = (*Mailbox)(nil)
 // of one command after the other. What finish returns is what Append
 // would have returned.
 func (m *Mailbox) StartAppend(ctx context.Context, nm store.NewMessage) (func() error, bool) {
-	if m.mode == store.ReadOnly || m.noInsert != nil || m.closed || m.broken || m.st.trace != nil ||
+	if m.mode == store.ReadOnly || m.noInsert != nil || m.closed || m.broken || m.st.trace != nil || m.lent != nil ||
 		!m.sess.c.Caps().Has(goimap.CapLiteralPlus) || !m.sess.alive() {
 		return nil, false
 	}

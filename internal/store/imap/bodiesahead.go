@@ -98,15 +98,22 @@ func (m *Mailbox) takeBodies(ctx context.Context, keys []uint64) (bodies [][]byt
 		return nil, nil
 	}
 	m.bodies = nil
-	err = m.run(ctx, func() error {
+	if m.lent != nil {
+		// Read in flight (detach.go): the connection is not this
+		// mailbox's to bind; its reading is watched by Open's binding.
+		select {
+		case <-b.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	} else if err = m.run(ctx, func() error {
 		select {
 		case <-b.done:
 		case <-m.sess.c.Closed():
 			<-b.done // the reader ends with the connection
 		}
 		return nil
-	})
-	if err != nil {
+	}); err != nil {
 		return nil, err
 	}
 	if b.err != nil {

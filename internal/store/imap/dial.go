@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	goimap "github.com/emersion/go-imap/v2"
@@ -89,6 +90,10 @@ type session struct {
 	// connection ("" for none): the next SELECT or EXAMINE closes it
 	// without expunging (Mailbox.Close).
 	selected string
+	// inFlight is the listed size of the lent mailboxes whose answers
+	// the connection still carries (detach.go); take prefers the one
+	// that carries least.
+	inFlight atomic.Int64
 }
 
 // alive reports whether the connection is still open.

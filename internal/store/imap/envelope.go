@@ -24,24 +24,13 @@ import (
 // look at every header of a big folder on every run cost a fifth of a
 // flag sync's time (doc/design/flags.md, "Speed").
 func (m *Mailbox) envelopeSenders(out []store.Message, cache *hdrcache.Cache, fresh map[uint64]bool) error {
-	type want struct {
-		i       int
-		mailbox string
-		index   int
-	}
-	wanted := map[uint64]want{}
-	var set goimap.UIDSet
-	for i, msg := range out {
-		if fresh != nil && !fresh[msg.Key] {
-			continue
-		}
-		if mb, at, ok := header.DomainlessSender(msg.Header); ok {
-			wanted[msg.Key] = want{i, mb, at}
-			set.AddNum(goimap.UID(msg.Key))
-		}
-	}
+	wanted := domainless(out, fresh)
 	if len(wanted) == 0 {
 		return nil
+	}
+	var set goimap.UIDSet
+	for uid := range wanted {
+		set.AddNum(goimap.UID(uid))
 	}
 	msgs, err := m.sess.c.Fetch(set, &goimap.FetchOptions{UID: true, Envelope: true}).Collect()
 	var ie *goimap.Error
@@ -82,4 +71,27 @@ func envelopeHost(from []goimap.Address, mailbox string, index int) (string, boo
 		}
 	}
 	return "", false
+}
+
+// senderWant is a message of a listing whose From address has no domain:
+// its index in the listing, and where in the header the address is.
+type senderWant struct {
+	i       int
+	mailbox string
+	index   int
+}
+
+// domainless returns, by UID, the messages of out (those in fresh only,
+// unless fresh is nil) whose From address has no domain.
+func domainless(out []store.Message, fresh map[uint64]bool) map[uint64]senderWant {
+	wanted := map[uint64]senderWant{}
+	for i, msg := range out {
+		if fresh != nil && !fresh[msg.Key] {
+			continue
+		}
+		if mb, at, ok := header.DomainlessSender(msg.Header); ok {
+			wanted[msg.Key] = senderWant{i, mb, at}
+		}
+	}
+	return wanted
 }

@@ -33,43 +33,18 @@ import (
 func (m *Mailbox) Messages(ctx context.Context) ([]store.Message, error) {
 	var out []store.Message
 	var cache *hdrcache.Cache
-	m.skipped = nil
 	next := m.takeAhead()
-	err := m.run(ctx, func() error {
-		if next != nil {
+	var err error
+	if r := m.lent; r != nil && !r.taken {
+		out, cache, err = m.listTaken(ctx, r)
+	} else {
+		err = m.run(ctx, func() error {
 			var err error
-			out, cache, err = m.listAhead(next)
+			m.skipped = nil
+			out, cache, err = m.listSelected(next)
 			return err
-		}
-		if m.appended { // doc comment of Mailbox.appended
-			if err := m.sess.c.Noop().Wait(); err != nil {
-				return err
-			}
-			m.appended = false
-		}
-		if mb := m.sess.c.Mailbox(); mb != nil && mb.NumMessages == 0 {
-			return nil
-		}
-		cache = m.headerCache()
-		if cache.Len() > 0 {
-			var err error
-			var fresh map[uint64]bool
-			out, fresh, err = m.listCached(cache, nil, nil)
-			if err == nil {
-				return m.envelopeSenders(out, cache, fresh)
-			}
-			if !errors.Is(err, errIncomplete) {
-				return err
-			}
-			// A message vanished between the two commands: list
-			// everything in one command, a consistent snapshot.
-		}
-		var err error
-		if out, err = m.listAll(cache, nil); err != nil {
-			return err
-		}
-		return m.envelopeSenders(out, cache, nil)
-	})
+		})
+	}
 	if err != nil {
 		return nil, fmt.Errorf("fetch message list of %s: %w", m.name, err)
 	}
@@ -109,7 +84,7 @@ var allUIDs = goimap.UIDSet{goimap.UIDRange{Start: 1, Stop: 0}}
 func (m *Mailbox) listAll(cache *hdrcache.Cache, cmd *imapclient.FetchCommand) ([]store.Message, error) {
 	var out []store.Message
 	var seqs []uint32
-	m.skipped = nil
+	m.skipped, m.strays = nil, 0
 	inBox := m.inBox()
 	if cmd == nil {
 		cmd = m.sess.c.Fetch(allUIDs, listAllOptions())
@@ -118,6 +93,9 @@ func (m *Mailbox) listAll(cache *hdrcache.Cache, cmd *imapclient.FetchCommand) (
 		if l.skip != nil {
 			m.skipped = append(m.skipped, *l.skip)
 			return
+		}
+		if l.header == nil {
+			m.strays++ // an answer without the items asked for (detach.go)
 		}
 		sm := l.message()
 		remember(cache, sm)
@@ -306,4 +284,61 @@ func (b bySeq) Less(i, j int) bool { return b.seqs[i] < b.seqs[j] }
 func (b bySeq) Swap(i, j int) {
 	b.msgs[i], b.msgs[j] = b.msgs[j], b.msgs[i]
 	b.seqs[i], b.seqs[j] = b.seqs[j], b.seqs[i]
+}
+
+// listSelected is Messages on the folder selected on the mailbox's
+// connection: with the listing sent ahead (next), else as Messages says.
+func (m *Mailbox) listSelected(next *ahead) ([]store.Message, *hdrcache.Cache, error) {
+	if next != nil {
+		return m.listAhead(next)
+	}
+	if m.appended { // doc comment of Mailbox.appended
+		if err := m.sess.c.Noop().Wait(); err != nil {
+			return nil, nil, err
+		}
+		m.appended = false
+	}
+	if mb := m.sess.c.Mailbox(); mb != nil && mb.NumMessages == 0 {
+		return nil, nil, nil
+	}
+	cache := m.headerCache()
+	if cache.Len() > 0 {
+		out, fresh, err := m.listCached(cache, nil, nil)
+		if err == nil {
+			return out, cache, m.envelopeSenders(out, cache, fresh)
+		}
+		if !errors.Is(err, errIncomplete) {
+			return nil, cache, err
+		}
+		// A message vanished between the two commands: list
+		// everything in one command, a consistent snapshot.
+	}
+	out, err := m.listAll(cache, nil)
+	if err != nil {
+		return nil, cache, err
+	}
+	return out, cache, m.envelopeSenders(out, cache, nil)
+}
+
+// listTaken is Messages on a lent mailbox (detach.go): the listing read
+// in flight, once; the ENVELOPE fetch, which the folder's messages
+// rarely need, owns the mailbox first.
+func (m *Mailbox) listTaken(ctx context.Context, r *lentRead) ([]store.Message, *hdrcache.Cache, error) {
+	<-r.listed
+	r.taken = true
+	out, cache, err := r.out, r.cache, r.err
+	r.out = nil
+	if errors.Is(err, errStray) {
+		// Listed again, on a connection of its own.
+		err = m.run(ctx, func() error {
+			var err error
+			out, cache, err = m.listSelected(nil)
+			return err
+		})
+		return out, cache, err
+	}
+	if err == nil && len(domainless(out, nil)) > 0 {
+		err = m.run(ctx, func() error { return m.envelopeSenders(out, cache, nil) })
+	}
+	return out, cache, err
 }

@@ -47,6 +47,11 @@ func (m *Mailbox) inBox() func(seq uint32, uid uint64) bool {
 
 // numMessages is the folder's message count as go-imap tracks it.
 func (m *Mailbox) numMessages() uint32 {
+	if m.lent != nil {
+		// Its connection goes on to other folders (detach.go): the
+		// count go-imap tracks may be theirs.
+		return m.count
+	}
 	if mb := m.sess.c.Mailbox(); mb != nil {
 		return mb.NumMessages
 	}

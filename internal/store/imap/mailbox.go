@@ -51,6 +51,14 @@ type Mailbox struct {
 	// bodies are the folder's bodies sent for behind the listing, until
 	// FetchEach takes them (bodiesahead.go).
 	bodies *bodiesAhead
+	// lent is the reading of the answers of a mailbox whose connection
+	// was handed back at Open (detach.go), until it is owned; release
+	// gives its reserved size back, at Close.
+	lent    *lentRead
+	release func()
+	// strays counts the answers of the last whole listing without the
+	// items it asked for (detach.go).
+	strays int
 }
 
 var _ store.Mailbox = (*Mailbox)(nil)
@@ -59,6 +67,9 @@ var _ store.Mailbox = (*Mailbox)(nil)
 func (m *Mailbox) run(ctx context.Context, f func() error) error {
 	if m.closed {
 		return errors.New("mailbox is closed")
+	}
+	if err := m.own(ctx); err != nil {
+		return err
 	}
 	if m.broken || !m.sess.alive() {
 		m.broken = true
@@ -93,6 +104,9 @@ func (m *Mailbox) run(ctx context.Context, f func() error) error {
 func (m *Mailbox) Fetch(ctx context.Context, key uint64) (io.ReadCloser, error) {
 	if m.closed {
 		return nil, errors.New("mailbox is closed")
+	}
+	if err := m.own(ctx); err != nil {
+		return nil, fmt.Errorf("fetch UID %d of %s: %w", key, m.name, err)
 	}
 	if m.broken || !m.sess.alive() {
 		m.broken = true
@@ -305,6 +319,16 @@ func (m *Mailbox) Close() error {
 		return nil
 	}
 	m.closed = true
+	if m.release != nil {
+		go m.release() // once the bodies sent for are read (detach.go)
+	}
+	if r := m.lent; r != nil {
+		<-r.listed // its connection works for others: nothing to give back
+		return nil
+	}
+	if m.sess == nil {
+		return nil // lent, and owning it failed (detach.go)
+	}
 	if m.ahead != nil && !m.broken && m.sess.alive() {
 		stop := m.sess.bindContext(context.Background()) // the stall watchdog
 		m.settle()

@@ -34,6 +34,13 @@ func (s *Store) open(ctx context.Context, name string, mode store.Mode, whole bo
 	if s.srv.ReadOnly {
 		mode = store.ReadOnly
 	}
+	if whole {
+		if mb, err := s.openLent(ctx, name, mode); err != nil {
+			return nil, s.openError(ctx, name, err)
+		} else if mb != nil {
+			return mb, nil
+		}
+	}
 	sess, err := s.take(ctx)
 	if err != nil {
 		return nil, err
@@ -63,23 +70,7 @@ func (s *Store) open(ctx context.Context, name string, mode store.Mode, whole bo
 	}
 	if err != nil {
 		s.give(sess, ctx.Err() != nil || !sess.alive())
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		if dead := s.unavailable(); dead != nil {
-			return nil, fmt.Errorf("open %s: %w", name, dead)
-		}
-		var ie *goimap.Error
-		if errors.As(err, &ie) {
-			if hasCode(err, goimap.ResponseCodeNonExistent) {
-				return nil, fmt.Errorf("open %s: %w", name, store.ErrNoMailbox)
-			}
-			if exists, lerr := s.existsOn(ctx, name); lerr == nil && !exists {
-				return nil, fmt.Errorf("open %s: %s: %w", name, responseText(err), store.ErrNoMailbox)
-			}
-			return nil, fmt.Errorf("open %s: %s", name, responseText(err))
-		}
-		return nil, fmt.Errorf("open %s: %w", name, err)
+		return nil, s.openError(ctx, name, err)
 	}
 	s.mu.Lock()
 	s.proven = true
@@ -89,6 +80,29 @@ func (s *Store) open(ctx context.Context, name string, mode store.Mode, whole bo
 		mb.bodies = next.bodies
 	}
 	return mb, nil
+}
+
+// openError is the error of Open when the SELECT of name failed with
+// err: the context's, the store's when it was given up, ErrNoMailbox
+// when the folder does not exist, else the server's answer.
+func (s *Store) openError(ctx context.Context, name string, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if dead := s.unavailable(); dead != nil {
+		return fmt.Errorf("open %s: %w", name, dead)
+	}
+	var ie *goimap.Error
+	if errors.As(err, &ie) {
+		if hasCode(err, goimap.ResponseCodeNonExistent) {
+			return fmt.Errorf("open %s: %w", name, store.ErrNoMailbox)
+		}
+		if exists, lerr := s.existsOn(ctx, name); lerr == nil && !exists {
+			return fmt.Errorf("open %s: %s: %w", name, responseText(err), store.ErrNoMailbox)
+		}
+		return fmt.Errorf("open %s: %s", name, responseText(err))
+	}
+	return fmt.Errorf("open %s: %w", name, err)
 }
 
 func (s *Store) existsOn(ctx context.Context, name string) (bool, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	goimap "github.com/emersion/go-imap/v2"
 
@@ -110,14 +111,9 @@ func (s *Store) take(ctx context.Context) (*session, error) {
 			s.mu.Unlock()
 			return nil, s.dead
 		}
-		for n := len(s.idle); n > 0; n = len(s.idle) {
-			sess := s.idle[n-1]
-			s.idle = s.idle[:n-1]
-			if sess.alive() {
-				s.mu.Unlock()
-				return sess, nil
-			}
-			sess.c.Close() // died while idle (server timeout, or closed by a cancelled context)
+		if sess := s.idleLocked(); sess != nil {
+			s.mu.Unlock()
+			return sess, nil
 		}
 		live := s.liveLocked()
 		if live == 0 {
@@ -154,6 +150,39 @@ func (s *Store) take(ctx context.Context) (*session, error) {
 			return nil, ctx.Err()
 		}
 	}
+}
+
+// idleLocked takes an idle connection: the last one given back among
+// those that carry the least of lent mailboxes' answers (detach.go), or
+// none when that is lentPerConnection or more while the pool may grow.
+// Those that died while idle (a server timeout, a cancelled context) are
+// closed and dropped. s.mu is held.
+func (s *Store) idleLocked() *session {
+	kept := s.idle[:0]
+	for _, sess := range s.idle {
+		if sess.alive() {
+			kept = append(kept, sess)
+		} else {
+			sess.c.Close()
+		}
+	}
+	clear(s.idle[len(kept):])
+	s.idle = kept
+	best := -1
+	for i := len(s.idle) - 1; i >= 0; i-- {
+		if best < 0 || s.idle[i].inFlight.Load() < s.idle[best].inFlight.Load() {
+			best = i
+		}
+	}
+	if best < 0 {
+		return nil
+	}
+	sess := s.idle[best]
+	if sess.inFlight.Load() >= lentPerConnection && s.proven && s.liveLocked()+s.dialing < s.max {
+		return nil
+	}
+	s.idle = slices.Delete(s.idle, best, best+1)
+	return sess
 }
 
 // give returns a connection to the idle pool, or closes a broken one.

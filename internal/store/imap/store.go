@@ -43,6 +43,8 @@ type Store struct {
 	// validity are the folders' UIDVALIDITY and UIDNEXT the last LIST
 	// gave, kept for the listing Open sends ahead (ahead.go).
 	validity map[string]listStatus
+	// lent is the listed size of the folders read in flight (detach.go).
+	lent int64
 
 	// The pool (pool.go). max is how many connections may be open at
 	// once; proven: the server has selected a folder for us; dialing:

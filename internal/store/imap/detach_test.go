@@ -1,0 +1,185 @@
+package imap_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mailsync/mailsync/internal/dovecot"
+	"github.com/mailsync/mailsync/internal/netrelay"
+	"github.com/mailsync/mailsync/internal/store"
+	"github.com/mailsync/mailsync/internal/store/imap"
+)
+
+// relayStoreWith is relayStore with server flags (e.g. /connections=1).
+func relayStoreWith(t *testing.T, d *dovecot.Server, flags string) (*imap.Store, *netrelay.Relay) {
+	t.Helper()
+	r, err := netrelay.Start(t.Context(), d.Addr(), 5*time.Millisecond, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Stop() })
+	st, err := imap.Dial(t.Context(), "{"+r.Addr()+"/notls/user="+d.User+flags+"}", imap.Options{
+		Passwd: d.Password, ListStatus: true,
+		CanonicalHost: func(context.Context, string) string { return "localhost" },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st, r
+}
+
+// readWhole lists mb and reads every message with FetchEach, in listing
+// order.
+func readWhole(ctx context.Context, mb store.Mailbox) ([][]byte, []uint64, error) {
+	msgs, err := mb.Messages(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var keys []uint64
+	for _, m := range msgs {
+		keys = append(keys, m.Key)
+	}
+	var bodies [][]byte
+	_, err = mb.(store.BulkFetcher).FetchEach(ctx, keys, func(_ uint64, body io.Reader) error {
+		b, err := io.ReadAll(body)
+		bodies = append(bodies, b)
+		return err
+	})
+	return bodies, keys, err
+}
+
+// TestLentFoldersOnOneConnection: folders opened whole at once on a store
+// of one connection are all in flight on it together: eight folders are
+// opened, listed and read in a couple of round trips, not one each, on
+// the one connection; each gets its own messages, the very bytes Fetch
+// gives once the folder is selected again.
+func TestLentFoldersOnOneConnection(t *testing.T) {
+	d := dovecot.Shared(t, dovecot.Options{Delim: '/'})
+	names := fillFolders(t, d, 8, 3)
+	st, r := relayStoreWith(t, d, "/connections=1")
+	ctx := t.Context()
+	if _, err := st.List(ctx, "", path.Dir(names[0])+"/*"); err != nil {
+		t.Fatal(err)
+	}
+	if st.BoxesAtOnce() <= st.Connections() {
+		t.Fatalf("BoxesAtOnce %d with %d connections: folders are not lent", st.BoxesAtOnce(), st.Connections())
+	}
+	// Were each folder to hold the connection, the opens after the
+	// first would wait for it until this ends.
+	openCtx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	before := r.Stats()
+	type read struct {
+		mb     store.Mailbox
+		bodies [][]byte
+		keys   []uint64
+		err    error
+	}
+	reads := make([]read, len(names))
+	var wg sync.WaitGroup
+	for i, name := range names {
+		wg.Go(func() {
+			mb, err := st.OpenWhole(openCtx, name, store.ReadOnly)
+			if err != nil {
+				reads[i].err = err
+				return
+			}
+			reads[i].mb = mb
+			reads[i].bodies, reads[i].keys, reads[i].err = readWhole(openCtx, mb)
+		})
+	}
+	wg.Wait()
+	used := r.Stats().Sub(before)
+	if used.RoundTrips() > 3 || used.Connections != 0 {
+		t.Errorf("8 folders opened and read whole: %d round trips on %d new connections, want at most 3 on the one open", used.RoundTrips(), used.Connections)
+	}
+	for i, rd := range reads {
+		if rd.err != nil {
+			t.Fatalf("%s: %v", names[i], rd.err)
+		}
+		if len(rd.bodies) != 3 {
+			t.Fatalf("%s: %d bodies, want 3", names[i], len(rd.bodies))
+		}
+		for j, k := range rd.keys {
+			if want := fmt.Sprintf("<%d-%d@x>", i, j); !bytes.Contains(rd.bodies[j], []byte(want)) {
+				t.Errorf("%s: message %d lacks its Message-ID %s:\n%s", names[i], j, want, rd.bodies[j])
+			}
+			rc, err := rd.mb.Fetch(ctx, k) // selects the folder again
+			if err != nil {
+				t.Fatalf("%s: Fetch after the lent read: %v", names[i], err)
+			}
+			want, _ := io.ReadAll(rc)
+			rc.Close()
+			if !bytes.Equal(rd.bodies[j], want) {
+				t.Errorf("%s: body of UID %d differs from Fetch's", names[i], k)
+			}
+		}
+		if err := rd.mb.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestLentFolderGoneAndChanged: a folder deleted after the LIST fails
+// OpenWhole as Open fails (ErrNoMailbox), and the next folder on the same
+// connection is read all the same; a folder recreated (a new
+// UIDVALIDITY) after its lent read fails what needs it selected again,
+// naming the change, instead of acting on keys that are not its own.
+func TestLentFolderGoneAndChanged(t *testing.T) {
+	d := dovecot.Shared(t, dovecot.Options{Delim: '/'})
+	names := fillFolders(t, d, 3, 2)
+	st, _ := relayStoreWith(t, d, "/connections=1")
+	ctx := t.Context()
+	if _, err := st.List(ctx, "", path.Dir(names[0])+"/*"); err != nil {
+		t.Fatal(err)
+	}
+	other := dovecotStore(t, d, "/notls", false, "")
+	defer other.Close()
+	if err := other.Delete(ctx, names[0]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.OpenWhole(ctx, names[0], store.ReadWrite); !errors.Is(err, store.ErrNoMailbox) {
+		t.Fatalf("OpenWhole of a deleted folder: %v, want ErrNoMailbox", err)
+	}
+	mb, err := st.OpenWhole(ctx, names[1], store.ReadWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bodies, keys, err := readWhole(ctx, mb)
+	if err != nil || len(bodies) != 2 {
+		t.Fatalf("the next folder: %d bodies (%v)", len(bodies), err)
+	}
+	if err := other.Delete(ctx, names[1]); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1100 * time.Millisecond) // Dovecot's UIDVALIDITY is a time
+	if err := other.Create(ctx, names[1]); err != nil {
+		t.Fatal(err)
+	}
+	err = mb.MarkDeleted(ctx, keys[:1])
+	if err == nil || !strings.Contains(err.Error(), "UIDVALIDITY") {
+		t.Errorf("MarkDeleted in a recreated folder: %v, want a failure naming its UIDVALIDITY", err)
+	}
+	if _, err := mb.Fetch(ctx, keys[0]); err == nil {
+		t.Error("Fetch in the recreated folder succeeded")
+	}
+	mb.Close()
+	// The store goes on.
+	mb, err = st.OpenWhole(ctx, names[2], store.ReadOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bodies, _, err := readWhole(ctx, mb); err != nil || len(bodies) != 2 {
+		t.Fatalf("the last folder: %d bodies (%v)", len(bodies), err)
+	}
+	mb.Close()
+}
