@@ -57,6 +57,9 @@ type ahead struct {
 	// bodies are the folder's bodies, sent for behind the listing
 	// (bodiesahead.go); nil when not.
 	bodies *bodiesAhead
+	// since, when not nil, is the flags listing instead of cmd: the
+	// flags changed since the flag cache's MODSEQ (flagsince.go).
+	since *sinceAhead
 }
 
 // newestLook is how far below UIDNEXT sendAhead looks for the newest UID
@@ -87,7 +90,14 @@ func (s *Store) sendAhead(sess *session, name string, whole bool) *ahead {
 	if !a.flagsOnly {
 		opt = listAllOptions()
 	}
-	a.cmd = sess.c.Fetch(allUIDs, opt)
+	if a.flagsOnly && status.modSeq > 0 && canListSince(sess.c.Caps()) {
+		if fc := loadFlagCache(s.opt.CacheDir, s.cacheIdentity(user, name, validity)); fc != nil && fc.modSeq <= status.modSeq {
+			a.since = sendSince(sess, fc)
+		}
+	}
+	if a.since == nil {
+		a.cmd = sess.c.Fetch(allUIDs, opt)
+	}
 	if a.flagsOnly && status.uidNext > 1 {
 		if newest := cachedBelow(a.cache, status.uidNext); newest > 0 && newest < status.uidNext-1 {
 			a.newer = sess.c.Fetch(goimap.UIDSet{goimap.UIDRange{Start: goimap.UID(newest + 1)}}, describeOptions)
@@ -113,7 +123,8 @@ func cachedBelow(cache *hdrcache.Cache, uidNext uint32) uint32 {
 // listStatus is what the last LIST told of a folder (LIST-STATUS).
 type listStatus struct {
 	validity, uidNext uint32
-	size              int64 // its messages' octets, 0 when not told
+	size              int64  // its messages' octets, 0 when not told
+	modSeq            uint64 // its HIGHESTMODSEQ, 0 when not told
 }
 
 // listAllOptions are the items of the whole listing.
@@ -147,13 +158,20 @@ func (m *Mailbox) settle() {
 	if a == nil {
 		return
 	}
+	first := func() {
+		if a.since != nil {
+			a.since.drop()
+		} else {
+			a.cmd.Close()
+		}
+	}
 	if a.newer == nil {
-		a.cmd.Close()
+		first()
 		return
 	}
 	done := make(chan struct{})
 	go func() { // both at once: beside.go
-		a.cmd.Close()
+		first()
 		close(done)
 	}()
 	a.newer.Close()
@@ -170,8 +188,17 @@ func (m *Mailbox) listAhead(a *ahead) ([]store.Message, *hdrcache.Cache, error) 
 	var out []store.Message
 	var fresh map[uint64]bool
 	var err error
+	if a.since != nil && a.validity != m.uidValidity {
+		// The flag cache was another folder's: the flags are read whole.
+		a.since.drop()
+		a.since, a.cmd = nil, m.sess.c.Fetch(allUIDs, &goimap.FetchOptions{UID: true, Flags: true})
+	}
 	if a.flagsOnly {
-		out, fresh, err = m.listCached(cache, a.cmd, &a.newer)
+		flags := m.fetchedFlags(a.cmd)
+		if a.since != nil {
+			flags = m.flagsSince(a.since)
+		}
+		out, fresh, err = m.listCachedFrom(cache, flags, &a.newer)
 		if errors.Is(err, errIncomplete) {
 			// A message vanished between the two commands: list
 			// everything in one command, a consistent snapshot.

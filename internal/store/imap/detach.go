@@ -142,6 +142,7 @@ func (s *Store) openLent(ctx context.Context, name string, mode store.Mode) (*Ma
 	m.release = func() { <-bodies.done; s.releaseLent(status.size) }
 	if err == nil {
 		m.count, m.uidValidity, m.lent = data.NumMessages, data.UIDValidity, r
+		m.modSeq = s.listedModSeq(name, data.UIDValidity)
 		if cache == nil || data.UIDValidity != status.validity {
 			cache = m.headerCache()
 		}

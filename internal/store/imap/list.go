@@ -54,6 +54,7 @@ func (m *Mailbox) Messages(ctx context.Context) ([]store.Message, error) {
 	}
 	if m.mode == store.ReadWrite {
 		cache.Save(true) // the cache only saves time: a failure changes nothing else
+		m.keepFlags(out)
 	}
 	if len(m.skipped) > 0 {
 		return out, &store.SkippedError{Left: m.skipped}
@@ -123,6 +124,14 @@ var errIncomplete = errors.New("a message vanished during the listing")
 // the messages above the cache's newest, sent behind cmd (ahead.go): it
 // is read first (and set to nil), and only what it lacks is fetched.
 func (m *Mailbox) listCached(cache *hdrcache.Cache, cmd *imapclient.FetchCommand, newer **imapclient.FetchCommand) (_ []store.Message, fresh map[uint64]bool, _ error) {
+	if cmd == nil {
+		cmd = m.sess.c.Fetch(allUIDs, &goimap.FetchOptions{UID: true, Flags: true})
+	}
+	return m.listCachedFrom(cache, m.fetchedFlags(cmd), newer)
+}
+
+// listCachedFrom is listCached with the flags from flags (flagsince.go).
+func (m *Mailbox) listCachedFrom(cache *hdrcache.Cache, flags flagSource, newer **imapclient.FetchCommand) (_ []store.Message, fresh map[uint64]bool, _ error) {
 	fresh = map[uint64]bool{}
 	var out []store.Message
 	var seqs []uint32
@@ -130,9 +139,6 @@ func (m *Mailbox) listCached(cache *hdrcache.Cache, cmd *imapclient.FetchCommand
 	want := map[uint64]int{} // UID → index in out, for the messages not cached
 	m.skipped = nil
 	inBox := m.inBox()
-	if cmd == nil {
-		cmd = m.sess.c.Fetch(allUIDs, &goimap.FetchOptions{UID: true, Flags: true})
-	}
 	onFlags := func(l *listedMsg) {
 		key := l.uid
 		sm := store.Message{Key: key, Flags: fromIMAP(l.flags)}
@@ -148,13 +154,13 @@ func (m *Mailbox) listCached(cache *hdrcache.Cache, cmd *imapclient.FetchCommand
 	}
 	skip := map[int]bool{}
 	if newer == nil || *newer == nil {
-		if err := m.eachListed(cmd, inBox, onFlags); err != nil {
+		if _, err := flags(inBox, onFlags, nil); err != nil {
 			return nil, nil, err
 		}
 	} else {
 		n := *newer
 		*newer = nil
-		described, err := m.listBeside(cmd, n, inBox, onFlags)
+		described, err := flags(inBox, onFlags, n)
 		if err != nil {
 			return nil, nil, err
 		}

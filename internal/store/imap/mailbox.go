@@ -56,6 +56,9 @@ type Mailbox struct {
 	// gives its reserved size back, at Close.
 	lent    *lentRead
 	release func()
+	// modSeq is the folder's HIGHESTMODSEQ the LIST told before the
+	// SELECT, 0 when not told (flagsince.go).
+	modSeq uint64
 	// strays counts the answers of the last whole listing without the
 	// items it asked for (detach.go).
 	strays int

@@ -75,7 +75,8 @@ func (s *Store) open(ctx context.Context, name string, mode store.Mode, whole bo
 	s.mu.Lock()
 	s.proven = true
 	s.mu.Unlock()
-	mb := &Mailbox{st: s, sess: sess, name: name, mode: mode, count: data.NumMessages, uidValidity: data.UIDValidity, ahead: next}
+	mb := &Mailbox{st: s, sess: sess, name: name, mode: mode, count: data.NumMessages, uidValidity: data.UIDValidity, ahead: next,
+		modSeq: s.listedModSeq(name, data.UIDValidity)}
 	if next != nil {
 		mb.bodies = next.bodies
 	}

@@ -118,7 +118,7 @@ func (s *Store) keepStatus(data goimap.StatusData) {
 	}
 	name := mutf7.Encode(data.Mailbox)
 	s.listed[name] = data
-	st := listStatus{validity: data.UIDValidity, uidNext: uint32(data.UIDNext)} // ahead.go
+	st := listStatus{validity: data.UIDValidity, uidNext: uint32(data.UIDNext), modSeq: data.HighestModSeq} // ahead.go
 	if data.Size != nil {
 		st.size = *data.Size
 	}

@@ -1,0 +1,151 @@
+package imap_test
+
+import (
+	"context"
+	"os"
+	"path"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/mailsync/mailsync/internal/dovecot"
+	"github.com/mailsync/mailsync/internal/netrelay"
+	"github.com/mailsync/mailsync/internal/store"
+	"github.com/mailsync/mailsync/internal/store/imap"
+)
+
+// keyFlags is a listing reduced to what the flag cache serves.
+type keyFlags struct {
+	key   uint64
+	flags store.Flags
+}
+
+func reduce(msgs []store.Message) []keyFlags {
+	var out []keyFlags
+	for _, m := range msgs {
+		out = append(out, keyFlags{m.Key, m.Flags})
+	}
+	return out
+}
+
+// TestFlagsListedSince: a folder listed again with its caches filled asks
+// the server only for the flags changed since the last listing (CONDSTORE
+// CHANGEDSINCE, with the UIDs by ESEARCH), and the listing is the one a
+// store without caches reads: flags changed by another client, a message
+// expunged, one appended, one whose flags our own session changed after
+// its listing. A damaged flag cache only costs the whole flags listing.
+func TestFlagsListedSince(t *testing.T) {
+	d := dovecot.Shared(t, dovecot.Options{Delim: '/'})
+	names := fillFolders(t, d, 1, 200)
+	name := names[0]
+	cacheDir := t.TempDir()
+	ctx := t.Context()
+	// One relay: the server's address is part of the caches' identity.
+	r, err := netrelay.Start(ctx, d.Addr(), 5*time.Millisecond, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Stop()
+	list := func(change func(store.Mailbox, []store.Message)) ([]store.Message, netrelay.Stats) {
+		t.Helper()
+		st, err := imap.Dial(ctx, "{"+r.Addr()+"/notls/user="+d.User+"}", imap.Options{
+			Passwd: d.Password, ListStatus: true, CacheDir: cacheDir,
+			CanonicalHost: func(context.Context, string) string { return "localhost" },
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		if _, err := st.List(ctx, "", path.Dir(name)+"/*"); err != nil {
+			t.Fatal(err)
+		}
+		before := r.Stats()
+		mb, err := st.Open(ctx, name, store.ReadWrite)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer mb.Close()
+		msgs, err := mb.Messages(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		used := r.Stats().Sub(before)
+		if change != nil {
+			change(mb, msgs)
+		}
+		return msgs, used
+	}
+	truth := func() []keyFlags {
+		t.Helper()
+		st := dovecotStore(t, d, "/notls", false, "")
+		defer st.Close()
+		mb, err := st.Open(ctx, name, store.ReadOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer mb.Close()
+		msgs, err := mb.Messages(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return reduce(msgs)
+	}
+	// The first listing fills the caches; our session then flags two
+	// messages after listing them.
+	_, whole := list(func(mb store.Mailbox, msgs []store.Message) {
+		err := mb.(store.FlagSetter).SetFlags(ctx, []store.FlagChange{
+			{Key: msgs[3].Key, Add: store.Flagged}, {Key: msgs[4].Key, Add: store.Seen | store.Answered},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+	// Another client changes flags, expunges one and appends one.
+	other := dovecotStore(t, d, "/notls", false, "")
+	mb, err := other.Open(ctx, name, store.ReadWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := mb.Messages(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := mb.(store.FlagSetter).SetFlags(ctx, []store.FlagChange{
+		{Key: msgs[10].Key, Add: store.Seen}, {Key: msgs[4].Key, Remove: store.Seen}, {Key: msgs[150].Key, Add: store.Draft},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := mb.MarkDeleted(ctx, []uint64{msgs[20].Key}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mb.Expunge(ctx); err != nil {
+		t.Fatal(err)
+	}
+	appendMsg(t, mb, "<new@x>", "new", time.Date(2021, 1, 2, 3, 4, 5, 0, time.UTC))
+	mb.Close()
+	other.Close()
+	time.Sleep(10 * time.Millisecond)
+	got, since := list(nil)
+	if want := truth(); !slices.Equal(reduce(got), want) {
+		t.Errorf("listed with the flag cache:\n%v\nwant, as read without caches:\n%v", reduce(got), want)
+	}
+	// A damaged flag cache is no cache.
+	files, _ := os.ReadDir(cacheDir)
+	for _, f := range files {
+		p := cacheDir + "/" + f.Name()
+		if b, err := os.ReadFile(p); err == nil && len(b) < 2000 {
+			b[len(b)/2] ^= 0xff
+			os.WriteFile(p, b, 0o600)
+		}
+	}
+	got, flagsOnly := list(nil)
+	if want := truth(); !slices.Equal(reduce(got), want) {
+		t.Errorf("listed with a damaged flag cache:\n%v\nwant:\n%v", reduce(got), want)
+	}
+	t.Logf("200 messages listed: %d bytes down without caches, %d with the header cache, %d with the flag cache too",
+		whole.BytesDown, flagsOnly.BytesDown, since.BytesDown)
+	if since.BytesDown*4 > flagsOnly.BytesDown {
+		t.Errorf("listed with the flag cache: %d bytes down, with the header cache only %d: the flags were not listed since the last listing",
+			since.BytesDown, flagsOnly.BytesDown)
+	}
+}
