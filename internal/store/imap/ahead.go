@@ -90,7 +90,11 @@ func (s *Store) sendAhead(sess *session, name string, whole bool) *ahead {
 	if !a.flagsOnly {
 		opt = listAllOptions()
 	}
-	if a.flagsOnly && status.modSeq > 0 && canListSince(sess.c.Caps()) {
+	// Not beside the bodies: go-imap gives a FETCH answer to the first
+	// pending command that asked for its UID and has not had it, and the
+	// CHANGEDSINCE FETCH, which has no answer for an unchanged message,
+	// would take that message's body (flagsince.go).
+	if a.flagsOnly && !whole && status.modSeq > 0 && canListSince(sess.c.Caps()) {
 		if fc := loadFlagCache(s.opt.CacheDir, s.cacheIdentity(user, name, validity)); fc != nil && fc.modSeq <= status.modSeq {
 			a.since = sendSince(sess, fc)
 		}

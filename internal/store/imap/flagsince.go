@@ -32,6 +32,14 @@ import (
 // must change the folder's UIDVALIDITY (RFC 7162, 3.1.2.2), which is part
 // of the cache's identity, so the cache is not used across it.
 //
+// It is not sent beside another UID FETCH 1:* whose answers the server
+// sends for every message (the bodies of a folder copied whole,
+// bodiesahead.go): go-imap gives a FETCH answer to the first pending
+// command that asked for its UID and has not had it, which for an
+// unchanged message is the CHANGEDSINCE FETCH (found by the migration
+// tests: the bodies' answers were taken for flag changes, and the copies
+// lost their flags).
+//
 // A UID the cache lacks that did not change, a refusal of either command,
 // or an answer for the wrong command make the listing fall back to the
 // whole flags listing (errIncomplete): slower, never wrong. A missing or
