@@ -18,20 +18,34 @@ import (
 // cacheDir ("" for none).
 func relayStore(t *testing.T, d *dovecot.Server, cacheDir string) (*imap.Store, *netrelay.Relay) {
 	t.Helper()
+	return relayStoreWith(t, d, cacheDir, "")
+}
+
+// relayStoreWith is relayStore with server flags (e.g. /connections=1).
+func relayStoreWith(t *testing.T, d *dovecot.Server, cacheDir, flags string) (*imap.Store, *netrelay.Relay) {
+	t.Helper()
 	r, err := netrelay.Start(t.Context(), d.Addr(), 5*time.Millisecond, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { r.Stop() })
-	st, err := imap.Dial(t.Context(), "{"+r.Addr()+"/notls/user="+d.User+"}", imap.Options{
+	st := dialVia(t, r, d, cacheDir, flags)
+	t.Cleanup(func() { st.Close() })
+	return st, r
+}
+
+// dialVia dials d through relay r, with server flags and a header cache
+// directory.
+func dialVia(t *testing.T, r *netrelay.Relay, d *dovecot.Server, cacheDir, flags string) *imap.Store {
+	t.Helper()
+	st, err := imap.Dial(t.Context(), "{"+r.Addr()+"/notls/user="+d.User+flags+"}", imap.Options{
 		Passwd: d.Password, ListStatus: true, CacheDir: cacheDir,
 		CanonicalHost: func(context.Context, string) string { return "localhost" },
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { st.Close() })
-	return st, r
+	return st
 }
 
 // fillFolders creates the folders under a fresh root of d, each with n

@@ -13,29 +13,8 @@ import (
 	"time"
 
 	"github.com/mailsync/mailsync/internal/dovecot"
-	"github.com/mailsync/mailsync/internal/netrelay"
 	"github.com/mailsync/mailsync/internal/store"
-	"github.com/mailsync/mailsync/internal/store/imap"
 )
-
-// relayStoreWith is relayStore with server flags (e.g. /connections=1).
-func relayStoreWith(t *testing.T, d *dovecot.Server, flags string) (*imap.Store, *netrelay.Relay) {
-	t.Helper()
-	r, err := netrelay.Start(t.Context(), d.Addr(), 5*time.Millisecond, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { r.Stop() })
-	st, err := imap.Dial(t.Context(), "{"+r.Addr()+"/notls/user="+d.User+flags+"}", imap.Options{
-		Passwd: d.Password, ListStatus: true,
-		CanonicalHost: func(context.Context, string) string { return "localhost" },
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st, r
-}
 
 // readWhole lists mb and reads every message with FetchEach, in listing
 // order.
@@ -65,7 +44,7 @@ func readWhole(ctx context.Context, mb store.Mailbox) ([][]byte, []uint64, error
 func TestLentFoldersOnOneConnection(t *testing.T) {
 	d := dovecot.Shared(t, dovecot.Options{Delim: '/'})
 	names := fillFolders(t, d, 8, 3)
-	st, r := relayStoreWith(t, d, "/connections=1")
+	st, r := relayStoreWith(t, d, "", "/connections=1")
 	ctx := t.Context()
 	if _, err := st.List(ctx, "", path.Dir(names[0])+"/*"); err != nil {
 		t.Fatal(err)
@@ -137,7 +116,7 @@ func TestLentFoldersOnOneConnection(t *testing.T) {
 func TestLentFolderGoneAndChanged(t *testing.T) {
 	d := dovecot.Shared(t, dovecot.Options{Delim: '/'})
 	names := fillFolders(t, d, 3, 2)
-	st, _ := relayStoreWith(t, d, "/connections=1")
+	st, _ := relayStoreWith(t, d, "", "/connections=1")
 	ctx := t.Context()
 	if _, err := st.List(ctx, "", path.Dir(names[0])+"/*"); err != nil {
 		t.Fatal(err)

@@ -1,7 +1,6 @@
 package imap_test
 
 import (
-	"context"
 	"os"
 	"path"
 	"slices"
@@ -11,7 +10,6 @@ import (
 	"github.com/mailsync/mailsync/internal/dovecot"
 	"github.com/mailsync/mailsync/internal/netrelay"
 	"github.com/mailsync/mailsync/internal/store"
-	"github.com/mailsync/mailsync/internal/store/imap"
 )
 
 // keyFlags is a listing reduced to what the flag cache serves.
@@ -48,13 +46,7 @@ func TestFlagsListedSince(t *testing.T) {
 	defer r.Stop()
 	list := func(change func(store.Mailbox, []store.Message)) ([]store.Message, netrelay.Stats) {
 		t.Helper()
-		st, err := imap.Dial(ctx, "{"+r.Addr()+"/notls/user="+d.User+"}", imap.Options{
-			Passwd: d.Password, ListStatus: true, CacheDir: cacheDir,
-			CanonicalHost: func(context.Context, string) string { return "localhost" },
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		st := dialVia(t, r, d, cacheDir, "")
 		defer st.Close()
 		if _, err := st.List(ctx, "", path.Dir(name)+"/*"); err != nil {
 			t.Fatal(err)
