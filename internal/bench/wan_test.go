@@ -41,13 +41,17 @@ func TestMain(m *testing.M) { os.Exit(testbin.Main(m)) }
 // listing (one round trip a folder instead of two): the initial sync
 // makes 33. Session 8 reads the folders copied whole in flight, several
 // on one connection (internal/store/imap/detach.go): the initial sync
-// makes 5 round trips (6 with STATUS commands). Its budget is that count
-// plus a margin for how the folders' sends happen to group.
+// makes 5 round trips (6 with STATUS commands) on a quiet machine. The
+// relay counts a turn for every burst the client sends after receiving:
+// on a loaded machine (CI) the folders' commands go out at more separate
+// moments, each counted, though none waited for an answer (up to 14 seen
+// with two busy loops beside the test). Its budget allows for that and
+// stays below the 33 of one round trip per folder on each connection.
 const (
 	noopRoundTripGoal         = 15
 	noopRoundTripBudget       = noopRoundTripGoal
 	repeatNoopRoundTripBudget = noopRoundTripGoal
-	initialRoundTripBudget    = 10
+	initialRoundTripBudget    = 20
 )
 
 // TestNoopSyncRoundTrips syncs 200 messages in 20 folders from a private

@@ -124,7 +124,7 @@ func (s *Store) openLent(ctx context.Context, name string, mode store.Mode) (*Ma
 	if !ok {
 		return nil, nil
 	}
-	sess, err := s.take(ctx)
+	sess, err := s.takeLent(ctx)
 	if err != nil {
 		s.releaseLent(status.size)
 		return nil, nil // Open fails as usual
@@ -135,7 +135,7 @@ func (s *Store) openLent(ctx context.Context, name string, mode store.Mode) (*Ma
 	sel := sess.c.Select(wire(name), &goimap.SelectOptions{ReadOnly: mode == store.ReadOnly})
 	list := sess.c.Fetch(allUIDs, listAllOptions())
 	bodies := sendBodies(sess, name, status.size)
-	s.give(sess, false) // the next folder may be sent for behind this one
+	s.giveLent(sess) // the next folder may be sent for behind this one
 	data, err := sel.Wait()
 	m := &Mailbox{st: s, sess: sess, name: name, mode: mode, bodies: bodies}
 	r := &lentRead{listed: make(chan struct{})}

@@ -101,6 +101,34 @@ func (s *Store) liveLocked() int {
 // connection open at all (the server closed them, a context cut one) it
 // dials and logs in as the first connection did.
 func (s *Store) take(ctx context.Context) (*session, error) {
+	return s.takeFor(ctx, false)
+}
+
+// takeLent is take for sending a lent mailbox's commands (detach.go):
+// the connection comes back (giveLent) as soon as they are written, so
+// while one is being written no further connection is opened for
+// another box, which waits for it instead: a login costs more round
+// trips than a place in the queue.
+func (s *Store) takeLent(ctx context.Context) (*session, error) {
+	return s.takeFor(ctx, true)
+}
+
+// giveLent gives back a connection taken with takeLent.
+func (s *Store) giveLent(sess *session) {
+	s.mu.Lock()
+	s.sending--
+	s.mu.Unlock()
+	s.give(sess, false)
+}
+
+func (s *Store) takeFor(ctx context.Context, lent bool) (*session, error) {
+	got := func(sess *session) (*session, error) { // s.mu is held
+		if lent {
+			s.sending++
+		}
+		s.mu.Unlock()
+		return sess, nil
+	}
 	for {
 		s.mu.Lock()
 		if s.closed {
@@ -112,23 +140,26 @@ func (s *Store) take(ctx context.Context) (*session, error) {
 			return nil, s.dead
 		}
 		if sess := s.idleLocked(); sess != nil {
-			s.mu.Unlock()
-			return sess, nil
+			return got(sess)
 		}
 		live := s.liveLocked()
 		if live == 0 {
 			s.mu.Unlock()
-			return s.dial(ctx, false)
+			sess, err := s.dial(ctx, false)
+			if err != nil {
+				return nil, err
+			}
+			s.mu.Lock()
+			return got(sess)
 		}
-		if live+s.dialing < s.max && s.proven {
+		if live+s.dialing < s.max && s.proven && s.sending == 0 {
 			s.dialing++
 			s.mu.Unlock()
 			sess, err := s.dial(ctx, true)
 			s.mu.Lock()
 			s.dialing--
 			if err == nil {
-				s.mu.Unlock()
-				return sess, nil
+				return got(sess)
 			}
 			if ctx.Err() == nil && s.dead == nil && !s.closed {
 				// Refused: go on with the connections open (and

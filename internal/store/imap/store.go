@@ -43,8 +43,11 @@ type Store struct {
 	// validity are the folders' UIDVALIDITY and UIDNEXT the last LIST
 	// gave, kept for the listing Open sends ahead (ahead.go).
 	validity map[string]listStatus
-	// lent is the listed size of the folders read in flight (detach.go).
-	lent int64
+	// lent is the listed size of the folders read in flight (detach.go);
+	// sending counts the connections taken to send a lent folder's
+	// commands (takeLent).
+	lent    int64
+	sending int
 
 	// The pool (pool.go). max is how many connections may be open at
 	// once; proven: the server has selected a folder for us; dialing:
