@@ -194,7 +194,11 @@ func (m *Mailbox) own(ctx context.Context) error {
 	if r == nil {
 		return nil
 	}
-	<-r.listed
+	select {
+	case <-r.listed:
+	case <-ctx.Done():
+		return ctx.Err() // still lent: Close waits for the listing
+	}
 	m.lent = nil
 	m.sess = nil
 	sess, err := m.st.take(ctx)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mailsync/mailsync/internal/dovecot"
+	"github.com/mailsync/mailsync/internal/netrelay"
 	"github.com/mailsync/mailsync/internal/store"
 )
 
@@ -159,6 +160,79 @@ func TestLentFolderGoneAndChanged(t *testing.T) {
 	}
 	if bodies, _, err := readWhole(ctx, mb); err != nil || len(bodies) != 2 {
 		t.Fatalf("the last folder: %d bodies (%v)", len(bodies), err)
+	}
+	mb.Close()
+}
+
+// TestLentFoldersCancelled: cancelling the context while folders are read
+// in flight on one connection ends every one of them at once (Ctrl-C),
+// also those already opened whose listing is not taken yet, and the store
+// opens a new connection for what comes after.
+func TestLentFoldersCancelled(t *testing.T) {
+	d := dovecot.Shared(t, dovecot.Options{Delim: '/'})
+	names := fillFolders(t, d, 8, 3)
+	r, err := netrelay.Start(t.Context(), d.Addr(), 100*time.Millisecond, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Stop()
+	st := dialVia(t, r, d, "", "/connections=1")
+	defer st.Close()
+	if _, err := st.List(t.Context(), "", path.Dir(names[0])+"/*"); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	errs := make(chan error, len(names))
+	for _, name := range names {
+		go func() {
+			mb, err := st.OpenWhole(ctx, name, store.ReadOnly)
+			if err == nil {
+				_, _, err = readWhole(ctx, mb)
+				mb.Close()
+			}
+			errs <- err
+		}()
+	}
+	time.Sleep(50 * time.Millisecond) // sent, not answered (100 ms each way)
+	cancelled := time.Now()
+	cancel()
+	for range names {
+		select {
+		case err := <-errs:
+			if !errors.Is(err, context.Canceled) {
+				t.Errorf("a folder read in flight ended with %v, want context.Canceled", err)
+			}
+		case <-time.After(2 * time.Second):
+			t.Fatal("a folder read in flight did not end within 2 s of the cancel")
+		}
+	}
+	if took := time.Since(cancelled); took > time.Second {
+		t.Errorf("the reads ended %v after the cancel", took)
+	}
+	// Opened, then cancelled before the listing is taken: the listing
+	// ends with the context too.
+	ctx, cancel = context.WithCancel(t.Context())
+	var opened []store.Mailbox
+	for _, name := range names[:3] {
+		mb, err := st.OpenWhole(ctx, name, store.ReadOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opened = append(opened, mb)
+	}
+	cancel()
+	for _, mb := range opened {
+		if _, _, err := readWhole(ctx, mb); !errors.Is(err, context.Canceled) {
+			t.Errorf("listing a folder opened before the cancel: %v, want context.Canceled", err)
+		}
+		mb.Close()
+	}
+	mb, err := st.OpenWhole(t.Context(), names[0], store.ReadOnly)
+	if err != nil {
+		t.Fatalf("after the cancel: %v", err)
+	}
+	if bodies, _, err := readWhole(t.Context(), mb); err != nil || len(bodies) != 3 {
+		t.Errorf("after the cancel: %d bodies (%v)", len(bodies), err)
 	}
 	mb.Close()
 }

@@ -330,7 +330,14 @@ func (m *Mailbox) listSelected(next *ahead) ([]store.Message, *hdrcache.Cache, e
 // in flight, once; the ENVELOPE fetch, which the folder's messages
 // rarely need, owns the mailbox first.
 func (m *Mailbox) listTaken(ctx context.Context, r *lentRead) ([]store.Message, *hdrcache.Cache, error) {
-	<-r.listed
+	select {
+	case <-r.listed:
+	case <-ctx.Done():
+		return nil, nil, ctx.Err()
+	}
+	if ctx.Err() != nil {
+		return nil, nil, ctx.Err() // the listing ended with the connection the context closed
+	}
 	r.taken = true
 	out, cache, err := r.out, r.cache, r.err
 	r.out = nil
