@@ -52,15 +52,8 @@ func TestFlagsListedSince(t *testing.T) {
 			t.Fatal(err)
 		}
 		before := r.Stats()
-		mb, err := st.Open(ctx, name, store.ReadWrite)
-		if err != nil {
-			t.Fatal(err)
-		}
+		mb, msgs := openListed(t, st, name, store.ReadWrite)
 		defer mb.Close()
-		msgs, err := mb.Messages(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
 		used := r.Stats().Sub(before)
 		if change != nil {
 			change(mb, msgs)
@@ -71,15 +64,8 @@ func TestFlagsListedSince(t *testing.T) {
 		t.Helper()
 		st := dovecotStore(t, d, "/notls", false, "")
 		defer st.Close()
-		mb, err := st.Open(ctx, name, store.ReadOnly)
-		if err != nil {
-			t.Fatal(err)
-		}
+		mb, msgs := openListed(t, st, name, store.ReadOnly)
 		defer mb.Close()
-		msgs, err := mb.Messages(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
 		return reduce(msgs)
 	}
 	// The first listing fills the caches; our session then flags two
@@ -140,4 +126,19 @@ func TestFlagsListedSince(t *testing.T) {
 		t.Errorf("listed with the flag cache: %d bytes down, with the header cache only %d: the flags were not listed since the last listing",
 			since.BytesDown, flagsOnly.BytesDown)
 	}
+}
+
+// openListed opens name on st and lists it.
+func openListed(t *testing.T, st store.Store, name string, mode store.Mode) (store.Mailbox, []store.Message) {
+	t.Helper()
+	mb, err := st.Open(t.Context(), name, mode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := mb.Messages(t.Context())
+	if err != nil {
+		mb.Close()
+		t.Fatal(err)
+	}
+	return mb, msgs
 }
