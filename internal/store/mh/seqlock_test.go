@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -38,7 +39,12 @@ func holdLock(path string) int {
 	os.Stdout.WriteString("locked\n")
 	hold, _ := time.ParseDuration(os.Getenv("MH_TEST_LOCK_HOLD"))
 	time.Sleep(hold)
-	old, err := os.ReadFile(path)
+	// Read through the locked descriptor: closing any other descriptor
+	// of the file (os.ReadFile's) would drop this process's fcntl lock
+	// (POSIX), and a waiting Close could then read the file between the
+	// Truncate and the WriteAt below (seen once in CI: the sequences
+	// read back as ours alone).
+	old, err := io.ReadAll(f)
 	if err != nil {
 		return 4
 	}
