@@ -106,6 +106,16 @@ func TestLentFoldersOnOneConnection(t *testing.T) {
 		if err := rd.mb.Close(); err != nil {
 			t.Fatal(err)
 		}
+		// Python's imaplib reads the same bytes (listing order is UID order).
+		if sums := bodiesByPython(t, d, names[i]); sums != nil {
+			var got []string
+			for _, b := range rd.bodies {
+				got = append(got, sha256Hex(string(b)))
+			}
+			if fmt.Sprint(got) != fmt.Sprint(sums) {
+				t.Errorf("%s: bodies read in flight %v, imaplib reads %v", names[i], got, sums)
+			}
+		}
 	}
 }
 
