@@ -212,13 +212,19 @@ func (m *Mailbox) listAhead(a *ahead) ([]store.Message, *hdrcache.Cache, error) 
 	} else {
 		out, err = m.listAll(cache, a.cmd)
 	}
-	var ie *goimap.Error
-	if err != nil && m.count == 0 && !m.broken && errors.As(err, &ie) {
-		// An empty folder, which a server may answer so for 1:*.
+	if m.emptyRefusal(err) {
 		return nil, cache, nil
 	}
 	if err != nil {
 		return nil, cache, err
 	}
 	return out, cache, m.envelopeSenders(out, cache, fresh)
+}
+
+// emptyRefusal says whether err, a listing's outcome, is a server's
+// refusal of 1:* in a folder that selected as empty: an empty listing,
+// not a failure.
+func (m *Mailbox) emptyRefusal(err error) bool {
+	var ie *goimap.Error
+	return err != nil && m.count == 0 && !m.broken && errors.As(err, &ie)
 }

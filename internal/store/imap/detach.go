@@ -148,7 +148,8 @@ func (s *Store) openLent(ctx context.Context, name string, mode store.Mode) (*Ma
 		}
 		go func() {
 			defer close(r.listed)
-			r.out, r.cache, r.err = m.listLent(list, cache)
+			r.cache = cache
+			r.out, r.err = m.listLent(list, cache)
 		}()
 	} else {
 		list.Close() // refused with the SELECT: no folder is selected
@@ -173,16 +174,15 @@ func (s *Store) openLent(ctx context.Context, name string, mode store.Mode) (*Ma
 // listLent reads the listing of a lent mailbox: listAhead's work without
 // the ENVELOPE fetch, which needs the folder selected (Messages sends it
 // once the mailbox is owned).
-func (m *Mailbox) listLent(cmd *imapclient.FetchCommand, cache *hdrcache.Cache) ([]store.Message, *hdrcache.Cache, error) {
+func (m *Mailbox) listLent(cmd *imapclient.FetchCommand, cache *hdrcache.Cache) ([]store.Message, error) {
 	out, err := m.listAll(cache, cmd)
 	if err == nil && m.strays > 0 {
-		return nil, cache, errStray
+		return nil, errStray
 	}
-	var ie *goimap.Error
-	if err != nil && m.count == 0 && !m.broken && errors.As(err, &ie) {
-		return nil, cache, nil // an empty folder, which a server may answer so for 1:*
+	if m.emptyRefusal(err) {
+		return nil, nil
 	}
-	return out, cache, err
+	return out, err
 }
 
 // own makes sure the mailbox has its folder selected on a connection of
