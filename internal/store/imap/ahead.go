@@ -203,7 +203,7 @@ func (m *Mailbox) listAhead(a *ahead) ([]store.Message, *hdrcache.Cache, error) 
 			flags = m.flagsSince(a.since)
 		}
 		out, fresh, err = m.listCachedFrom(cache, flags, &a.newer)
-		if errors.Is(err, errIncomplete) {
+		if errors.Is(err, errIncomplete) || errors.Is(err, errStray) {
 			// A message vanished between the two commands: list
 			// everything in one command, a consistent snapshot.
 			fresh = nil

@@ -66,7 +66,8 @@ func (m *Mailbox) listBeside(flags, described *imapclient.FetchCommand, inBox fu
 	return out, nil
 }
 
-// readFlags reads a UID FETCH (UID FLAGS) answer without touching the
+// readFlags reads a UID FETCH (UID FLAGS) answer (or one with RFC822.SIZE
+// too, flagsince.go) without touching the
 // Mailbox (it runs beside the goroutine that owns it). A literal, which
 // such an answer never has, is drained up to drainMax; a larger one
 // closes the connection (literal.go).
@@ -79,7 +80,9 @@ func readFlags(sess *session, name string, cmd *imapclient.FetchCommand) flagsAn
 			case imapclient.FetchItemDataUID:
 				l.uid = uint64(it.UID)
 			case imapclient.FetchItemDataFlags:
-				l.flags = it.Flags
+				l.flags, l.gotFlags = it.Flags, true
+			case imapclient.FetchItemDataRFC822Size:
+				l.size, l.sized = it.Size, true
 			case imapclient.FetchItemDataBodySection:
 				if it.Literal == nil {
 					continue

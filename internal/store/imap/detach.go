@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	goimap "github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 
 	"github.com/mailsync/mailsync/internal/store"
@@ -60,6 +59,57 @@ type lentRead struct {
 	cache  *hdrcache.Cache
 	err    error
 	taken  bool // Messages took the listing
+	// prev is the lent listing sent before this one on the connection
+	// and still being read when this one was sent; suspect: this
+	// listing, or one before it, took an answer that was not its own
+	// (finish).
+	prev    *lentRead
+	suspect bool
+}
+
+// newLentRead starts the reading of a lent listing sent on sess (which
+// is taken: no other command is being sent).
+func newLentRead(sess *session) *lentRead {
+	r := &lentRead{listed: make(chan struct{})}
+	if p := sess.tail; p != nil && !p.done() {
+		r.prev = p
+	}
+	sess.tail = r
+	return r
+}
+
+// done reports whether the listing has been read.
+func (r *lentRead) done() bool {
+	select {
+	case <-r.listed:
+		return true
+	default:
+		return false
+	}
+}
+
+// finish ends the reading, once the listing before it on the connection
+// is read. go-imap gives a FETCH answer to the first pending command
+// that asked for its UID and has not had it: a listing that took a
+// stray answer (errStray) pushes its own answer for that UID on to the
+// next listing, which may not tell it from one of its own (a flags
+// listing of another folder has the same items). So a listing behind a
+// suspect one is not used either: Messages lists its folder again.
+func (r *lentRead) finish() {
+	if p := r.prev; p != nil {
+		<-p.listed
+		r.prev = nil
+		if p.suspect {
+			r.suspect = true
+			if r.err == nil {
+				r.out, r.err = nil, errStray
+			}
+		}
+	}
+	if errors.Is(r.err, errStray) {
+		r.suspect = true
+	}
+	close(r.listed)
 }
 
 // BoxesAtOnce is how many folders are worth working on at once: with
@@ -130,15 +180,15 @@ func (s *Store) openLent(ctx context.Context, name string, mode store.Mode) (*Ma
 		return nil, nil // Open fails as usual
 	}
 	stop := sess.bindContext(ctx)
-	sess.selected = ""
 	sess.inFlight.Add(status.size)
-	sel := sess.c.Select(wire(name), &goimap.SelectOptions{ReadOnly: mode == store.ReadOnly})
+	m := &Mailbox{st: s, sess: sess, name: name, mode: mode}
+	sel := sess.sendSelect(name, mode, m)
 	list := sess.c.Fetch(allUIDs, listAllOptions())
 	bodies := sendBodies(sess, name, status.size)
+	r := newLentRead(sess)
 	s.giveLent(sess) // the next folder may be sent for behind this one
 	data, err := sel.Wait()
-	m := &Mailbox{st: s, sess: sess, name: name, mode: mode, bodies: bodies}
-	r := &lentRead{listed: make(chan struct{})}
+	m.bodies = bodies
 	m.release = func() { <-bodies.done; s.releaseLent(status.size) }
 	if err == nil {
 		m.count, m.uidValidity, m.lent = data.NumMessages, data.UIDValidity, r
@@ -147,13 +197,13 @@ func (s *Store) openLent(ctx context.Context, name string, mode store.Mode) (*Ma
 			cache = m.headerCache()
 		}
 		go func() {
-			defer close(r.listed)
+			defer r.finish()
 			r.cache = cache
 			r.out, r.err = m.listLent(list, cache)
 		}()
 	} else {
 		list.Close() // refused with the SELECT: no folder is selected
-		close(r.listed)
+		r.finish()
 	}
 	go func() { // the connection is watched until the last answer is in
 		<-r.listed
@@ -201,15 +251,21 @@ func (m *Mailbox) own(ctx context.Context) error {
 	}
 	m.lent = nil
 	m.sess = nil
-	sess, err := m.st.take(ctx)
+	sess, err := m.st.takePatient(ctx)
 	if err != nil {
 		m.broken = true // and without a connection: Close gives none back
 		m.dropped = err
 		return err
 	}
+	if sess.selector == m && !r.suspect {
+		// Nothing was sent on the connection since this mailbox's
+		// commands: its folder is still selected, and its listing,
+		// read, was the last answer (but for its bodies).
+		m.sess = sess
+		return nil
+	}
 	stop := sess.bindContext(ctx)
-	sess.selected = ""
-	data, err := sess.c.Select(wire(m.name), &goimap.SelectOptions{ReadOnly: m.mode == store.ReadOnly}).Wait()
+	data, err := sess.sendSelect(m.name, m.mode, m).Wait()
 	cut := !stop()
 	if err == nil && data.UIDValidity != m.uidValidity {
 		err = errValidityChanged

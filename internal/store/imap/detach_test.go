@@ -148,6 +148,16 @@ func TestLentFolderGoneAndChanged(t *testing.T) {
 	if err != nil || len(bodies) != 2 {
 		t.Fatalf("the next folder: %d bodies (%v)", len(bodies), err)
 	}
+	// The next folder is selected on the one connection: names[1] is
+	// selected again for what follows.
+	next, err := st.OpenWhole(ctx, names[2], store.ReadOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := readWhole(ctx, next); err != nil {
+		t.Fatal(err)
+	}
+	next.Close()
 	if err := other.Delete(ctx, names[1]); err != nil {
 		t.Fatal(err)
 	}

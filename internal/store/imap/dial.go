@@ -94,6 +94,21 @@ type session struct {
 	// the connection still carries (detach.go); take prefers the one
 	// that carries least.
 	inFlight atomic.Int64
+	// selector is the mailbox whose SELECT was the last sent on the
+	// connection (nil: another command's, or none): while it is, that
+	// mailbox's folder is still selected and nothing of another folder
+	// was sent behind its commands (Mailbox.own). tail is the last lent
+	// listing sent on it (detach.go, lentRead.finish).
+	selector *Mailbox
+	tail     *lentRead
+}
+
+// sendSelect sends the SELECT (EXAMINE for ReadOnly) of folder name for
+// mailbox by (nil when it has none yet). A SELECT leaves the folder
+// selected before, whether it fails or not.
+func (sess *session) sendSelect(name string, mode store.Mode, by *Mailbox) *imapclient.SelectCommand {
+	sess.selected, sess.selector = "", by
+	return sess.c.Select(wire(name), &goimap.SelectOptions{ReadOnly: mode == store.ReadOnly})
 }
 
 // alive reports whether the connection is still open.

@@ -32,6 +32,14 @@ import (
 // must change the folder's UIDVALIDITY (RFC 7162, 3.1.2.2), which is part
 // of the cache's identity, so the cache is not used across it.
 //
+// The CHANGEDSINCE FETCH asks for RFC822.SIZE too, which it does not
+// need: an unsolicited FETCH (a flag another client changed) carries
+// FLAGS, UID and MODSEQ, never RFC822.SIZE, so an answer without it is
+// not this command's (go-imap gives an answer to the first pending
+// command that asked for its UID: behind another folder's commands, that
+// may be this one; detach.go). Such a listing is errStray, and is not
+// used.
+//
 // It is not sent beside another UID FETCH 1:* whose answers the server
 // sends for every message (the bodies of a folder copied whole,
 // bodiesahead.go): go-imap gives a FETCH answer to the first pending
@@ -126,7 +134,7 @@ func sendSince(sess *session, cache *flagCache) *sinceAhead {
 	return &sinceAhead{
 		cache:   cache,
 		all:     sess.c.UIDSearch(&goimap.SearchCriteria{}, &goimap.SearchOptions{ReturnAll: true}),
-		changed: sess.c.Fetch(allUIDs, &goimap.FetchOptions{UID: true, Flags: true, ChangedSince: cache.modSeq}),
+		changed: sess.c.Fetch(allUIDs, &goimap.FetchOptions{UID: true, Flags: true, RFC822Size: true, ChangedSince: cache.modSeq}),
 	}
 }
 
@@ -157,7 +165,14 @@ func (m *Mailbox) fetchedFlags(cmd *imapclient.FetchCommand) flagSource {
 func (m *Mailbox) flagsSince(s *sinceAhead) flagSource {
 	return func(inBox func(uint32, uint64) bool, onFlags func(*listedMsg), newer *imapclient.FetchCommand) ([]*listedMsg, error) {
 		changed := map[uint64][]goimap.Flag{}
-		record := func(l *listedMsg) { changed[l.uid] = l.flags }
+		strays := 0
+		record := func(l *listedMsg) {
+			if !l.gotFlags || !l.sized {
+				strays++ // not an answer of this command (above)
+				return
+			}
+			changed[l.uid] = l.flags
+		}
 		var described []*listedMsg
 		var err error
 		if newer == nil {
@@ -175,6 +190,9 @@ func (m *Mailbox) flagsSince(s *sinceAhead) flagSource {
 		}
 		if err != nil {
 			return nil, err
+		}
+		if strays > 0 {
+			return nil, errStray
 		}
 		uids, ok := data.All.(goimap.UIDSet)
 		if !ok && data.All != nil {

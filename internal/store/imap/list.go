@@ -341,7 +341,7 @@ func (m *Mailbox) listTaken(ctx context.Context, r *lentRead) ([]store.Message, 
 	r.taken = true
 	out, cache, err := r.out, r.cache, r.err
 	r.out = nil
-	if errors.Is(err, errStray) {
+	if errors.Is(err, errStray) || errors.Is(err, errIncomplete) {
 		// Listed again, on a connection of its own.
 		err = m.run(ctx, func() error {
 			var err error

@@ -21,6 +21,8 @@ type listedMsg struct {
 	date   time.Time
 	size   int64
 	header []byte // the header fields; nil when not sent (or NIL)
+	// gotFlags, sized: the answer had FLAGS, RFC822.SIZE.
+	gotFlags, sized bool
 	// skip says why a message is left out (its header fields exceed
 	// headerMax); nil for one kept.
 	skip *store.LeftOut
@@ -92,11 +94,11 @@ func (m *Mailbox) collect(msg *imapclient.FetchMessageData) (*listedMsg, error) 
 		case imapclient.FetchItemDataUID:
 			l.uid = uint64(it.UID)
 		case imapclient.FetchItemDataFlags:
-			l.flags = it.Flags
+			l.flags, l.gotFlags = it.Flags, true
 		case imapclient.FetchItemDataInternalDate:
 			l.date = it.Time
 		case imapclient.FetchItemDataRFC822Size:
-			l.size = it.Size
+			l.size, l.sized = it.Size, true
 		case imapclient.FetchItemDataBodySection:
 			if it.Literal == nil {
 				continue

@@ -34,12 +34,14 @@ func (s *Store) open(ctx context.Context, name string, mode store.Mode, whole bo
 	if s.srv.ReadOnly {
 		mode = store.ReadOnly
 	}
+	lend := s.openLentSince
 	if whole {
-		if mb, err := s.openLent(ctx, name, mode); err != nil {
-			return nil, s.openError(ctx, name, err)
-		} else if mb != nil {
-			return mb, nil
-		}
+		lend = s.openLent
+	}
+	if mb, err := lend(ctx, name, mode); err != nil {
+		return nil, s.openError(ctx, name, err)
+	} else if mb != nil {
+		return mb, nil
 	}
 	sess, err := s.take(ctx)
 	if err != nil {
@@ -55,8 +57,7 @@ func (s *Store) open(ctx context.Context, name string, mode store.Mode, whole bo
 		// APPEND). Sent ahead of the SELECT: no round trip of its own.
 		noop = sess.c.Noop()
 	}
-	sess.selected = "" // a SELECT leaves the folder selected before, whether it fails or not
-	sel := sess.c.Select(wire(name), &goimap.SelectOptions{ReadOnly: mode == store.ReadOnly})
+	sel := sess.sendSelect(name, mode, nil)
 	if noop != nil {
 		defer noop.Wait() // answered before the SELECT; its result says nothing
 	}

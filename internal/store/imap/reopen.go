@@ -5,8 +5,6 @@ import (
 	"strings"
 
 	goimap "github.com/emersion/go-imap/v2"
-
-	"github.com/mailsync/mailsync/internal/store"
 )
 
 // Folders the user may read but not change (doc/design/servers.md,
@@ -46,8 +44,7 @@ func (m *Mailbox) afterRefusedAppend(ctx context.Context, refusal error) {
 	ok := m.lacksRights(sess, "i")
 	var data *goimap.SelectData
 	if ok {
-		sess.selected = ""
-		data, err = sess.c.Select(wire(m.name), &goimap.SelectOptions{ReadOnly: m.mode == store.ReadOnly}).Wait()
+		data, err = sess.sendSelect(m.name, m.mode, m).Wait()
 		ok = err == nil && data.UIDValidity == m.uidValidity
 	}
 	cut := !stop()

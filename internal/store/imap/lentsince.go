@@ -1,0 +1,118 @@
+package imap
+
+import (
+	"context"
+
+	"github.com/mailsync/mailsync/internal/store"
+	"github.com/mailsync/mailsync/internal/store/hdrcache"
+)
+
+// Folders listed in flight by their changed flags (doc/design/wan.md,
+// "Several folders on one connection"). A folder read again whose header
+// cache holds every message up to the UIDNEXT the LIST told, and whose
+// flag cache has a MODSEQ no newer than the LIST's HIGHESTMODSEQ, is
+// listed by the two commands of flagsince.go and nothing else: the UID
+// SEARCH of its UIDs and the UID FETCH of the flags changed since. Once
+// they are sent its listing needs nothing more of the connection, as a
+// folder copied whole (detach.go): Open sends its SELECT and the two,
+// lends the connection to the next folder at once, and reads the answers
+// in a goroutine. The folders of a run that finds a few flags changed
+// are so listed back to back on one connection, without a round trip
+// (and, on a small machine, without a login and a server process) each.
+//
+// What is read is used only when it is whole and the folder's own:
+//   - a UID the header cache lacks (new mail after the LIST), a refusal,
+//     or a UIDVALIDITY other than the one the caches are for: the folder
+//     is listed again on a connection of its own (errIncomplete);
+//   - an answer without the items asked for, or any listing behind one
+//     that had one (errStray, lentRead.finish): the same.
+//
+// Setting flags, deleting or appending needs the folder selected on a
+// connection of its own (Mailbox.own). own waits for a connection rather
+// than open another for as long as a login took (takePatient), and
+// selects the folder again only when something was sent on that
+// connection since (session.selector).
+
+// openLentSince opens folder name as a lent mailbox listed by its flags
+// changed since the flag cache's MODSEQ; nil, nil when it may not be, and
+// the caller opens it as usual.
+func (s *Store) openLentSince(ctx context.Context, name string, mode store.Mode) (*Mailbox, error) {
+	if s.trace != nil || s.opt.CacheDir == "" {
+		return nil, nil
+	}
+	s.mu.Lock()
+	status, user := s.validity[name], s.user
+	s.mu.Unlock()
+	if status.validity == 0 || status.modSeq == 0 || status.uidNext <= 1 || user == "" {
+		return nil, nil
+	}
+	id := s.cacheIdentity(user, name, status.validity)
+	cache := hdrcache.Open(s.opt.CacheDir, id)
+	if cache.Len() == 0 || cachedBelow(cache, status.uidNext) != status.uidNext-1 {
+		return nil, nil // new mail, or no cache: Open describes it
+	}
+	fc := loadFlagCache(s.opt.CacheDir, id)
+	if fc == nil || fc.modSeq > status.modSeq {
+		return nil, nil
+	}
+	sess, err := s.takeLent(ctx)
+	if err != nil {
+		return nil, nil // Open fails as usual
+	}
+	if !canListSince(sess.c.Caps()) {
+		s.giveLent(sess)
+		return nil, nil
+	}
+	stop := sess.bindContext(ctx)
+	m := &Mailbox{st: s, sess: sess, name: name, mode: mode}
+	sel := sess.sendSelect(name, mode, m)
+	since := sendSince(sess, fc)
+	r := newLentRead(sess)
+	s.giveLent(sess) // the next folder may be sent for behind this one
+	data, err := sel.Wait()
+	if err != nil {
+		since.drop() // refused with the SELECT: no folder is selected
+		r.finish()
+		stop()
+		return nil, err
+	}
+	m.count, m.uidValidity, m.lent = data.NumMessages, data.UIDValidity, r
+	m.modSeq = s.listedModSeq(name, data.UIDValidity)
+	go func() {
+		defer stop() // the connection is watched until the answers are in
+		defer r.finish()
+		r.cache = cache
+		if data.UIDValidity != status.validity {
+			since.drop() // the caches are another folder's of that name
+			r.cache, r.err = m.headerCache(), errIncomplete
+			return
+		}
+		r.out, r.err = m.listLentSince(since, cache)
+	}()
+	s.mu.Lock()
+	s.proven = true
+	s.mu.Unlock()
+	return m, nil
+}
+
+// listLentSince reads the listing of a folder lent by openLentSince: the
+// cached descriptions with the flags changed since, or the cached ones.
+func (m *Mailbox) listLentSince(since *sinceAhead, cache *hdrcache.Cache) ([]store.Message, error) {
+	var out []store.Message
+	missing := false
+	_, err := m.flagsSince(since)(m.inBox(), func(l *listedMsg) {
+		e, ok := cache.Get(cacheKey(l.uid))
+		if !ok {
+			missing = true
+			return
+		}
+		out = append(out, store.Message{Key: l.uid, Flags: fromIMAP(l.flags), Size: e.Size, InternalDate: e.Date, Header: e.Header})
+	}, nil)
+	if err == nil && missing {
+		err = errIncomplete
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
