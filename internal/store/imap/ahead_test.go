@@ -24,14 +24,22 @@ func relayStore(t *testing.T, d *dovecot.Server, cacheDir string) (*imap.Store, 
 // relayStoreWith is relayStore with server flags (e.g. /connections=1).
 func relayStoreWith(t *testing.T, d *dovecot.Server, cacheDir, flags string) (*imap.Store, *netrelay.Relay) {
 	t.Helper()
-	r, err := netrelay.Start(t.Context(), d.Addr(), 5*time.Millisecond, 0)
+	r := startRelay(t, d.Addr(), 5*time.Millisecond)
+	st := dialVia(t, r, d, cacheDir, flags)
+	t.Cleanup(func() { st.Close() })
+	return st, r
+}
+
+// startRelay starts a relay to addr delaying each direction by delay,
+// stopped when the test ends.
+func startRelay(t *testing.T, addr string, delay time.Duration) *netrelay.Relay {
+	t.Helper()
+	r, err := netrelay.Start(t.Context(), addr, delay, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { r.Stop() })
-	st := dialVia(t, r, d, cacheDir, flags)
-	t.Cleanup(func() { st.Close() })
-	return st, r
+	return r
 }
 
 // dialVia dials d through relay r, with server flags and a header cache

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mailsync/mailsync/internal/netrelay"
 	"github.com/mailsync/mailsync/internal/store"
 	"github.com/mailsync/mailsync/internal/store/imap"
 	"github.com/mailsync/mailsync/internal/store/imap/imapscript"
@@ -24,7 +23,6 @@ func strayServer(t *testing.T) *imapscript.Server {
 		"a": "Message-ID: <a@x>\r\nSubject: a\r\n\r\nbody of a\r\n",
 		"b": "Message-ID: <b@x>\r\nSubject: b\r\n\r\nbody of b\r\n",
 	}
-	header := func(m string) string { return m[:strings.Index(m, "\r\n\r\n")+4] }
 	var mu sync.Mutex
 	selected := map[*imapscript.Conn]string{}
 	return imapscript.Start(t, "* OK ready", scriptWith("IMAP4rev1 AUTH=PLAIN CONDSTORE STATUS=SIZE LITERAL+", []string{"a", "b"},
@@ -49,9 +47,7 @@ func strayServer(t *testing.T) *imapscript.Server {
 				mu.Unlock()
 				switch {
 				case strings.Contains(cmd.Args, "RFC822.SIZE"):
-					sec := cmd.Args[strings.Index(cmd.Args, "BODY.PEEK[")+len("BODY.PEEK") : strings.LastIndex(cmd.Args, "]")+1]
-					h := header(m)
-					c.Writef("* 1 FETCH (UID 1 FLAGS () INTERNALDATE \"02-Jan-2020 03:04:05 +0000\" RFC822.SIZE %d BODY%s {%d}\r\n%s)\r\n", len(m), sec, len(h), h)
+					c.Write(describedAnswer(cmd, m))
 				case strings.Contains(cmd.Args, "BODY.PEEK[]"):
 					c.Writef("* 1 FETCH (UID 1 BODY[] {%d}\r\n%s)\r\n", len(m), m)
 					if box == "a" {
@@ -65,6 +61,14 @@ func strayServer(t *testing.T) *imapscript.Server {
 		}))
 }
 
+// describedAnswer is the answer of a scripted server to cmd, a listing
+// of UID 1's flags, date, size and header fields, for message m.
+func describedAnswer(cmd imapscript.Command, m string) string {
+	sec := cmd.Args[strings.Index(cmd.Args, "BODY.PEEK[")+len("BODY.PEEK") : strings.LastIndex(cmd.Args, "]")+1]
+	h := m[:strings.Index(m, "\r\n\r\n")+4]
+	return fmt.Sprintf("* 1 FETCH (UID 1 FLAGS () INTERNALDATE \"02-Jan-2020 03:04:05 +0000\" RFC822.SIZE %d BODY%s {%d}\r\n%s)\r\n", len(m), sec, len(h), h)
+}
+
 // TestLentListingStray: an unsolicited FETCH about a folder read in
 // flight reaches the listing of the next folder on the connection
 // (go-imap gives it to the first pending command that has not had its
@@ -72,11 +76,7 @@ func strayServer(t *testing.T) *imapscript.Server {
 // folder gets its own message, the right body, no phantom.
 func TestLentListingStray(t *testing.T) {
 	s := strayServer(t)
-	r, err := netrelay.Start(t.Context(), s.Addr, 20*time.Millisecond, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Stop()
+	r := startRelay(t, s.Addr, 20*time.Millisecond)
 	st, err := imap.Dial(t.Context(), "{"+r.Addr()+"/notls/user=sam/connections=1}", imap.Options{Passwd: "secret", ListStatus: true, StallTimeout: stallTime})
 	if err != nil {
 		t.Fatal(err)

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/mailsync/mailsync/internal/dovecot"
-	"github.com/mailsync/mailsync/internal/netrelay"
 	"github.com/mailsync/mailsync/internal/store"
 )
 
@@ -191,11 +190,7 @@ func TestLentFolderGoneAndChanged(t *testing.T) {
 func TestLentFoldersCancelled(t *testing.T) {
 	d := dovecot.Shared(t, dovecot.Options{Delim: '/'})
 	names := fillFolders(t, d, 8, 3)
-	r, err := netrelay.Start(t.Context(), d.Addr(), 100*time.Millisecond, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Stop()
+	r := startRelay(t, d.Addr(), 100*time.Millisecond)
 	st := dialVia(t, r, d, "", "/connections=1")
 	defer st.Close()
 	if _, err := st.List(t.Context(), "", path.Dir(names[0])+"/*"); err != nil {

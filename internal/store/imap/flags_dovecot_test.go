@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/mailsync/mailsync/internal/dovecot"
-	"github.com/mailsync/mailsync/internal/netrelay"
 	"github.com/mailsync/mailsync/internal/store"
 	"github.com/mailsync/mailsync/internal/store/imap"
 )
@@ -86,11 +85,7 @@ func TestSetFlagsDovecotMany(t *testing.T) {
 // for each answer would make five).
 func TestSetFlagsOneRoundTrip(t *testing.T) {
 	d := dovecot.Shared(t, dovecot.Options{Delim: '/'})
-	relay, err := netrelay.Start(t.Context(), d.Addr(), 2*time.Millisecond, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer relay.Stop()
+	relay := startRelay(t, d.Addr(), 2*time.Millisecond)
 	ctx := t.Context()
 	st, err := imap.Dial(ctx, "{"+relay.Addr()+"/notls/user="+d.User+"}", imap.Options{Passwd: d.Password})
 	if err != nil {

@@ -39,11 +39,7 @@ func TestFlagsListedSince(t *testing.T) {
 	cacheDir := t.TempDir()
 	ctx := t.Context()
 	// One relay: the server's address is part of the caches' identity.
-	r, err := netrelay.Start(ctx, d.Addr(), 5*time.Millisecond, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Stop()
+	r := startRelay(t, d.Addr(), 5*time.Millisecond)
 	list := func(change func(store.Mailbox, []store.Message)) ([]store.Message, netrelay.Stats) {
 		t.Helper()
 		st := dialVia(t, r, d, cacheDir, "")

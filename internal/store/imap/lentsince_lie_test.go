@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mailsync/mailsync/internal/netrelay"
 	"github.com/mailsync/mailsync/internal/store"
 	"github.com/mailsync/mailsync/internal/store/imap"
 	"github.com/mailsync/mailsync/internal/store/imap/imapscript"
@@ -48,9 +47,7 @@ func sinceStrayServer(t *testing.T) *imapscript.Server {
 					c.Write("* 1 FETCH (UID 1 FLAGS (\\Flagged \\Seen) MODSEQ (7))\r\n")
 				}
 			case strings.Contains(cmd.Args, "HEADER.FIELDS"):
-				sec := cmd.Args[strings.Index(cmd.Args, "BODY.PEEK[")+len("BODY.PEEK") : strings.LastIndex(cmd.Args, "]")+1]
-				h := m[:strings.Index(m, "\r\n\r\n")+4]
-				c.Writef("* 1 FETCH (UID 1 FLAGS () INTERNALDATE \"02-Jan-2020 03:04:05 +0000\" RFC822.SIZE %d BODY%s {%d}\r\n%s)\r\n", len(m), sec, len(h), h)
+				c.Write(describedAnswer(cmd, m))
 			case strings.Contains(cmd.Args, "FLAGS"):
 				c.Write("* 1 FETCH (UID 1 FLAGS ())\r\n")
 			}
@@ -66,11 +63,7 @@ func sinceStrayServer(t *testing.T) *imapscript.Server {
 // and \Flagged, which a flag sync would have copied.
 func TestLentFlagListingStray(t *testing.T) {
 	s := sinceStrayServer(t)
-	r, err := netrelay.Start(t.Context(), s.Addr, 20*time.Millisecond, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Stop()
+	r := startRelay(t, s.Addr, 20*time.Millisecond)
 	cacheDir := t.TempDir()
 	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
 	defer cancel()

@@ -24,11 +24,7 @@ func TestLentFlagListings(t *testing.T) {
 	names := fillFolders(t, d, 8, 20)
 	cacheDir := t.TempDir()
 	ctx := t.Context()
-	r, err := netrelay.Start(ctx, d.Addr(), 5*time.Millisecond, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Stop()
+	r := startRelay(t, d.Addr(), 5*time.Millisecond)
 	fill := func() { // one folder after the other, caches filled
 		st := dialVia(t, r, d, cacheDir, "")
 		defer st.Close()
