@@ -69,23 +69,12 @@ const newestLook = 256
 // sendAhead sends the listing of folder name behind its SELECT on sess;
 // nil when nothing is sent. whole: the bodies may be sent for too
 // (bodiesahead.go).
-func (s *Store) sendAhead(sess *session, name string, whole bool) *ahead {
-	if s.trace != nil {
-		return nil
-	}
-	s.mu.Lock()
-	status := s.validity[name]
-	user := s.user
-	s.mu.Unlock()
-	validity := status.validity
-	if validity == 0 {
+func (s *Store) sendAhead(sess *session, name string, c folderCaches, whole bool) *ahead {
+	status := c.status
+	if s.trace != nil || status.validity == 0 {
 		return nil // not listed with LIST-STATUS: nothing to guess from
 	}
-	a := &ahead{validity: validity}
-	if s.opt.CacheDir != "" && user != "" {
-		a.cache = hdrcache.Open(s.opt.CacheDir, s.cacheIdentity(user, name, validity))
-		a.flagsOnly = a.cache.Len() > 0
-	}
+	a := &ahead{validity: status.validity, cache: c.header, flagsOnly: c.header.Len() > 0}
 	opt := &goimap.FetchOptions{UID: true, Flags: true}
 	if !a.flagsOnly {
 		opt = listAllOptions()
@@ -94,10 +83,8 @@ func (s *Store) sendAhead(sess *session, name string, whole bool) *ahead {
 	// pending command that asked for its UID and has not had it, and the
 	// CHANGEDSINCE FETCH, which has no answer for an unchanged message,
 	// would take that message's body (flagsince.go).
-	if a.flagsOnly && !whole && status.modSeq > 0 && canListSince(sess.c.Caps()) {
-		if fc := loadFlagCache(s.opt.CacheDir, s.cacheIdentity(user, name, validity)); fc != nil && fc.modSeq <= status.modSeq {
-			a.since = sendSince(sess, fc)
-		}
+	if a.flagsOnly && !whole && c.flags != nil && canListSince(sess.c.Caps()) {
+		a.since = sendSince(sess, c.flags)
 	}
 	if a.since == nil {
 		a.cmd = sess.c.Fetch(allUIDs, opt)
@@ -111,6 +98,40 @@ func (s *Store) sendAhead(sess *session, name string, whole bool) *ahead {
 		a.bodies = sendBodies(sess, name, status.size)
 	}
 	return a
+}
+
+// folderCaches is what the last LIST told of a folder and the caches
+// kept for it under the UIDVALIDITY it told, read once per Open.
+type folderCaches struct {
+	status listStatus
+	// header is the header cache; nil without a cache directory, a
+	// known user or a listed UIDVALIDITY.
+	header *hdrcache.Cache
+	// flags is the flag cache (flagsince.go) when the header cache has
+	// entries and its MODSEQ is no newer than the LIST's; else nil.
+	flags *flagCache
+}
+
+// cachesOf reads the caches of folder name (none under a protocol
+// trace, which sends nothing ahead and lends nothing); the flag cache
+// only with flags (a folder copied whole is not listed by its changed
+// flags).
+func (s *Store) cachesOf(name string, flags bool) folderCaches {
+	s.mu.Lock()
+	status, user := s.validity[name], s.user
+	s.mu.Unlock()
+	c := folderCaches{status: status}
+	if s.trace != nil || status.validity == 0 || s.opt.CacheDir == "" || user == "" {
+		return c
+	}
+	id := s.cacheIdentity(user, name, status.validity)
+	c.header = hdrcache.Open(s.opt.CacheDir, id)
+	if flags && c.header.Len() > 0 && status.modSeq > 0 {
+		if fc := loadFlagCache(s.opt.CacheDir, id); fc != nil && fc.modSeq <= status.modSeq {
+			c.flags = fc
+		}
+	}
+	return c
 }
 
 // cachedBelow is the highest UID below uidNext (at most newestLook

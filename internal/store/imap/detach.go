@@ -130,34 +130,22 @@ func (s *Store) BoxesAtOnce() int {
 	return n * boxesPerConnection
 }
 
-// reserveLent reserves the listed size of folder name for reading it in
-// flight, and returns what the LIST told of it; false when the folder
-// may not be lent (its size unknown or too large, the budget spent, a
-// header cache with entries for it, a protocol trace).
-func (s *Store) reserveLent(name string) (listStatus, *hdrcache.Cache, bool) {
-	if s.trace != nil {
-		return listStatus{}, nil, false
+// reserveLent reserves the listed size of a folder with caches c for
+// reading it in flight; false when the folder may not be lent (its size
+// unknown or too large, the budget spent, a header cache with entries
+// for it, a protocol trace).
+func (s *Store) reserveLent(c folderCaches) bool {
+	status := c.status
+	if s.trace != nil || c.header.Len() > 0 {
+		return false
 	}
 	s.mu.Lock()
-	status := s.validity[name]
-	user := s.user
+	defer s.mu.Unlock()
 	ok := status.validity != 0 && status.size > 0 && status.size <= wholeAheadBytes && s.lent+status.size <= lentBudget
 	if ok {
 		s.lent += status.size
 	}
-	s.mu.Unlock()
-	if !ok {
-		return status, nil, false
-	}
-	var cache *hdrcache.Cache
-	if s.opt.CacheDir != "" && user != "" {
-		cache = hdrcache.Open(s.opt.CacheDir, s.cacheIdentity(user, name, status.validity))
-		if cache.Len() > 0 {
-			s.releaseLent(status.size)
-			return status, nil, false
-		}
-	}
-	return status, cache, true
+	return ok
 }
 
 // releaseLent gives size back to the budget of folders read in flight.
@@ -169,11 +157,11 @@ func (s *Store) releaseLent(size int64) {
 
 // openLent opens folder name as a lent mailbox (see above); nil, nil
 // when it may not be lent, and the caller opens it as usual.
-func (s *Store) openLent(ctx context.Context, name string, mode store.Mode) (*Mailbox, error) {
-	status, cache, ok := s.reserveLent(name)
-	if !ok {
+func (s *Store) openLent(ctx context.Context, name string, mode store.Mode, c folderCaches) (*Mailbox, error) {
+	if !s.reserveLent(c) {
 		return nil, nil
 	}
+	status, cache := c.status, c.header
 	sess, err := s.takeLent(ctx)
 	if err != nil {
 		s.releaseLent(status.size)

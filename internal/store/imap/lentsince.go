@@ -36,24 +36,10 @@ import (
 // openLentSince opens folder name as a lent mailbox listed by its flags
 // changed since the flag cache's MODSEQ; nil, nil when it may not be, and
 // the caller opens it as usual.
-func (s *Store) openLentSince(ctx context.Context, name string, mode store.Mode) (*Mailbox, error) {
-	if s.trace != nil || s.opt.CacheDir == "" {
-		return nil, nil
-	}
-	s.mu.Lock()
-	status, user := s.validity[name], s.user
-	s.mu.Unlock()
-	if status.validity == 0 || status.modSeq == 0 || status.uidNext <= 1 || user == "" {
-		return nil, nil
-	}
-	id := s.cacheIdentity(user, name, status.validity)
-	cache := hdrcache.Open(s.opt.CacheDir, id)
-	if cache.Len() == 0 || cachedBelow(cache, status.uidNext) != status.uidNext-1 {
-		return nil, nil // new mail, or no cache: Open describes it
-	}
-	fc := loadFlagCache(s.opt.CacheDir, id)
-	if fc == nil || fc.modSeq > status.modSeq {
-		return nil, nil
+func (s *Store) openLentSince(ctx context.Context, name string, mode store.Mode, c folderCaches) (*Mailbox, error) {
+	status, cache, fc := c.status, c.header, c.flags
+	if s.trace != nil || fc == nil || status.uidNext <= 1 || cachedBelow(cache, status.uidNext) != status.uidNext-1 {
+		return nil, nil // no flag cache, or new mail: Open describes it
 	}
 	sess, err := s.takeLent(ctx)
 	if err != nil {

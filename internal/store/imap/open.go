@@ -34,11 +34,12 @@ func (s *Store) open(ctx context.Context, name string, mode store.Mode, whole bo
 	if s.srv.ReadOnly {
 		mode = store.ReadOnly
 	}
+	caches := s.cachesOf(name, !whole)
 	lend := s.openLentSince
 	if whole {
 		lend = s.openLent
 	}
-	if mb, err := lend(ctx, name, mode); err != nil {
+	if mb, err := lend(ctx, name, mode, caches); err != nil {
 		return nil, s.openError(ctx, name, err)
 	} else if mb != nil {
 		return mb, nil
@@ -61,7 +62,7 @@ func (s *Store) open(ctx context.Context, name string, mode store.Mode, whole bo
 	if noop != nil {
 		defer noop.Wait() // answered before the SELECT; its result says nothing
 	}
-	next := s.sendAhead(sess, name, whole)
+	next := s.sendAhead(sess, name, caches, whole)
 	data, err := sel.Wait()
 	if err != nil && next != nil {
 		next.cmd.Close() // refused with the SELECT: no folder is selected
