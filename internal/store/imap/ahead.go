@@ -225,8 +225,9 @@ func (m *Mailbox) listAhead(a *ahead) ([]store.Message, *hdrcache.Cache, error) 
 		}
 		out, fresh, err = m.listCachedFrom(cache, flags, &a.newer)
 		if errors.Is(err, errIncomplete) || errors.Is(err, errStray) {
-			// A message vanished between the two commands: list
-			// everything in one command, a consistent snapshot.
+			// A message vanished between the two commands, or an
+			// answer was not the listing's: list everything in one
+			// command, a consistent snapshot.
 			fresh = nil
 			out, err = m.listAll(cache, nil)
 		}

@@ -66,11 +66,11 @@ func (m *Mailbox) listBeside(flags, described *imapclient.FetchCommand, inBox fu
 	return out, nil
 }
 
-// readFlags reads a UID FETCH (UID FLAGS) answer (or one with RFC822.SIZE
-// too, flagsince.go) without touching the
-// Mailbox (it runs beside the goroutine that owns it). A literal, which
-// such an answer never has, is drained up to drainMax; a larger one
-// closes the connection (literal.go).
+// readFlags reads a UID FETCH (UID FLAGS) answer (or one that asks for
+// RFC822.SIZE too, flagsince.go) without touching the Mailbox (it runs
+// beside the goroutine that owns it). A literal, which such an answer
+// never has, is drained up to drainMax; a larger one closes the
+// connection (literal.go).
 func readFlags(sess *session, name string, cmd *imapclient.FetchCommand) flagsAnswer {
 	var f flagsAnswer
 	for msg := cmd.Next(); msg != nil; msg = cmd.Next() {

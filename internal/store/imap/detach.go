@@ -239,7 +239,7 @@ func (m *Mailbox) own(ctx context.Context) error {
 	}
 	m.lent = nil
 	m.sess = nil
-	sess, err := m.st.takePatient(ctx)
+	sess, err := m.st.take(ctx)
 	if err != nil {
 		m.broken = true // and without a connection: Close gives none back
 		m.dropped = err

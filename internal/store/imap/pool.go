@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"time"
 
 	goimap "github.com/emersion/go-imap/v2"
 
@@ -102,7 +101,7 @@ func (s *Store) liveLocked() int {
 // connection open at all (the server closed them, a context cut one) it
 // dials and logs in as the first connection did.
 func (s *Store) take(ctx context.Context) (*session, error) {
-	return s.takeFor(ctx, false, false)
+	return s.takeFor(ctx, false)
 }
 
 // takeLent is take for sending a lent mailbox's commands (detach.go):
@@ -111,18 +110,7 @@ func (s *Store) take(ctx context.Context) (*session, error) {
 // another box, which waits for it instead: a login costs more round
 // trips than a place in the queue.
 func (s *Store) takeLent(ctx context.Context) (*session, error) {
-	return s.takeFor(ctx, true, false)
-}
-
-// takePatient is take for a lent mailbox that needs its folder selected
-// again (Mailbox.own): mostly to set a few flags, which holds a
-// connection for a round trip. While every connection is busy it waits
-// for one to be given back, for at most as long as the last login took,
-// before it opens a further one: it never waits longer than the further
-// connection would have cost, and a run whose folders hold connections
-// only briefly works on the connections it has.
-func (s *Store) takePatient(ctx context.Context) (*session, error) {
-	return s.takeFor(ctx, false, true)
+	return s.takeFor(ctx, true)
 }
 
 // giveLent gives back a connection taken with takeLent.
@@ -133,8 +121,7 @@ func (s *Store) giveLent(sess *session) {
 	s.give(sess, false)
 }
 
-func (s *Store) takeFor(ctx context.Context, lent, patient bool) (*session, error) {
-	var giveUpAt time.Time                         // patient: when waiting gives way to a further connection
+func (s *Store) takeFor(ctx context.Context, lent bool) (*session, error) {
 	got := func(sess *session) (*session, error) { // s.mu is held
 		if lent {
 			s.sending++
@@ -166,26 +153,6 @@ func (s *Store) takeFor(ctx context.Context, lent, patient bool) (*session, erro
 			return got(sess)
 		}
 		if live+s.dialing < s.max && s.proven && s.sending == 0 {
-			if patient {
-				if giveUpAt.IsZero() {
-					giveUpAt = time.Now().Add(s.loginTook)
-				}
-				if wait := time.Until(giveUpAt); wait > 0 {
-					wake := s.wake
-					s.mu.Unlock()
-					t := time.NewTimer(wait)
-					select {
-					case <-wake:
-					case <-t.C:
-					case <-ctx.Done():
-					}
-					t.Stop()
-					if ctx.Err() != nil {
-						return nil, ctx.Err()
-					}
-					continue
-				}
-			}
 			s.dialing++
 			s.mu.Unlock()
 			sess, err := s.dial(ctx, true)

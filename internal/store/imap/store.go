@@ -59,9 +59,6 @@ type Store struct {
 	dialing int
 	wake    chan struct{}
 	login1  *credential
-	// loginTook is how long the last connection took to open and log
-	// in (takePatient).
-	loginTook time.Duration
 }
 
 // giveUp declares the store unreachable after a command made no progress
@@ -129,7 +126,6 @@ func (s *Store) Server() Server { return s.srv }
 // further connections (pool.go), logged in with the first login's
 // credential, without asking.
 func (s *Store) dial(ctx context.Context, further bool) (*session, error) {
-	start := time.Now()
 	sess, err := connect(ctx, s.srv, &s.opt, s.trace)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -157,7 +153,6 @@ func (s *Store) dial(ctx context.Context, further bool) (*session, error) {
 	}
 	s.mu.Lock()
 	s.all = append(s.all, sess)
-	s.loginTook = time.Since(start)
 	s.mu.Unlock()
 	return sess, nil
 }
