@@ -2,6 +2,7 @@ package imap_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"path"
 	"slices"
@@ -89,6 +90,25 @@ func TestLentFlagListings(t *testing.T) {
 		mb.Close()
 		if !slices.Equal(reduce(got[i]), reduce(msgs)) {
 			t.Errorf("%s listed in flight:\n%v\nwant, as read without caches:\n%v", name, reduce(got[i]), reduce(msgs))
+		}
+		// Python's imaplib reads the same flags.
+		if py := flagsByPython(t, d, name); py != nil {
+			want := map[string][]string{}
+			for _, m := range got[i] {
+				var fl []string
+				for _, f := range []struct {
+					f    store.Flags
+					name string
+				}{{store.Answered, `\Answered`}, {store.Deleted, `\Deleted`}, {store.Draft, `\Draft`}, {store.Flagged, `\Flagged`}, {store.Seen, `\Seen`}} {
+					if m.Flags&f.f != 0 {
+						fl = append(fl, f.name)
+					}
+				}
+				want[fmt.Sprint(m.Key)] = fl
+			}
+			if fmt.Sprint(py) != fmt.Sprint(want) {
+				t.Errorf("%s: listed in flight %v, imaplib reads %v", name, want, py)
+			}
 		}
 	}
 	rc, err := mbs[5].Fetch(ctx, got[5][7].Key) // selects the folder again
