@@ -58,10 +58,18 @@ func parseRaw(raw []byte) (line, bool) {
 // unfold appends to dst the logical line raw as lines builds it: every CR
 // dropped, a final line break or NUL dropped, the breaks of folded lines
 // removed (the space or tab after them stays), tabs made spaces.
+//
+// The bytes between two of CR, LF, NUL and tab are appended in one go.
 func unfold(dst, raw []byte) []byte {
+	start := 0
 	for i := 0; i < len(raw); i++ {
-		switch c := raw[i]; c {
-		case '\r':
+		c := raw[i]
+		if c > '\r' || c != '\r' && c != '\n' && c != 0 && c != '\t' {
+			continue
+		}
+		dst = append(dst, raw[start:i]...)
+		start = i + 1
+		switch c {
 		case '\n':
 			if i+1 >= len(raw) {
 				return dst
@@ -70,11 +78,20 @@ func unfold(dst, raw []byte) []byte {
 			return dst
 		case '\t':
 			dst = append(dst, ' ')
-		default:
-			dst = append(dst, c)
 		}
 	}
-	return dst
+	return append(dst, raw[start:]...)
+}
+
+// hasBreakOrTab reports whether b holds a CR, LF or tab (a field name
+// that does must be unfolded before it is read).
+func hasBreakOrTab(b []byte) bool {
+	for _, c := range b {
+		if c == '\r' || c == '\n' || c == '\t' {
+			return true
+		}
+	}
+	return false
 }
 
 // AppendValue appends to dst the value of the first field name of hdr as
@@ -86,9 +103,18 @@ func AppendValue(dst, hdr []byte, name string) ([]byte, bool) {
 		if !rawNameIs(raw, name) {
 			return true
 		}
-		dst = unfold(dst, raw)
-		v := dst[base:]
-		v = v[bytes.IndexByte(v, ':')+1:] // rawNameIs saw the ':'
+		colon := bytes.IndexByte(raw, ':') // rawNameIs saw it
+		var v []byte
+		if hasBreakOrTab(raw[:colon]) {
+			dst = unfold(dst, raw)
+			v = dst[base:]
+			v = v[bytes.IndexByte(v, ':')+1:]
+		} else {
+			// The name unfolds to itself (it holds no NUL either: a
+			// NUL ends raw): only the value is unfolded.
+			dst = unfold(dst, raw[colon+1:])
+			v = dst[base:]
+		}
 		for len(v) > 0 && v[0] == ' ' {
 			v = v[1:]
 		}
@@ -115,7 +141,7 @@ func rawName(raw []byte) (string, bool) {
 		return "", false // no ':': lines drops it
 	}
 	n := raw[:colon]
-	if bytes.ContainsAny(n, "\r\n\t") {
+	if hasBreakOrTab(n) {
 		l, ok := parseRaw(raw) // the slow way
 		return l.name, ok
 	}
