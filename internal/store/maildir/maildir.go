@@ -90,21 +90,25 @@ func (b *Box) check(what string, write bool) error {
 	return nil
 }
 
-// scan reads new/ and cur/ and returns the message files in mailbox order,
-// giving keys to unique parts not seen before.
-func (b *Box) scan() ([]file, error) {
-	var fs []file
-	for _, sub := range []string{"cur", "new"} {
-		names, err := readNames(filepath.Join(b.dir, sub))
-		if err != nil {
-			return nil, fmt.Errorf("read Maildir %s: %w", b.dir, err)
+// scan reads new/ and cur/ and returns the message files in mailbox order
+// and their keys, giving keys to unique parts not seen before.
+func (b *Box) scan() ([]file, []uint64, error) {
+	var names [2][]string
+	for i, sub := range []string{"cur", "new"} {
+		var err error
+		if names[i], err = readNames(filepath.Join(b.dir, sub)); err != nil {
+			return nil, nil, fmt.Errorf("read Maildir %s: %w", b.dir, err)
 		}
-		for _, name := range names {
+	}
+	fs := make([]file, 0, len(names[0])+len(names[1]))
+	for i, sub := range []string{"cur", "new"} {
+		for _, name := range names[i] {
 			fs = append(fs, parseName(sub, name))
 		}
 	}
 	sortFiles(fs)
 	out := fs[:0]
+	keys := make([]uint64, 0, len(fs))
 	b.files = make(map[uint64]file, len(fs))
 	b.trashed = 0
 	for i, f := range fs {
@@ -117,6 +121,7 @@ func (b *Box) scan() ([]file, error) {
 			b.nextKey++
 			b.keys[f.uniq] = key
 		}
+		keys = append(keys, key)
 		b.files[key] = f
 		if f.trashed() {
 			b.trashed++
@@ -127,7 +132,7 @@ func (b *Box) scan() ([]file, error) {
 		out = append(out, f)
 	}
 	b.scanned = true
-	return out, nil
+	return out, keys, nil
 }
 
 func (b *Box) path(f file) string { return filepath.Join(b.dir, f.sub, f.name) }
@@ -139,21 +144,30 @@ func (b *Box) Messages(ctx context.Context) ([]store.Message, error) {
 		return nil, err
 	}
 	b.finish()
-	fs, err := b.scan()
+	fs, keys, err := b.scan()
 	if err != nil {
 		return nil, err
 	}
 	out := make([]store.Message, 0, len(fs))
 	hdrs := b.cache()
-	read := b.readMisses(ctx, fs, hdrs)
+	cached := make([]hdrcache.Entry, len(fs))
+	var miss []int
+	for i, f := range fs {
+		e, ok := hdrs.Get(f.uniq)
+		if !ok || f.vsize >= 0 && f.vsize != e.Size {
+			miss = append(miss, i)
+		}
+		cached[i] = e
+	}
+	read := b.readMisses(ctx, fs, miss)
 	for i, f := range fs {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		r, ok := read[i]
 		if !ok {
-			e, _ := hdrs.Get(f.uniq)
-			out = append(out, store.Message{Key: b.keys[f.uniq], Size: e.Size, Flags: f.flags(),
+			e := cached[i]
+			out = append(out, store.Message{Key: keys[i], Size: e.Size, Flags: f.flags(),
 				InternalDate: e.Date.Local(), Header: e.Header})
 			continue
 		}
@@ -197,7 +211,7 @@ func (b *Box) cache() *hdrcache.Cache {
 // reread finds the current file of a message that vanished under its old
 // name and reads it.
 func (b *Box) reread(old file) (store.Message, file, error) {
-	if _, err := b.scan(); err != nil {
+	if _, _, err := b.scan(); err != nil {
 		return store.Message{}, old, err
 	}
 	f, ok := b.files[b.keys[old.uniq]]
@@ -216,7 +230,7 @@ func (b *Box) locate(key uint64) (file, error) {
 		// forget it and ask again.
 		return f, nil
 	}
-	if _, err := b.scan(); err != nil {
+	if _, _, err := b.scan(); err != nil {
 		return file{}, err
 	}
 	if f, ok := b.files[key]; ok {

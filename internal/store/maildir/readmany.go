@@ -7,7 +7,6 @@ import (
 	"sync/atomic"
 
 	"github.com/mailsync/mailsync/internal/store"
-	"github.com/mailsync/mailsync/internal/store/hdrcache"
 )
 
 // readResult is a message file read by readMisses.
@@ -20,17 +19,12 @@ type readResult struct {
 // them one after the other.
 const minParallelReads = 64
 
-// readMisses reads the files of fs that the header cache cannot describe
-// (missing, or with a W= size the cache disagrees with), a few at a time
-// (one per processor, at most 4): a cold listing spends its time opening
-// and reading files. It returns them by index in fs.
-func (b *Box) readMisses(ctx context.Context, fs []file, hdrs *hdrcache.Cache) map[int]readResult {
-	var miss []int
-	for i, f := range fs {
-		if e, ok := hdrs.Get(f.uniq); !ok || f.vsize >= 0 && f.vsize != e.Size {
-			miss = append(miss, i)
-		}
-	}
+// readMisses reads the files of fs at the indexes miss, those the header
+// cache cannot describe (missing, or with a W= size the cache disagrees
+// with), a few at a time (one per processor, at most 4): a cold listing
+// spends its time opening and reading files. It returns them by index in
+// fs.
+func (b *Box) readMisses(ctx context.Context, fs []file, miss []int) map[int]readResult {
 	res := make([]readResult, len(miss))
 	workers := min(runtime.GOMAXPROCS(0), 4)
 	if len(miss) < minParallelReads {

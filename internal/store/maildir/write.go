@@ -38,7 +38,7 @@ func (b *Box) Append(ctx context.Context, m store.NewMessage) error {
 		return err
 	}
 	if !b.scanned {
-		if _, err := b.scan(); err != nil {
+		if _, _, err := b.scan(); err != nil {
 			return err
 		}
 	}
@@ -291,7 +291,7 @@ func (b *Box) Expunge(ctx context.Context) (int, error) {
 		}
 	} else {
 		var err error
-		if fs, err = b.scan(); err != nil {
+		if fs, _, err = b.scan(); err != nil {
 			return 0, err
 		}
 	}
