@@ -13,16 +13,21 @@ import (
 	"github.com/mailsync/mailsync/internal/testbin"
 )
 
+// pythonExamine logs in with the script's arguments and examines the
+// folder, as c.
+const pythonExamine = `host, port, user, password, folder = sys.argv[1:]
+c = imaplib.IMAP4(host, int(port))
+c.login(user, password)
+typ, _ = c.select('"' + folder + '"', readonly=True)
+assert typ == 'OK', typ
+`
+
 // pythonBodies prints, with Python's imaplib, the SHA-256 of every
 // message of a folder in UID order: an independent reader of what we
 // appended.
 const pythonBodies = `
 import hashlib, imaplib, json, sys
-host, port, user, password, folder = sys.argv[1:]
-c = imaplib.IMAP4(host, int(port))
-c.login(user, password)
-typ, _ = c.select('"' + folder + '"', readonly=True)
-assert typ == 'OK', typ
+` + pythonExamine + `
 typ, data = c.uid('SEARCH', None, 'ALL')
 out = []
 for uid in data[0].split():
@@ -36,11 +41,7 @@ print(json.dumps(out))
 // message of a folder by UID (\Recent left out: it is per session).
 const pythonFlags = `
 import imaplib, json, re, sys
-host, port, user, password, folder = sys.argv[1:]
-c = imaplib.IMAP4(host, int(port))
-c.login(user, password)
-typ, _ = c.select('"' + folder + '"', readonly=True)
-assert typ == 'OK', typ
+` + pythonExamine + `
 typ, data = c.uid('FETCH', '1:*', '(UID FLAGS)')
 out = {}
 for line in data:
