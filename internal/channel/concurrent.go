@@ -36,6 +36,14 @@ type connectionPool interface {
 	Connections() int
 }
 
+// nearPool is a connectionPool that can tell its server answers at once
+// (the same host, the same LAN): Near. Its boxes wait on a CPU, not on
+// the link, so its connections do not raise the number of boxes worked
+// on at once (doc/design/wan.md, "Near servers").
+type nearPool interface {
+	Near() bool
+}
+
 // boxesAtOnce is a store over a pool of connections that works on more
 // boxes at once than it has connections when they are copied whole
 // (IMAP: folders read in flight, several on one connection).
@@ -47,7 +55,8 @@ type boxesAtOnce interface {
 // a store works over a pool of connections, as many as the smaller
 // pool holds if that is more. With e.Workers 0 (a terminal) it stays 0.
 // whole is how many boxes the run copies whole (wholeBoxes): a pool that
-// works on more boxes at once for those gets up to that many more.
+// works on more boxes at once for those gets up to that many more. A
+// pool whose server is near (nearPool) raises nothing.
 func (e *Engine) workers(a, b *Side, whole int) int {
 	n := e.Workers
 	if n < 1 {
@@ -55,6 +64,9 @@ func (e *Engine) workers(a, b *Side, whole int) int {
 	}
 	pool := 0
 	for _, s := range []*Side{a, b} {
+		if np, ok := s.Store.(nearPool); ok && np.Near() {
+			continue
+		}
 		if p, ok := s.Store.(connectionPool); ok {
 			c := p.Connections()
 			if ba, ok := s.Store.(boxesAtOnce); ok && whole > 0 {

@@ -82,6 +82,41 @@ func TestPoolWorkersForWholeBoxes(t *testing.T) {
 	}
 }
 
+// nearby is a store over a pool of connections whose server answers at
+// once (an IMAP store whose NOOP came back within a few milliseconds).
+type nearby struct {
+	lending
+	near bool
+}
+
+func (n nearby) Near() bool { return n.near }
+
+// TestPoolWorkersNearServer: a pool whose server is near raises neither
+// the number of boxes worked on at once (its boxes wait on a CPU, not on
+// the link) nor, for boxes copied whole, beyond it; boxes are still
+// worked on at once, as many as e.Workers. A far one raises both.
+func TestPoolWorkersNearServer(t *testing.T) {
+	local := &Side{Store: memory.New()}
+	near := &Side{Store: nearby{lending{pooled{memory.New(), 4}, 32}, true}}
+	far := &Side{Store: nearby{lending{pooled{memory.New(), 4}, 32}, false}}
+	e := &Engine{Workers: 2}
+	for _, c := range []struct {
+		name        string
+		side        *Side
+		whole, want int
+	}{{"near", near, 0, 2}, {"near, boxes copied whole", near, 10, 2}, {"far", far, 0, 4}, {"far, boxes copied whole", far, 10, 14}} {
+		if got := e.workers(local, c.side, c.whole); got != c.want {
+			t.Errorf("%s: workers %d, want %d", c.name, got, c.want)
+		}
+		if got := e.workers(c.side, local, c.whole); got != c.want {
+			t.Errorf("%s (first side): workers %d, want %d", c.name, got, c.want)
+		}
+	}
+	if !e.concurrent(local, near, 5) {
+		t.Errorf("near pool: boxes not worked on at once")
+	}
+}
+
 // dying is a store over a pool of connections that is given up (as a
 // server that stops answering) when one of the boxes in gone is opened.
 type dying struct {

@@ -59,6 +59,9 @@ type Store struct {
 	dialing int
 	wake    chan struct{}
 	login1  *credential
+	// probe tells whether the server is near (near.go); nil when not
+	// asked. Set by Dial, read-only after.
+	probe *nearProbe
 }
 
 // giveUp declares the store unreachable after a command made no progress
@@ -115,6 +118,7 @@ func Dial(ctx context.Context, name string, opt Options) (*Store, error) {
 	if !s.gathersStatus(sess) {
 		s.max = 1 // one folder at a time (pool.go)
 	}
+	s.probeNear(sess)
 	s.idle = append(s.idle, sess)
 	return s, nil
 }
