@@ -200,9 +200,7 @@ func (s *Store) openLent(ctx context.Context, name string, mode store.Mode, c fo
 		stop()
 	}()
 	if err == nil {
-		s.mu.Lock()
-		s.proven = true
-		s.mu.Unlock()
+		s.prove()
 		return m, nil
 	}
 	go m.release()

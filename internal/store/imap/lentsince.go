@@ -77,9 +77,7 @@ func (s *Store) openLentSince(ctx context.Context, name string, mode store.Mode,
 		}
 		r.out, r.err = m.listLentSince(since, cache)
 	}()
-	s.mu.Lock()
-	s.proven = true
-	s.mu.Unlock()
+	s.prove()
 	return m, nil
 }
 

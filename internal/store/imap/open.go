@@ -74,9 +74,7 @@ func (s *Store) open(ctx context.Context, name string, mode store.Mode, whole bo
 		s.give(sess, ctx.Err() != nil || !sess.alive())
 		return nil, s.openError(ctx, name, err)
 	}
-	s.mu.Lock()
-	s.proven = true
-	s.mu.Unlock()
+	s.prove()
 	mb := &Mailbox{st: s, sess: sess, name: name, mode: mode, count: data.NumMessages, uidValidity: data.UIDValidity, ahead: next,
 		modSeq: s.listedModSeq(name, data.UIDValidity)}
 	if next != nil {

@@ -76,6 +76,19 @@ func (s *Store) Connections() int {
 	return s.max
 }
 
+// prove records that the server selected a folder for us (a further
+// connection may now be opened: pool.go) and, the first time, wakes the
+// takes waiting for a connection: they may open one instead of waiting
+// for a box to be closed.
+func (s *Store) prove() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.proven {
+		s.proven = true
+		s.wakeLocked()
+	}
+}
+
 // wakeLocked wakes every take waiting for a connection. s.mu is held.
 func (s *Store) wakeLocked() {
 	close(s.wake)

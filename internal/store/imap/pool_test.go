@@ -144,3 +144,48 @@ func TestPoolLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestPoolGrowsOnceProven: a box that asks for a connection while the
+// first folder's SELECT is still on its way waits, since a further
+// connection is opened only once the server has selected a folder for
+// us; the answer lets it open one at once. It does not wait for the
+// first box to be closed (before, only a connection given back woke it:
+// boxes were worked on one after the other until the first closed).
+func TestPoolGrowsOnceProven(t *testing.T) {
+	d := dovecot.Shared(t, dovecot.Options{Delim: '/'})
+	names := fillFolders(t, d, 2, 1)
+	r := startRelay(t, d.Addr(), 20*time.Millisecond) // a SELECT takes 40 ms
+	st := dialVia(t, r, d, t.TempDir(), "")
+	defer st.Close()
+	ctx := t.Context()
+	firstOpen := make(chan store.Mailbox, 1)
+	go func() {
+		mb, err := st.Open(ctx, names[0], store.ReadWrite)
+		if err != nil {
+			t.Errorf("open %s: %v", names[0], err)
+		}
+		firstOpen <- mb
+	}()
+	time.Sleep(10 * time.Millisecond) // the first SELECT is on its way
+	second := make(chan error, 1)
+	go func() {
+		mb, err := st.Open(ctx, names[1], store.ReadWrite)
+		if err == nil {
+			mb.Close()
+		}
+		second <- err
+	}()
+	first := <-firstOpen
+	if first == nil {
+		return
+	}
+	defer first.Close()
+	select {
+	case err := <-second:
+		if err != nil {
+			t.Fatalf("open %s beside %s: %v", names[1], names[0], err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatalf("open %s: still waiting 5 s after %s was selected, with room for a further connection", names[1], names[0])
+	}
+}
