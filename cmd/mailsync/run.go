@@ -175,9 +175,9 @@ func (r *runner) sync(ch *config.Channel) int {
 	if !r.opt.simulate && r.ctx.Err() == nil && !res.Refused {
 		var gen flagstate.Generation
 		if ch.FlagSync {
-			gen = flagstate.Generation{Digest: flagstate.DigestOf(next, r.md5()), State: next, Records: res.Flags}
+			gen = flagstate.Generation{Digest: flagstate.DigestOf(next, r.md5()), State: next, Records: res.Flags, Keywords: res.Keywords}
 		}
-		flagsOK := r.saveFlags(ch, flagPath, gen, flagstate.Generation{Digest: lastDigest, State: last, Records: e.LastFlags})
+		flagsOK := r.saveFlags(ch, flagPath, gen, flagstate.Generation{Digest: lastDigest, State: last, Records: e.LastFlags, Keywords: e.LastKeywords})
 		if err := f.Save(r.ctx, ch.Name, next); err != nil {
 			r.say(event.MsinfoWriteFailed{Msinfo: ch.Msinfo, Err: err})
 			status = 1
@@ -286,7 +286,7 @@ func (r *runner) loadFlags(ch *config.Channel, e *channel.Engine, last msinfo.St
 	if err != nil {
 		return "", d // the msinfo itself was opened: not met
 	}
-	e.LastFlags = flagstate.Load(path, ch.Name, d, last)
+	e.LastFlags, e.LastKeywords = flagstate.LoadWithKeywords(path, ch.Name, d, last)
 	return path, d
 }
 

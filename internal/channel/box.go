@@ -40,7 +40,7 @@ type boxSync struct {
 	kept   []string
 	remain int
 	// keptFlags are the records of kept (flags sync only).
-	keptFlags []byte
+	keptFlags lastRecords
 	// idless counts its messages without an id: -D must not delete a box
 	// that still holds them.
 	idless int
@@ -131,7 +131,8 @@ func (e *Engine) syncBox(ctx context.Context, a, b sideBox, last []string, pre *
 	srcAB, srcBA := oa.scan.firstOf(plan.CopyAB), ob.scan.firstOf(plan.CopyBA)
 	var fp *flagPlan
 	if e.Opt.FlagSync {
-		fp = planFlags(t, oa.scan, ob.scan, &plan, last, e.LastFlags[name], srcAB, srcBA)
+		keywords := store.KeepsKeywords(oa.mb) && store.KeepsKeywords(ob.mb)
+		fp = planFlags(t, oa.scan, ob.scan, &plan, last, e.lastRecordsOf(name), keywords, srcAB, srcBA)
 	}
 	res.clean = !fp.changes() && len(plan.CopyAB)+len(plan.CopyBA)+len(plan.DeleteA)+len(plan.DeleteB) == 0 &&
 		len(oa.scan.dups)+len(ob.scan.dups) == 0 && res.idless == 0 &&

@@ -53,7 +53,7 @@ func (e *Engine) diffBox(ctx context.Context, x sideBox, last []string) {
 		keep := e.Opt.FlagSync && e.Opt.Long
 		sc, out, err = e.scanBox(ctx, mb, e.style(), t, idtable.SideA, keep)
 		if err == nil && e.Opt.FlagSync {
-			diffs = diffFlags(t, sc, last, e.LastFlags[name])
+			diffs = diffFlags(t, sc, last, e.lastRecordsOf(name), store.KeepsKeywords(mb))
 		}
 		if err == nil {
 			e.replayScan(out)

@@ -12,22 +12,32 @@ import (
 // flagDiff is a message of a box in diff mode whose flags differ from
 // its record (flags sync): changed on this side since the last sync.
 type flagDiff struct {
-	n, at       int32 // its id number, its index
-	add, remove store.Flags
+	n, at         int32 // its id number, its index
+	add, remove   store.Flags
+	addK, removeK store.Keywords
 }
 
 // diffFlags returns the messages of the box scanned into sc (side
-// SideA of t, whose last state was last with records lastRec) whose
-// flags changed since the last sync: the first message of each id the
-// last state has and that has a record.
-func diffFlags(t *idtable.Table, sc *scanned, last []string, lastRec []byte) []flagDiff {
+// SideA of t, whose last state was last with records lr) whose flags
+// changed since the last sync: the first message of each id the last
+// state has and that has a record. Its keywords count when the box has
+// keyword records and the mailbox keeps keywords (keywords).
+func diffFlags(t *idtable.Table, sc *scanned, last []string, lr lastRecords, keywords bool) []flagDiff {
 	old := make([]byte, t.Len())
+	var oldK []string
+	if keywords && lr.keywords != nil {
+		oldK = make([]string, t.Len())
+	}
 	for k, id := range last {
-		if k >= len(lastRec) {
-			break
+		n, ok := t.Lookup(id)
+		if !ok {
+			continue
 		}
-		if n, ok := t.Lookup(id); ok {
-			old[n] = lastRec[k]
+		if k < len(lr.flags) {
+			old[n] = lr.flags[k]
+		}
+		if oldK != nil && k < len(lr.keywords) {
+			oldK[n] = lr.keywords[k]
 		}
 	}
 	var out []flagDiff
@@ -37,9 +47,19 @@ func diffFlags(t *idtable.Table, sc *scanned, last []string, lastRec []byte) []f
 			continue
 		}
 		r, ok := flagstate.Flags(old[n])
+		if !ok {
+			continue
+		}
 		f := sc.flags[i-1] & store.SyncedFlags
-		if ok && f != r {
-			out = append(out, flagDiff{n: int32(n), at: i - 1, add: f &^ r, remove: r &^ f})
+		d := flagDiff{n: int32(n), at: i - 1, add: f &^ r, remove: r &^ f}
+		if oldK != nil {
+			if rk, ok := flagstate.RecordedKeywords(oldK[n]); ok {
+				k := sc.keywords[i-1]
+				d.addK, d.removeK = k.Minus(rk), rk.Minus(k)
+			}
+		}
+		if d.add|d.remove != 0 || d.addK != "" || d.removeK != "" {
+			out = append(out, d)
 		}
 	}
 	return out
@@ -60,7 +80,8 @@ func (e *Engine) reportFlagDiffs(ctx context.Context, o *openSide, diffs []flagD
 		return err
 	}
 	for _, d := range diffs {
-		e.emit(event.FlagsChanged{Dir: "  ", From: summary(&o.scan.det, d.at), ID: o.scan.t.Str(d.n), Add: d.add, Remove: d.remove})
+		e.emit(event.FlagsChanged{Dir: "  ", From: summary(&o.scan.det, d.at), ID: o.scan.t.Str(d.n), Add: d.add, Remove: d.remove,
+			AddKeywords: d.addK, RemoveKeywords: d.removeK})
 	}
 	return nil
 }

@@ -81,6 +81,9 @@ type Engine struct {
 	// only), aligned with the last state's ids; Sync returns the new
 	// ones in its Result. Read only.
 	LastFlags flagstate.Records
+	// LastKeywords are the keywords recorded beside LastFlags, for the
+	// boxes whose keywords were synchronised. Read only.
+	LastKeywords flagstate.KeywordRecords
 	// goneAny is set, for the run and all its box engines, once any of
 	// them found a store given up: no further box is started
 	// (concurrent.go).
@@ -101,6 +104,9 @@ type Result struct {
 	// each box of it, one byte per id (flagstate.Records); nil without
 	// Options.FlagSync.
 	Flags flagstate.Records
+	// Keywords are the keyword records beside Flags, for the boxes whose
+	// keywords were synchronised; nil without Options.FlagSync.
+	Keywords flagstate.KeywordRecords
 }
 
 // result is the run's Result so far.

@@ -24,9 +24,10 @@ var errNoFlagSetter = errors.New("this kind of mailbox cannot change the flags o
 
 // flagMove is one message's flag change on one side.
 type flagMove struct {
-	n           int32 // its id number
-	at          int32 // the index of the message changed in its side
-	add, remove store.Flags
+	n             int32 // its id number
+	at            int32 // the index of the message changed in its side
+	add, remove   store.Flags
+	addK, removeK store.Keywords
 }
 
 // flagPlan is what flags sync does in one box: the changes to make on
@@ -36,27 +37,40 @@ type flagPlan struct {
 	// old is each id's record after the last sync and rec its record
 	// after this one, by id number (0: none).
 	old, rec []byte
+	// keywords: both mailboxes keep keywords, which are synchronised as
+	// flags are; oldK and recK are then each id's keyword records
+	// (flagstate.KeywordRecord, "": none), by id number.
+	keywords   bool
+	oldK, recK []string
 }
 
 // changes reports whether the plan changes any flag.
 func (fp *flagPlan) changes() bool { return fp != nil && len(fp.onA)+len(fp.onB) > 0 }
 
 // planFlags computes the flag changes of a box whose ids are in t, with
-// plan its three-way decision, last its ids after the last sync and
-// lastRec their records (flagstate.Records), srcAB and srcBA the indexes
-// of the copies' sources (firstOf).
-func planFlags(t *idtable.Table, a, b *scanned, plan *idtable.Plan, last []string, lastRec []byte, srcAB, srcBA []int32) *flagPlan {
-	fp := &flagPlan{old: make([]byte, t.Len()), rec: make([]byte, t.Len())}
+// plan its three-way decision, last its ids after the last sync, lr
+// their records and srcAB and srcBA the indexes of the copies' sources
+// (firstOf). keywords: both mailboxes keep keywords.
+func planFlags(t *idtable.Table, a, b *scanned, plan *idtable.Plan, last []string, lr lastRecords, keywords bool, srcAB, srcBA []int32) *flagPlan {
+	fp := &flagPlan{old: make([]byte, t.Len()), rec: make([]byte, t.Len()), keywords: keywords}
+	if keywords {
+		fp.oldK, fp.recK = make([]string, t.Len()), make([]string, t.Len())
+	}
 	for k, id := range last {
-		if k >= len(lastRec) {
-			break
+		n, ok := t.Lookup(id)
+		if !ok {
+			continue
 		}
-		if n, ok := t.Lookup(id); ok {
-			fp.old[n] = lastRec[k]
+		if k < len(lr.flags) {
+			fp.old[n] = lr.flags[k]
+		}
+		if keywords && k < len(lr.keywords) {
+			fp.oldK[n] = lr.keywords[k]
 		}
 	}
 	// A message copied by this run is recorded with the flags it was
-	// copied with.
+	// copied with; its keywords, which a copy does not carry, without a
+	// record: the next run gives the copy the source's (the union).
 	for k, n := range plan.CopyAB {
 		fp.rec[n] = flagstate.Record(a.flags[srcAB[k]])
 	}
@@ -75,14 +89,53 @@ func planFlags(t *idtable.Table, a, b *scanned, plan *idtable.Plan, last []strin
 			target = r ^ ((fa ^ r) | (fb ^ r))
 		}
 		fp.rec[n] = flagstate.Record(target)
-		if target != fa {
-			fp.onA = append(fp.onA, flagMove{n: n, at: ia, add: target &^ fa, remove: fa &^ target})
+		ma := flagMove{n: n, at: ia, add: target &^ fa, remove: fa &^ target}
+		mb := flagMove{n: n, at: ib, add: target &^ fb, remove: fb &^ target}
+		if keywords {
+			ka, kb := a.keywords[ia], b.keywords[ib]
+			kt := threeWayKeywords(fp.oldK[n], ka, kb)
+			fp.recK[n] = flagstate.KeywordRecord(kt)
+			ma.addK, ma.removeK = kt.Minus(ka), ka.Minus(kt)
+			mb.addK, mb.removeK = kt.Minus(kb), kb.Minus(kt)
 		}
-		if target != fb {
-			fp.onB = append(fp.onB, flagMove{n: n, at: ib, add: target &^ fb, remove: fb &^ target})
+		if ma.changes() {
+			fp.onA = append(fp.onA, ma)
+		}
+		if mb.changes() {
+			fp.onB = append(fp.onB, mb)
 		}
 	}
 	return fp
+}
+
+// changes reports whether m changes anything.
+func (m flagMove) changes() bool {
+	return m.add|m.remove != 0 || m.addK != "" || m.removeK != ""
+}
+
+// threeWayKeywords is the three-way rule for keywords, one keyword at a
+// time as for flags: with the record rec, a keyword added or removed on
+// one side since is added or removed on the other; without one, the
+// union of both sides.
+func threeWayKeywords(rec string, a, b store.Keywords) store.Keywords {
+	r, ok := flagstate.RecordedKeywords(rec)
+	if !ok {
+		return a.Union(b)
+	}
+	changed := a.Minus(r).Union(r.Minus(a)).Union(b.Minus(r)).Union(r.Minus(b))
+	return r.Minus(changed).Union(changed.Minus(r))
+}
+
+// lastRecords are a box's records after the last sync, one per id of
+// its msinfo list: flags and, when they were synchronised, keywords.
+type lastRecords struct {
+	flags    []byte
+	keywords []string
+}
+
+// lastRecordsOf returns box name's records after the last sync.
+func (e *Engine) lastRecordsOf(name string) lastRecords {
+	return lastRecords{flags: e.LastFlags[name], keywords: e.LastKeywords[name]}
 }
 
 // firstIndexes returns, by id number, the index + 1 of the side's first
@@ -107,15 +160,23 @@ func movesAt(moves []flagMove) []int32 {
 }
 
 // keptFlags returns the records of the ids ns (plan.Kept) that are kept
-// (not dropped), in the order of t.State(ns).
-func (fp *flagPlan) keptFlags(t *idtable.Table, ns []int32) []byte {
+// (not dropped), in the order of t.State(ns): flags, and keywords when
+// they were synchronised (else nil).
+func (fp *flagPlan) keptFlags(t *idtable.Table, ns []int32) lastRecords {
 	if fp == nil || len(ns) == 0 {
-		return nil
+		return lastRecords{}
 	}
-	out := make([]byte, 0, len(ns))
+	var out lastRecords
+	out.flags = make([]byte, 0, len(ns))
+	if fp.keywords {
+		out.keywords = make([]string, 0, len(ns))
+	}
 	for _, n := range ns {
 		if !t.Dropped(n) {
-			out = append(out, fp.rec[n])
+			out.flags = append(out.flags, fp.rec[n])
+			if fp.keywords {
+				out.keywords = append(out.keywords, fp.recK[n])
+			}
 		}
 	}
 	return out
@@ -134,6 +195,9 @@ func (e *Engine) applyFlags(ctx context.Context, o *openSide, fp *flagPlan, move
 	if err != nil {
 		for _, m := range moves {
 			fp.rec[m.n] = fp.old[m.n]
+			if fp.keywords {
+				fp.recK[m.n] = fp.oldK[m.n]
+			}
 		}
 		if ctx.Err() == nil && !e.goneIn(err, o.side) {
 			e.emit(event.FlagChangeFailed{Full: o.full(), Store: o.side.Name(), Err: err})
@@ -142,7 +206,8 @@ func (e *Engine) applyFlags(ctx context.Context, o *openSide, fp *flagPlan, move
 	}
 	if e.Opt.Long {
 		for _, m := range moves {
-			e.emit(event.FlagsChanged{Dir: dir, From: summary(&o.scan.det, m.at), ID: o.scan.t.Str(m.n), Add: m.add, Remove: m.remove})
+			e.emit(event.FlagsChanged{Dir: dir, From: summary(&o.scan.det, m.at), ID: o.scan.t.Str(m.n), Add: m.add, Remove: m.remove,
+				AddKeywords: m.addK, RemoveKeywords: m.removeK})
 		}
 	}
 	return len(moves), true
@@ -159,7 +224,8 @@ func (e *Engine) setFlags(ctx context.Context, o *openSide, moves []flagMove) er
 	}
 	changes := make([]store.FlagChange, len(moves))
 	for k, m := range moves {
-		changes[k] = store.FlagChange{Key: o.scan.det.Rec(m.at).Key, Add: m.add, Remove: m.remove}
+		changes[k] = store.FlagChange{Key: o.scan.det.Rec(m.at).Key, Add: m.add, Remove: m.remove,
+			AddKeywords: m.addK, RemoveKeywords: m.removeK}
 	}
 	return fs.SetFlags(ctx, changes)
 }

@@ -19,7 +19,7 @@ func (w *fworld) bookFRun(t *testing.T, dir string) (string, bool) {
 	var out bytes.Buffer
 	r := NewReporter(&out, &bytes.Buffer{})
 	read := false
-	e := &Engine{Opt: fsync, R: r, LastFlags: w.flags, Book: settled.Open(dir, "flags sync channel"),
+	e := &Engine{Opt: fsync, R: r, LastFlags: w.flags, LastKeywords: w.keywords, Book: settled.Open(dir, "flags sync channel"),
 		trace: func(ev event.Event) {
 			if p, ok := ev.(event.Planned); ok && !p.Settled {
 				read = true
@@ -28,7 +28,7 @@ func (w *fworld) bookFRun(t *testing.T, dir string) (string, bool) {
 	sa, sb := sidesOf(t, r, w.a, w.b)
 	next, res := e.Sync(context.Background(), sa, sb, w.last)
 	r.Flush()
-	w.last, w.flags = next, res.Flags
+	w.last, w.flags, w.keywords = next, res.Flags, res.Keywords
 	if err := e.Book.Save(); err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,8 @@ import (
 // last sync go in and the new ones are kept, as cmd/mailsync does.
 type fworld struct {
 	*world
-	flags flagstate.Records
+	flags    flagstate.Records
+	keywords flagstate.KeywordRecords
 	// wrapA, wrapB, when set, give the store a side's run sees.
 	wrapA, wrapB func(store.Store) store.Store
 }
@@ -30,7 +31,7 @@ func (w *fworld) frun(t *testing.T, opt Options) (string, string, bool) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	r := NewReporter(&out, &errb)
-	e := &Engine{Opt: opt, R: r, LastFlags: w.flags}
+	e := &Engine{Opt: opt, R: r, LastFlags: w.flags, LastKeywords: w.keywords}
 	var a, b store.Store = w.a, w.b
 	if w.wrapA != nil {
 		a = w.wrapA(a)
@@ -44,7 +45,12 @@ func (w *fworld) frun(t *testing.T, opt Options) (string, string, bool) {
 	if !opt.Simulate {
 		w.last = next
 		if opt.FlagSync {
-			w.flags = res.Flags
+			w.flags, w.keywords = res.Flags, res.Keywords
+			for box, k := range res.Keywords {
+				if len(k) != len(next[box]) {
+					t.Fatalf("box %s: %d keyword records for %d ids", box, len(k), len(next[box]))
+				}
+			}
 			for box, ids := range next {
 				if f, ok := res.Flags[box]; ok && len(f) != len(ids) {
 					t.Fatalf("box %s: %d records for %d ids", box, len(f), len(ids))

@@ -40,9 +40,10 @@ type scanned struct {
 	// incomplete: the listing left messages out (store.SkippedError):
 	// the run fails and the box is never settled.
 	incomplete bool
-	// flags are the flags of each message in mailbox order, kept with
-	// Options.FlagSync only (flags.go).
-	flags []store.Flags
+	// flags and keywords are the flags and keywords of each message in
+	// mailbox order, kept with Options.FlagSync only (flags.go).
+	flags    []store.Flags
+	keywords []store.Keywords
 }
 
 // count is the number of messages of the box.
@@ -152,6 +153,7 @@ func (sc *idScan) add(m store.Message) {
 	i := int32(len(s.nums))
 	if e.Opt.FlagSync {
 		s.flags = append(s.flags, m.Flags)
+		s.keywords = append(s.keywords, m.Keywords)
 	}
 	if m.Flags&store.Deleted != 0 {
 		s.trashed++

@@ -76,7 +76,7 @@ func (e *Engine) settledBox(ctx context.Context, a, b sideBox, sigs *boxSigs, la
 		}
 		t := idtable.New(last)
 		l := <-e.prefetch(ctx, x, t, mark)
-		if !e.holdsRecorded(l, t, last, e.LastFlags[name]) {
+		if !e.holdsRecorded(l, t, last, e.lastRecordsOf(name)) {
 			return false, &preread{t: t, side: read, l: l}
 		}
 		if err := l.mb.Close(); err != nil {
@@ -105,8 +105,9 @@ func (e *Engine) settledBox(ctx context.Context, a, b sideBox, sigs *boxSigs, la
 // holdsRecorded reports whether the side read into l (its ids entered in
 // t, made from last) holds the ids last and nothing else, each once, none
 // flagged \Deleted, with nothing to report of its reading; with flags
-// sync, each with its flags as recorded in lastRec.
-func (e *Engine) holdsRecorded(l listing, t *idtable.Table, last []string, lastRec []byte) bool {
+// sync, each with its flags as recorded in lr, and its keywords too when
+// the box has keyword records.
+func (e *Engine) holdsRecorded(l listing, t *idtable.Table, last []string, lr lastRecords) bool {
 	if l.err != nil || l.mb == nil {
 		return false
 	}
@@ -118,15 +119,26 @@ func (e *Engine) holdsRecorded(l listing, t *idtable.Table, last []string, lastR
 	if !e.Opt.FlagSync {
 		return true
 	}
-	if len(lastRec) != len(last) {
+	if len(lr.flags) != len(last) {
 		return false
 	}
-	for _, r := range lastRec {
+	for _, r := range lr.flags {
 		if _, ok := flagstate.Flags(r); !ok {
 			return false // an id without a record: its flags are not known
 		}
 	}
-	return len(diffFlags(t, sc, last, lastRec)) == 0
+	keywords := lr.keywords != nil
+	if keywords {
+		if len(lr.keywords) != len(last) || !store.KeepsKeywords(l.mb) {
+			return false
+		}
+		for _, r := range lr.keywords {
+			if _, ok := flagstate.RecordedKeywords(r); !ok {
+				return false // a copy's keywords: the next sync gives them
+			}
+		}
+	}
+	return len(diffFlags(t, sc, last, lr, keywords)) == 0
 }
 
 // recordSettled enters box name in the book after a sync that began with

@@ -16,19 +16,48 @@ import (
 // or lost because of a transient fault. When the mass-deletion brake
 // refuses the run (Refused), nothing is done and last is returned.
 func (e *Engine) Sync(ctx context.Context, a, b *Side, last msinfo.State) (msinfo.State, Result) {
-	next, flags := e.sync(ctx, a, b, last)
+	next, recs := e.sync(ctx, a, b, last)
 	res := e.result()
-	res.Flags = flags
+	res.Flags, res.Keywords = recs.flags, recs.keywords
 	return next, res
+}
+
+// runRecords are the records of flags sync a run leaves, by box: flags,
+// and keywords for the boxes whose keywords were synchronised. The zero
+// value (without flags sync) holds none and takes none.
+type runRecords struct {
+	flags    flagstate.Records
+	keywords flagstate.KeywordRecords
+}
+
+// put records box name's records lr.
+func (r runRecords) put(name string, lr lastRecords) {
+	if r.flags == nil || lr.flags == nil {
+		return
+	}
+	r.flags[name] = lr.flags
+	if lr.keywords != nil {
+		r.keywords[name] = lr.keywords
+	}
+}
+
+// drop forgets the records of the boxes next lacks.
+func (r runRecords) drop(next msinfo.State) {
+	for name := range r.flags {
+		if _, ok := next[name]; !ok {
+			delete(r.flags, name)
+			delete(r.keywords, name)
+		}
+	}
 }
 
 // sync is Sync; the run's result is left in e.failed and e.refused. With
 // flags sync it also returns the records of the new state.
-func (e *Engine) sync(ctx context.Context, a, b *Side, last msinfo.State) (msinfo.State, flagstate.Records) {
+func (e *Engine) sync(ctx context.Context, a, b *Side, last msinfo.State) (msinfo.State, runRecords) {
 	next := msinfo.State{}
-	var flags flagstate.Records
+	var recs runRecords
 	if e.Opt.FlagSync {
-		flags = flagstate.Records{}
+		recs = runRecords{flags: flagstate.Records{}, keywords: flagstate.KeywordRecords{}}
 	}
 	pairWithServer(e.R, a, b.Cfg)
 	pairWithServer(e.R, b, a.Cfg)
@@ -46,9 +75,7 @@ func (e *Engine) sync(ctx context.Context, a, b *Side, last msinfo.State) (msinf
 	record := func(name string, o boxOutcome) {
 		if o.keep {
 			next[name] = o.ids
-			if flags != nil && o.flags != nil {
-				flags[name] = o.flags
-			}
+			recs.put(name, o.records)
 		}
 		if o.empty {
 			empty = append(empty, name)
@@ -64,7 +91,7 @@ func (e *Engine) sync(ctx context.Context, a, b *Side, last msinfo.State) (msinf
 			}
 			if e.gone != nil {
 				keepStates(next, last, names[i:])
-				e.keepFlags(flags, names[i:])
+				e.keepFlags(recs, names[i:])
 				break
 			}
 			ids, had := last[name]
@@ -81,33 +108,23 @@ func (e *Engine) sync(ctx context.Context, a, b *Side, last msinfo.State) (msinf
 		e.deleteEmpty(ctx, a, b, empty, next)
 	}
 	e.dropUnrecordable(next)
-	for name := range flags {
-		if _, ok := next[name]; !ok {
-			delete(flags, name)
-		}
-	}
-	return next, flags
+	recs.drop(next)
+	return next, recs
 }
 
 // lastFlags returns the records of the last state, with flags sync (a
 // run that changes nothing).
-func (e *Engine) lastFlags() flagstate.Records {
+func (e *Engine) lastFlags() runRecords {
 	if !e.Opt.FlagSync {
-		return nil
+		return runRecords{}
 	}
-	return e.LastFlags
+	return runRecords{flags: e.LastFlags, keywords: e.LastKeywords}
 }
 
-// keepFlags gives the boxes names their last records in flags (nil
-// without flags sync).
-func (e *Engine) keepFlags(flags flagstate.Records, names []string) {
-	if flags == nil {
-		return
-	}
+// keepFlags gives the boxes names their last records in recs.
+func (e *Engine) keepFlags(recs runRecords, names []string) {
 	for _, name := range names {
-		if f, ok := e.LastFlags[name]; ok {
-			flags[name] = f
-		}
+		recs.put(name, e.lastRecordsOf(name))
 	}
 }
 
@@ -116,9 +133,9 @@ func (e *Engine) keepFlags(flags flagstate.Records, names []string) {
 type boxOutcome struct {
 	ids  []string
 	keep bool
-	// flags are the records of ids (flags sync only).
-	flags []byte
-	empty bool
+	// records are the records of ids (flags sync only).
+	records lastRecords
+	empty   bool
 	// ask: the box stopped before changing anything until the run knows
 	// whether side ask-1 is empty everywhere (emptied.go, concurrent.go).
 	ask int
@@ -129,8 +146,8 @@ type boxOutcome struct {
 // entry). A box that fails keeps its last state. It is where a box's
 // names are found, once for the run (sideBox).
 func (e *Engine) handleBox(ctx context.Context, a, b *Side, name string, last []string, had bool) boxOutcome {
-	lastFlags := e.LastFlags[name]
-	keepLast := boxOutcome{ids: last, keep: had, flags: lastFlags}
+	lastFlags := e.lastRecordsOf(name)
+	keepLast := boxOutcome{ids: last, keep: had, records: lastFlags}
 	defer e.watch.finish(name)
 	xa, xb := a.box(name), b.box(name)
 	vanished := e.vanishedBrake(ctx, xa, xb, last)
@@ -172,11 +189,11 @@ func (e *Engine) handleBox(ctx context.Context, a, b *Side, name string, last []
 	if isSettled {
 		e.watch.note(0, name, true)
 		e.watch.note(1, name, true)
-		return boxOutcome{ids: last, keep: true, flags: lastFlags, empty: e.Opt.DeleteEmpty && len(last) == 0}
+		return boxOutcome{ids: last, keep: true, records: lastFlags, empty: e.Opt.DeleteEmpty && len(last) == 0}
 	}
 	res := e.syncBox(ctx, xa, xb, last, pre)
 	if res.ask != 0 {
-		return boxOutcome{ids: last, keep: had, flags: lastFlags, ask: res.ask}
+		return boxOutcome{ids: last, keep: had, records: lastFlags, ask: res.ask}
 	}
 	if res.failed {
 		e.fail()
@@ -187,7 +204,7 @@ func (e *Engine) handleBox(ctx context.Context, a, b *Side, name string, last []
 	e.recordSettled(name, sigs, res)
 	// A box whose only messages have no id (doc/design/decisions.md#d1-id-less-messages leaves them alone)
 	// is not empty: -D must not delete it with them.
-	return boxOutcome{ids: res.kept, keep: true, flags: res.keptFlags,
+	return boxOutcome{ids: res.kept, keep: true, records: res.keptFlags,
 		empty: e.Opt.DeleteEmpty && !res.failed && res.remain == 0 && res.idless == 0}
 }
 

@@ -14,17 +14,21 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/mailsync/mailsync/internal/atomicfile"
 	"github.com/mailsync/mailsync/internal/msinfo"
+	"github.com/mailsync/mailsync/internal/store"
 )
 
 // The flag state file (doc/design/flags.md, "The flag state file"):
 //
-//	mailsync flag state 1
+//	mailsync flag state 1       (2 when a box has keyword records)
 //	channel "NAME" HEX          one generation: the records written
 //	box "BOX" N                 with the msinfo state whose body has
 //	N record bytes, then LF     SHA-256 HEX; its boxes follow
+//	keywords M                  version 2, a box with keyword records:
+//	M bytes, then LF            N lines, "-" or "+" and the keywords
 //	...
 //	end
 //	CRC-32C of all the above, 4 bytes big endian
@@ -32,8 +36,15 @@ import (
 // Names are Go-quoted. A channel has one or two generations (two while
 // a run writes its msinfo: Commit order). A file that is missing,
 // damaged (checksum, syntax) or of another version holds no records.
+// Version 2 is written only when some box has keyword records, so a
+// channel whose keywords are not synchronised keeps a version 1 file,
+// which builds before keywords read; they read a version 2 file as one
+// of another version (no records: the union, which loses nothing).
 
-const magic = "mailsync flag state 1\n"
+const (
+	magic  = "mailsync flag state 1\n"
+	magic2 = "mailsync flag state 2\n"
+)
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
 
@@ -48,11 +59,13 @@ func RemotePath(dir, name string) string {
 }
 
 // Generation is a channel's msinfo state, its digest (DigestOf) and the
-// records written with it.
+// records written with it: flags, and keywords for the boxes whose
+// keywords were synchronised.
 type Generation struct {
-	Digest  Digest
-	State   msinfo.State
-	Records Records
+	Digest   Digest
+	State    msinfo.State
+	Records  Records
+	Keywords KeywordRecords
 }
 
 // Digest identifies an msinfo state: the SHA-256 of its body as the
@@ -72,9 +85,10 @@ func DigestOf(s msinfo.State, md5 bool) Digest {
 
 // section is one generation as the file holds it.
 type section struct {
-	channel string
-	digest  Digest
-	boxes   map[string][]byte
+	channel  string
+	digest   Digest
+	boxes    map[string][]byte
+	keywords map[string][]string
 }
 
 // Load returns the records of channel for its msinfo state last, whose
@@ -83,23 +97,33 @@ type section struct {
 // (a run with flags off, or 5.2.7, wrote the msinfo since), is missing
 // or damaged.
 func Load(path, channel string, d Digest, last msinfo.State) Records {
+	recs, _ := LoadWithKeywords(path, channel, d, last)
+	return recs
+}
+
+// LoadWithKeywords is Load, with the keyword records of the boxes that
+// have them (and flag records).
+func LoadWithKeywords(path, channel string, d Digest, last msinfo.State) (Records, KeywordRecords) {
 	secs, err := read(path)
 	if err != nil {
-		return nil
+		return nil, nil
 	}
 	for _, s := range secs {
 		if s.channel != channel || s.digest != d {
 			continue
 		}
-		recs := Records{}
+		recs, kws := Records{}, KeywordRecords{}
 		for box, b := range s.boxes {
 			if ids, ok := last[box]; ok && len(ids) == len(b) && sort.StringsAreSorted(ids) {
 				recs[box] = b
+				if k, ok := s.keywords[box]; ok && len(k) == len(b) {
+					kws[box] = k
+				}
 			}
 		}
-		return recs
+		return recs, kws
 	}
-	return nil
+	return nil, nil
 }
 
 // Save replaces the generations of channel in the file at path with
@@ -114,13 +138,16 @@ func Save(path, channel string, gens ...Generation) error {
 	secs, _ := parse(old)
 	secs = slices.DeleteFunc(secs, func(s section) bool { return s.channel == channel })
 	for _, g := range gens {
-		s := section{channel: channel, digest: g.Digest, boxes: map[string][]byte{}}
+		s := section{channel: channel, digest: g.Digest, boxes: map[string][]byte{}, keywords: map[string][]string{}}
 		if slices.ContainsFunc(secs, func(o section) bool { return o.channel == channel && o.digest == s.digest }) {
 			continue
 		}
 		for box, b := range g.Records {
 			if ids, ok := g.State[box]; ok && len(ids) == len(b) && sort.StringsAreSorted(ids) {
 				s.boxes[box] = b
+				if k, ok := g.Keywords[box]; ok && len(k) == len(b) {
+					s.keywords[box] = k
+				}
 			}
 		}
 		secs = append(secs, s)
@@ -135,6 +162,9 @@ func Save(path, channel string, gens ...Generation) error {
 // encode returns the file's content for secs.
 func encode(secs []section) []byte {
 	b := []byte(magic)
+	if slices.ContainsFunc(secs, func(s section) bool { return len(s.keywords) > 0 }) {
+		b = []byte(magic2)
+	}
 	for _, s := range secs {
 		b = fmt.Appendf(b, "channel %s %s\n", strconv.Quote(s.channel), hex.EncodeToString(s.digest[:]))
 		boxes := make([]string, 0, len(s.boxes))
@@ -145,6 +175,9 @@ func encode(secs []section) []byte {
 		for _, box := range boxes {
 			b = fmt.Appendf(b, "box %s %d\n", strconv.Quote(box), len(s.boxes[box]))
 			b = append(append(b, s.boxes[box]...), '\n')
+			if k, ok := s.keywords[box]; ok {
+				b = appendKeywords(b, k)
+			}
 		}
 	}
 	b = append(b, "end\n"...)
@@ -168,9 +201,11 @@ func parse(data []byte) ([]section, error) {
 		return nil, errDamaged
 	}
 	body := data[:len(data)-4]
-	if crc32.Checksum(body, crcTable) != binary.BigEndian.Uint32(data[len(data)-4:]) || !bytes.HasPrefix(body, []byte(magic)) {
+	if crc32.Checksum(body, crcTable) != binary.BigEndian.Uint32(data[len(data)-4:]) ||
+		!bytes.HasPrefix(body, []byte(magic)) && !bytes.HasPrefix(body, []byte(magic2)) {
 		return nil, errDamaged
 	}
+	v2 := bytes.HasPrefix(body, []byte(magic2))
 	p := parser{rest: body[len(magic):]}
 	var secs []section
 	for {
@@ -181,7 +216,7 @@ func parse(data []byte) ([]section, error) {
 			}
 			return secs, nil
 		case p.word("channel "):
-			s := section{boxes: map[string][]byte{}}
+			s := section{boxes: map[string][]byte{}, keywords: map[string][]string{}}
 			var hx string
 			if !p.quoted(&s.channel) || !p.word(" ") || !p.field(&hx) {
 				return nil, errDamaged
@@ -203,6 +238,13 @@ func parse(data []byte) ([]section, error) {
 			}
 			secs[len(secs)-1].boxes[box] = slices.Clone(p.rest[:n])
 			p.rest = p.rest[n+1:]
+			if v2 && p.word("keywords ") {
+				k, ok := p.keywords(n)
+				if !ok {
+					return nil, errDamaged
+				}
+				secs[len(secs)-1].keywords[box] = k
+			}
 		default:
 			return nil, errDamaged
 		}
@@ -271,4 +313,51 @@ func Forget(path, channel string) error {
 	}
 	secs = slices.DeleteFunc(secs, func(s section) bool { return s.channel == channel })
 	return writeAtomic(path, encode(secs))
+}
+
+// appendKeywords appends a box's keyword records k: "keywords M", then M
+// bytes of one line per record ("-" for none), then a line end.
+func appendKeywords(b []byte, k []string) []byte {
+	var block []byte
+	for _, r := range k {
+		if _, ok := RecordedKeywords(r); ok {
+			block = append(block, r...)
+		} else {
+			block = append(block, '-')
+		}
+		block = append(block, '\n')
+	}
+	b = fmt.Appendf(b, "keywords %d\n", len(block))
+	return append(append(b, block...), '\n')
+}
+
+// keywords consumes a box's keyword block (after "keywords "): n records,
+// each "-" (none) or "+" and valid keywords in their canonical form.
+func (p *parser) keywords(n int) ([]string, bool) {
+	var num string
+	if !p.field(&num) {
+		return nil, false
+	}
+	size, err := strconv.Atoi(num)
+	if err != nil || size < 0 || size >= len(p.rest) || p.rest[size] != '\n' {
+		return nil, false
+	}
+	block := p.rest[:size]
+	p.rest = p.rest[size+1:]
+	lines := strings.Split(string(block), "\n")
+	if len(lines) != n+1 || lines[n] != "" {
+		return nil, false
+	}
+	out := lines[:n]
+	for i, r := range out {
+		if r == "-" {
+			out[i] = ""
+			continue
+		}
+		k, ok := RecordedKeywords(r)
+		if !ok || store.KeywordsOf(k.Names()...) != k {
+			return nil, false
+		}
+	}
+	return out, true
 }

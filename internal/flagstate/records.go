@@ -28,3 +28,22 @@ func Record(f store.Flags) byte { return Recorded | byte(f&store.SyncedFlags) }
 func Flags(b byte) (store.Flags, bool) {
 	return store.Flags(b) & store.SyncedFlags, b&Recorded != 0
 }
+
+// KeywordRecords are the keywords recorded for a channel's boxes beside
+// their Records (doc/design/flags.md, "Keywords"): for each box, one
+// string per id of the box's msinfo list, KeywordRecord(k), or "" for an
+// id without one. A box without an entry has none: its keywords were not
+// synchronised (one of its mailboxes keeps none).
+type KeywordRecords map[string][]string
+
+// KeywordRecord is the record of keywords k.
+func KeywordRecord(k store.Keywords) string { return "+" + string(k) }
+
+// RecordedKeywords returns the keywords a record holds, and whether it
+// holds one.
+func RecordedKeywords(r string) (store.Keywords, bool) {
+	if r == "" || r[0] != '+' {
+		return "", false
+	}
+	return store.Keywords(r[1:]), true
+}

@@ -69,12 +69,16 @@ const CopiedFlags = Seen | Answered | Flagged | Deleted | Draft
 // among them.
 const SyncedFlags = Seen | Answered | Flagged | Draft
 
-// FlagChange adds and removes flags (SyncedFlags only) on one message.
+// FlagChange adds and removes flags (SyncedFlags only) and keywords on
+// one message.
 type FlagChange struct {
 	// Key is the message's key in the open Mailbox.
 	Key uint64
 	// Add and Remove are disjoint sets of SyncedFlags.
 	Add, Remove Flags
+	// AddKeywords and RemoveKeywords are disjoint sets of keywords, set
+	// only for a mailbox that keeps them (KeywordKeeper).
+	AddKeywords, RemoveKeywords Keywords
 }
 
 // Synced returns the flags c adds and removes, limited to SyncedFlags; a
@@ -170,6 +174,9 @@ type Message struct {
 	Size int64
 	// Flags the message carries now.
 	Flags Flags
+	// Keywords the message carries now, from a mailbox that keeps them
+	// (KeywordKeeper); "" from any other.
+	Keywords Keywords
 	// InternalDate: mbox From_ line date, MH/Maildir file mtime, IMAP
 	// INTERNALDATE.
 	InternalDate time.Time

@@ -17,9 +17,10 @@ import (
 // diff mode with Dir "  " a message whose flags changed since the last
 // sync. From and ID are those of the message changed.
 type FlagsChanged struct {
-	Dir         string
-	From, ID    string
-	Add, Remove store.Flags
+	Dir                         string
+	From, ID                    string
+	Add, Remove                 store.Flags
+	AddKeywords, RemoveKeywords store.Keywords
 }
 
 // FlagCounts follows a box's copy counts (Counts) with how many messages
@@ -45,7 +46,7 @@ func (FlagChangeFailed) event() {}
 func (p Printer) printFlags(w Output, ev Event) bool {
 	switch ev := ev.(type) {
 	case FlagsChanged:
-		w.Out(Lead("flags", ev.Dir) + ev.From + p.IDColumn(ev.ID) + " " + FlagChangeText(ev.Add, ev.Remove) + "\n")
+		w.Out(Lead("flags", ev.Dir) + ev.From + p.IDColumn(ev.ID) + " " + FlagChangeText(ev.Add, ev.Remove, ev.AddKeywords, ev.RemoveKeywords) + "\n")
 	case FlagCounts:
 		s := ""
 		if ev.AB > 0 {
@@ -76,8 +77,9 @@ var flagNames = []struct {
 }{{store.Seen, `\Seen`}, {store.Answered, `\Answered`}, {store.Flagged, `\Flagged`}, {store.Draft, `\Draft`}}
 
 // FlagChangeText words a change: each flag added with "+", then each
-// removed with "-", separated by blanks ("+\Seen -\Flagged").
-func FlagChangeText(add, remove store.Flags) string {
+// removed with "-", then each keyword added and removed the same way,
+// separated by blanks ("+\Seen -\Flagged +$Junk").
+func FlagChangeText(add, remove store.Flags, addK, removeK store.Keywords) string {
 	var parts []string
 	for _, sign := range []struct {
 		set store.Flags
@@ -88,6 +90,12 @@ func FlagChangeText(add, remove store.Flags) string {
 				parts = append(parts, sign.c+n.name)
 			}
 		}
+	}
+	for _, n := range addK.Names() {
+		parts = append(parts, "+"+n)
+	}
+	for _, n := range removeK.Names() {
+		parts = append(parts, "-"+n)
 	}
 	return strings.Join(parts, " ")
 }

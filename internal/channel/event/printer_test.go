@@ -193,3 +193,22 @@ func TestContactLine(t *testing.T) {
 		t.Errorf("Text of a plain error = %q", got)
 	}
 }
+
+// TestFlagChangeText: flags added, then removed, in the order \Seen,
+// \Answered, \Flagged, \Draft, then keywords added and removed.
+func TestFlagChangeText(t *testing.T) {
+	for _, c := range []struct {
+		add, remove   store.Flags
+		addK, removeK store.Keywords
+		want          string
+	}{
+		{store.Seen | store.Flagged, 0, "", "", `+\Seen +\Flagged`},
+		{store.Draft, store.Answered | store.Seen, "", "", `+\Draft -\Seen -\Answered`},
+		{0, store.Flagged, store.KeywordsOf("$Junk", "work"), "todo", `-\Flagged +$Junk +work -todo`},
+		{0, 0, "", "$Label1", `-$Label1`},
+	} {
+		if got := FlagChangeText(c.add, c.remove, c.addK, c.removeK); got != c.want {
+			t.Errorf("FlagChangeText(%v, %v, %q, %q) = %q, want %q", c.add, c.remove, c.addK, c.removeK, got, c.want)
+		}
+	}
+}

@@ -7,7 +7,40 @@ import (
 	"github.com/mailsync/mailsync/internal/store"
 )
 
-var _ store.FlagSetter = (*Mailbox)(nil)
+var (
+	_ store.FlagSetter    = (*Mailbox)(nil)
+	_ store.KeywordKeeper = (*Mailbox)(nil)
+)
+
+// KeepsKeywords implements store.KeywordKeeper: true unless the store
+// was told otherwise (SetKeepsKeywords).
+func (m *Mailbox) KeepsKeywords() bool {
+	m.s.mu.Lock()
+	defer m.s.mu.Unlock()
+	return !m.s.noKeywords
+}
+
+// SetKeepsKeywords makes the store's mailboxes keep keywords or not (a
+// test helper: a store that keeps none, as a backend without them; the
+// keywords its messages already have stay, unseen).
+func (s *Store) SetKeepsKeywords(keep bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.noKeywords = !keep
+}
+
+// SetKeywordsAt gives the i-th message of box box the keywords k, as a
+// mail client would (a test helper like SetFlagsAt).
+func (s *Store) SetKeywordsAt(box string, i int, k store.Keywords) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, ok := s.boxes[box]
+	if !ok || i < 0 || i >= len(b.msgs) {
+		return false
+	}
+	b.msgs[i].keywords = k
+	return true
+}
 
 // SetFlags implements store.FlagSetter. It is one mutating call for
 // FailAfter and Mutations, whatever the number of changes (a backend
@@ -32,6 +65,9 @@ func (m *Mailbox) SetFlags(ctx context.Context, changes []store.FlagChange) erro
 		for _, c := range changes {
 			msg := byKey[c.Key]
 			msg.flags = c.Apply(msg.flags)
+			if !m.s.noKeywords {
+				msg.keywords = msg.keywords.Apply(c.AddKeywords, c.RemoveKeywords)
+			}
 		}
 		return nil
 	})

@@ -62,7 +62,7 @@ func (s *Store) Contents(box string) ([]store.Message, [][]byte) {
 	msgs := make([]store.Message, len(b.msgs))
 	raws := make([][]byte, len(b.msgs))
 	for i, m := range b.msgs {
-		msgs[i] = m.describe()
+		msgs[i] = m.describe(true)
 		raws[i] = slices.Clone(m.raw)
 	}
 	return msgs, raws

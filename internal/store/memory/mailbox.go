@@ -47,7 +47,7 @@ func (m *Mailbox) Messages(ctx context.Context) ([]store.Message, error) {
 	}
 	out := make([]store.Message, len(m.b.msgs))
 	for i, msg := range m.b.msgs {
-		out[i] = msg.describe()
+		out[i] = msg.describe(!m.s.noKeywords)
 	}
 	return out, nil
 }

@@ -25,6 +25,7 @@ func (s *Store) Signature(ctx context.Context, name string) ([]byte, bool) {
 	for _, m := range b.msgs {
 		sig = binary.AppendUvarint(sig, m.key)
 		sig = append(sig, byte(m.flags))
+		sig = append(append(sig, m.keywords...), 0)
 	}
 	return sig, true
 }

@@ -28,6 +28,8 @@ type Store struct {
 	// made counts the boxes ever created: each box's serial, which tells
 	// a box deleted and made again from the old one.
 	made uint64
+	// noKeywords: the store's mailboxes keep no keywords (SetKeepsKeywords).
+	noKeywords bool
 }
 
 var _ store.Store = (*Store)(nil)
@@ -43,20 +45,26 @@ type box struct {
 }
 
 type message struct {
-	key   uint64
-	raw   []byte // CRLF wire form
-	flags store.Flags
-	date  time.Time
+	key      uint64
+	raw      []byte // CRLF wire form
+	flags    store.Flags
+	keywords store.Keywords
+	date     time.Time
 }
 
-func (m *message) describe() store.Message {
-	return store.Message{
+// describe gives m as Messages lists it; keywords: the store keeps them.
+func (m *message) describe(keywords bool) store.Message {
+	d := store.Message{
 		Key:          m.key,
 		Size:         int64(len(m.raw)),
 		Flags:        m.flags,
 		InternalDate: m.date,
 		Header:       header(m.raw),
 	}
+	if keywords {
+		d.Keywords = m.keywords
+	}
+	return d
 }
 
 func (b *box) add(raw []byte, flags store.Flags, date time.Time) {
