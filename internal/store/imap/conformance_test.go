@@ -28,8 +28,9 @@ func TestConformanceMemServer(t *testing.T) {
 					}
 					return st, func(rel string) string { return "mail/" + rel }
 				},
-				Delim:   '/',
-				Parents: storetest.ParentNone,
+				Delim:         '/',
+				Parents:       storetest.ParentNone,
+				KeepsKeywords: true,
 			})
 		})
 	}

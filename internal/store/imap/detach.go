@@ -180,7 +180,7 @@ func (s *Store) openLent(ctx context.Context, name string, mode store.Mode, c fo
 	m.release = func() { <-bodies.done; s.releaseLent(status.size) }
 	if err == nil {
 		m.count, m.uidValidity, m.lent = data.NumMessages, data.UIDValidity, r
-		m.modSeq = s.listedModSeq(name, data.UIDValidity)
+		m.modSeq, m.keywords = s.listedModSeq(name, data.UIDValidity), keepsKeywords(data)
 		if cache == nil || data.UIDValidity != status.validity {
 			cache = m.headerCache()
 		}

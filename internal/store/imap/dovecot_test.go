@@ -80,6 +80,7 @@ func TestConformanceDovecot(t *testing.T) {
 				Parents:              storetest.ParentNoSelect,
 				ParentBecomesMailbox: true,
 				ClampsFutureDates:    true,
+				KeepsKeywords:        true,
 				Many:                 100,
 			})
 		})

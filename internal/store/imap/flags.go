@@ -41,7 +41,7 @@ func (m *Mailbox) SetFlags(ctx context.Context, changes []store.FlagChange) erro
 		return m.flagsError(store.ErrReadOnly)
 	}
 	for _, c := range changes {
-		if _, ok := m.listed(c.Key); !ok && (c.Add|c.Remove)&store.SyncedFlags != 0 {
+		if _, ok := m.listed(c.Key); !ok && ((c.Add|c.Remove)&store.SyncedFlags != 0 || c.AddKeywords+c.RemoveKeywords != "") {
 			return m.flagsError(fmt.Errorf("message UID %d was not listed in this session", c.Key))
 		}
 	}
@@ -49,18 +49,19 @@ func (m *Mailbox) SetFlags(ctx context.Context, changes []store.FlagChange) erro
 		return nil
 	}
 	var unkept store.Flags
+	var unkeptK store.Keywords
 	err := m.run(ctx, func() error {
 		kept := m.keptFlags()
 		var sets []flagSet
-		sets, unkept = groupChanges(changes, kept)
+		sets, unkept, unkeptK = groupChanges(changes, kept, m.keywords)
 		return m.storeAll(sets)
 	})
 	if err != nil {
 		return m.flagsError(err)
 	}
-	if unkept != 0 {
+	if unkept != 0 || unkeptK != "" {
 		return m.flagsError(fmt.Errorf("the server does not keep %s in this folder (PERMANENTFLAGS); the other changes were made",
-			flagNames(unkept)))
+			strings.TrimSpace(flagNames(unkept)+" "+string(unkeptK))))
 	}
 	return nil
 }
@@ -70,11 +71,18 @@ func (m *Mailbox) flagsError(err error) error {
 	return fmt.Errorf("set flags in %s on %s: %w", m.name, m.st.srv.Address(), err)
 }
 
-// flagSet is one UID STORE: flags added (or removed) on uids.
+// flagSet is one UID STORE: flags and keywords added (or removed) on
+// uids.
 type flagSet struct {
-	op    goimap.StoreFlagsOp
-	flags store.Flags
-	uids  goimap.UIDSet
+	op       goimap.StoreFlagsOp
+	flags    store.Flags
+	keywords store.Keywords
+	uids     goimap.UIDSet
+}
+
+// imapFlags are the flags and keywords of s, as the command sends them.
+func (s flagSet) imapFlags() []goimap.Flag {
+	return append(toIMAP(s.flags), keywordFlags(s.keywords)...)
 }
 
 // String is the command's data, as an error names it; a long UID set
@@ -93,44 +101,61 @@ func (s flagSet) String() string {
 		cut := strings.LastIndexByte(uids[:40], ',')
 		uids = fmt.Sprintf("%s,... (%d messages)", uids[:max(cut, 0)], n)
 	}
-	return fmt.Sprintf("UID STORE %s %sFLAGS.SILENT (%s)", uids, sign, flagNames(s.flags))
+	return fmt.Sprintf("UID STORE %s %sFLAGS.SILENT (%s)", uids, sign, strings.TrimSpace(flagNames(s.flags)+" "+string(s.keywords)))
 }
 
 // groupChanges turns changes into one flagSet per distinct Add set and
 // one per distinct Remove set (of SyncedFlags, without the flags kept
-// lacks, which it returns as unkept): the additions first, each kind
-// ordered by its flags, so the commands are the same for the same
-// changes. UIDs gather into ranges (1:3,5); a set whose ranges would
-// make a command line longer than setMax is split (splitSet).
-func groupChanges(changes []store.FlagChange, kept store.Flags) (sets []flagSet, unkept store.Flags) {
-	adds := map[store.Flags][]goimap.UID{}
-	removes := map[store.Flags][]goimap.UID{}
+// lacks, which it returns as unkept; with their keywords when keywords,
+// the folder keeps them, else those are returned as unkeptK): the
+// additions first, each kind ordered by its flags and keywords, so the
+// commands are the same for the same changes. UIDs gather into ranges
+// (1:3,5); a set whose ranges would make a command line longer than
+// setMax is split (splitSet).
+func groupChanges(changes []store.FlagChange, kept store.Flags, keywords bool) (sets []flagSet, unkept store.Flags, unkeptK store.Keywords) {
+	type what struct {
+		flags    store.Flags
+		keywords store.Keywords
+	}
+	adds := map[what][]goimap.UID{}
+	removes := map[what][]goimap.UID{}
 	for _, c := range changes {
 		add, remove := c.Synced()
 		unkept |= (add | remove) &^ kept
-		add, remove = add&kept, remove&kept
-		if add != 0 {
-			adds[add] = append(adds[add], goimap.UID(c.Key))
+		addK, removeK := c.AddKeywords, c.RemoveKeywords.Minus(c.AddKeywords)
+		if !keywords {
+			unkeptK = unkeptK.Union(addK).Union(removeK)
+			addK, removeK = "", ""
 		}
-		if remove != 0 {
-			removes[remove] = append(removes[remove], goimap.UID(c.Key))
+		a, r := what{add & kept, addK}, what{remove & kept, removeK}
+		if a != (what{}) {
+			adds[a] = append(adds[a], goimap.UID(c.Key))
+		}
+		if r != (what{}) {
+			removes[r] = append(removes[r], goimap.UID(c.Key))
 		}
 	}
 	for _, kind := range []struct {
 		op  goimap.StoreFlagsOp
-		sel map[store.Flags][]goimap.UID
+		sel map[what][]goimap.UID
 	}{{goimap.StoreFlagsAdd, adds}, {goimap.StoreFlagsDel, removes}} {
-		for _, f := range slices.Sorted(maps.Keys(kind.sel)) {
-			uids := kind.sel[f]
+		keys := slices.SortedFunc(maps.Keys(kind.sel), func(x, y what) int {
+			if x.flags != y.flags {
+				return int(x.flags) - int(y.flags)
+			}
+			return strings.Compare(string(x.keywords), string(y.keywords))
+		})
+		for _, w := range keys {
+			uids := kind.sel[w]
 			slices.Sort(uids)
 			var set goimap.UIDSet
 			set.AddNum(uids...)
 			for _, part := range splitSet(set, setMax) {
-				sets = append(sets, flagSet{op: kind.op, flags: f, uids: part})
+				sets = append(sets, flagSet{op: kind.op, flags: w.flags, keywords: w.keywords, uids: part})
 			}
 		}
 	}
-	return sets, unkept
+	return sets, unkept, unkeptK
 }
 
 // setMax bounds the text of one command's UID set. RFC 7162 (section 4)
@@ -189,7 +214,7 @@ func (m *Mailbox) keptFlags() store.Flags {
 func (m *Mailbox) storeAll(sets []flagSet) error {
 	cmds := make([]*imapclient.FetchCommand, len(sets))
 	for i, s := range sets {
-		cmds[i] = m.sess.c.Store(s.uids, &goimap.StoreFlags{Op: s.op, Silent: true, Flags: toIMAP(s.flags)}, nil)
+		cmds[i] = m.sess.c.Store(s.uids, &goimap.StoreFlags{Op: s.op, Silent: true, Flags: s.imapFlags()}, nil)
 	}
 	var (
 		wg      sync.WaitGroup

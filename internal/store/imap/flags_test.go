@@ -327,3 +327,45 @@ func TestSetFlagsHeaderCache(t *testing.T) {
 		}
 	}
 }
+
+// TestSetFlagsKeywords: keywords go in the same UID STORE commands as the
+// flags, one per distinct set of flags and keywords; a folder whose
+// PERMANENTFLAGS lack \* keeps no keywords (KeepsKeywords false): they
+// are not sent, and the error names them.
+func TestSetFlagsKeywords(t *testing.T) {
+	changes := []store.FlagChange{
+		{Key: 1, Add: store.Seen, AddKeywords: "$Junk"},
+		{Key: 2, Add: store.Seen, AddKeywords: "$Junk"},
+		{Key: 3, AddKeywords: store.KeywordsOf("work", "$Label1")},
+		{Key: 4, Add: store.Seen, RemoveKeywords: "old"},
+	}
+	for _, c := range []struct {
+		permanent string
+		keeps     bool
+		stores    []string
+		unkept    string
+	}{
+		{`\Seen \Flagged \*`, true, []string{
+			`3 +FLAGS.SILENT ($Label1 work)`, `4 +FLAGS.SILENT (\Seen)`, `1:2 +FLAGS.SILENT (\Seen $Junk)`, `4 -FLAGS.SILENT (old)`,
+		}, ""},
+		{`\Seen \Flagged`, false, []string{`1:2,4 +FLAGS.SILENT (\Seen)`}, "$Junk $Label1 old work"},
+	} {
+		t.Run(c.permanent, func(t *testing.T) {
+			fs := startFlagServer(t, 4, func(fs *flagServer) { fs.permanent = c.permanent })
+			_, mb, _ := fs.open(t, store.ReadWrite)
+			if got := store.KeepsKeywords(mb); got != c.keeps {
+				t.Errorf("KeepsKeywords %v, want %v", got, c.keeps)
+			}
+			err := applyFlags(t, mb, changes)
+			switch {
+			case c.unkept == "" && err != nil:
+				t.Errorf("SetFlags: %v", err)
+			case c.unkept != "" && (err == nil || !strings.Contains(err.Error(), "does not keep "+c.unkept)):
+				t.Errorf("SetFlags: %v, want an error naming %s", err, c.unkept)
+			}
+			if got := fs.storesSent(); !slices.Equal(got, c.stores) {
+				t.Errorf("STORE commands:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(c.stores, "\n"))
+			}
+		})
+	}
+}

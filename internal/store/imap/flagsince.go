@@ -54,13 +54,25 @@ import (
 // damaged cache file is no cache (package cachefile).
 
 // flagCacheKind starts every flag cache file; the digit is the format
-// version.
-const flagCacheKind = "mailsync flag cache 1"
+// version (2: each message's keywords too; a version 1 cache is no
+// cache, and the first listing writes it anew).
+const flagCacheKind = "mailsync flag cache 2"
 
 // flagCache is a folder's flags as a listing saw them.
 type flagCache struct {
 	modSeq uint64 // the folder's HIGHESTMODSEQ before that listing
-	flags  map[uint64]store.Flags
+	flags  map[uint64]cachedFlags
+}
+
+// cachedFlags are one message's flags and keywords in the flag cache.
+type cachedFlags struct {
+	flags    store.Flags
+	keywords store.Keywords
+}
+
+// imapFlags returns c as the FLAGS of a listing.
+func (c cachedFlags) imapFlags() []goimap.Flag {
+	return append(toIMAP(c.flags), keywordFlags(c.keywords)...)
 }
 
 // flagIdentity is the identity of the flag cache of the folder whose
@@ -80,7 +92,7 @@ func loadFlagCache(dir, identity string) *flagCache {
 		return nil
 	}
 	p = p[k+k2:]
-	c := &flagCache{modSeq: modSeq, flags: make(map[uint64]store.Flags, n)}
+	c := &flagCache{modSeq: modSeq, flags: make(map[uint64]cachedFlags, n)}
 	var uid uint64
 	for range n {
 		d, k := binary.Uvarint(p)
@@ -88,8 +100,20 @@ func loadFlagCache(dir, identity string) *flagCache {
 			return nil
 		}
 		uid += d
-		c.flags[uid] = store.Flags(p[k])
+		f := cachedFlags{flags: store.Flags(p[k])}
 		p = p[k+1:]
+		size, k := binary.Uvarint(p)
+		if k <= 0 || size > uint64(len(p)-k) {
+			return nil
+		}
+		if size > 0 {
+			f.keywords = store.Keywords(p[k : k+int(size)])
+			if store.KeywordsOf(f.keywords.Names()...) != f.keywords {
+				return nil // not as a listing gives them
+			}
+		}
+		c.flags[uid] = f
+		p = p[k+int(size):]
 	}
 	if len(p) != 0 {
 		return nil
@@ -101,10 +125,10 @@ func loadFlagCache(dir, identity string) *flagCache {
 // modSeq to the flag cache of identity in dir.
 func saveFlagCache(dir, identity string, modSeq uint64, msgs []store.Message) error {
 	keys := make([]uint64, 0, len(msgs))
-	flags := make(map[uint64]store.Flags, len(msgs))
+	flags := make(map[uint64]cachedFlags, len(msgs))
 	for _, m := range msgs {
 		keys = append(keys, m.Key)
-		flags[m.Key] = m.Flags
+		flags[m.Key] = cachedFlags{m.Flags, m.Keywords}
 	}
 	slices.Sort(keys)
 	keys = slices.Compact(keys)
@@ -114,7 +138,9 @@ func saveFlagCache(dir, identity string, modSeq uint64, msgs []store.Message) er
 	var last uint64
 	for _, k := range keys {
 		b = binary.AppendUvarint(b, k-last)
-		b = append(b, byte(flags[k]))
+		b = append(b, byte(flags[k].flags))
+		b = binary.AppendUvarint(b, uint64(len(flags[k].keywords)))
+		b = append(b, flags[k].keywords...)
 		last = k
 	}
 	return cachefile.Write(dir, flagIdentity(identity), b)
@@ -213,7 +239,7 @@ func (m *Mailbox) flagsSince(s *sinceAhead) flagSource {
 				if f, ok := changed[l.uid]; ok {
 					l.flags = f
 				} else if f, ok := s.cache.flags[l.uid]; ok {
-					l.flags = toIMAP(f)
+					l.flags = f.imapFlags()
 				} else {
 					return nil, errIncomplete
 				}

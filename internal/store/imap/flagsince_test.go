@@ -14,14 +14,15 @@ import (
 
 // keyFlags is a listing reduced to what the flag cache serves.
 type keyFlags struct {
-	key   uint64
-	flags store.Flags
+	key      uint64
+	flags    store.Flags
+	keywords store.Keywords
 }
 
 func reduce(msgs []store.Message) []keyFlags {
 	var out []keyFlags
 	for _, m := range msgs {
-		out = append(out, keyFlags{m.Key, m.Flags})
+		out = append(out, keyFlags{m.Key, m.Flags, m.Keywords})
 	}
 	return out
 }
@@ -31,7 +32,8 @@ func reduce(msgs []store.Message) []keyFlags {
 // CHANGEDSINCE, with the UIDs by ESEARCH), and the listing is the one a
 // store without caches reads: flags changed by another client, a message
 // expunged, one appended, one whose flags our own session changed after
-// its listing. A damaged flag cache only costs the whole flags listing.
+// its listing; keywords too, those of unchanged messages from the cache.
+// A damaged flag cache only costs the whole flags listing.
 func TestFlagsListedSince(t *testing.T) {
 	d := dovecot.Shared(t, dovecot.Options{Delim: '/'})
 	names := fillFolders(t, d, 1, 200)
@@ -69,6 +71,7 @@ func TestFlagsListedSince(t *testing.T) {
 	_, whole := list(func(mb store.Mailbox, msgs []store.Message) {
 		err := mb.(store.FlagSetter).SetFlags(ctx, []store.FlagChange{
 			{Key: msgs[3].Key, Add: store.Flagged}, {Key: msgs[4].Key, Add: store.Seen | store.Answered},
+			{Key: msgs[5].Key, AddKeywords: "$Junk"}, {Key: msgs[6].Key, AddKeywords: store.KeywordsOf("work", "Later")},
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -86,6 +89,7 @@ func TestFlagsListedSince(t *testing.T) {
 	}
 	if err := mb.(store.FlagSetter).SetFlags(ctx, []store.FlagChange{
 		{Key: msgs[10].Key, Add: store.Seen}, {Key: msgs[4].Key, Remove: store.Seen}, {Key: msgs[150].Key, Add: store.Draft},
+		{Key: msgs[5].Key, RemoveKeywords: "$Junk", AddKeywords: "x"}, {Key: msgs[100].Key, AddKeywords: "$Label1"},
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -102,6 +106,11 @@ func TestFlagsListedSince(t *testing.T) {
 	got, since := list(nil)
 	if want := truth(); !slices.Equal(reduce(got), want) {
 		t.Errorf("listed with the flag cache:\n%v\nwant, as read without caches:\n%v", reduce(got), want)
+	}
+	// Listed again with nothing changed: every message's flags and
+	// keywords come from the flag cache the last listing wrote.
+	if again, _ := list(nil); !slices.Equal(reduce(again), reduce(got)) {
+		t.Errorf("listed again from the flag cache:\n%v\nwant:\n%v", reduce(again), reduce(got))
 	}
 	// A damaged flag cache is no cache.
 	files, _ := os.ReadDir(cacheDir)

@@ -65,7 +65,7 @@ func (s *Store) openLentSince(ctx context.Context, name string, mode store.Mode,
 		return nil, err
 	}
 	m.count, m.uidValidity, m.lent = data.NumMessages, data.UIDValidity, r
-	m.modSeq = s.listedModSeq(name, data.UIDValidity)
+	m.modSeq, m.keywords = s.listedModSeq(name, data.UIDValidity), keepsKeywords(data)
 	go func() {
 		defer stop() // the connection is watched until the answers are in
 		defer r.finish()
@@ -92,7 +92,7 @@ func (m *Mailbox) listLentSince(since *sinceAhead, cache *hdrcache.Cache) ([]sto
 			missing = true
 			return
 		}
-		out = append(out, store.Message{Key: l.uid, Flags: fromIMAP(l.flags), Size: e.Size, InternalDate: e.Date, Header: e.Header})
+		out = append(out, store.Message{Key: l.uid, Flags: fromIMAP(l.flags), Keywords: keywordsOf(l.flags), Size: e.Size, InternalDate: e.Date, Header: e.Header})
 	}, nil)
 	if err == nil && missing {
 		err = errIncomplete

@@ -141,7 +141,7 @@ func (m *Mailbox) listCachedFrom(cache *hdrcache.Cache, flags flagSource, newer 
 	inBox := m.inBox()
 	onFlags := func(l *listedMsg) {
 		key := l.uid
-		sm := store.Message{Key: key, Flags: fromIMAP(l.flags)}
+		sm := store.Message{Key: key, Flags: fromIMAP(l.flags), Keywords: keywordsOf(l.flags)}
 		if e, ok := cache.Get(cacheKey(key)); ok {
 			sm.Size, sm.InternalDate, sm.Header = e.Size, e.Date, e.Header
 		} else {

@@ -30,7 +30,7 @@ type listedMsg struct {
 
 // message is l as a store.Message.
 func (l *listedMsg) message() store.Message {
-	return store.Message{Key: l.uid, Size: l.size, Flags: fromIMAP(l.flags), InternalDate: l.date, Header: l.header}
+	return store.Message{Key: l.uid, Size: l.size, Flags: fromIMAP(l.flags), Keywords: keywordsOf(l.flags), InternalDate: l.date, Header: l.header}
 }
 
 // inBox returns the filter of a listing of 1:*: it accepts the answers

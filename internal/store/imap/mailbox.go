@@ -26,6 +26,8 @@ type Mailbox struct {
 	// uidValidity is the folder's UIDVALIDITY (0: the server sent none),
 	// part of its header cache's identity.
 	uidValidity uint32
+	// keywords: the folder keeps keywords (keywords.go).
+	keywords bool
 	// sizes are the RFC822.SIZE of the messages Messages listed, by UID:
 	// FetchEach uses them to bound its batches, and no body literal of a
 	// listed message may be larger (literal.go).

@@ -76,7 +76,7 @@ func (s *Store) open(ctx context.Context, name string, mode store.Mode, whole bo
 	}
 	s.prove()
 	mb := &Mailbox{st: s, sess: sess, name: name, mode: mode, count: data.NumMessages, uidValidity: data.UIDValidity, ahead: next,
-		modSeq: s.listedModSeq(name, data.UIDValidity)}
+		modSeq: s.listedModSeq(name, data.UIDValidity), keywords: keepsKeywords(data)}
 	if next != nil {
 		mb.bodies = next.bodies
 	}

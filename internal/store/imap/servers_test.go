@@ -60,6 +60,7 @@ func TestConformanceCyrusCourier(t *testing.T) {
 				Parents:              h.Parents,
 				ParentBecomesMailbox: h.ParentBecomesMailbox,
 				AddsFinalNewline:     h.AddsFinalNewline,
+				KeepsKeywords:        true,
 				Many:                 100,
 			})
 		})

@@ -13,8 +13,9 @@ func TestConformance(t *testing.T) {
 		New: func(t *testing.T) (store.Store, func(string) string) {
 			return memory.New(), func(rel string) string { return rel }
 		},
-		Delim:       memory.Delim,
-		Parents:     storetest.ParentNoSelect,
-		KeepsRecent: true,
+		Delim:         memory.Delim,
+		Parents:       storetest.ParentNoSelect,
+		KeepsRecent:   true,
+		KeepsKeywords: true,
 	})
 }

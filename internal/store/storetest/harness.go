@@ -61,6 +61,10 @@ type Harness struct {
 	ClampsFutureDates bool
 	// Many is the message count of the "many messages" check; 0 means 500.
 	Many int
+	// KeepsKeywords: the store's mailboxes keep keywords
+	// (store.KeywordKeeper), which the Keywords check then sets and reads
+	// back; without it, every message must come without keywords.
+	KeepsKeywords bool
 	// SignatureTick is how long a change takes to show in a signature
 	// (store.Signer): the file system's time step for local files (the
 	// harness must make their signatures settled at once).
@@ -96,6 +100,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("TruncatedBody", s.testTruncatedBody)
 	t.Run("Signature", s.testSignature)
 	t.Run("SetFlags", s.testSetFlags)
+	t.Run("Keywords", s.testKeywords)
 }
 
 type suite struct {
