@@ -28,9 +28,10 @@ func TestConformanceMaildirPlusPlus(t *testing.T) {
 			}
 			return s, func(rel string) string { return "Maildir/" + rel }
 		},
-		Delim:       '/',
-		Parents:     storetest.ParentNoSelect,
-		KeepsRecent: true,
+		Delim:         '/',
+		Parents:       storetest.ParentNoSelect,
+		KeepsRecent:   true,
+		KeepsKeywords: true,
 	})
 }
 
@@ -43,9 +44,10 @@ func TestConformanceMaildirNested(t *testing.T) {
 		New: func(t *testing.T) (store.Store, func(string) string) {
 			return newHome(t), func(rel string) string { return "#maildir/mail/" + rel }
 		},
-		Delim:       '/',
-		Parents:     storetest.ParentNoSelect,
-		KeepsRecent: true,
-		Many:        100,
+		Delim:         '/',
+		Parents:       storetest.ParentNoSelect,
+		KeepsRecent:   true,
+		KeepsKeywords: true,
+		Many:          100,
 	})
 }

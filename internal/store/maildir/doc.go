@@ -69,8 +69,10 @@
 //     the letters of the flags added (S, R, F, D) are put in, those of the
 //     flags removed taken out, and the info is kept in ASCII order as the
 //     Maildir specification asks (D F P R S T, then Dovecot's keyword
-//     letters a–z). Every letter the store does not synchronise stays: T
-//     (\Deleted keeps its mailsync meaning), P (passed), keywords. The
+//     letters a–z). Keywords added and removed put in and take out their
+//     letters, named by the folder's dovecot-keywords (keywords.go). Every
+//     letter the store does not synchronise stays: T (\Deleted keeps its
+//     mailsync meaning), P (passed), a keyword letter no change names. The
 //     unique part does not change, so keys, mailbox order, the header
 //     cache and Dovecot's dovecot-uidlist (UIDs by unique part) all
 //     follow the message.

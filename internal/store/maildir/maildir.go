@@ -31,6 +31,8 @@ type Box struct {
 	scanned bool
 	// q counts the messages this Box appended (the Q field of new names).
 	q uint64
+	// kw names the keyword letters (keywords.go), read with each scan.
+	kw keywordTable
 	// unsynced names the subdirectories ("new", "cur") that Append,
 	// MarkDeleted or Expunge changed since their last fsync; Close fsyncs
 	// them, once per directory, before the engine records the changes.
@@ -109,6 +111,11 @@ func (b *Box) scan() ([]file, []uint64, error) {
 	sortFiles(fs)
 	out := fs[:0]
 	keys := make([]uint64, 0, len(fs))
+	kw, err := readKeywordTable(b.dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	b.kw = kw
 	b.files = make(map[uint64]file, len(fs))
 	b.trashed = 0
 	for i, f := range fs {
@@ -167,7 +174,7 @@ func (b *Box) Messages(ctx context.Context) ([]store.Message, error) {
 		r, ok := read[i]
 		if !ok {
 			e := cached[i]
-			out = append(out, store.Message{Key: keys[i], Size: e.Size, Flags: f.flags(),
+			out = append(out, store.Message{Key: keys[i], Size: e.Size, Flags: f.flags(), Keywords: b.kw.keywords(f.info),
 				InternalDate: e.Date.Local(), Header: e.Header})
 			continue
 		}
@@ -182,7 +189,7 @@ func (b *Box) Messages(ctx context.Context) ([]store.Message, error) {
 			return nil, fmt.Errorf("read Maildir message: %w", err)
 		}
 		m.Key = b.keys[f.uniq]
-		m.Flags = f.flags()
+		m.Flags, m.Keywords = f.flags(), b.kw.keywords(f.info)
 		out = append(out, m)
 		hdrs.Put(f.uniq, hdrcache.Entry{Size: m.Size, Date: m.InternalDate, Header: m.Header}) // selected by readMessage
 	}

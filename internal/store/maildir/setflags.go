@@ -19,8 +19,9 @@ const maxRenameTries = 10
 
 // SetFlags implements store.FlagSetter ("Flag changes" in the package
 // comment): each message's file is renamed to cur/UNIQUE:2,INFO with the
-// letters of the added flags put in and those of the removed ones taken
-// out; every other letter (T, P, keywords) stays. A message whose file
+// letters of the added flags and keywords put in and those of the
+// removed ones taken out (keywords.go names the keyword letters first);
+// every other letter (T, P, a keyword letter no change names) stays. A message whose file
 // another program renamed since it was listed is found again by its
 // unique part and the change is applied to its flags as they are now. A
 // message removed meanwhile is skipped; a key never given out is an
@@ -30,25 +31,57 @@ func (b *Box) SetFlags(ctx context.Context, changes []store.FlagChange) error {
 		return err
 	}
 	b.finish()
+	if err := b.nameKeywords(changes); err != nil {
+		return fmt.Errorf("set flags in Maildir %s: %w", b.dir, err)
+	}
 	for _, c := range changes {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		add, remove := c.Synced()
-		if add|remove == 0 {
+		if add|remove == 0 && c.AddKeywords == "" && c.RemoveKeywords == "" {
 			continue
 		}
-		if err := b.setOne(c.Key, add, remove); err != nil {
+		if err := b.setOne(c, add, remove); err != nil {
 			return fmt.Errorf("set flags in Maildir %s: %w", b.dir, err)
 		}
 	}
 	return nil
 }
 
+// nameKeywords makes sure dovecot-keywords names every keyword changes
+// add, read afresh (another program may have named more since the scan)
+// and written before any file carries a new letter (keywords.go).
+func (b *Box) nameKeywords(changes []store.FlagChange) error {
+	var added store.Keywords
+	for _, c := range changes {
+		added = added.Union(c.AddKeywords)
+	}
+	if added == "" {
+		return nil
+	}
+	kw, err := readKeywordTable(b.dir)
+	if err != nil {
+		return err
+	}
+	changed, err := kw.add(added)
+	if err != nil {
+		return err
+	}
+	if changed {
+		if err := kw.write(b.dir); err != nil {
+			return err
+		}
+	}
+	b.kw = kw
+	return nil
+}
+
 // setOne renames the file of key for the change; when the file is gone
 // under the name last seen (another program renamed it), it reads the
 // directories again and applies the change to the file found there.
-func (b *Box) setOne(key uint64, add, remove store.Flags) error {
+func (b *Box) setOne(c store.FlagChange, add, remove store.Flags) error {
+	key := c.Key
 	for try := 0; ; try++ {
 		f, err := b.locate(key)
 		if err != nil {
@@ -57,7 +90,7 @@ func (b *Box) setOne(key uint64, add, remove store.Flags) error {
 			}
 			return err
 		}
-		info := changeLetters(f.info, add, remove)
+		info := b.kw.changeKeywords(changeLetters(f.info, add, remove), c.AddKeywords, c.RemoveKeywords)
 		if info == f.info {
 			return nil // nothing to change (a new/ message stays new)
 		}
