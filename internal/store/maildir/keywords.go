@@ -22,7 +22,8 @@ import (
 // dovecot-keywords, one "INDEX NAME" line per keyword ("0 $Junk"). A
 // letter the file does not name is no keyword we know, and is left on
 // the file as it is. A keyword added to a message that the file lacks
-// gets the lowest free index; the file is then written anew (a
+// gets the lowest free index whose letter no file carries unnamed; the
+// file is then written anew (a
 // temporary file renamed over it) before any message is renamed to
 // carry its letter, so a letter on a file always has its name. Dovecot
 // writes the file under its own dovecot-uidlist lock, which we do not
@@ -95,9 +96,10 @@ func (t *keywordTable) keywords(info string) store.Keywords {
 }
 
 // add gives each keyword of k an index, the lowest free one for those
-// the table lacks; it reports whether the table changed. An error when
-// the 26 letters are all taken.
-func (t *keywordTable) add(k store.Keywords) (bool, error) {
+// the table lacks, passing over the letters in stray (on some file
+// without a name: naming one would give those files the keyword); it
+// reports whether the table changed. An error when no letter is left.
+func (t *keywordTable) add(k store.Keywords, stray map[byte]bool) (bool, error) {
 	changed := false
 	for _, name := range k.Names() {
 		if t.index(name) >= 0 {
@@ -105,13 +107,13 @@ func (t *keywordTable) add(k store.Keywords) (bool, error) {
 		}
 		free := -1
 		for i, n := range t {
-			if n == "" {
+			if n == "" && !stray[byte('a'+i)] {
 				free = i
 				break
 			}
 		}
 		if free < 0 {
-			return changed, fmt.Errorf("no letter left for keyword %s: %s names 26 keywords", name, keywordFile)
+			return changed, fmt.Errorf("no letter left for keyword %s: %s names the others of the 26", name, keywordFile)
 		}
 		t[free] = name
 		changed = true

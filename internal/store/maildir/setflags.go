@@ -64,7 +64,15 @@ func (b *Box) nameKeywords(changes []store.FlagChange) error {
 	if err != nil {
 		return err
 	}
-	changed, err := kw.add(added)
+	stray := map[byte]bool{}
+	for _, f := range b.files {
+		for i := 0; i < len(f.info); i++ {
+			if c := f.info[i]; c >= 'a' && c <= 'z' && kw[c-'a'] == "" {
+				stray[c] = true
+			}
+		}
+	}
+	changed, err := kw.add(added, stray)
 	if err != nil {
 		return err
 	}
