@@ -14,12 +14,25 @@ import (
 // keywords when each Minus the other is "".
 type Keywords string
 
+// The bounds of what is synchronised as keywords: a server or a file
+// that holds more (a hostile server may send thousands a message) keeps
+// them, but only these are read, compared and changed, so the work per
+// message stays bounded.
+const (
+	// MaxKeywords is how many keywords of a message are kept: the first
+	// in the canonical order.
+	MaxKeywords = 64
+	// MaxKeywordLen is the longest keyword: a longer one is not valid.
+	MaxKeywordLen = 128
+)
+
 // ValidKeyword reports whether name can be a keyword: an IMAP atom (no
 // blank, control character, DEL, byte above 0x7e, or any of `(){%*"\]`)
-// that does not start with a backslash (a system flag). A server or file
-// may hold others; they are not synchronised.
+// that does not start with a backslash (a system flag), at most
+// MaxKeywordLen bytes. A server or file may hold others; they are not
+// synchronised.
 func ValidKeyword(name string) bool {
-	if name == "" {
+	if name == "" || len(name) > MaxKeywordLen {
 		return false
 	}
 	for i := 0; i < len(name); i++ {
@@ -31,7 +44,8 @@ func ValidKeyword(name string) bool {
 	return true
 }
 
-// KeywordsOf returns the keywords among names (ValidKeyword) as a set.
+// KeywordsOf returns the keywords among names (ValidKeyword) as a set,
+// the first MaxKeywords of them in its order.
 func KeywordsOf(names ...string) Keywords {
 	kept := make([]string, 0, len(names))
 	for _, n := range names {
@@ -44,7 +58,7 @@ func KeywordsOf(names ...string) Keywords {
 	}
 	slices.SortStableFunc(kept, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
 	kept = slices.CompactFunc(kept, strings.EqualFold)
-	return Keywords(strings.Join(kept, " "))
+	return Keywords(strings.Join(kept[:min(len(kept), MaxKeywords)], " "))
 }
 
 // Names returns the keywords of k.
@@ -73,9 +87,13 @@ func (k Keywords) Minus(o Keywords) Keywords {
 	if o == "" || k == "" {
 		return k
 	}
+	drop := make(map[string]bool, MaxKeywords)
+	for _, n := range o.Names() {
+		drop[strings.ToLower(n)] = true
+	}
 	var kept []string
 	for _, n := range k.Names() {
-		if !o.Has(n) {
+		if !drop[strings.ToLower(n)] {
 			kept = append(kept, n)
 		}
 	}

@@ -1,6 +1,10 @@
 package store
 
-import "testing"
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
 
 func TestKeywordsOf(t *testing.T) {
 	cases := []struct {
@@ -39,5 +43,29 @@ func TestKeywordsSets(t *testing.T) {
 	}
 	if n := k.Names(); len(n) != 3 || Keywords("").Names() != nil {
 		t.Errorf("Names = %q", n)
+	}
+}
+
+// TestKeywordsBounded: a message with thousands of keywords (a hostile
+// server) yields the first MaxKeywords in canonical order, the same on
+// every read; a keyword longer than MaxKeywordLen is none.
+func TestKeywordsBounded(t *testing.T) {
+	var names []string
+	for i := range 5000 {
+		names = append(names, fmt.Sprintf("kw%05d", 4999-i))
+	}
+	k := KeywordsOf(names...)
+	got := k.Names()
+	if len(got) != MaxKeywords || got[0] != "kw00000" || got[MaxKeywords-1] != fmt.Sprintf("kw%05d", MaxKeywords-1) {
+		t.Errorf("%d keywords kept, from %q to %q", len(got), got[0], got[len(got)-1])
+	}
+	if KeywordsOf(names...) != k || k.Union(KeywordsOf("zz")) != k {
+		t.Errorf("not the same set on every read")
+	}
+	if long := strings.Repeat("x", MaxKeywordLen+1); ValidKeyword(long) || KeywordsOf(long) != "" {
+		t.Errorf("a keyword of %d bytes is kept", len(long))
+	}
+	if !ValidKeyword(strings.Repeat("x", MaxKeywordLen)) {
+		t.Errorf("a keyword of %d bytes is not valid", MaxKeywordLen)
 	}
 }
