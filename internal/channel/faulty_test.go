@@ -140,3 +140,7 @@ func (m *faultyMailbox) SetFlags(ctx context.Context, changes []store.FlagChange
 	}
 	return m.f.after(fs.SetFlags(ctx, changes))
 }
+
+// KeepsKeywords is the wrapped mailbox's: a wrapper must not hide that
+// it keeps keywords.
+func (m *faultyMailbox) KeepsKeywords() bool { return store.KeepsKeywords(m.Mailbox) }
