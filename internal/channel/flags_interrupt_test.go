@@ -30,9 +30,16 @@ func (m flagSaveMode) String() string {
 	return [...]string{"both saved", "none saved", "interrupted"}[m]
 }
 
-// fsyncRun runs w once with flags sync and applies mode to its msinfo
+// flagRecords are the records a run leaves for the next: flags and
+// keywords.
+type flagRecords struct {
+	flags    flagstate.Records
+	keywords flagstate.KeywordRecords
+}
+
+// flagsRun runs w once with flags sync and applies mode to its msinfo
 // and records.
-func (w *iworld) fsyncRun(t *testing.T, ctx context.Context, flags *flagstate.Records, mode flagSaveMode) (bool, string) {
+func (w *iworld) flagsRun(t *testing.T, ctx context.Context, recs *flagRecords, mode flagSaveMode) (bool, string) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
 	r := NewReporter(&stdout, &stderr)
@@ -43,16 +50,47 @@ func (w *iworld) fsyncRun(t *testing.T, ctx context.Context, flags *flagstate.Re
 		}
 		s.Boxes = boxes
 	}
-	e := &Engine{Opt: Options{FlagSync: true}, R: r, LastFlags: *flags}
+	e := &Engine{Opt: Options{FlagSync: true}, R: r, LastFlags: recs.flags, LastKeywords: recs.keywords}
 	next, res := e.Sync(ctx, w.a, w.b, w.last)
 	r.Flush()
-	if ctx.Err() == nil {
-		switch mode {
-		case bothSaved:
-			w.last, *flags = next, res.Flags
-		}
+	if ctx.Err() == nil && mode == bothSaved {
+		w.last, recs.flags, recs.keywords = next, res.Flags, res.Keywords
 	}
 	return res.Failed, stdout.String() + stderr.String()
+}
+
+// stopAtEveryStep stops the run of a fresh scenario after each of its n
+// changes, k = 1 to n+1 (the next change fails; then the msinfo and
+// records are written, or nothing, or the run is cancelled), and runs it
+// again twice without faults. check is called after the stopped run and
+// after each rerun (final on the last), with what names the case.
+func stopAtEveryStep(t *testing.T, n int, scenario func(*testing.T) (*iworld, *flagRecords), check func(what string, w *iworld, final bool)) {
+	t.Helper()
+	for k := 1; k <= n+1; k++ {
+		for _, mode := range []flagSaveMode{bothSaved, noneSaved, cancelled} {
+			if k == n+1 && (mode == bothSaved || mode == cancelled) {
+				continue
+			}
+			what := fmt.Sprintf("stopped at change %d of %d, %v", k, n, mode)
+			w, recs := scenario(t)
+			ctx, cancel := context.WithCancel(context.Background())
+			stop := cancel
+			if mode != cancelled {
+				stop = nil
+			}
+			w.faults.arm(w.faults.count()+k, stop)
+			w.flagsRun(t, ctx, recs, mode)
+			cancel()
+			w.faults.arm(0, nil)
+			check(what, w, false)
+			for run := range 2 {
+				if failed, out := w.flagsRun(t, context.Background(), recs, bothSaved); failed {
+					t.Errorf("%s: rerun %d failed:\n%s", what, run+1, out)
+				}
+				check(what, w, run == 1)
+			}
+		}
+	}
 }
 
 // flagView lists the flags of every message of the memory stores of w
@@ -84,7 +122,7 @@ func headerLine(h []byte, name string) []byte {
 
 // flagScenario is a synchronised channel (with records) in which flags
 // then change on both sides, and a message arrives.
-func flagScenario(t *testing.T) (*iworld, *flagstate.Records, map[string][2]store.Flags) {
+func flagScenario(t *testing.T) (*iworld, *flagRecords, map[string][2]store.Flags) {
 	t.Helper()
 	sc := scenario{
 		a: []seed{{"inbox", "<1@x>", "one", 0}, {"inbox", "<2@x>", "two", store.Seen}, {"inbox", "<3@x>", "three", store.Seen | store.Flagged},
@@ -92,8 +130,8 @@ func flagScenario(t *testing.T) (*iworld, *flagstate.Records, map[string][2]stor
 		b: []seed{{"work", "<6@x>", "six", 0}},
 	}
 	w := newIWorld(t, backends[0], sc)
-	flags := &flagstate.Records{}
-	if failed, out := w.fsyncRun(t, context.Background(), flags, bothSaved); failed {
+	flags := &flagRecords{}
+	if failed, out := w.flagsRun(t, context.Background(), flags, bothSaved); failed {
 		t.Fatalf("first run failed:\n%s", out)
 	}
 	mem := func(s *Side) *memory.Store { return s.Store.(*faultyStore).Store.(*memory.Store) }
@@ -132,48 +170,33 @@ func flagScenario(t *testing.T) (*iworld, *flagstate.Records, map[string][2]stor
 func TestFlagsInterruptEveryStep(t *testing.T) {
 	ref, refFlags, changed := flagScenario(t)
 	base := ref.faults.count()
-	if failed, out := ref.fsyncRun(t, context.Background(), refFlags, bothSaved); failed {
+	if failed, out := ref.flagsRun(t, context.Background(), refFlags, bothSaved); failed {
 		t.Fatalf("uninterrupted run failed:\n%s", out)
 	}
 	n := ref.faults.count() - base
 	want := flagView(ref)
 	checkNotUndone(t, "the uninterrupted run", want, changed)
 	t.Logf("%d changes", n)
-	for k := 1; k <= n+1; k++ {
-		for _, mode := range []flagSaveMode{bothSaved, noneSaved, cancelled} {
-			if k == n+1 && (mode == bothSaved || mode == cancelled) {
-				continue
-			}
-			what := fmt.Sprintf("stopped at change %d of %d, %v", k, n, mode)
-			w, flags, _ := flagScenario(t)
-			ctx, cancel := context.WithCancel(context.Background())
-			stop := cancel
-			if mode != cancelled {
-				stop = nil
-			}
-			w.faults.arm(w.faults.count()+k, stop)
-			w.fsyncRun(t, ctx, flags, mode)
-			cancel()
-			w.faults.arm(0, nil)
-			checkNotUndone(t, what, flagView(w), changed)
-			for run := range 2 {
-				if failed, out := w.fsyncRun(t, context.Background(), flags, bothSaved); failed {
-					t.Errorf("%s: rerun %d failed:\n%s", what, run+1, out)
-				}
-				checkNotUndone(t, what, flagView(w), changed)
-			}
-			got := flagView(w)
-			for key, f := range want {
-				if got[key] != f {
-					t.Errorf("%s, then rerun: %s has flags %02x, want %02x", what, key, got[key], f)
-				}
-			}
-			if len(got) != len(want) {
-				t.Errorf("%s, then rerun: %d messages, want %d", what, len(got), len(want))
-			}
-			check(t, what+": msinfo", sortedState(w.last), sortedState(ref.last))
-		}
+	scenario := func(t *testing.T) (*iworld, *flagRecords) {
+		w, recs, _ := flagScenario(t)
+		return w, recs
 	}
+	stopAtEveryStep(t, n, scenario, func(what string, w *iworld, final bool) {
+		checkNotUndone(t, what, flagView(w), changed)
+		if !final {
+			return
+		}
+		got := flagView(w)
+		for key, f := range want {
+			if got[key] != f {
+				t.Errorf("%s, then rerun: %s has flags %02x, want %02x", what, key, got[key], f)
+			}
+		}
+		if len(got) != len(want) {
+			t.Errorf("%s, then rerun: %d messages, want %d", what, len(got), len(want))
+		}
+		check(t, what+": msinfo", sortedState(w.last), sortedState(ref.last))
+	})
 }
 
 // checkNotUndone fails when a flag a user changed (from changed[k][0]

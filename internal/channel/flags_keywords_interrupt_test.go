@@ -1,44 +1,13 @@
 package channel
 
 import (
-	"bytes"
 	"context"
-	"fmt"
 	"strings"
 	"testing"
 
-	"github.com/mailsync/mailsync/internal/flagstate"
 	"github.com/mailsync/mailsync/internal/store"
 	"github.com/mailsync/mailsync/internal/store/memory"
 )
-
-// kwRecords are the records a run leaves for the next: flags and
-// keywords.
-type kwRecords struct {
-	flags    flagstate.Records
-	keywords flagstate.KeywordRecords
-}
-
-// keywordRun is fsyncRun with keyword records.
-func (w *iworld) keywordRun(t *testing.T, ctx context.Context, recs *kwRecords, mode flagSaveMode) (bool, string) {
-	t.Helper()
-	var stdout, stderr bytes.Buffer
-	r := NewReporter(&stdout, &stderr)
-	for _, s := range []*Side{w.a, w.b} {
-		boxes, err := ListBoxes(ctx, s.Store, s.Cfg, r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s.Boxes = boxes
-	}
-	e := &Engine{Opt: Options{FlagSync: true}, R: r, LastFlags: recs.flags, LastKeywords: recs.keywords}
-	next, res := e.Sync(ctx, w.a, w.b, w.last)
-	r.Flush()
-	if ctx.Err() == nil && mode == bothSaved {
-		w.last, recs.flags, recs.keywords = next, res.Flags, res.Keywords
-	}
-	return res.Failed, stdout.String() + stderr.String()
-}
 
 // keywordView lists the keywords of every message of the memory stores
 // of w as "side:box id" → keywords.
@@ -59,7 +28,7 @@ func keywordView(w *iworld) map[string]store.Keywords {
 
 // keywordScenario is a channel synchronised twice (so the copies' keywords
 // are recorded too) in which keywords then change on both sides.
-func keywordScenario(t *testing.T) (*iworld, *kwRecords, map[string][2]store.Keywords) {
+func keywordScenario(t *testing.T) (*iworld, *flagRecords, map[string][2]store.Keywords) {
 	t.Helper()
 	sc := scenario{
 		a: []seed{{"inbox", "<1@x>", "one", 0}, {"inbox", "<2@x>", "two", store.Seen}, {"inbox", "<3@x>", "three", 0}},
@@ -71,9 +40,9 @@ func keywordScenario(t *testing.T) (*iworld, *kwRecords, map[string][2]store.Key
 	a.SetKeywordsAt("inbox", 1, "work")
 	a.SetKeywordsAt("inbox", 2, store.KeywordsOf("x", "y"))
 	b.SetKeywordsAt("work", 0, "$Label1")
-	recs := &kwRecords{}
+	recs := &flagRecords{}
 	for run := range 2 {
-		if failed, out := w.keywordRun(t, context.Background(), recs, bothSaved); failed {
+		if failed, out := w.flagsRun(t, context.Background(), recs, bothSaved); failed {
 			t.Fatalf("run %d failed:\n%s", run+1, out)
 		}
 	}
@@ -109,7 +78,7 @@ func keywordScenario(t *testing.T) (*iworld, *kwRecords, map[string][2]store.Key
 func TestKeywordsInterruptEveryStep(t *testing.T) {
 	ref, refRecs, changed := keywordScenario(t)
 	base := ref.faults.count()
-	if failed, out := ref.keywordRun(t, context.Background(), refRecs, bothSaved); failed {
+	if failed, out := ref.flagsRun(t, context.Background(), refRecs, bothSaved); failed {
 		t.Fatalf("uninterrupted run failed:\n%s", out)
 	}
 	n := ref.faults.count() - base
@@ -119,37 +88,22 @@ func TestKeywordsInterruptEveryStep(t *testing.T) {
 	if want["b:inbox <1@x>"] != "$Junk" || want["a:inbox <3@x>"] != store.KeywordsOf("later", "y") {
 		t.Fatalf("the uninterrupted run: %q", want)
 	}
-	for k := 1; k <= n+1; k++ {
-		for _, mode := range []flagSaveMode{bothSaved, noneSaved, cancelled} {
-			if k == n+1 && (mode == bothSaved || mode == cancelled) {
-				continue
-			}
-			what := fmt.Sprintf("stopped at change %d of %d, %v", k, n, mode)
-			w, recs, _ := keywordScenario(t)
-			ctx, cancel := context.WithCancel(context.Background())
-			stop := cancel
-			if mode != cancelled {
-				stop = nil
-			}
-			w.faults.arm(w.faults.count()+k, stop)
-			w.keywordRun(t, ctx, recs, mode)
-			cancel()
-			w.faults.arm(0, nil)
-			checkKeywordsNotUndone(t, what, keywordView(w), changed)
-			for run := range 2 {
-				if failed, out := w.keywordRun(t, context.Background(), recs, bothSaved); failed {
-					t.Errorf("%s: rerun %d failed:\n%s", what, run+1, out)
-				}
-				checkKeywordsNotUndone(t, what, keywordView(w), changed)
-			}
-			got := keywordView(w)
-			for key, kw := range want {
-				if got[key] != kw {
-					t.Errorf("%s, then rerun: %s has keywords %q, want %q", what, key, got[key], kw)
-				}
+	scenario := func(t *testing.T) (*iworld, *flagRecords) {
+		w, recs, _ := keywordScenario(t)
+		return w, recs
+	}
+	stopAtEveryStep(t, n, scenario, func(what string, w *iworld, final bool) {
+		got := keywordView(w)
+		checkKeywordsNotUndone(t, what, got, changed)
+		if !final {
+			return
+		}
+		for key, kw := range want {
+			if got[key] != kw {
+				t.Errorf("%s, then rerun: %s has keywords %q, want %q", what, key, got[key], kw)
 			}
 		}
-	}
+	})
 }
 
 // checkKeywordsNotUndone fails when a keyword a user added (removed) is
