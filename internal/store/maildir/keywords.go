@@ -25,10 +25,9 @@ import (
 // gets the lowest free index whose letter no file carries unnamed; the
 // file is then written anew (a
 // temporary file renamed over it) before any message is renamed to
-// carry its letter, so a letter on a file always has its name. Dovecot
-// writes the file under its own dovecot-uidlist lock, which we do not
-// take: a Maildir that Dovecot serves at the same time should be
-// synchronised through Dovecot (doc/design/flags.md names the race).
+// carry its letter, so a letter on a file always has its name. Both are
+// done under Dovecot's dovecot-uidlist lock (uidlistlock.go), under which
+// Dovecot writes the file.
 
 // keywordFile is the name of the file that names the keyword letters.
 const keywordFile = "dovecot-keywords"

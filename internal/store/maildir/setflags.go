@@ -51,7 +51,8 @@ func (b *Box) SetFlags(ctx context.Context, changes []store.FlagChange) error {
 
 // nameKeywords makes sure dovecot-keywords names every keyword changes
 // add, read afresh (another program may have named more since the scan)
-// and written before any file carries a new letter (keywords.go).
+// and written before any file carries a new letter (keywords.go), under
+// Dovecot's dovecot-uidlist lock (uidlistlock.go).
 func (b *Box) nameKeywords(changes []store.FlagChange) error {
 	var added store.Keywords
 	for _, c := range changes {
@@ -60,6 +61,11 @@ func (b *Box) nameKeywords(changes []store.FlagChange) error {
 	if added == "" {
 		return nil
 	}
+	unlock, err := lockUIDList(b.dir, b.env)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	kw, err := readKeywordTable(b.dir)
 	if err != nil {
 		return err
