@@ -23,7 +23,10 @@ const (
 	// in the canonical order.
 	MaxKeywords = 64
 	// MaxKeywordLen is the longest keyword: a longer one is not valid.
-	MaxKeywordLen = 128
+	// Dovecot refuses longer ones by default (mail_max_keyword_length:
+	// "NO [CANNOT] Keyword length too long"), which would fail the flag
+	// changes of their box on every run.
+	MaxKeywordLen = 50
 )
 
 // ValidKeyword reports whether name can be a keyword: an IMAP atom (no
