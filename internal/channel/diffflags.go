@@ -23,23 +23,7 @@ type flagDiff struct {
 // state has and that has a record. Its keywords count when the box has
 // keyword records and the mailbox keeps keywords (keywords).
 func diffFlags(t *idtable.Table, sc *scanned, last []string, lr lastRecords, keywords bool) []flagDiff {
-	old := make([]byte, t.Len())
-	var oldK []string
-	if keywords && lr.keywords != nil {
-		oldK = make([]string, t.Len())
-	}
-	for k, id := range last {
-		n, ok := t.Lookup(id)
-		if !ok {
-			continue
-		}
-		if k < len(lr.flags) {
-			old[n] = lr.flags[k]
-		}
-		if oldK != nil && k < len(lr.keywords) {
-			oldK[n] = lr.keywords[k]
-		}
-	}
+	old, oldK := lr.byID(t, last, keywords && lr.keywords != nil)
 	var out []flagDiff
 	first := sc.firstIndexes()
 	for n, i := range first {

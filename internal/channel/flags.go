@@ -52,21 +52,10 @@ func (fp *flagPlan) changes() bool { return fp != nil && len(fp.onA)+len(fp.onB)
 // their records and srcAB and srcBA the indexes of the copies' sources
 // (firstOf). keywords: both mailboxes keep keywords.
 func planFlags(t *idtable.Table, a, b *scanned, plan *idtable.Plan, last []string, lr lastRecords, keywords bool, srcAB, srcBA []int32) *flagPlan {
-	fp := &flagPlan{old: make([]byte, t.Len()), rec: make([]byte, t.Len()), keywords: keywords}
+	fp := &flagPlan{rec: make([]byte, t.Len()), keywords: keywords}
+	fp.old, fp.oldK = lr.byID(t, last, keywords)
 	if keywords {
-		fp.oldK, fp.recK = make([]string, t.Len()), make([]string, t.Len())
-	}
-	for k, id := range last {
-		n, ok := t.Lookup(id)
-		if !ok {
-			continue
-		}
-		if k < len(lr.flags) {
-			fp.old[n] = lr.flags[k]
-		}
-		if keywords && k < len(lr.keywords) {
-			fp.oldK[n] = lr.keywords[k]
-		}
+		fp.recK = make([]string, t.Len())
 	}
 	// A message copied by this run is recorded with the flags it was
 	// copied with; its keywords, which a copy does not carry, without a
@@ -131,6 +120,30 @@ func threeWayKeywords(rec string, a, b store.Keywords) store.Keywords {
 type lastRecords struct {
 	flags    []byte
 	keywords []string
+}
+
+// byID returns the records of lr (those of the ids last) by id number of
+// t: flags, and with keywords the keyword records (nil without; "" for
+// an id without one).
+func (lr lastRecords) byID(t *idtable.Table, last []string, keywords bool) ([]byte, []string) {
+	old := make([]byte, t.Len())
+	var oldK []string
+	if keywords {
+		oldK = make([]string, t.Len())
+	}
+	for k, id := range last {
+		n, ok := t.Lookup(id)
+		if !ok {
+			continue
+		}
+		if k < len(lr.flags) {
+			old[n] = lr.flags[k]
+		}
+		if keywords && k < len(lr.keywords) {
+			oldK[n] = lr.keywords[k]
+		}
+	}
+	return old, oldK
 }
 
 // lastRecordsOf returns box name's records after the last sync.

@@ -59,6 +59,19 @@ func (w *iworld) flagsRun(t *testing.T, ctx context.Context, recs *flagRecords, 
 	return res.Failed, stdout.String() + stderr.String()
 }
 
+// referenceRun runs w once without faults, as the run every stopped one
+// must converge to, and returns how many changes it made.
+func (w *iworld) referenceRun(t *testing.T, recs *flagRecords) int {
+	t.Helper()
+	base := w.faults.count()
+	if failed, out := w.flagsRun(t, context.Background(), recs, bothSaved); failed {
+		t.Fatalf("uninterrupted run failed:\n%s", out)
+	}
+	n := w.faults.count() - base
+	t.Logf("%d changes", n)
+	return n
+}
+
 // stopAtEveryStep stops the run of a fresh scenario after each of its n
 // changes, k = 1 to n+1 (the next change fails; then the msinfo and
 // records are written, or nothing, or the run is cancelled), and runs it
@@ -169,14 +182,9 @@ func flagScenario(t *testing.T) (*iworld, *flagRecords, map[string][2]store.Flag
 // one, and no user's flag change is ever undone on its side.
 func TestFlagsInterruptEveryStep(t *testing.T) {
 	ref, refFlags, changed := flagScenario(t)
-	base := ref.faults.count()
-	if failed, out := ref.flagsRun(t, context.Background(), refFlags, bothSaved); failed {
-		t.Fatalf("uninterrupted run failed:\n%s", out)
-	}
-	n := ref.faults.count() - base
+	n := ref.referenceRun(t, refFlags)
 	want := flagView(ref)
 	checkNotUndone(t, "the uninterrupted run", want, changed)
-	t.Logf("%d changes", n)
 	scenario := func(t *testing.T) (*iworld, *flagRecords) {
 		w, recs, _ := flagScenario(t)
 		return w, recs

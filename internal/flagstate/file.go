@@ -18,7 +18,6 @@ import (
 
 	"github.com/mailsync/mailsync/internal/atomicfile"
 	"github.com/mailsync/mailsync/internal/msinfo"
-	"github.com/mailsync/mailsync/internal/store"
 )
 
 // The flag state file (doc/design/flags.md, "The flag state file"):
@@ -355,7 +354,7 @@ func (p *parser) keywords(n int) ([]string, bool) {
 			continue
 		}
 		k, ok := RecordedKeywords(r)
-		if !ok || store.KeywordsOf(k.Names()...) != k {
+		if !ok || !k.Canonical() {
 			return nil, false
 		}
 	}

@@ -64,6 +64,10 @@ func KeywordsOf(names ...string) Keywords {
 	return Keywords(strings.Join(kept[:min(len(kept), MaxKeywords)], " "))
 }
 
+// Canonical reports whether k is in the canonical form KeywordsOf gives
+// (a cache or state file that holds another was not written by us).
+func (k Keywords) Canonical() bool { return KeywordsOf(k.Names()...) == k }
+
 // Names returns the keywords of k.
 func (k Keywords) Names() []string {
 	if k == "" {

@@ -69,3 +69,11 @@ func TestKeywordsBounded(t *testing.T) {
 		t.Errorf("a keyword of %d bytes is not valid", MaxKeywordLen)
 	}
 }
+
+func TestKeywordsCanonical(t *testing.T) {
+	for k, want := range map[Keywords]bool{"": true, "$Junk work": true, "work $Junk": false, "a a": false, "x(y": false} {
+		if got := k.Canonical(); got != want {
+			t.Errorf("%q.Canonical() = %v, want %v", k, got, want)
+		}
+	}
+}

@@ -61,7 +61,7 @@ func (m *Mailbox) SetFlags(ctx context.Context, changes []store.FlagChange) erro
 	}
 	if unkept != 0 || unkeptK != "" {
 		return m.flagsError(fmt.Errorf("the server does not keep %s in this folder (PERMANENTFLAGS); the other changes were made",
-			strings.TrimSpace(flagNames(unkept)+" "+string(unkeptK))))
+			flagsText(unkept, unkeptK)))
 	}
 	return nil
 }
@@ -81,9 +81,7 @@ type flagSet struct {
 }
 
 // imapFlags are the flags and keywords of s, as the command sends them.
-func (s flagSet) imapFlags() []goimap.Flag {
-	return append(toIMAP(s.flags), keywordFlags(s.keywords)...)
-}
+func (s flagSet) imapFlags() []goimap.Flag { return withKeywords(s.flags, s.keywords) }
 
 // String is the command's data, as an error names it; a long UID set
 // is cut short, with the number of messages it holds.
@@ -101,7 +99,7 @@ func (s flagSet) String() string {
 		cut := strings.LastIndexByte(uids[:40], ',')
 		uids = fmt.Sprintf("%s,... (%d messages)", uids[:max(cut, 0)], n)
 	}
-	return fmt.Sprintf("UID STORE %s %sFLAGS.SILENT (%s)", uids, sign, strings.TrimSpace(flagNames(s.flags)+" "+string(s.keywords)))
+	return fmt.Sprintf("UID STORE %s %sFLAGS.SILENT (%s)", uids, sign, flagsText(s.flags, s.keywords))
 }
 
 // groupChanges turns changes into one flagSet per distinct Add set and

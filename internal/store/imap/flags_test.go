@@ -265,16 +265,7 @@ func TestSetFlagsPermanentFlags(t *testing.T) {
 				fs.flags[1] = store.Answered
 			})
 			_, mb, _ := fs.open(t, store.ReadWrite)
-			err := applyFlags(t, mb, changes)
-			switch {
-			case c.unkept == "" && err != nil:
-				t.Errorf("SetFlags: %v", err)
-			case c.unkept != "" && (err == nil || !strings.Contains(err.Error(), "does not keep "+c.unkept)):
-				t.Errorf("SetFlags: %v, want an error naming %s", err, c.unkept)
-			}
-			if got := fs.storesSent(); !slices.Equal(got, c.stores) {
-				t.Errorf("STORE commands %q, want %q", got, c.stores)
-			}
+			checkStores(t, fs, applyFlags(t, mb, changes), c.unkept, c.stores)
 		})
 	}
 }
@@ -356,16 +347,22 @@ func TestSetFlagsKeywords(t *testing.T) {
 			if got := store.KeepsKeywords(mb); got != c.keeps {
 				t.Errorf("KeepsKeywords %v, want %v", got, c.keeps)
 			}
-			err := applyFlags(t, mb, changes)
-			switch {
-			case c.unkept == "" && err != nil:
-				t.Errorf("SetFlags: %v", err)
-			case c.unkept != "" && (err == nil || !strings.Contains(err.Error(), "does not keep "+c.unkept)):
-				t.Errorf("SetFlags: %v, want an error naming %s", err, c.unkept)
-			}
-			if got := fs.storesSent(); !slices.Equal(got, c.stores) {
-				t.Errorf("STORE commands:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(c.stores, "\n"))
-			}
+			checkStores(t, fs, applyFlags(t, mb, changes), c.unkept, c.stores)
 		})
+	}
+}
+
+// checkStores checks the error of a SetFlags call (none, or one naming
+// unkept as not kept) and the STORE commands fs received.
+func checkStores(t *testing.T, fs *flagServer, err error, unkept string, stores []string) {
+	t.Helper()
+	switch {
+	case unkept == "" && err != nil:
+		t.Errorf("SetFlags: %v", err)
+	case unkept != "" && (err == nil || !strings.Contains(err.Error(), "does not keep "+unkept)):
+		t.Errorf("SetFlags: %v, want an error naming %s", err, unkept)
+	}
+	if got := fs.storesSent(); !slices.Equal(got, stores) {
+		t.Errorf("STORE commands:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(stores, "\n"))
 	}
 }

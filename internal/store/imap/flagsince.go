@@ -71,9 +71,7 @@ type cachedFlags struct {
 }
 
 // imapFlags returns c as the FLAGS of a listing.
-func (c cachedFlags) imapFlags() []goimap.Flag {
-	return append(toIMAP(c.flags), keywordFlags(c.keywords)...)
-}
+func (c cachedFlags) imapFlags() []goimap.Flag { return withKeywords(c.flags, c.keywords) }
 
 // flagIdentity is the identity of the flag cache of the folder whose
 // header cache has identity id.
@@ -108,7 +106,7 @@ func loadFlagCache(dir, identity string) *flagCache {
 		}
 		if size > 0 {
 			f.keywords = store.Keywords(p[k : k+int(size)])
-			if store.KeywordsOf(f.keywords.Names()...) != f.keywords {
+			if !f.keywords.Canonical() {
 				return nil // not as a listing gives them
 			}
 		}

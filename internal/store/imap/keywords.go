@@ -2,6 +2,7 @@ package imap
 
 import (
 	"slices"
+	"strings"
 
 	goimap "github.com/emersion/go-imap/v2"
 
@@ -42,11 +43,18 @@ func keywordsOf(flags []goimap.Flag) store.Keywords {
 	return store.KeywordsOf(names...)
 }
 
-// keywordFlags returns k as IMAP flags.
-func keywordFlags(k store.Keywords) []goimap.Flag {
-	var out []goimap.Flag
+// withKeywords returns flags f (SyncedFlags and \Deleted) and keywords k
+// as IMAP flags.
+func withKeywords(f store.Flags, k store.Keywords) []goimap.Flag {
+	out := toIMAP(f)
 	for _, n := range k.Names() {
 		out = append(out, goimap.Flag(n))
 	}
 	return out
+}
+
+// flagsText names flags f and keywords k as a STORE command or an error
+// names them: "\Seen \Flagged $Junk".
+func flagsText(f store.Flags, k store.Keywords) string {
+	return strings.TrimSpace(flagNames(f) + " " + string(k))
 }
