@@ -246,5 +246,8 @@ func (c *copier) newMessage(k int, body io.Reader) store.NewMessage {
 		InternalDate: c.src.scan.det.Date(c.at[k]),
 		Size:         m.Size,
 		Body:         body,
+		// With flags sync, flags change after the copy: an mbox leaves
+		// room for them in place (doc/design/mbox.md).
+		FlagRoom: c.e.Opt.FlagSync,
 	}
 }

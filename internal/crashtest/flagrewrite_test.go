@@ -7,8 +7,10 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -27,7 +29,12 @@ type flagMbox struct {
 // status lines in the forms c-client, mutt and delivery agents leave
 // (both lines, Status: alone, none, X-Status: with X-Keywords: and
 // X-UID:), one in fifty with CRLF line ends.
-func genFlagMbox(n, size int) flagMbox {
+func genFlagMbox(n, size int) flagMbox { return genFlagMboxRoom(n, size, false) }
+
+// genFlagMboxRoom is genFlagMbox; with room every message's status block
+// is padded as c-client pads it when it rewrites a file, so that flag
+// changes fit in place (doc/design/mbox.md, "Flag changes in place").
+func genFlagMboxRoom(n, size int, room bool) flagMbox {
 	var fm flagMbox
 	var b bytes.Buffer
 	line := strings.Repeat("lorem ipsum dolor sit amet ", 2)[:50] + "\n"
@@ -48,14 +55,32 @@ func genFlagMbox(n, size int) flagMbox {
 			fmt.Fprintf(&m, "X-Status: A\nX-Keywords: work\nX-UID: %d\n", i+1)
 			f = store.Answered | store.Recent
 		}
+		if room {
+			m.Truncate(bytes.Index(m.Bytes(), []byte("Message-ID:")))
+			fmt.Fprintf(&m, "Message-ID: %s\n%-50s\nX-UID: %d\n", id, statusBlock(f), i+1)
+		}
 		m.WriteString("\n")
 		for m.Len() < size {
 			m.WriteString(line)
 		}
 		m.WriteString("\n")
 		text := m.Bytes()
+		eol := "\n"
 		if i%50 == 7 {
-			text = bytes.ReplaceAll(text, []byte("\n"), []byte("\r\n"))
+			eol = "\r\n"
+			text = bytes.ReplaceAll(text, []byte("\n"), []byte(eol))
+		}
+		if room {
+			// Each message fills whole blocks of 4 KiB, so that no status
+			// block crosses one and every change can be made in place.
+			fill := (4096 - len(text)%4096) % 4096
+			if fill > 0 && fill < len(eol)+1 {
+				fill += 4096
+			}
+			if fill > 0 {
+				body := len(text) - len(eol)
+				text = slices.Concat(text[:body], bytes.Repeat([]byte("x"), fill-len(eol)), []byte(eol), text[body:])
+			}
 		}
 		b.Write(text)
 		fm.ids = append(fm.ids, id)
@@ -63,6 +88,24 @@ func genFlagMbox(n, size int) flagMbox {
 	}
 	fm.data = b.Bytes()
 	return fm
+}
+
+// statusBlock is c-client's status block for flags f without its
+// padding: Status:, X-Status:, X-Keywords: (one keyword on every fourth).
+func statusBlock(f store.Flags) string {
+	l := letters(f)
+	st := strings.Map(func(r rune) rune { return map[bool]rune{true: r, false: -1}[r == 'R' || r == 'O'] }, l)
+	var x []byte
+	for _, c := range []byte("DFAT") {
+		if strings.IndexByte(l, c) >= 0 {
+			x = append(x, c)
+		}
+	}
+	kw := ""
+	if f&store.Answered != 0 {
+		kw = " work"
+	}
+	return "Status: " + st + "\nX-Status: " + string(x) + "\nX-Keywords:" + kw
 }
 
 // after is the flags of message i once the child's change is made.
@@ -206,4 +249,143 @@ func TestKill9FlagRewrite(t *testing.T) {
 		os.RemoveAll(home)
 	}
 	t.Logf("outcomes: %v", outcomes)
+}
+
+// TestKill9FlagInPlace is TestKill9FlagRewrite on an mbox whose status
+// blocks have room (c-client's padding), so that the session writes the
+// flags in place (doc/design/mbox.md, "Flag changes in place"): killed at
+// any moment, the file keeps its length and every byte outside the status
+// blocks, and each message reads (by Python's mailbox module and by the
+// store) with its old flags or its new ones; a new session ends where an
+// uninterrupted one did.
+func TestKill9FlagInPlace(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large mbox")
+	}
+	seed := testSeed(t)
+	r := rand.New(rand.NewPCG(seed, 11))
+	const size = 2500
+	fm := genFlagMboxRoom(envInt(t, "CRASHTEST_FLAG_MB", 30)<<20/4096, size, true) // 4 KiB each
+
+	ref := flagHome(t, fm.data)
+	ino := fileInode(t, filepath.Join(ref, "mail", "box"))
+	c := startFlagChild(t, ref, "box", false)
+	c.finish(t)
+	closeDur := time.Since(c.ready)
+	wantNew, err := os.ReadFile(filepath.Join(ref, "mail", "box"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(wantNew) != len(fm.data) || fileInode(t, filepath.Join(ref, "mail", "box")) != ino {
+		t.Fatalf("the uninterrupted session rewrote the file (%d bytes, was %d), not in place", len(wantNew), len(fm.data))
+	}
+	checkFlagFile(t, ref, fm, true, true)
+	t.Logf("%d messages, %d MB; uninterrupted close (in place) %v", len(fm.ids), len(fm.data)>>20, closeDur.Round(time.Millisecond))
+
+	outcomes := map[string]int{}
+	for k := range envInt(t, "CRASHTEST_KILLS", 8) {
+		home := flagHome(t, fm.data)
+		c := startFlagChild(t, home, "box", false)
+		at := time.Duration(r.Int64N(int64(closeDur)*6/5 + 1))
+		time.Sleep(time.Until(c.ready.Add(at)))
+		c.kill()
+		path := filepath.Join(home, "mail", "box")
+		got, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("seed %d, kill %d at %v: %v", seed, k, at, err)
+		}
+		changed := checkMixedFlagFile(t, path, got, fm, wantNew)
+		outcomes[fmt.Sprintf("%d of %d messages changed", changed, len(fm.ids))]++
+		c = startFlagChild(t, home, "box", false)
+		c.finish(t)
+		if again, _ := os.ReadFile(path); !bytes.Equal(again, wantNew) {
+			t.Fatalf("seed %d, kill %d at %v: a new session after the kill did not end as an uninterrupted one", seed, k, at)
+		}
+		os.RemoveAll(home)
+	}
+	t.Logf("outcomes: %v", outcomes)
+}
+
+// checkMixedFlagFile checks a file killed during flag changes in place:
+// the length of the old one, each message's bytes those of the old file
+// or of the new one (whole status block), and its flags, by Python's
+// mailbox module and by the store, the matching ones. It returns how
+// many messages had their new bytes.
+func checkMixedFlagFile(t *testing.T, path string, got []byte, fm flagMbox, wantNew []byte) int {
+	t.Helper()
+	if len(got) != len(fm.data) {
+		t.Fatalf("the file is %d bytes, was %d", len(got), len(fm.data))
+	}
+	starts := messageStarts(fm.data)
+	newer := make([]bool, len(starts))
+	changed := 0
+	for i, s := range starts {
+		e := len(got)
+		if i+1 < len(starts) {
+			e = starts[i+1]
+		}
+		switch {
+		case bytes.Equal(got[s:e], fm.data[s:e]):
+		case bytes.Equal(got[s:e], wantNew[s:e]):
+			newer[i] = true
+			changed++
+		default:
+			t.Fatalf("message %d is neither as before nor as after its change:\n%q", i, got[s:min(e, s+400)])
+		}
+	}
+	want := func(i int) store.Flags {
+		if newer[i] {
+			return fm.after(i)
+		}
+		return fm.flags[i]
+	}
+	if py := pyFlags(t, path); py != nil {
+		for i, l := range py {
+			if l != fm.ids[i]+" "+letters(want(i)) {
+				t.Fatalf("python: message %d is %q, want %s %s", i, l, fm.ids[i], letters(want(i)))
+			}
+		}
+	}
+	ctx := context.Background()
+	st := local.New(store.Env{Home: filepath.Dir(filepath.Dir(path)), User: "user", Host: "host.example.org"})
+	mb, err := st.Open(ctx, "mail/box", store.ReadOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mb.Close()
+	ms, err := mb.Messages(ctx)
+	if err != nil || len(ms) != len(fm.ids) {
+		t.Fatalf("store reader: %d messages, %v", len(ms), err)
+	}
+	for i, m := range ms {
+		if m.Flags != want(i) {
+			t.Fatalf("store reader: message %d has flags %v, want %v", i, m.Flags, want(i))
+		}
+	}
+	return changed
+}
+
+// messageStarts are the offsets of the From_ lines of a generated mbox
+// (each after a blank line, LF or CRLF).
+func messageStarts(data []byte) []int {
+	starts := []int{0}
+	for i := 1; ; {
+		j := bytes.Index(data[i:], []byte("\nFrom "))
+		if j < 0 {
+			return starts
+		}
+		i += j + 1
+		if bytes.HasSuffix(data[:i], []byte("\n\n")) || bytes.HasSuffix(data[:i], []byte("\n\r\n")) {
+			starts = append(starts, i)
+		}
+	}
+}
+
+func fileInode(t *testing.T, path string) uint64 {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi.Sys().(*syscall.Stat_t).Ino
 }

@@ -196,6 +196,11 @@ type NewMessage struct {
 	Size int64
 	// Body is the whole message in wire form (CRLF line ends).
 	Body io.Reader
+	// FlagRoom asks for room for later flag changes: a backend that keeps
+	// flags in the message's own bytes (mbox) writes them so that a
+	// change fits in place (flags sync; doc/design/mbox.md, "Flag
+	// changes in place"). Other backends ignore it.
+	FlagRoom bool
 }
 
 // Mailbox is one open folder.

@@ -188,30 +188,43 @@ func (b *Box) copyKept(w io.Writer, drop bool) ([]msg, int64, error) {
 // (restatus). The header must still say the flags read from the file.
 // hdr and out are buffers to reuse.
 func (b *Box) restatusMsg(m *msg, hdr, out []byte) ([]byte, []byte, error) {
+	hdr, fromEnd, err := b.fileHeader(m, hdr)
+	if err != nil {
+		return hdr, out, err
+	}
+	out, err = restatus(out[:0], hdr, m.flags, fromEnd)
+	if err != nil {
+		return hdr, out, fmt.Errorf("the message at offset %d: %w", m.start, err)
+	}
+	return hdr, out, nil
+}
+
+// fileHeader reads into hdr the header of m as the file holds it (the
+// bytes between its From_ line and its body) and returns it with the
+// From_ line's line end. The header must still say the flags read from
+// the file (m.flags without the session's flagDiff): another program
+// changing it behind the locks is an error.
+func (b *Box) fileHeader(m *msg, hdr []byte) ([]byte, []byte, error) {
 	n := m.bodyStart - m.hdrStart()
 	if n > 4*maxHeaderLine {
-		return hdr, out, fmt.Errorf("the header of the message at offset %d is %d bytes: too large to rewrite", m.start, n)
+		return hdr, nil, fmt.Errorf("the header of the message at offset %d is %d bytes: too large to rewrite", m.start, n)
 	}
 	hdr = slices.Grow(hdr[:0], int(n))[:n]
 	if _, err := b.f.ReadAt(hdr, m.hdrStart()); err != nil {
-		return hdr, out, err
+		return hdr, nil, err
 	}
 	fromEnd := []byte("\n")
 	if m.fromLen >= 2 {
 		from := make([]byte, 2)
 		if _, err := b.f.ReadAt(from, m.hdrStart()-2); err != nil {
-			return hdr, out, err
+			return hdr, nil, err
 		}
 		fromEnd = lineEnd(from)
 	}
 	if f, _ := headerFacts(hdr); f != m.flags^m.flagDiff {
-		return hdr, out, fmt.Errorf("the message at offset %d has flags %v, not the %v read before: changed by another program", m.start, f, m.flags^m.flagDiff)
+		return hdr, nil, fmt.Errorf("the message at offset %d has flags %v, not the %v read before: changed by another program", m.start, f, m.flags^m.flagDiff)
 	}
-	out, err := restatus(out[:0], hdr, m.flags, fromEnd)
-	if err != nil {
-		return hdr, out, fmt.Errorf("the message at offset %d: %w", m.start, err)
-	}
-	return hdr, out, nil
+	return hdr, fromEnd, nil
 }
 
 // runCopy copies byte ranges of the old file f to w, adjacent ranges with

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"strings"
 	"sync"
 	"time"
 
@@ -55,7 +54,10 @@ func cdate(t time.Time) string { return t.Format("Mon Jan _2 15:04:05 2006 -0700
 // the internal date, a Status:/X-Status:/X-Keywords: block, the message
 // with CRs removed, NULs turned into 0x80, ">" before lines starting
 // "From ", status headers renamed X-Original-, and a separator line.
-// It returns the number of bytes written.
+// With m.FlagRoom the X-Keywords: line is padded with spaces as c-client
+// pads it when it rewrites a file (the block 50 bytes from "Status:"), so
+// that later flag changes fit in place (doc/design/mbox.md, "Flag changes
+// in place"). It returns the number of bytes written.
 func WriteAppend(w io.Writer, env store.Env, m store.NewMessage) (int64, error) {
 	date := m.InternalDate
 	if date.IsZero() {
@@ -65,19 +67,8 @@ func WriteAppend(w io.Writer, env store.Env, m store.NewMessage) (int64, error) 
 	bw.Reset(w)
 	defer func() { bw.Reset(nil); writerPool.Put(bw) }()
 	cw := &countWriter{w: bw}
-	var st, xst strings.Builder
-	if m.Flags&store.Seen != 0 {
-		st.WriteByte('R')
-	}
-	for _, f := range []struct {
-		f store.Flags
-		c byte
-	}{{store.Deleted, 'D'}, {store.Flagged, 'F'}, {store.Answered, 'A'}, {store.Draft, 'T'}} {
-		if m.Flags&f.f != 0 {
-			xst.WriteByte(f.c)
-		}
-	}
-	fmt.Fprintf(cw, "From %s@%s %s\nStatus: %s\nX-Status: %s\nX-Keywords:\n", env.User, env.Host, cdate(date), st.String(), xst.String())
+	fmt.Fprintf(cw, "From %s@%s %s\n", env.User, env.Host, cdate(date))
+	cw.Write(appendStatusBlock(nil, m.Flags, m.FlagRoom))
 	body := io.Reader(m.Body)
 	if m.Size > 0 {
 		body = store.ExactReader(m.Body, m.Size)

@@ -152,13 +152,31 @@ func (s *scanner) bodyRun() []byte {
 	if len(w) == 0 || bytes.HasPrefix(w, []byte("From ")) {
 		return nil
 	}
-	if j := bytes.Index(w, []byte("\nFrom ")); j >= 0 {
+	if j := indexFromLine(w); j >= 0 {
 		return w[:j+1]
 	}
 	if k := bytes.LastIndexByte(w, '\n'); k >= 0 {
 		return w[:k+1]
 	}
 	return nil
+}
+
+// indexFromLine is bytes.Index(w, "\nFrom "), faster on mail: it looks
+// for "From " and checks the byte before it, since a line end is far
+// more common in a body than the letter F, which bytes.Index would stop
+// at less often.
+func indexFromLine(w []byte) int {
+	for i := 0; ; {
+		j := bytes.Index(w[i:], []byte("From "))
+		if j < 0 {
+			return -1
+		}
+		j += i
+		if j > 0 && w[j-1] == '\n' {
+			return j - 1
+		}
+		i = j + 1
+	}
 }
 
 // skipLine consumes one line, returning its raw length and its CRLF-form length.

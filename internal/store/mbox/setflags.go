@@ -57,10 +57,17 @@ func (b *Box) flagsPending() bool {
 	return false
 }
 
-// writeFlags writes the flags set in the session (Close): mail appended
-// since the scan is picked up first, as Expunge does, then the file is
-// rewritten keeping every message.
+// writeFlags writes the flags set in the session (Close): in place when
+// every changed message has room for its new status lines, else mail
+// appended since the scan is picked up first, as Expunge does, and the
+// file is rewritten keeping every message.
 func (b *Box) writeFlags() error {
+	if wrote, err := b.writeFlagsInPlace(); wrote || err != nil {
+		if err != nil {
+			return fmt.Errorf("write flags to %s in place: %w", b.path, err)
+		}
+		return nil
+	}
 	if err := b.rescan(nil); err != nil {
 		return fmt.Errorf("write flags: %w", err)
 	}

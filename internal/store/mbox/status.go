@@ -36,6 +36,31 @@ func xstatusValue(dst []byte, f store.Flags) []byte {
 	return dst
 }
 
+// statusRoom is the length c-client pads a status block to (unix_xstatus,
+// without X-IMAPbase): from "Status:" to the end of the X-Keywords: line,
+// its line end excluded. The padding is the room for flag changes in
+// place (doc/design/mbox.md, "Flag changes in place").
+const statusRoom = 50
+
+// appendStatusBlock appends the status block of an appended message
+// with flags f, as c-client's append writes it: "Status: " and R when
+// seen (no O: the message is new), "X-Status: " and D/F/A/T, and an
+// empty "X-Keywords:", which with room is padded to statusRoom.
+func appendStatusBlock(dst []byte, f store.Flags, room bool) []byte {
+	start := len(dst)
+	dst = append(dst, "Status: "...)
+	if f&store.Seen != 0 {
+		dst = append(dst, 'R')
+	}
+	dst = append(dst, "\nX-Status: "...)
+	dst = xstatusValue(dst, f)
+	dst = append(dst, "\nX-Keywords:"...)
+	for room && len(dst)-start < statusRoom {
+		dst = append(dst, ' ')
+	}
+	return append(dst, '\n')
+}
+
 // lineEnd is the line end of a raw line: "\r\n", "\n" or "" (a last line
 // cut short by the end of the file).
 func lineEnd(l []byte) []byte {

@@ -1,0 +1,187 @@
+package mbox
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"slices"
+
+	"github.com/mailsync/mailsync/internal/store"
+)
+
+// Flag changes in place (doc/design/mbox.md, "Flag changes in place").
+// c-client, Dovecot and our appends for flags sync pad the X-Keywords:
+// line with spaces, so that new status lines fit in the bytes the old
+// ones and the padding held. When every changed message of a session
+// fits so, Close writes each message's change with one write inside one
+// block of the file instead of rewriting the file.
+
+// inPlaceBlock is the unit a change in place stays within: one page of
+// the page cache and one block of the file system. A write inside it is
+// not split by a kill (the kernel copies it in one piece) and reaches
+// the disk as one block, so after a crash each message reads as before
+// or after its change, never as a mixture.
+const inPlaceBlock = 4096
+
+// inPlaceEdit is one message's change as written in place: data at off.
+type inPlaceEdit struct {
+	off  int64
+	data []byte
+}
+
+// restatusInPlace returns in out the header h (as restatus takes it:
+// header lines and the blank line that ends them) with status lines
+// saying flags f, at h's own length: the trailing spaces of the one
+// X-Keywords: line give or take the difference. ok is false when h has
+// no such line, too few spaces, or no blank line as its last line and
+// only there (the header as the scan found it).
+func restatusInPlace(out, h []byte, f store.Flags, fromEnd []byte) ([]byte, bool, error) {
+	kwLines, blankAt := 0, -1
+	for pos := 0; pos < len(h); {
+		l := nextLine(h, pos)
+		if isBlank(l) {
+			blankAt = pos
+			break
+		}
+		if bytes.HasPrefix(l, []byte("X-Keywords:")) {
+			kwLines++
+		}
+		pos += len(l)
+	}
+	if kwLines != 1 || blankAt < 0 || blankAt+len(nextLine(h, blankAt)) != len(h) {
+		return out, false, nil
+	}
+	out, err := restatus(out[:0], h, f, fromEnd)
+	if err != nil {
+		return out, false, err
+	}
+	at, end := keywordsLine(out)
+	line := out[at:end]
+	eol := len(line) - len(lineEnd(line))
+	spaces := eol - len(bytes.TrimRight(line[:eol], " "))
+	switch delta := len(out) - len(h); {
+	case delta > spaces:
+		return out, false, nil
+	case delta > 0:
+		out = slices.Delete(out, at+eol-delta, at+eol)
+	case delta < 0:
+		out = slices.Insert(out, at+eol, bytes.Repeat([]byte(" "), -delta)...)
+	}
+	gotF, gotSize := headerFacts(out)
+	_, oldSize := headerFacts(h)
+	if gotF != f || gotSize != oldSize || !slices.EqualFunc(headerKeywords(out), headerKeywords(h), bytes.Equal) {
+		return out, false, fmt.Errorf("status lines written in place read back as flags %v and size %d, want %v and %d, or changed the keywords", gotF, gotSize, f, oldSize)
+	}
+	return out, true, nil
+}
+
+// keywordsLine returns where the X-Keywords: line of header h starts and
+// ends (its line end included); h has one.
+func keywordsLine(h []byte) (int, int) {
+	for pos := 0; pos < len(h); {
+		l := nextLine(h, pos)
+		if bytes.HasPrefix(l, []byte("X-Keywords:")) {
+			return pos, pos + len(l)
+		}
+		pos += len(l)
+	}
+	return len(h), len(h)
+}
+
+// headerKeywords are the keywords of header h as the scanner reads them.
+func headerKeywords(h []byte) [][]byte {
+	hs := newHdrState()
+	for pos := 0; pos < len(h); {
+		l := nextLine(h, pos)
+		pos += len(l)
+		if isBlank(l) {
+			break
+		}
+		hs.line(l)
+	}
+	return hs.keywords
+}
+
+// inPlaceChange is the write that turns old into new (same length) at
+// file offset base: the bytes from the first that differs to the last.
+// ok is false when they do not lie within one inPlaceBlock.
+func inPlaceChange(base int64, old, new []byte) (inPlaceEdit, bool) {
+	i := 0
+	for i < len(old) && old[i] == new[i] {
+		i++
+	}
+	if i == len(old) {
+		return inPlaceEdit{off: base}, true
+	}
+	j := len(old) - 1
+	for old[j] == new[j] {
+		j--
+	}
+	first, last := base+int64(i), base+int64(j)
+	if first/inPlaceBlock != last/inPlaceBlock {
+		return inPlaceEdit{}, false
+	}
+	return inPlaceEdit{off: first, data: slices.Clone(new[i : j+1])}, true
+}
+
+// writeFlagsInPlace writes the flags set in the session into the status
+// lines of their messages, in place, when every changed message has the
+// room (restatusInPlace, inPlaceChange); wrote is false, and nothing is
+// written, when one has not. The writes are synced before it returns.
+func (b *Box) writeFlagsInPlace() (wrote bool, err error) {
+	st, err := b.f.Stat()
+	if err != nil {
+		return false, err
+	}
+	if st.Size() < b.size {
+		return false, fmt.Errorf("file shrank from %d to %d bytes: changed by another program", b.size, st.Size())
+	}
+	var edits []inPlaceEdit
+	var hdr, out, fromEnd []byte
+	for i := range b.msgs {
+		m := &b.msgs[i]
+		if m.flagDiff == 0 {
+			continue
+		}
+		if m.pseudo || m.hdrOpen {
+			return false, nil
+		}
+		if hdr, fromEnd, err = b.fileHeader(m, hdr); err != nil {
+			return false, err
+		}
+		var ok bool
+		if out, ok, err = restatusInPlace(out, hdr, m.flags, fromEnd); err != nil {
+			return false, fmt.Errorf("the message at offset %d: %w", m.start, err)
+		}
+		if !ok {
+			return false, nil
+		}
+		e, ok := inPlaceChange(m.hdrStart(), hdr, out)
+		if !ok {
+			return false, nil
+		}
+		edits = append(edits, e)
+	}
+	// b.f appends (O_APPEND); the writes go through a second descriptor
+	// of the same file, held under the same locks.
+	w, err := os.OpenFile(b.path, os.O_WRONLY, 0)
+	if err != nil {
+		return false, err
+	}
+	defer w.Close()
+	if wst, err := w.Stat(); err != nil || !os.SameFile(st, wst) {
+		return false, fmt.Errorf("the file was replaced by another program")
+	}
+	for _, e := range edits {
+		if _, err := w.WriteAt(e.data, e.off); err != nil {
+			return true, err
+		}
+	}
+	if err := w.Sync(); err != nil {
+		return true, err
+	}
+	for i := range b.msgs {
+		b.msgs[i].flagDiff = 0
+	}
+	return true, nil
+}

@@ -1,0 +1,173 @@
+package mbox
+
+import (
+	"bytes"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/mailsync/mailsync/internal/store"
+)
+
+// padded is s (a status block from "Status:" to the end of the
+// X-Keywords: line) padded with spaces to c-client's 50 bytes.
+func padded(s string) string { return s + strings.Repeat(" ", statusRoom-len(s)) }
+
+// TestAppendFlagRoom: an append asked for room pads the X-Keywords: line
+// as c-client pads it when it rewrites (the block is 50 bytes from
+// "Status:"); without, the append form is c-client's, unpadded.
+func TestAppendFlagRoom(t *testing.T) {
+	for _, c := range []struct {
+		f    store.Flags
+		room bool
+		want string
+	}{
+		{0, false, "Status: \nX-Status: \nX-Keywords:\n"},
+		{0, true, padded("Status: \nX-Status: \nX-Keywords:") + "\n"},
+		{store.Seen | store.Flagged | store.Answered, true, padded("Status: R\nX-Status: FA\nX-Keywords:") + "\n"},
+		{store.Seen | store.Deleted | store.Flagged | store.Answered | store.Draft, true, padded("Status: R\nX-Status: DFAT\nX-Keywords:") + "\n"},
+	} {
+		var b bytes.Buffer
+		m := store.NewMessage{Flags: c.f, FlagRoom: c.room, Body: strings.NewReader("Subject: x\r\n\r\nbody\r\n")}
+		if _, err := WriteAppend(&b, env(), m); err != nil {
+			t.Fatal(err)
+		}
+		_, got, _ := strings.Cut(b.String(), "\n")
+		if !strings.HasPrefix(got, c.want+"Subject: x\n") {
+			t.Errorf("flags %v room %v: %q, want the block %q", c.f, c.room, got, c.want)
+		}
+	}
+}
+
+// roomFile has messages whose status blocks have room: c-client's
+// rewrite form (X-UID after the block, a keyword), a CRLF one, one whose
+// Status: line a mail reader moved to the end of the header, and our
+// append form with room.
+var roomFile = "From a@b Mon Jan  1 10:00:00 2024\nSubject: one\nMessage-ID: <1@x>\n" + padded("Status: RO\nX-Status: F\nX-Keywords: work") + "\nX-UID: 1\n\nbody one\n\n" +
+	"From a@b Mon Jan  1 10:00:01 2024\r\nSubject: two\r\n" + strings.ReplaceAll(padded("Status: O\nX-Status: \nX-Keywords:"), "\n", "\r\n") + "\r\n\r\nbody two\r\n\r\n" +
+	"From a@b Mon Jan  1 10:00:02 2024\nSubject: three\nX-Status: A\nX-Keywords:" + strings.Repeat(" ", 30) + "\nX-UID: 3\nStatus: O\n\nbody three\n\n" +
+	"From a@b Mon Jan  1 10:00:03 2024\n" + padded("Status: \nX-Status: \nX-Keywords:") + "\nSubject: four\n\nbody four\n\n"
+
+// TestFlagsInPlaceBytes: when every changed message has room, Close
+// writes the new status lines in place (same file, same length), taking
+// the difference from the X-Keywords: padding and keeping its keywords,
+// every other byte as it was.
+func TestFlagsInPlaceBytes(t *testing.T) {
+	b, path, ms := openFlags(t, roomFile)
+	ino := inode(t, path)
+	err := b.SetFlags(ctx, []store.FlagChange{
+		{Key: ms[0].Key, Remove: store.Seen | store.Flagged, Add: store.Answered | store.Draft},
+		{Key: ms[1].Key, Add: store.Seen | store.Flagged},
+		{Key: ms[2].Key, Add: store.Seen | store.Flagged, Remove: store.Answered},
+		{Key: ms[3].Key, Add: store.Seen | store.Flagged | store.Answered | store.Draft},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	want := "From a@b Mon Jan  1 10:00:00 2024\nSubject: one\nMessage-ID: <1@x>\n" + padded("Status: O\nX-Status: AT\nX-Keywords: work") + "\nX-UID: 1\n\nbody one\n\n" +
+		"From a@b Mon Jan  1 10:00:01 2024\r\nSubject: two\r\n" + "Status: RO\r\nX-Status: F\r\nX-Keywords:" + strings.Repeat(" ", 16) + "\r\n\r\nbody two\r\n\r\n" +
+		"From a@b Mon Jan  1 10:00:02 2024\nSubject: three\nX-Status: F\nX-Keywords:" + strings.Repeat(" ", 29) + "\nX-UID: 3\nStatus: RO\n\nbody three\n\n" +
+		"From a@b Mon Jan  1 10:00:03 2024\n" + padded("Status: R\nX-Status: FAT\nX-Keywords:") + "\nSubject: four\n\nbody four\n\n"
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != want {
+		t.Errorf("file after Close:\n%q\nwant\n%q", got, want)
+	}
+	if inode(t, path) != ino {
+		t.Error("the file was rewritten, not changed in place")
+	}
+	again, err := Open(path, store.ReadOnly, env())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	after, err := again.Messages(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantFlags := []store.Flags{store.Answered | store.Draft, store.Seen | store.Flagged, store.Seen | store.Flagged,
+		store.Seen | store.Flagged | store.Answered | store.Draft | store.Recent}
+	for i, m := range after {
+		if m.Flags != wantFlags[i] || m.Size != ms[i].Size {
+			t.Errorf("message %d read again: flags %v size %d, want %v %d", i, m.Flags, m.Size, wantFlags[i], ms[i].Size)
+		}
+	}
+}
+
+// TestFlagsInPlaceFallsBack: one changed message without the room, or
+// whose change would cross a 4 KiB block, makes Close rewrite the file
+// (a new file renamed over the box) with every change in it, as before.
+func TestFlagsInPlaceFallsBack(t *testing.T) {
+	noRoom := "From a@b Mon Jan  1 10:00:09 2024\nSubject: no room\nStatus: O\nX-Status: \nX-Keywords:\n\nbody\n\n"
+	twoKw := "From a@b Mon Jan  1 10:00:09 2024\nSubject: two lines\nX-Keywords:\n" + padded("Status: O\nX-Status: \nX-Keywords:") + "\n\nbody\n\n"
+	// The filler puts the changed bytes of "cross" (from the X-Status:
+	// value to the end of "X-Keywords:") across offset 4096.
+	cross := func(fill int) string {
+		return "From a@b Mon Jan  1 10:00:09 2024\nSubject: cross\nX-Fill: " + strings.Repeat("f", fill) + "\n" + padded("Status: O\nX-Status: \nX-Keywords:") + "\n\nbody\n\n"
+	}
+	at := len(roomFile) + len("From a@b Mon Jan  1 10:00:09 2024\nSubject: cross\nX-Fill: \nStatus: O\nX-Status: ")
+	for _, c := range []struct {
+		name, last string
+		inPlace    bool
+	}{
+		{"no room", noRoom, false},
+		{"two X-Keywords lines", twoKw, false},
+		{"across a block", cross(4096 - at - 5), false},
+		{"inside a block", cross(4096 - at + 1), true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			b, path, ms := openFlags(t, roomFile+c.last)
+			ino := inode(t, path)
+			if err := b.SetFlags(ctx, []store.FlagChange{
+				{Key: ms[1].Key, Add: store.Flagged},
+				{Key: ms[4].Key, Add: store.Flagged},
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if err := b.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if got := inode(t, path) == ino; got != c.inPlace {
+				t.Errorf("changed in place: %v, want %v", got, c.inPlace)
+			}
+			again, err := Open(path, store.ReadOnly, env())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer again.Close()
+			after, err := again.Messages(ctx)
+			if err != nil || len(after) != 5 {
+				t.Fatalf("read again: %d messages, %v", len(after), err)
+			}
+			for _, i := range []int{1, 4} {
+				if after[i].Flags&store.Flagged == 0 {
+					t.Errorf("message %d lost its change: %v", i, after[i].Flags)
+				}
+			}
+		})
+	}
+}
+
+// TestFlagsInPlaceChangedBehind: a header another program changed
+// behind the session's locks fails the Close and nothing is written.
+func TestFlagsInPlaceChangedBehind(t *testing.T) {
+	b, path, ms := openFlags(t, roomFile)
+	if err := b.SetFlags(ctx, []store.FlagChange{{Key: ms[1].Key, Add: store.Flagged}}); err != nil {
+		t.Fatal(err)
+	}
+	behind := strings.Replace(roomFile, "Status: O\r\n", "Status: R\r\n", 1)
+	if err := os.WriteFile(path, []byte(behind), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Close(); err == nil || !strings.Contains(err.Error(), "changed by another program") {
+		t.Errorf("Close: %v, want the change behind the session named", err)
+	}
+	if got, _ := os.ReadFile(path); string(got) != behind {
+		t.Error("the file was written after all")
+	}
+}

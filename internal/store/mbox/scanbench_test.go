@@ -1,0 +1,52 @@
+package mbox
+
+import (
+	"bytes"
+	"os"
+	"testing"
+)
+
+// BenchmarkScanFile scans $MBOX_BENCH_FILE (a large mbox): through
+// read(2) and from a copy in memory.
+func BenchmarkScanFile(b *testing.B) {
+	path := os.Getenv("MBOX_BENCH_FILE")
+	if path == "" {
+		b.Skip("MBOX_BENCH_FILE not set")
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("file", func(b *testing.B) {
+		for b.Loop() {
+			f, _ := os.Open(path)
+			s := newScanner(f, 0, path)
+			ms, err := s.scanMessages(nil, true, 1, nil)
+			if err != nil || len(ms) == 0 {
+				b.Fatal(err)
+			}
+			f.Close()
+		}
+		b.SetBytes(int64(len(data)))
+	})
+	b.Run("memory", func(b *testing.B) {
+		for b.Loop() {
+			s := newScanner(bytes.NewReader(data), 0, path)
+			ms, err := s.scanMessages(nil, true, 1, nil)
+			if err != nil || len(ms) == 0 {
+				b.Fatal(err)
+			}
+		}
+		b.SetBytes(int64(len(data)))
+	})
+}
+
+// TestIndexFromLine: indexFromLine finds what bytes.Index of "\nFrom "
+// finds, on "From " with and without a line end before it.
+func TestIndexFromLine(t *testing.T) {
+	for _, s := range []string{"", "From a", "x\nFrom a", "xFrom a\nFrom b", "From From \nFrom ", "\nFrom", "a\nFrom", "FFrom \n\nFrom x", "\n\r\nFrom x"} {
+		if got, want := indexFromLine([]byte(s)), bytes.Index([]byte(s), []byte("\nFrom ")); got != want {
+			t.Errorf("indexFromLine(%q) = %d, want %d", s, got, want)
+		}
+	}
+}
