@@ -52,6 +52,9 @@ func TestConformanceMbox(t *testing.T) {
 		KeepsRecent:      true,
 		QuotesFrom:       true,
 		AddsFinalNewline: true,
+		// Its boxes are created with c-client's pseudo message, whose
+		// X-IMAP: line declares keywords (mbox keywords.go).
+		KeepsKeywords: true,
 	})
 }
 

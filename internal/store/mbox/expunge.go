@@ -88,6 +88,7 @@ func (b *Box) rewrite(drop bool) error {
 	b.f = nf
 	b.msgs = kept
 	b.size = end
+	b.written()
 	return syncDir(dir)
 }
 
@@ -128,10 +129,12 @@ func (b *Box) copyKept(w io.Writer, drop bool) ([]msg, int64, error) {
 			}
 			pos = b.msgs[0].start
 		}
-		if len(kept) == 0 && !m.pseudo && m.imap {
+		if len(kept) == 0 && !m.pseudo && (m.imap || b.declarationDropped(&m)) {
 			// This message would become the first of the file, where
 			// its X-IMAP: header would make it the hidden pseudo
-			// message; a fresh pseudo message keeps it visible.
+			// message; a fresh pseudo message keeps it visible. Or the
+			// first message, which declared the keywords, is dropped:
+			// the fresh pseudo message declares them.
 			if err := run.flush(); err != nil {
 				return nil, 0, err
 			}
@@ -142,7 +145,10 @@ func (b *Box) copyKept(w io.Writer, drop bool) ([]msg, int64, error) {
 			kept = append(kept, p)
 			pos = p.end
 		}
-		if m.flagDiff == 0 || m.pseudo {
+		// The file's first message declares the keywords: a new one
+		// goes into its X-IMAP: or X-IMAPbase: line (keywords.go).
+		declaring := len(kept) == 0 && b.decl.dirty && m.start == b.msgs[0].start
+		if !declaring && (!b.changed(&m) || m.pseudo) {
 			if err := run.add(m.start, m.end); err != nil {
 				return nil, 0, err
 			}
@@ -152,7 +158,7 @@ func (b *Box) copyKept(w io.Writer, drop bool) ([]msg, int64, error) {
 			m.end += d
 		} else {
 			var err error
-			if hdr, out, err = b.restatusMsg(&m, hdr, out); err != nil {
+			if hdr, out, err = b.restatusMsg(&m, hdr, out, declaring); err != nil {
 				return nil, 0, err
 			}
 			// The From_ line, the new header, the body.
@@ -172,7 +178,6 @@ func (b *Box) copyKept(w io.Writer, drop bool) ([]msg, int64, error) {
 			m.start = pos
 			m.bodyStart = m.hdrStart() + int64(len(out))
 			m.end = m.bodyStart + body
-			m.flagDiff = 0
 		}
 		pos = m.end
 		kept = append(kept, m)
@@ -184,19 +189,48 @@ func (b *Box) copyKept(w io.Writer, drop bool) ([]msg, int64, error) {
 }
 
 // restatusMsg returns in out the header of m (the bytes between its
-// From_ line and its body) with status lines saying its session flags
-// (restatus). The header must still say the flags read from the file.
-// hdr and out are buffers to reuse.
-func (b *Box) restatusMsg(m *msg, hdr, out []byte) ([]byte, []byte, error) {
+// From_ line and its body) with status lines saying its session flags and
+// keywords (restatus), and with declaring (m is the file's first
+// message) the box's declared keywords in its X-IMAP: or X-IMAPbase:
+// line. The header must still say the flags read from the file. hdr and
+// out are buffers to reuse.
+func (b *Box) restatusMsg(m *msg, hdr, out []byte, declaring bool) ([]byte, []byte, error) {
 	hdr, fromEnd, err := b.fileHeader(m, hdr)
 	if err != nil {
 		return hdr, out, err
 	}
-	out, err = restatus(out[:0], hdr, m.flags, fromEnd)
+	h := hdr
+	if declaring {
+		var ok bool
+		if h, ok = redeclare(hdr, b.decl.names); !ok {
+			return hdr, out, fmt.Errorf("the first message at offset %d no longer declares keywords: changed by another program", m.start)
+		}
+	}
+	if !b.changed(m) || m.pseudo {
+		return hdr, append(out[:0], h...), nil
+	}
+	out, err = restatus(out[:0], h, m.flags, b.newKeywords(m, h), fromEnd)
 	if err != nil {
 		return hdr, out, fmt.Errorf("the message at offset %d: %w", m.start, err)
 	}
 	return hdr, out, nil
+}
+
+// newKeywords is the new value of m's X-Keywords: line (header h) when
+// the session changed its keywords, else nil.
+func (b *Box) newKeywords(m *msg, h []byte) []byte {
+	if b.kwDiff[m.key] == 0 {
+		return nil
+	}
+	return b.decl.keywordsValue(h, m.kw)
+}
+
+// declarationDropped reports that m is to be the first message of a
+// rewritten file while the file's first message, which declares the
+// box's keywords, is not kept (an expunge): the keywords need a new
+// declaration, or c-client and the next listing would lose them.
+func (b *Box) declarationDropped(m *msg) bool {
+	return m.start != b.msgs[0].start && b.decl.present && len(b.decl.names) > 0
 }
 
 // fileHeader reads into hdr the header of m as the file holds it (the
@@ -271,6 +305,9 @@ func (r *runCopy) flush() error {
 // and returns its description.
 func (b *Box) pseudoAt(w io.Writer, pos int64) (msg, error) {
 	data := PseudoCreate(b.env)
+	if len(b.decl.names) > 0 {
+		data, _ = redeclare(data, b.decl.names)
+	}
 	ms, err := newScanner(bytes.NewReader(data), pos, b.path).scanMessages(nil, true, b.nextKey, nil)
 	if err != nil || len(ms) != 1 || !ms[0].pseudo {
 		return msg{}, fmt.Errorf("pseudo message does not read back: %v", err)

@@ -37,7 +37,7 @@ func (h *hdrState) line(s []byte) bool {
 		h.retain = false
 		return false
 	case bytes.HasPrefix(s, []byte("X-Keywords:")):
-		h.keywords = words(s[11:])
+		h.keywords = append(h.keywords, words(s[11:])...) // c-client ORs the lines
 		h.retain = false
 		return false
 	case bytes.HasPrefix(s, []byte("X-IMAP:")), bytes.HasPrefix(s, []byte("X-IMAPbase:")):

@@ -31,11 +31,11 @@ type inPlaceEdit struct {
 
 // restatusInPlace returns in out the header h (as restatus takes it:
 // header lines and the blank line that ends them) with status lines
-// saying flags f, at h's own length: the trailing spaces of the one
+// saying flags f (and, with kw, X-Keywords: saying kw), at h's own length: the trailing spaces of the one
 // X-Keywords: line give or take the difference. ok is false when h has
 // no such line, too few spaces, or no blank line as its last line and
 // only there (the header as the scan found it).
-func restatusInPlace(out, h []byte, f store.Flags, fromEnd []byte) ([]byte, bool, error) {
+func restatusInPlace(out, h []byte, f store.Flags, kw, fromEnd []byte) ([]byte, bool, error) {
 	kwLines, blankAt := 0, -1
 	for pos := 0; pos < len(h); {
 		l := nextLine(h, pos)
@@ -51,10 +51,11 @@ func restatusInPlace(out, h []byte, f store.Flags, fromEnd []byte) ([]byte, bool
 	if kwLines != 1 || blankAt < 0 || blankAt+len(nextLine(h, blankAt)) != len(h) {
 		return out, false, nil
 	}
-	out, err := restatus(out[:0], h, f, fromEnd)
+	out, err := restatus(out[:0], h, f, kw, fromEnd)
 	if err != nil {
 		return out, false, err
 	}
+	wantKw := headerKeywords(out)
 	at, end := keywordsLine(out)
 	line := out[at:end]
 	eol := len(line) - len(lineEnd(line))
@@ -69,7 +70,7 @@ func restatusInPlace(out, h []byte, f store.Flags, fromEnd []byte) ([]byte, bool
 	}
 	gotF, gotSize := headerFacts(out)
 	_, oldSize := headerFacts(h)
-	if gotF != f || gotSize != oldSize || !slices.EqualFunc(headerKeywords(out), headerKeywords(h), bytes.Equal) {
+	if gotF != f || gotSize != oldSize || !slices.EqualFunc(headerKeywords(out), wantKw, bytes.Equal) {
 		return out, false, fmt.Errorf("status lines written in place read back as flags %v and size %d, want %v and %d, or changed the keywords", gotF, gotSize, f, oldSize)
 	}
 	return out, true, nil
@@ -136,11 +137,14 @@ func (b *Box) writeFlagsInPlace() (wrote bool, err error) {
 	if st.Size() < b.size {
 		return false, fmt.Errorf("file shrank from %d to %d bytes: changed by another program", b.size, st.Size())
 	}
+	if b.decl.dirty {
+		return false, nil // a new declaration: the first message grows
+	}
 	var edits []inPlaceEdit
 	var hdr, out, fromEnd []byte
 	for i := range b.msgs {
 		m := &b.msgs[i]
-		if m.flagDiff == 0 {
+		if !b.changed(m) {
 			continue
 		}
 		if m.pseudo || m.hdrOpen {
@@ -150,7 +154,7 @@ func (b *Box) writeFlagsInPlace() (wrote bool, err error) {
 			return false, err
 		}
 		var ok bool
-		if out, ok, err = restatusInPlace(out, hdr, m.flags, fromEnd); err != nil {
+		if out, ok, err = restatusInPlace(out, hdr, m.flags, b.newKeywords(m, hdr), fromEnd); err != nil {
 			return false, fmt.Errorf("the message at offset %d: %w", m.start, err)
 		}
 		if !ok {
@@ -180,8 +184,6 @@ func (b *Box) writeFlagsInPlace() (wrote bool, err error) {
 	if err := w.Sync(); err != nil {
 		return true, err
 	}
-	for i := range b.msgs {
-		b.msgs[i].flagDiff = 0
-	}
+	b.written()
 	return true, nil
 }

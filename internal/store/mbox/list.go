@@ -51,7 +51,11 @@ func (b *Box) each(fn func(*scanned, store.Message) error) error {
 		if sc.deleted {
 			fl |= store.Deleted
 		}
-		return fn(sc, store.Message{Key: sc.key, Size: sc.size, Flags: fl, InternalDate: sc.date, Header: sc.header})
+		m := store.Message{Key: sc.key, Size: sc.size, Flags: fl, InternalDate: sc.date, Header: sc.header}
+		if b.decl.present {
+			m.Keywords = b.decl.keywords(sc.kw)
+		}
+		return fn(sc, m)
 	}
 	if b.scanned {
 		if err := b.reread(emit); err != nil {

@@ -27,7 +27,7 @@ import (
 // when the scan began (filesig.RacyWindow).
 
 // listKind is the format of the listing cache files.
-const listKind = "mailsync mbox listing 2"
+const listKind = "mailsync mbox listing 3"
 
 // listCacheDir is where a box's listing cache lives; "" for none.
 func listCacheDir(env store.Env) string {
@@ -47,15 +47,17 @@ func listIdentity(path string) string {
 
 // listWriter writes a scan into a listing cache as it goes.
 type listWriter struct {
-	bw  *cachefile.Writer
-	sig filesig.Sig
-	buf []byte
+	bw   *cachefile.Writer
+	sig  filesig.Sig
+	buf  []byte
+	decl *declaration // the box's, written after the first message
+	n    int          // messages added
 }
 
 // newListWriter starts the cache of a first scan of a file with
 // signature sig; nil when there is no cache directory or the file
 // changed too recently to be told apart from a later change (settled).
-func newListWriter(env store.Env, path string, sig filesig.Sig) *listWriter {
+func newListWriter(env store.Env, path string, sig filesig.Sig, decl *declaration) *listWriter {
 	if !sig.SettledAt(env.Time()) {
 		return nil
 	}
@@ -63,7 +65,7 @@ func newListWriter(env store.Env, path string, sig filesig.Sig) *listWriter {
 	if bw == nil {
 		return nil
 	}
-	lw := &listWriter{bw: bw, sig: sig}
+	lw := &listWriter{bw: bw, sig: sig, decl: decl}
 	bw.Write(sig.Append(nil))
 	return lw
 }
@@ -88,6 +90,7 @@ func (lw *listWriter) add(sc *scanned) {
 		}
 	}
 	b = binary.AppendUvarint(b, bits)
+	b = binary.AppendUvarint(b, uint64(m.kw))
 	_, off := sc.date.Zone()
 	b = binary.AppendVarint(b, sc.date.Unix())
 	b = binary.AppendVarint(b, int64(sc.date.Nanosecond()))
@@ -108,6 +111,11 @@ func (lw *listWriter) add(sc *scanned) {
 	hdr = append(hdr, '\n')
 	b = binary.AppendUvarint(b, uint64(len(hdr)))
 	b = append(b, hdr...)
+	if lw.n == 0 {
+		// The file's first message declares the box's keywords.
+		b = appendDeclaration(b, lw.decl)
+	}
+	lw.n++
 	lw.buf = b
 	lw.bw.Write(b)
 }
@@ -137,7 +145,7 @@ var errStaleList = errors.New("mbox listing cache: not for this file")
 // signature sig to emit, in file order, and returns them as an index;
 // errStaleList (or another error, before emit was called) when there is
 // no usable cache. An error from emit is returned as is.
-func readListCache(env store.Env, path string, sig filesig.Sig, emit func(*scanned) error) ([]msg, error) {
+func readListCache(env store.Env, path string, sig filesig.Sig, decl *declaration, emit func(*scanned) error) ([]msg, error) {
 	rc, ok := cachefile.Open(listCacheDir(env), listKind, listIdentity(path))
 	if !ok {
 		return nil, errStaleList
@@ -164,11 +172,14 @@ func readListCache(env store.Env, path string, sig filesig.Sig, emit func(*scann
 		for i := 1; i < 4 && err == nil; i++ {
 			u[i], err = binary.ReadUvarint(r)
 		}
-		var bits uint64
+		var bits, kw uint64
 		var sec, nsec, off int64
 		var hlen uint64
 		if err == nil {
 			bits, err = binary.ReadUvarint(r)
+		}
+		if err == nil {
+			kw, err = binary.ReadUvarint(r)
 		}
 		for _, p := range []*int64{&sec, &nsec, &off} {
 			if err == nil {
@@ -188,6 +199,9 @@ func readListCache(env store.Env, path string, sig filesig.Sig, emit func(*scann
 			hdr = hdr[:hlen]
 			_, err = io.ReadFull(r, hdr)
 		}
+		if err == nil && len(ms) == 0 {
+			err = readDeclaration(r, decl)
+		}
 		if err != nil {
 			if len(ms) == 0 {
 				return nil, errStaleList
@@ -196,7 +210,7 @@ func readListCache(env store.Env, path string, sig filesig.Sig, emit func(*scann
 		}
 		sc.msg = msg{key: u[0], start: v[0], bodyStart: v[1], end: v[2], size: v[3],
 			fromLen: uint32(u[1]), sepLen: uint8(u[2]), flags: store.Flags(u[3]),
-			pseudo: bits&1 != 0, imap: bits&2 != 0, hdrOpen: bits&4 != 0}
+			pseudo: bits&1 != 0, imap: bits&2 != 0, hdrOpen: bits&4 != 0, kw: uint32(kw)}
 		sc.date = time.Unix(sec, nsec).In(fixedZone(int(off)))
 		sc.header = hdr
 		ms = append(ms, sc.msg)
@@ -204,4 +218,49 @@ func readListCache(env store.Env, path string, sig filesig.Sig, emit func(*scann
 			return nil, err
 		}
 	}
+}
+
+// appendDeclaration appends d to a cache record: present, the number of
+// names, each name with its length.
+func appendDeclaration(b []byte, d *declaration) []byte {
+	present := uint64(0)
+	if d != nil && d.present {
+		present = 1
+	}
+	b = binary.AppendUvarint(b, present)
+	if present == 0 {
+		return b
+	}
+	b = binary.AppendUvarint(b, uint64(len(d.names)))
+	for _, n := range d.names {
+		b = binary.AppendUvarint(b, uint64(len(n)))
+		b = append(b, n...)
+	}
+	return b
+}
+
+// readDeclaration reads what appendDeclaration wrote into d.
+func readDeclaration(r *bufio.Reader, d *declaration) error {
+	present, err := binary.ReadUvarint(r)
+	if err != nil || present == 0 {
+		return err
+	}
+	n, err := binary.ReadUvarint(r)
+	if err != nil || n > maxDeclared {
+		return errStaleList
+	}
+	var words [][]byte
+	for range n {
+		l, err := binary.ReadUvarint(r)
+		if err != nil || l > maxUserFlag {
+			return errStaleList
+		}
+		w := make([]byte, l)
+		if _, err := io.ReadFull(r, w); err != nil {
+			return err
+		}
+		words = append(words, w)
+	}
+	d.set(words)
+	return nil
 }

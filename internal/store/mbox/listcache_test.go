@@ -53,7 +53,7 @@ func sameAsScan(t *testing.T, got, want []store.Message) {
 		g, w := got[i], want[i]
 		_, gz := g.InternalDate.Zone()
 		_, wz := w.InternalDate.Zone()
-		if g.Key != w.Key || g.Size != w.Size || g.Flags != w.Flags || !g.InternalDate.Equal(w.InternalDate) || gz != wz {
+		if g.Key != w.Key || g.Size != w.Size || g.Flags != w.Flags || g.Keywords != w.Keywords || !g.InternalDate.Equal(w.InternalDate) || gz != wz {
 			t.Errorf("message %d: %+v, want %+v", i, g, w)
 		}
 		for _, f := range store.HeaderFields() {
@@ -93,7 +93,7 @@ func TestListCache(t *testing.T) {
 	// Forge the cache for the unchanged file: the listing follows it.
 	fi, _ := os.Stat(path)
 	sig, _ := filesig.Of(fi)
-	lw := newListWriter(e, path, sig)
+	lw := newListWriter(e, path, sig, nil)
 	b, err := Open(path, store.ReadOnly, env())
 	if err != nil {
 		t.Fatal(err)

@@ -34,6 +34,11 @@ type Box struct {
 	// list is the listing cache written by this session's first scan
 	// (listcache.go), kept by Close if the file is still as scanned.
 	list *listWriter
+	// decl is the keyword declaration read from the first message
+	// (keywords.go); kwDiff, by message key, the keyword bits SetFlags
+	// changed and did not write yet.
+	decl   declaration
+	kwDiff map[uint64]uint32
 }
 
 var (
@@ -57,6 +62,7 @@ func Open(path string, mode store.Mode, env store.Env) (*Box, error) {
 		if b.f, err = os.Open(path); err != nil {
 			return nil, fmt.Errorf("open %s: %w", path, err)
 		}
+		b.peekDeclaration()
 		return b, nil
 	}
 	var unfinished int64
@@ -79,6 +85,7 @@ func Open(path string, mode store.Mode, env store.Env) (*Box, error) {
 		}
 	}
 	removeDeadTemps(path, env)
+	b.peekDeclaration()
 	return b, nil
 }
 
@@ -160,7 +167,7 @@ func (b *Box) rescan(emit func(*scanned) error) error {
 	var lw *listWriter
 	if sig, ok := filesig.Of(st); ok && !b.scanned {
 		// A file unchanged since a cached scan is not read at all.
-		ms, err := readListCache(b.env, b.path, sig, func(sc *scanned) error {
+		ms, err := readListCache(b.env, b.path, sig, &b.decl, func(sc *scanned) error {
 			if emit == nil {
 				return nil
 			}
@@ -177,7 +184,7 @@ func (b *Box) rescan(emit func(*scanned) error) error {
 			return fmt.Errorf("read %s: %w", b.path, err)
 		}
 		if b.mode == store.ReadWrite {
-			lw = newListWriter(b.env, b.path, sig)
+			lw = newListWriter(b.env, b.path, sig, &b.decl)
 		}
 	}
 	if lw != nil {
@@ -193,9 +200,11 @@ func (b *Box) rescan(emit func(*scanned) error) error {
 	from := int64(0)
 	if b.scanned {
 		from = b.size
+	} else {
+		b.decl = declaration{} // read again from the first message
 	}
 	s := newScanner(io.NewSectionReader(b.f, from, st.Size()-from), from, b.path)
-	s.begin, s.end = from, st.Size()
+	s.begin, s.end, s.decl = from, st.Size(), &b.decl
 	old := len(b.msgs)
 	ms, err := s.scanMessages(b.msgs, !b.scanned, b.nextKey, emit)
 	if err != nil {

@@ -36,6 +36,10 @@ type msg struct {
 	// written (session flags XOR the file's); doc/design/mbox.md, "Flag
 	// rewrites".
 	flagDiff store.Flags
+	// kw are the message's keywords, one bit per keyword the box
+	// declares (keywords.go); the bits SetFlags changed and did not
+	// write yet are in Box.kwDiff.
+	kw uint32
 }
 
 // hdrStart is the offset just after the From_ line.
@@ -66,6 +70,10 @@ type scanner struct {
 	hdr  []byte  // the header lines of the message being read
 	err  error   // a read error met while skipping a body
 	cur  scanned // the message being read (handed to emit)
+	// decl is the box's keyword declaration (keywords.go): read from the
+	// file's first message, then used for each message's keyword bits;
+	// nil leaves the bits 0.
+	decl *declaration
 	// end is the offset where the input ends when known (0 if not):
 	// lists of messages grow by estimates from it (grow).
 	end, begin int64
@@ -323,6 +331,12 @@ func (s *scanner) scanMessages(dst []msg, first bool, nextKey uint64, emit func(
 		}
 		m.imap = h.imap
 		m.pseudo = first && n == 0 && h.imap
+		if s.decl != nil {
+			if first && n == 0 && h.validity != 0 {
+				s.decl.set(h.imapKW)
+			}
+			m.kw = s.decl.bits(h.keywords)
+		}
 		fi = s.skipBody(m)
 		if len(dst) == cap(dst) {
 			dst = slices.Grow(dst, s.grow(len(dst), n+1)-len(dst))

@@ -12,12 +12,22 @@ import (
 	"github.com/mailsync/mailsync/internal/store"
 )
 
-var _ store.FlagSetter = (*Box)(nil)
+var (
+	_ store.FlagSetter    = (*Box)(nil)
+	_ store.KeywordKeeper = (*Box)(nil)
+)
+
+// KeepsKeywords implements store.KeywordKeeper: the box keeps keywords
+// when its first message declares them, as c-client reads an mbox
+// (keywords.go). Known once the box is listed.
+func (b *Box) KeepsKeywords() bool { return b.decl.present }
 
 // SetFlags implements store.FlagSetter. The changes are recorded in the
-// session (later listings show them) and written by one rewrite of the
-// file: Expunge's when it expunges something, else Close's, and only for
-// messages whose flags changed. doc/design/mbox.md, "Flag rewrites".
+// session (later listings show them) and written at Close, in place or
+// by one rewrite of the file (Expunge's when it expunges something), and
+// only for messages whose flags or keywords changed. A keyword the box
+// does not declare yet is declared (the rewrite writes the declaration).
+// doc/design/mbox.md, "Flag rewrites" and "Keywords".
 func (b *Box) SetFlags(ctx context.Context, changes []store.FlagChange) error {
 	if b.mode != store.ReadWrite {
 		return fmt.Errorf("set flags in %s: %w", b.path, store.ErrReadOnly)
@@ -43,18 +53,50 @@ func (b *Box) SetFlags(ctx context.Context, changes []store.FlagChange) error {
 		f := c.Apply(m.flags)
 		m.flagDiff ^= m.flags ^ f
 		m.flags = f
+		if c.AddKeywords == "" && c.RemoveKeywords == "" {
+			continue
+		}
+		kw, err := b.decl.apply(m.kw, c.AddKeywords, c.RemoveKeywords)
+		if err != nil {
+			return fmt.Errorf("set flags in %s: %w", b.path, err)
+		}
+		if b.kwDiff == nil {
+			b.kwDiff = map[uint64]uint32{}
+		}
+		if d := b.kwDiff[m.key] ^ m.kw ^ kw; d != 0 {
+			b.kwDiff[m.key] = d
+		} else {
+			delete(b.kwDiff, m.key)
+		}
+		m.kw = kw
 	}
 	return nil
 }
 
-// flagsPending reports flags set in the session and not yet written.
+// flagsPending reports flags or keywords set in the session and not yet
+// written.
 func (b *Box) flagsPending() bool {
+	if len(b.kwDiff) > 0 || b.decl.dirty {
+		return true
+	}
 	for i := range b.msgs {
 		if b.msgs[i].flagDiff != 0 {
 			return true
 		}
 	}
 	return false
+}
+
+// changed reports whether m's flags or keywords differ from the file's.
+func (b *Box) changed(m *msg) bool { return m.flagDiff != 0 || b.kwDiff[m.key] != 0 }
+
+// written marks every change of the session written.
+func (b *Box) written() {
+	for i := range b.msgs {
+		b.msgs[i].flagDiff = 0
+	}
+	b.kwDiff = nil
+	b.decl.dirty = false
 }
 
 // writeFlags writes the flags set in the session (Close): in place when

@@ -3,6 +3,7 @@ package mbox
 import (
 	"bytes"
 	"fmt"
+	"slices"
 
 	"github.com/mailsync/mailsync/internal/store"
 )
@@ -98,10 +99,10 @@ func isCont(l []byte) bool { return len(l) > 0 && (l[0] == ' ' || l[0] == '\t') 
 // X-UID:, the header lines, CRs.
 //
 // The result is checked: it must read back (hdrState) as flags f with
-// the same message size as h, else restatus fails and the file is not
-// rewritten.
-func restatus(dst, h []byte, f store.Flags, fromEnd []byte) ([]byte, error) {
-	haveSt, haveX := false, false
+// the same message size as h (and the words of kw as its keywords),
+// else restatus fails and the file is not rewritten.
+func restatus(dst, h []byte, f store.Flags, kw, fromEnd []byte) ([]byte, error) {
+	haveSt, haveX, haveKw := false, false, kw == nil
 	ins, field := -1, 0
 	for pos := 0; pos < len(h); {
 		l := nextLine(h, pos)
@@ -112,6 +113,8 @@ func restatus(dst, h []byte, f store.Flags, fromEnd []byte) ([]byte, error) {
 			haveSt = true
 		case bytes.HasPrefix(l, []byte("X-Status:")):
 			haveX = true
+		case bytes.HasPrefix(l, []byte("X-Keywords:")):
+			haveKw = true
 		}
 		if ins >= 0 {
 			break
@@ -148,7 +151,13 @@ func restatus(dst, h []byte, f store.Flags, fromEnd []byte) ([]byte, error) {
 			dst = xstatusValue(dst, f)
 			dst = append(dst, eol...)
 		}
+		if !haveKw {
+			dst = append(dst, "X-Keywords:"...)
+			dst = append(dst, kw...)
+			dst = append(dst, eol...)
+		}
 	}
+	kwDone := false
 	for pos := 0; pos < len(h); {
 		if pos == ins {
 			add()
@@ -164,6 +173,19 @@ func restatus(dst, h []byte, f store.Flags, fromEnd []byte) ([]byte, error) {
 			dst = append(dst, "X-Status: "...)
 			dst = xstatusValue(dst, f)
 			dst = append(dst, lineEnd(l)...)
+		case kw != nil && bytes.HasPrefix(l, []byte("X-Keywords:")):
+			if !kwDone {
+				// The padding stays: a shorter line is padded to the
+				// old one's length, the room for changes in place.
+				lineStart := len(dst)
+				dst = append(dst, "X-Keywords:"...)
+				dst = append(dst, kw...)
+				for old := len(l) - len(lineEnd(l)); len(dst)-lineStart < old; {
+					dst = append(dst, ' ')
+				}
+				dst = append(dst, lineEnd(l)...)
+				kwDone = true
+			}
 		default:
 			dst = append(dst, l...)
 		}
@@ -175,6 +197,9 @@ func restatus(dst, h []byte, f store.Flags, fromEnd []byte) ([]byte, error) {
 	_, oldSize := headerFacts(h)
 	if gotF != f || gotSize != oldSize {
 		return dst, fmt.Errorf("rewritten status lines read back as flags %v and size %d, want %v and %d", gotF, gotSize, f, oldSize)
+	}
+	if got := headerKeywords(dst[start:]); kw != nil && !slices.EqualFunc(got, bytes.Fields(kw), bytes.Equal) {
+		return dst, fmt.Errorf("rewritten X-Keywords: line reads back as %q, want %q", bytes.Join(got, []byte(" ")), bytes.TrimSpace(kw))
 	}
 	return dst, nil
 }

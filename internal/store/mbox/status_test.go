@@ -49,7 +49,7 @@ func TestRestatus(t *testing.T) {
 		{"empty header", "", rec | seen, "\n", "Status: R\nX-Status: \n"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			got, err := restatus([]byte("kept:"), []byte(c.h), c.f, []byte(c.from))
+			got, err := restatus([]byte("kept:"), []byte(c.h), c.f, nil, []byte(c.from))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -58,7 +58,7 @@ func TestRestatus(t *testing.T) {
 			}
 		})
 	}
-	if _, err := restatus(nil, []byte(" folded\n cut"), rec, []byte("\n")); err == nil {
+	if _, err := restatus(nil, []byte(" folded\n cut"), rec, nil, []byte("\n")); err == nil {
 		t.Error("a header of continuation lines without end: no error")
 	}
 }
@@ -73,7 +73,7 @@ func TestRestatusAsCClient(t *testing.T) {
 		if f&^store.CopiedFlags != 0 {
 			continue
 		}
-		got, err := restatus(nil, []byte("Subject: s\n\n"), f, []byte("\n"))
+		got, err := restatus(nil, []byte("Subject: s\n\n"), f, nil, []byte("\n"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -103,7 +103,7 @@ func TestRestatusReadsBack(t *testing.T) {
 		}
 		h.WriteString(ends[i%len(ends)])
 		f := store.Flags(i*13) & (store.CopiedFlags | store.Recent)
-		if _, err := restatus(nil, h.Bytes(), f, []byte("\n")); err != nil {
+		if _, err := restatus(nil, h.Bytes(), f, nil, []byte("\n")); err != nil {
 			if strings.HasPrefix(h.String(), " ") || strings.HasPrefix(h.String(), "\t") {
 				continue // no place for the lines: refused, as it must be
 			}
