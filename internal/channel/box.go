@@ -159,7 +159,11 @@ func (e *Engine) syncBox(ctx context.Context, a, b sideBox, last []string, pre *
 		if deleting {
 			gone = x.o.victims
 		}
-		if err := e.loadDetails(ctx, x.o, needed(x.copies, gone, x.flags)); err != nil {
+		flags := x.flags
+		if !e.Opt.Long {
+			flags = nil // a flag change needs the key only (scanned.keys); -m prints the message
+		}
+		if err := e.loadDetails(ctx, x.o, needed(x.copies, gone, flags)); err != nil {
 			if !e.goneIn(err, x.o.side) {
 				e.emit(event.Failed{Err: err})
 			}

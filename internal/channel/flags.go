@@ -237,7 +237,7 @@ func (e *Engine) setFlags(ctx context.Context, o *openSide, moves []flagMove) er
 	}
 	changes := make([]store.FlagChange, len(moves))
 	for k, m := range moves {
-		changes[k] = store.FlagChange{Key: o.scan.det.Rec(m.at).Key, Add: m.add, Remove: m.remove,
+		changes[k] = store.FlagChange{Key: o.scan.keys[m.at], Add: m.add, Remove: m.remove,
 			AddKeywords: m.addK, RemoveKeywords: m.removeK}
 	}
 	return fs.SetFlags(ctx, changes)

@@ -40,10 +40,13 @@ type scanned struct {
 	// incomplete: the listing left messages out (store.SkippedError):
 	// the run fails and the box is never settled.
 	incomplete bool
-	// flags and keywords are the flags and keywords of each message in
-	// mailbox order, kept with Options.FlagSync only (flags.go).
+	// flags, keywords and keys are the flags, keywords and store keys of
+	// each message in mailbox order, kept with Options.FlagSync only
+	// (flags.go): a flag change needs no more of a message, so a
+	// streamed box is not read again for it (loadDetails).
 	flags    []store.Flags
 	keywords []store.Keywords
+	keys     []uint64
 }
 
 // count is the number of messages of the box.
@@ -154,6 +157,7 @@ func (sc *idScan) add(m store.Message) {
 	if e.Opt.FlagSync {
 		s.flags = append(s.flags, m.Flags)
 		s.keywords = append(s.keywords, m.Keywords)
+		s.keys = append(s.keys, m.Key)
 	}
 	if m.Flags&store.Deleted != 0 {
 		s.trashed++
