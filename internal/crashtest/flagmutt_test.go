@@ -20,11 +20,22 @@ import (
 // session holds the box's dotlock (and fcntl lock) from its open to the
 // end of its rewrite, so mutt waits, and works on the rewritten file:
 // afterwards every change of both is there, read so by Python's mailbox
-// module and by the store.
+// module and by the store. Run on a box without room for changes in
+// place (rewritten) and on one with c-client's padding (written in place,
+// doc/design/mbox.md, "Flag changes in place").
 func TestMuttDuringFlagSession(t *testing.T) {
 	t.Parallel()
+	for _, room := range []bool{false, true} {
+		t.Run(map[bool]string{false: "rewrite", true: "in place"}[room], func(t *testing.T) {
+			t.Parallel()
+			muttDuringFlagSession(t, room)
+		})
+	}
+}
+
+func muttDuringFlagSession(t *testing.T, room bool) {
 	seed := testSeed(t)
-	fm := genFlagMbox(300, 600)
+	fm := genFlagMboxRoom(300, 600, room)
 	home := flagHome(t, fm.data)
 	path := filepath.Join(home, "mail", "box")
 	flaggable := map[string]bool{}

@@ -2,7 +2,10 @@ package mbox
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -169,5 +172,105 @@ func TestFlagsInPlaceChangedBehind(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(path); string(got) != behind {
 		t.Error("the file was written after all")
+	}
+}
+
+// TestRestatusInPlaceGenerated: over generated headers (status lines
+// present or not, anywhere, X-Keywords: with words and padding, CRLF,
+// folded lines) and wanted flags and keywords, a header written in place
+// is as long as the old one and, but for the X-Keywords: padding, the
+// bytes a rewrite writes; it reads back as the wanted flags and
+// keywords.
+func TestRestatusInPlaceGenerated(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 15))
+	pick := func(s string) string {
+		var b []byte
+		for i := range len(s) {
+			if r.IntN(2) == 0 {
+				b = append(b, s[i])
+			}
+		}
+		return string(b)
+	}
+	words := []string{"$Junk", "work", "later", "$Label1"}
+	inPlace := 0
+	for n := range 4000 {
+		lines := []string{"Subject: s " + strconv.Itoa(n), "From: a@b", "Message-ID: <" + strconv.Itoa(n) + "@x>", " folded"}
+		if r.IntN(4) > 0 {
+			lines = append(lines, "Status: "+pick("RO"))
+		}
+		if r.IntN(4) > 0 {
+			lines = append(lines, "X-Status: "+pick("DFAT"))
+		}
+		for range r.IntN(3) {
+			kw := "X-Keywords:"
+			for _, w := range words {
+				if r.IntN(3) == 0 {
+					kw += " " + w
+				}
+			}
+			lines = append(lines, kw+strings.Repeat(" ", r.IntN(40)))
+		}
+		r.Shuffle(len(lines)-1, func(i, j int) { lines[i+1], lines[j+1] = lines[j+1], lines[i+1] })
+		h := strings.Join(lines, "\n") + "\n\n"
+		if r.IntN(5) == 0 {
+			h = strings.ReplaceAll(h, "\n", "\r\n")
+		}
+		f := store.Flags(r.IntN(64)) & (store.SyncedFlags | store.Deleted)
+		if r.IntN(2) == 0 {
+			f |= store.Recent
+		}
+		var kw []byte
+		if r.IntN(2) == 0 {
+			kw = []byte{}
+			for _, w := range words {
+				if r.IntN(2) == 0 {
+					kw = append(kw, " "+w...)
+				}
+			}
+		}
+		out, ok, err := restatusInPlace(nil, []byte(h), f, kw, []byte("\n"))
+		if err != nil {
+			t.Fatalf("header %q, flags %v, keywords %q: %v", h, f, kw, err)
+		}
+		if !ok {
+			continue
+		}
+		inPlace++
+		if len(out) != len(h) {
+			t.Fatalf("header %q: written in place as %q, %d bytes instead of %d", h, out, len(out), len(h))
+		}
+		rewritten, err := restatus(nil, []byte(h), f, kw, []byte("\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		unpad := func(b []byte) string {
+			var ls []string
+			for _, l := range strings.SplitAfter(string(b), "\n") {
+				if strings.HasPrefix(l, "X-Keywords:") {
+					end := strings.TrimLeft(l[strings.IndexAny(l, "\r\n"):], " ")
+					l = strings.TrimRight(l[:strings.IndexAny(l, "\r\n")], " ") + end
+				}
+				ls = append(ls, l)
+			}
+			return strings.Join(ls, "")
+		}
+		if unpad(out) != unpad(rewritten) {
+			t.Fatalf("header %q: in place %q, a rewrite %q", h, out, rewritten)
+		}
+		if got, _ := headerFacts(out); got != f {
+			t.Fatalf("header %q: in place %q reads as %v, want %v", h, out, got, f)
+		}
+		want := headerKeywords([]byte(h))
+		if kw != nil {
+			want = bytes.Fields(kw)
+		}
+		if got := headerKeywords(out); !slices.EqualFunc(got, want, bytes.Equal) {
+			t.Fatalf("header %q: in place %q has keywords %q, want %q", h, out, got, want)
+		}
+	}
+	t.Logf("%d of 4000 headers written in place", inPlace)
+	if inPlace < 500 {
+		t.Errorf("only %d of 4000 headers written in place", inPlace)
 	}
 }
