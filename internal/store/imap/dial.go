@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -101,6 +102,14 @@ type session struct {
 	// listing sent on it (detach.go, lentRead.finish).
 	selector *Mailbox
 	tail     *lentRead
+	// cut is set when a context bound to the connection ends
+	// (bindContext): its closing is under way, so the connection is no
+	// longer alive, even before the close completes. bound are the
+	// contexts bound and not undone: one that ended cuts the connection
+	// even before the closing starts.
+	cut     atomic.Bool
+	boundMu sync.Mutex
+	bound   map[*int]context.Context
 }
 
 // sendSelect sends the SELECT (EXAMINE for ReadOnly) of folder name for
@@ -113,12 +122,27 @@ func (sess *session) sendSelect(name string, mode store.Mode, by *Mailbox) *imap
 
 // alive reports whether the connection is still open.
 func (s *session) alive() bool {
+	if s.cut.Load() || s.boundEnded() {
+		return false
+	}
 	select {
 	case <-s.c.Closed():
 		return false
 	default:
 		return true
 	}
+}
+
+// boundEnded reports whether a context bound to the connection ended.
+func (s *session) boundEnded() bool {
+	s.boundMu.Lock()
+	defer s.boundMu.Unlock()
+	for _, ctx := range s.bound {
+		if ctx.Err() != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // lost is the error of an operation on a connection that is gone.

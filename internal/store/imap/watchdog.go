@@ -24,7 +24,27 @@ import (
 // time (go-imap times out only responses that have begun to arrive); a
 // session of a Store then gives up the whole Store (Store.giveUp).
 func (s *session) bindContext(ctx context.Context) func() bool {
-	stopCtx := context.AfterFunc(ctx, func() { s.c.Close() })
+	stopAfter := context.AfterFunc(ctx, func() { s.cut.Store(true); s.c.Close() })
+	tok := new(int)
+	s.boundMu.Lock()
+	if s.bound == nil {
+		s.bound = map[*int]context.Context{}
+	}
+	s.bound[tok] = ctx
+	s.boundMu.Unlock()
+	var unbind sync.Once
+	var stopped bool
+	stopCtx := func() bool {
+		unbind.Do(func() {
+			s.boundMu.Lock()
+			delete(s.bound, tok)
+			s.boundMu.Unlock()
+			if stopped = stopAfter(); !stopped {
+				s.cut.Store(true) // the context ended: the closing is under way
+			}
+		})
+		return stopped
+	}
 	if s.conn == nil || s.stall <= 0 {
 		return stopCtx
 	}
