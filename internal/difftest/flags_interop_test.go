@@ -18,36 +18,16 @@ func TestFlagSyncInterop(t *testing.T) {
 	if h.self {
 		t.Skip("the clone's own behaviour")
 	}
-	dir, err := os.MkdirTemp(h.tmp, "flags-interop-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	root := filepath.Join(dir, sideOurs)
 	withFlags := strings.Replace(twoStores, "msinfo .msinfo\n", "msinfo .msinfo\n\tflags sync\n", 1)
 	s := &Scenario{Config: twoStores, Files: files(
 		".mailsync-flags", withFlags,
 		"mail/a/inbox", mbox(M{Subj: "i1", ID: "<i1@x>", Status: "RO"}, msg("i2")),
 		"mail/b/inbox", mbox(M{Subj: "j1", ID: "<j1@x>", Status: "O", XStat: "F"}),
 	)}
-	if err := h.prepare(s, root, nil); err != nil {
-		t.Fatal(err)
-	}
+	root := h.interopRoot(t, s, "flags-interop-")
 	home := filepath.Join(root, "home")
 	flagsConf := []string{"-f", filepath.Join(home, ".mailsync-flags")}
-	run := func(what, bin string, args ...string) *Result {
-		t.Helper()
-		r, err := h.runAs(bin, root, args, nil)
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-		if r.Exit != 0 {
-			t.Fatalf("%s: exit %d\nstdout:\n%s\nstderr:\n%s", what, r.Exit, r.Stdout, r.Stderr)
-		}
-		return r
-	}
+	run := h.mustRun(t, root)
 	// flagsOf returns id -> flags ("SAFDT" letters) of every message of
 	// both boxes, failing on a duplicate or a box that lacks an id.
 	flagsOf := func(what string) map[string][2]string {
@@ -152,4 +132,38 @@ func TestFlagSyncInterop(t *testing.T) {
 		t.Errorf("with flags off j1's flags in b changed: %q", g[1])
 	}
 	run("5.2.7 at the end", origBin, "ch")
+}
+
+// interopRoot prepares scenario s in a new directory (named from prefix)
+// that 5.2.7's unprivileged user may enter, and returns its root.
+func (h *harness) interopRoot(t *testing.T, s *Scenario, prefix string) string {
+	t.Helper()
+	dir, err := os.MkdirTemp(h.tmp, prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	root := filepath.Join(dir, sideOurs)
+	if err := h.prepare(s, root, nil); err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+// mustRun returns a function that runs bin (ours or 5.2.7) with args in
+// root and fails the test, naming what, unless it exits 0.
+func (h *harness) mustRun(t *testing.T, root string) func(what, bin string, args ...string) *Result {
+	return func(what, bin string, args ...string) *Result {
+		t.Helper()
+		r, err := h.runAs(bin, root, args, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		if r.Exit != 0 {
+			t.Fatalf("%s: exit %d\nstdout:\n%s\nstderr:\n%s", what, r.Exit, r.Stdout, r.Stderr)
+		}
+		return r
+	}
 }

@@ -22,14 +22,6 @@ func TestMboxKeywordsInterop(t *testing.T) {
 	if h.self {
 		t.Skip("the clone's own behaviour")
 	}
-	dir, err := os.MkdirTemp(h.tmp, "kw-interop-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	root := filepath.Join(dir, sideOurs)
 	withFlags := strings.Replace(twoStores, "msinfo .msinfo\n", "msinfo .msinfo\n\tflags sync\n", 1)
 	pseudo := func(kw string) string {
 		return "From MAILER-DAEMON Wed Nov 25 22:05:31 2026\nDate: 25 Nov 2026 22:05:31 +0000\nFrom: Mail System Internal Data <MAILER-DAEMON@vm>\nSubject: " + mboxstore.PseudoSubject +
@@ -43,22 +35,10 @@ func TestMboxKeywordsInterop(t *testing.T) {
 		"mail/a/inbox", pseudo(" $Junk work")+message("i1", " $Junk")+message("i2", "")+message("i3", " work"),
 		"mail/b/inbox", pseudo(""),
 	)}
-	if err := h.prepare(s, root, nil); err != nil {
-		t.Fatal(err)
-	}
+	root := h.interopRoot(t, s, "kw-interop-")
 	home := filepath.Join(root, "home")
 	flagsConf := []string{"-f", filepath.Join(home, ".mailsync-flags")}
-	run := func(what, bin string, args ...string) *Result {
-		t.Helper()
-		r, err := h.runAs(bin, root, args, nil)
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-		if r.Exit != 0 {
-			t.Fatalf("%s: exit %d\nstdout:\n%s\nstderr:\n%s", what, r.Exit, r.Stdout, r.Stderr)
-		}
-		return r
-	}
+	run := h.mustRun(t, root)
 	keywords := func(what, box string) map[string]store.Keywords {
 		t.Helper()
 		b, err := mboxstore.Open(filepath.Join(home, box), store.ReadOnly, store.Env{User: "u", Host: "h"})
