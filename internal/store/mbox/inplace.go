@@ -167,12 +167,14 @@ func (b *Box) writeFlagsInPlace() (wrote bool, err error) {
 		edits = append(edits, e)
 	}
 	// b.f appends (O_APPEND); the writes go through a second descriptor
-	// of the same file, held under the same locks.
+	// of the same file, held under the same locks. It stays open until
+	// Close has closed b.f: closing any descriptor of a file drops the
+	// process's fcntl locks on it (POSIX), which must last to the end.
 	w, err := os.OpenFile(b.path, os.O_WRONLY, 0)
 	if err != nil {
 		return false, err
 	}
-	defer w.Close()
+	b.writer = w
 	if wst, err := w.Stat(); err != nil || !os.SameFile(st, wst) {
 		return false, fmt.Errorf("the file was replaced by another program")
 	}

@@ -39,6 +39,9 @@ type Box struct {
 	// changed and did not write yet.
 	decl   declaration
 	kwDiff map[uint64]uint32
+	// writer is the descriptor flags were written in place through
+	// (inplace.go), closed after f.
+	writer *os.File
 }
 
 var (
@@ -343,6 +346,10 @@ func (b *Box) Close() error {
 	}
 	err := b.f.Close()
 	b.f = nil
+	if b.writer != nil {
+		b.writer.Close()
+		b.writer = nil
+	}
 	if b.lockFile != nil {
 		b.lockFile.Close()
 		b.lockFile = nil
