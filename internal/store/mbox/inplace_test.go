@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -273,4 +274,113 @@ func TestRestatusInPlaceGenerated(t *testing.T) {
 	if inPlace < 500 {
 		t.Errorf("only %d of 4000 headers written in place", inPlace)
 	}
+}
+
+// FuzzSetFlags sets flags (and keywords, where the box keeps them) on
+// every message of any mbox the reader accepts and closes it (in place
+// or by a rewrite): each message must then read back with the flags and
+// keywords set and its text, date and header as they were.
+func FuzzSetFlags(f *testing.F) {
+	for _, s := range []string{flagsFile, roomFile, kwFile, kwPseudo + roomFile,
+		"From a@b Mon Jan  1 10:00:00 2024\nX-Keywords: a\nX-Keywords:     \nStatus: RO\n\nbody\n",
+		"From a@b Mon Jan  1 10:00:00 2024\r\nX-IMAPbase: 5 7 a b\r\nX-Keywords: b" + strings.Repeat(" ", 30) + "\r\n\r\nx\r\n",
+	} {
+		f.Add([]byte(s))
+	}
+	// A tmpfs (when there is one) keeps the fsyncs of every input cheap.
+	dir, err := os.MkdirTemp("/dev/shm", "mailsync-fuzz-")
+	if err != nil {
+		dir = f.TempDir()
+	} else {
+		f.Cleanup(func() { os.RemoveAll(dir) })
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(dir, "box"+strconv.FormatInt(fuzzSeq.Add(1), 10))
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		defer os.Remove(path)
+		b, ms, before, err := readAll(t, path, store.ReadWrite)
+		if err != nil {
+			return // refused: FuzzRead's business
+		}
+		keeps := b.KeepsKeywords()
+		declaredBefore := slices.Clone(b.decl.names)
+		changes := make([]store.FlagChange, len(ms))
+		want := make([]store.Flags, len(ms))
+		wantKw := make([]store.Keywords, len(ms))
+		for i, m := range ms {
+			c := store.FlagChange{Key: m.Key}
+			switch i % 3 {
+			case 0:
+				c.Add, c.Remove = store.Flagged|store.Answered, store.Seen
+			case 1:
+				c.Add, c.Remove = store.Seen|store.Draft, store.Flagged
+			}
+			if keeps {
+				switch i % 2 {
+				case 0:
+					c.AddKeywords = "work"
+				case 1:
+					c.RemoveKeywords, c.AddKeywords = m.Keywords, "$Junk"
+				}
+			}
+			changes[i] = c
+			want[i] = c.Apply(m.Flags) & store.SyncedFlags
+			wantKw[i] = m.Keywords.Apply(c.AddKeywords, c.RemoveKeywords)
+		}
+		if err := b.SetFlags(ctx, changes); err != nil {
+			b.Close()
+			if strings.Contains(err.Error(), "keywords already") {
+				return // c-client's 30 declared keywords
+			}
+			t.Fatalf("SetFlags: %v", err)
+		}
+		if err := b.Close(); err != nil {
+			// Refusals that leave the file as it was: a header the
+			// status lines have no place in, one too large to hold.
+			now, _ := os.ReadFile(path)
+			if (strings.Contains(err.Error(), "no place for the status lines") ||
+				strings.Contains(err.Error(), "too large to rewrite")) && bytes.Equal(now, data) {
+				return
+			}
+			t.Fatalf("Close: %v\n%q", err, data)
+		}
+		again, ms2, after, err := readAll(t, path, store.ReadOnly)
+		if err != nil {
+			now, _ := os.ReadFile(path)
+			t.Fatalf("the file written cannot be read: %v\nbefore %q\nafter  %q", err, data, now)
+		}
+		defer again.Close()
+		if len(after) != len(before) {
+			now, _ := os.ReadFile(path)
+			t.Fatalf("%d messages after, %d before\nbefore %q\nafter  %q", len(after), len(before), data, now)
+		}
+		for i := range after {
+			now, _ := os.ReadFile(path)
+			if after[i].text != before[i].text || after[i].date != before[i].date || after[i].hdr != before[i].hdr {
+				t.Fatalf("message %d changed:\n got %+v\nwant %+v\nbefore %q\nafter  %q", i, after[i], before[i], data, now)
+			}
+			if got := ms2[i].Flags & store.SyncedFlags; got != want[i] {
+				t.Fatalf("message %d: flags %v, want %v\nbefore %q\nafter  %q", i, got, want[i], data, now)
+			}
+			if keeps && (unexplained(ms2[i].Keywords.Minus(wantKw[i]), declaredBefore, data) || wantKw[i].Minus(ms2[i].Keywords) != "") {
+				t.Fatalf("message %d: keywords %q, want %q\nbefore %q\nafter  %q", i, ms2[i].Keywords, wantKw[i], data, now)
+			}
+		}
+	})
+}
+
+// unexplained reports whether extra (keywords a message has beyond those
+// set) holds one that is not another program's tag made a keyword by
+// the session's declaring it: a name the box did not declare before,
+// found in the file.
+func unexplained(extra store.Keywords, declaredBefore []string, data []byte) bool {
+	for _, n := range extra.Names() {
+		declared := slices.ContainsFunc(declaredBefore, func(d string) bool { return strings.EqualFold(d, n) })
+		if declared || !bytes.Contains(bytes.ToLower(data), []byte(strings.ToLower(n))) {
+			return true
+		}
+	}
+	return false
 }

@@ -31,6 +31,10 @@ type declaration struct {
 	present bool     // the first message has an X-IMAP:/X-IMAPbase: line
 	names   []string // the declared keywords, in order (at most maxDeclared)
 	dirty   bool     // names grew in this session and are not written yet
+	// read is how many of names the file declared when it was read
+	// (or last written): a word that none of them named was another
+	// program's tag then.
+	read int
 }
 
 // set takes the declared names from the first message's line, as
@@ -45,6 +49,7 @@ func (d *declaration) set(words [][]byte) {
 			d.names = append(d.names, string(w))
 		}
 	}
+	d.read = len(d.names)
 }
 
 // index is the position of keyword name among the declared ones (ASCII
@@ -114,10 +119,14 @@ func (d *declaration) apply(kw uint32, add, remove store.Keywords) (uint32, erro
 
 // keywordsValue is the value of the X-Keywords: line of a message whose
 // header is h and whose keywords are now kw: the declared keywords of
-// kw in declared order, then the words of h's X-Keywords: lines that
-// are not declared keywords (another program's tags), as they were.
+// kw in declared order, then the other words of h's X-Keywords: lines
+// as they were, but for those that named a keyword the message no
+// longer has. A word that no declaration named when the file was read
+// is another program's tag and stays; when the session declared that
+// name since, it reads as a keyword from then on, as c-client reads it
+// (and as in the messages the session leaves as they are).
 func (d *declaration) keywordsValue(h []byte, kw uint32) []byte {
-	var v []byte
+	v := []byte{}
 	for i, n := range d.names {
 		if kw&(1<<i) != 0 {
 			v = append(v, ' ')
@@ -125,13 +134,14 @@ func (d *declaration) keywordsValue(h []byte, kw uint32) []byte {
 		}
 	}
 	for _, w := range headerKeywords(h) {
-		if d.index(w) < 0 {
+		i := d.index(w)
+		switch {
+		case i >= 0 && kw&(1<<i) != 0: // written above
+		case i >= 0 && i < d.read: // a keyword the message no longer has
+		default:
 			v = append(v, ' ')
 			v = append(v, w...)
 		}
-	}
-	if v == nil {
-		v = []byte{}
 	}
 	return v
 }

@@ -97,6 +97,7 @@ func (b *Box) written() {
 	}
 	b.kwDiff = nil
 	b.decl.dirty = false
+	b.decl.read = len(b.decl.names)
 }
 
 // writeFlags writes the flags set in the session (Close): in place when
