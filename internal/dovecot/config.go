@@ -73,6 +73,7 @@ type confData struct {
 	MaxConns, ProcessLimit, ClientLimit                    int
 	Capability                                             string
 	OAuth2                                                 string // oauth2.conf.ext, or ""
+	Mbox                                                   bool
 }
 
 // confTemplate is a complete, self-contained configuration (no !include),
@@ -106,7 +107,13 @@ default_client_limit = {{.ClientLimit}}
 first_valid_uid = {{.UID}}
 last_valid_uid = 0
 first_valid_gid = 1
+{{- if .Mbox}}
+# mbox files under ~/mail, INBOX ~/mail/inbox, locked as mutt and c-client lock.
+mail_location = mbox:~/mail:INBOX=~/mail/inbox
+mbox_write_locks = dotlock fcntl
+{{- else}}
 mail_location = maildir:~/Maildir
+{{- end}}
 
 namespace inbox {
   inbox = yes
@@ -177,6 +184,7 @@ func writeConfig(l layout, opt Options, owner mailOwner, port, tlsPort int) erro
 		Port: port, TLS: tlsPort,
 		Sep: string(opt.Delim), Prefix: opt.prefix(),
 		MaxConns: opt.MaxConnections, Capability: opt.Capability,
+		Mbox: opt.Mbox,
 	}
 	// Each session may hold an imap-login process (the TLS proxy) and an
 	// imap process.

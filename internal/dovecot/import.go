@@ -49,3 +49,35 @@ func (a *Account) ImportMaildir(src string) error {
 	}
 	return nil
 }
+
+// ImportMbox makes a copy of the mbox file src the account's folder (a
+// top-level name), Home/mail/FOLDER, owned by the mail owner, on a
+// server started with Options.Mbox. No session of the account may have
+// the folder open.
+func (a *Account) ImportMbox(src, folder string) error {
+	dir := filepath.Join(a.Home, "mail")
+	if err := mkdirOwned(dir, 0o700, a.s.owner); err != nil {
+		return fmt.Errorf("import mbox %s: %w", src, err)
+	}
+	data, err := os.ReadFile(src)
+	if err != nil {
+		return fmt.Errorf("import mbox %s: %w", src, err)
+	}
+	info, err := os.Stat(src)
+	if err != nil {
+		return fmt.Errorf("import mbox %s: %w", src, err)
+	}
+	if err := a.s.writeMailFile(a.MboxPath(folder), data, info.ModTime()); err != nil {
+		return fmt.Errorf("import mbox %s: %w", src, err)
+	}
+	return nil
+}
+
+// MboxPath is the mbox file of folder (a top-level name) on a server
+// started with Options.Mbox.
+func (a *Account) MboxPath(folder string) string {
+	if folder == "INBOX" {
+		folder = "inbox"
+	}
+	return filepath.Join(a.Home, "mail", folder)
+}

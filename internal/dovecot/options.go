@@ -35,6 +35,10 @@ type Options struct {
 	// extension (LIST-STATUS, say); Dovecot still answers what it
 	// supports.
 	Capability string
+	// Mbox keeps the users' mail in mbox files, Home/mail/FOLDER (INBOX
+	// Home/mail/inbox), instead of Maildir: a second reader and writer
+	// of the mbox files mailsync writes (ImportMbox).
+	Mbox bool
 }
 
 // WithoutListStatus is a Capability: Dovecot's list without LIST-STATUS,
