@@ -202,7 +202,7 @@ func (b *Box) restatusMsg(m *msg, hdr, out []byte, declaring bool) ([]byte, []by
 	h := hdr
 	if declaring {
 		var ok bool
-		if h, ok = redeclare(hdr, b.decl.names); !ok {
+		if h, ok = redeclare(hdr, b.decl.names, declRoom); !ok {
 			return hdr, out, fmt.Errorf("the first message at offset %d no longer declares keywords: changed by another program", m.start)
 		}
 	}
@@ -306,7 +306,7 @@ func (r *runCopy) flush() error {
 func (b *Box) pseudoAt(w io.Writer, pos int64) (msg, error) {
 	data := PseudoCreate(b.env)
 	if len(b.decl.names) > 0 {
-		data, _ = redeclare(data, b.decl.names)
+		data, _ = redeclare(data, b.decl.names, declRoom)
 	}
 	ms, err := newScanner(bytes.NewReader(data), pos, b.path).scanMessages(nil, true, b.nextKey, nil)
 	if err != nil || len(ms) != 1 || !ms[0].pseudo {

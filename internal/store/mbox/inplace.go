@@ -137,34 +137,47 @@ func (b *Box) writeFlagsInPlace() (wrote bool, err error) {
 	if st.Size() < b.size {
 		return false, fmt.Errorf("file shrank from %d to %d bytes: changed by another program", b.size, st.Size())
 	}
-	if b.decl.dirty {
-		return false, nil // a new declaration: the first message grows
-	}
 	var edits []inPlaceEdit
 	var hdr, out, fromEnd []byte
 	for i := range b.msgs {
 		m := &b.msgs[i]
-		if !b.changed(m) {
+		// The file's first message declares the keywords: names the
+		// session added take the padding of its declaration line.
+		declaring := i == 0 && b.decl.dirty
+		if !declaring && !b.changed(m) {
 			continue
 		}
-		if m.pseudo || m.hdrOpen {
+		if m.hdrOpen || m.pseudo && !declaring {
 			return false, nil
 		}
 		if hdr, fromEnd, err = b.fileHeader(m, hdr); err != nil {
 			return false, err
 		}
-		var ok bool
-		if out, ok, err = restatusInPlace(out, hdr, m.flags, b.newKeywords(m, hdr), fromEnd); err != nil {
-			return false, fmt.Errorf("the message at offset %d: %w", m.start, err)
+		h := hdr
+		if declaring {
+			var ok bool
+			if h, ok = redeclareInPlace(hdr, b.decl.names); !ok {
+				return false, nil
+			}
 		}
-		if !ok {
-			return false, nil
+		if b.changed(m) && !m.pseudo {
+			var ok bool
+			if out, ok, err = restatusInPlace(out, h, m.flags, b.newKeywords(m, h), fromEnd); err != nil {
+				return false, fmt.Errorf("the message at offset %d: %w", m.start, err)
+			}
+			if !ok {
+				return false, nil
+			}
+			h = out
 		}
-		e, ok := inPlaceChange(m.hdrStart(), hdr, out)
+		e, ok := inPlaceChange(m.hdrStart(), hdr, h)
 		if !ok {
 			return false, nil
 		}
 		edits = append(edits, e)
+	}
+	if b.decl.dirty && len(edits) == 0 {
+		return false, nil // no message to declare in
 	}
 	// b.f appends (O_APPEND); the writes go through a second descriptor
 	// of the same file, held under the same locks. It stays open until

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/mailsync/mailsync/internal/store"
@@ -146,10 +147,17 @@ func (d *declaration) keywordsValue(h []byte, kw uint32) []byte {
 	return v
 }
 
+// declRoom is the room left after the declared keywords when a
+// declaration is written by a rewrite: spaces, as Dovecot pads its
+// X-IMAP: line, so that the next names fit in place (inplace.go).
+const declRoom = 50
+
 // redeclare returns header h (the first message's) with the keyword list
 // of its X-IMAP: or X-IMAPbase: line replaced by names, the UID validity
-// and last UID kept as they are; ok is false when it has no such line.
-func redeclare(h []byte, names []string) ([]byte, bool) {
+// and last UID kept as they are, and the line at least as long as it was
+// (spaces pad it) with room more spaces after the names; ok is false
+// when it has no such line.
+func redeclare(h []byte, names []string, room int) ([]byte, bool) {
 	for pos := 0; pos < len(h); {
 		l := nextLine(h, pos)
 		if isBlank(l) {
@@ -167,12 +175,50 @@ func redeclare(h []byte, names []string) ([]byte, bool) {
 				out = append(out, ' ')
 				out = append(out, n...)
 			}
+			end := len(out) + room
+			for old := pos + len(l) - len(lineEnd(l)); len(out) < max(old, end); {
+				out = append(out, ' ')
+			}
 			out = append(out, lineEnd(l)...)
 			return append(out, h[pos+len(l):]...), true
 		}
 		pos += len(l)
 	}
 	return h, false
+}
+
+// redeclareInPlace is redeclare at h's own length: the names take the
+// spaces that pad the line; ok is false when there are too few.
+func redeclareInPlace(h []byte, names []string) ([]byte, bool) {
+	out, ok := redeclare(h, names, 0)
+	if !ok || len(out) < len(h) {
+		return h, false
+	}
+	if extra := len(out) - len(h); extra > 0 {
+		// Take the extra bytes from the padding, if the line has them.
+		at, end := declarationLine(out)
+		line := out[at:end]
+		eol := len(line) - len(lineEnd(line))
+		spaces := eol - len(bytes.TrimRight(line[:eol], " "))
+		if spaces < extra {
+			return h, false
+		}
+		out = slices.Delete(out, at+eol-extra, at+eol)
+	}
+	return out, true
+}
+
+// declarationLine returns where the X-IMAP: or X-IMAPbase: line of header
+// h starts and ends (its line end included).
+func declarationLine(h []byte) (int, int) {
+	for pos := 0; pos < len(h); {
+		l := nextLine(h, pos)
+		if bytes.HasPrefix(l, []byte("X-IMAP:")) || bytes.HasPrefix(l, []byte("X-IMAPbase:")) {
+			return pos, pos + len(l)
+		}
+		pos += len(l)
+	}
+	return len(h), len(h)
 }
 
 // errPeeked stops peekDeclaration's scan after the first message.

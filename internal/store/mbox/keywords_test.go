@@ -103,7 +103,8 @@ func TestKeywordsInPlace(t *testing.T) {
 // TestKeywordsDeclare: a keyword the box does not declare is added to
 // the declaration (the pseudo message's X-IMAP:, or the first message's
 // X-IMAPbase: line, its UID validity and last UID kept), which rewrites
-// the file; c-client's 30 declared keywords are the most.
+// the file when the line has no room, and leaves room after the names,
+// as Dovecot does; c-client's 30 declared keywords are the most.
 func TestKeywordsDeclare(t *testing.T) {
 	b, path, ms := openFlags(t, kwFile)
 	if err := b.SetFlags(ctx, []store.FlagChange{{Key: ms[3].Key, AddKeywords: store.KeywordsOf("new", "$Junk")}}); err != nil {
@@ -112,7 +113,7 @@ func TestKeywordsDeclare(t *testing.T) {
 	if err := b.Close(); err != nil {
 		t.Fatal(err)
 	}
-	want := strings.Replace(kwFile, "X-IMAP: 1795644331 0000000009 $Junk work\n", "X-IMAP: 1795644331 0000000009 $Junk work new\n", 1)
+	want := strings.Replace(kwFile, "X-IMAP: 1795644331 0000000009 $Junk work\n", "X-IMAP: 1795644331 0000000009 $Junk work new"+strings.Repeat(" ", declRoom)+"\n", 1)
 	want = strings.Replace(want, "Subject: four\n\n", "Subject: four\nStatus: \nX-Status: \nX-Keywords: $Junk new\n\n", 1)
 	if got, _ := os.ReadFile(path); string(got) != want {
 		t.Errorf("file:\n%s\nwant\n%s", got, want)
@@ -127,7 +128,7 @@ func TestKeywordsDeclare(t *testing.T) {
 	if err := b2.Close(); err != nil {
 		t.Fatal(err)
 	}
-	want2 := "From a@b Mon Jan  1 10:00:00 2024\nSubject: one\nX-IMAPbase: 1795644331 9 later ToDo\nStatus: O\nX-Status: F\nX-Keywords: ToDo" + strings.Repeat(" ", 13) + "\nX-UID: 1\n\nbody\n\n" // the padding stays
+	want2 := "From a@b Mon Jan  1 10:00:00 2024\nSubject: one\nX-IMAPbase: 1795644331 9 later ToDo" + strings.Repeat(" ", declRoom) + "\nStatus: O\nX-Status: F\nX-Keywords: ToDo" + strings.Repeat(" ", 13) + "\nX-UID: 1\n\nbody\n\n" // the padding stays
 	if got, _ := os.ReadFile(path2); string(got) != want2 {
 		t.Errorf("X-IMAPbase file:\n%q\nwant\n%q", got, want2)
 	}
@@ -192,4 +193,46 @@ func TestKeywordsListCache(t *testing.T) {
 	}
 	sameAsScan(t, cached, scanned)
 	sameKeywords(t, "cached", cached, "$Junk", "work", store.KeywordsOf("$Junk", "work"), "")
+}
+
+// TestKeywordsDeclareInPlace: once the declaration line has room (a
+// rewrite left it, or Dovecot), a new name takes its padding: the file
+// is written in place, the pseudo message and the message declared in
+// one go, and both read back.
+func TestKeywordsDeclareInPlace(t *testing.T) {
+	roomy := strings.Replace(kwFile, "X-IMAP: 1795644331 0000000009 $Junk work\n", "X-IMAP: 1795644331 0000000009 $Junk work"+strings.Repeat(" ", 20)+"\n", 1)
+	b, path, ms := openFlags(t, roomy)
+	ino := inode(t, path)
+	if err := b.SetFlags(ctx, []store.FlagChange{{Key: ms[0].Key, AddKeywords: "later"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if inode(t, path) != ino {
+		t.Error("rewritten, not changed in place")
+	}
+	want := strings.Replace(roomy, "$Junk work"+strings.Repeat(" ", 20)+"\n", "$Junk work later"+strings.Repeat(" ", 14)+"\n", 1)
+	want = strings.Replace(want, padded("Status: O\nX-Status: \nX-Keywords: $Junk"), padded("Status: O\nX-Status: \nX-Keywords: $Junk later"), 1)
+	if got, _ := os.ReadFile(path); string(got) != want {
+		t.Errorf("file:\n%q\nwant\n%q", got, want)
+	}
+	sameKeywords(t, "read again", listed(t, path, store.ReadOnly, env()), store.KeywordsOf("$Junk", "later"), "work", store.KeywordsOf("$Junk", "work"), "")
+
+	// Too little room left: a rewrite, which leaves room again.
+	b2, path2, ms2 := openFlags(t, want)
+	ino = inode(t, path2)
+	if err := b2.SetFlags(ctx, []store.FlagChange{{Key: ms2[3].Key, AddKeywords: "a-name-longer-than-the-room"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b2.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if inode(t, path2) == ino {
+		t.Error("changed in place without room")
+	}
+	if got, _ := os.ReadFile(path2); !strings.Contains(string(got), "$Junk work later a-name-longer-than-the-room"+strings.Repeat(" ", declRoom)+"\n") {
+		t.Errorf("the rewritten declaration has no room:\n%s", got)
+	}
+	sameKeywords(t, "read again", listed(t, path2, store.ReadOnly, env()), store.KeywordsOf("$Junk", "later"), "work", store.KeywordsOf("$Junk", "work"), "a-name-longer-than-the-room")
 }
