@@ -9,7 +9,6 @@ import (
 	"time"
 
 	goimap "github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapclient"
 
 	"github.com/mailsync/mailsync/internal/dovecot"
 	"github.com/mailsync/mailsync/internal/store"
@@ -42,35 +41,10 @@ func TestKeywordsDovecotReads(t *testing.T) {
 	if err := a.ImportMaildir(dir); err != nil {
 		t.Fatal(err)
 	}
-	cl, err := imapclient.DialInsecure(s.Addr(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cl.Close()
-	if err := cl.Login(a.Name, a.Password).Wait(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := cl.Select("INBOX", nil).Wait(); err != nil {
-		t.Fatal(err)
-	}
+	cl := a.Selected(t, "INBOX")
 	keywords := func() []string {
 		t.Helper()
-		fetched, err := cl.Fetch(goimap.SeqSetNum(1, 2), &goimap.FetchOptions{Flags: true}).Collect()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out []string
-		for _, m := range fetched {
-			var kw []string
-			for _, f := range m.Flags {
-				if !strings.HasPrefix(string(f), `\`) {
-					kw = append(kw, string(f))
-				}
-			}
-			slices.Sort(kw)
-			out = append(out, strings.Join(kw, " "))
-		}
-		return out
+		return dovecot.FetchFlags(t, cl, 2, func(f goimap.Flag) bool { return !strings.HasPrefix(string(f), `\`) })
 	}
 	if got, want := keywords(), []string{"$Junk work", "work"}; !slices.Equal(got, want) {
 		t.Errorf("Dovecot reads the keywords written here as %q, want %q", got, want)

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	goimap "github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapclient"
 
 	"github.com/mailsync/mailsync/internal/dovecot"
 	"github.com/mailsync/mailsync/internal/store"
@@ -54,35 +53,10 @@ func TestKeywordsDovecotReads(t *testing.T) {
 	if err := a.ImportMbox(path, "box"); err != nil {
 		t.Fatal(err)
 	}
-	cl, err := imapclient.DialInsecure(s.Addr(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cl.Close()
-	if err := cl.Login(a.Name, a.Password).Wait(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := cl.Select("box", nil).Wait(); err != nil {
-		t.Fatal(err)
-	}
+	cl := a.Selected(t, "box")
 	flags := func() []string {
 		t.Helper()
-		fetched, err := cl.Fetch(goimap.SeqSetNum(1, 2), &goimap.FetchOptions{Flags: true}).Collect()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out []string
-		for _, m := range fetched {
-			var fs []string
-			for _, f := range m.Flags {
-				if f != `\Recent` {
-					fs = append(fs, string(f))
-				}
-			}
-			slices.Sort(fs)
-			out = append(out, strings.Join(fs, " "))
-		}
-		return out
+		return dovecot.FetchFlags(t, cl, 2, func(f goimap.Flag) bool { return f != `\Recent` })
 	}
 	if got, want := flags(), []string{`$Junk \Seen work`, `\Flagged work`}; !slices.Equal(got, want) {
 		t.Fatalf("Dovecot reads the flags and keywords written here as %q, want %q", got, want)

@@ -92,13 +92,7 @@ func FuzzRead(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
-	// A tmpfs (when there is one) keeps the fsyncs of every input cheap.
-	dir, err := os.MkdirTemp("/dev/shm", "mailsync-fuzz-")
-	if err != nil {
-		dir = f.TempDir()
-	} else {
-		f.Cleanup(func() { os.RemoveAll(dir) })
-	}
+	dir := fuzzDir(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		path := filepath.Join(dir, "box"+strconv.FormatInt(fuzzSeq.Add(1), 10))
 		if err := os.WriteFile(path, data, 0o600); err != nil {
@@ -231,4 +225,16 @@ func FuzzRead(f *testing.F) {
 			}
 		}
 	})
+}
+
+// fuzzDir is a directory for a fuzz target's files, removed at its end:
+// on a tmpfs when there is one, which keeps the fsyncs of every input
+// cheap.
+func fuzzDir(f *testing.F) string {
+	dir, err := os.MkdirTemp("/dev/shm", "mailsync-fuzz-")
+	if err != nil {
+		return f.TempDir()
+	}
+	f.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
 }

@@ -56,17 +56,9 @@ func restatusInPlace(out, h []byte, f store.Flags, kw, fromEnd []byte) ([]byte, 
 		return out, false, err
 	}
 	wantKw := headerKeywords(out)
-	at, end := keywordsLine(out)
-	line := out[at:end]
-	eol := len(line) - len(lineEnd(line))
-	spaces := eol - len(bytes.TrimRight(line[:eol], " "))
-	switch delta := len(out) - len(h); {
-	case delta > spaces:
+	var ok bool
+	if out, ok = fitPadding(out, len(h), "X-Keywords:"); !ok {
 		return out, false, nil
-	case delta > 0:
-		out = slices.Delete(out, at+eol-delta, at+eol)
-	case delta < 0:
-		out = slices.Insert(out, at+eol, bytes.Repeat([]byte(" "), -delta)...)
 	}
 	gotF, gotSize := headerFacts(out)
 	_, oldSize := headerFacts(h)
@@ -76,17 +68,36 @@ func restatusInPlace(out, h []byte, f store.Flags, kw, fromEnd []byte) ([]byte, 
 	return out, true, nil
 }
 
-// keywordsLine returns where the X-Keywords: line of header h starts and
-// ends (its line end included); h has one.
-func keywordsLine(h []byte) (int, int) {
-	for pos := 0; pos < len(h); {
-		l := nextLine(h, pos)
-		if bytes.HasPrefix(l, []byte("X-Keywords:")) {
-			return pos, pos + len(l)
+// fitPadding makes header out want bytes long by taking spaces from, or
+// giving them to, the end of its first line that starts with one of
+// prefixes: the padding c-client and Dovecot leave there for changes in
+// place. ok is false when it has no such line or too few spaces.
+func fitPadding(out []byte, want int, prefixes ...string) ([]byte, bool) {
+	at, end := -1, -1
+	for pos := 0; pos < len(out) && at < 0; {
+		l := nextLine(out, pos)
+		for _, p := range prefixes {
+			if bytes.HasPrefix(l, []byte(p)) {
+				at, end = pos, pos+len(l)
+			}
 		}
 		pos += len(l)
 	}
-	return len(h), len(h)
+	if at < 0 {
+		return out, false
+	}
+	line := out[at:end]
+	eol := len(line) - len(lineEnd(line))
+	spaces := eol - len(bytes.TrimRight(line[:eol], " "))
+	switch delta := len(out) - want; {
+	case delta > spaces:
+		return out, false
+	case delta > 0:
+		out = slices.Delete(out, at+eol-delta, at+eol)
+	case delta < 0:
+		out = slices.Insert(out, at+eol, bytes.Repeat([]byte(" "), -delta)...)
+	}
+	return out, true
 }
 
 // headerKeywords are the keywords of header h as the scanner reads them.

@@ -287,13 +287,7 @@ func FuzzSetFlags(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
-	// A tmpfs (when there is one) keeps the fsyncs of every input cheap.
-	dir, err := os.MkdirTemp("/dev/shm", "mailsync-fuzz-")
-	if err != nil {
-		dir = f.TempDir()
-	} else {
-		f.Cleanup(func() { os.RemoveAll(dir) })
-	}
+	dir := fuzzDir(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		path := filepath.Join(dir, "box"+strconv.FormatInt(fuzzSeq.Add(1), 10))
 		if err := os.WriteFile(path, data, 0o600); err != nil {

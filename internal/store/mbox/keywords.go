@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	"github.com/mailsync/mailsync/internal/store"
@@ -191,34 +190,10 @@ func redeclare(h []byte, names []string, room int) ([]byte, bool) {
 // spaces that pad the line; ok is false when there are too few.
 func redeclareInPlace(h []byte, names []string) ([]byte, bool) {
 	out, ok := redeclare(h, names, 0)
-	if !ok || len(out) < len(h) {
+	if !ok {
 		return h, false
 	}
-	if extra := len(out) - len(h); extra > 0 {
-		// Take the extra bytes from the padding, if the line has them.
-		at, end := declarationLine(out)
-		line := out[at:end]
-		eol := len(line) - len(lineEnd(line))
-		spaces := eol - len(bytes.TrimRight(line[:eol], " "))
-		if spaces < extra {
-			return h, false
-		}
-		out = slices.Delete(out, at+eol-extra, at+eol)
-	}
-	return out, true
-}
-
-// declarationLine returns where the X-IMAP: or X-IMAPbase: line of header
-// h starts and ends (its line end included).
-func declarationLine(h []byte) (int, int) {
-	for pos := 0; pos < len(h); {
-		l := nextLine(h, pos)
-		if bytes.HasPrefix(l, []byte("X-IMAP:")) || bytes.HasPrefix(l, []byte("X-IMAPbase:")) {
-			return pos, pos + len(l)
-		}
-		pos += len(l)
-	}
-	return len(h), len(h)
+	return fitPadding(out, len(h), "X-IMAP:", "X-IMAPbase:")
 }
 
 // errPeeked stops peekDeclaration's scan after the first message.
