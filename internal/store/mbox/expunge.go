@@ -158,7 +158,7 @@ func (b *Box) copyKept(w io.Writer, drop bool) ([]msg, int64, error) {
 			m.end += d
 		} else {
 			var err error
-			if hdr, out, err = b.restatusMsg(&m, hdr, out, declaring); err != nil {
+			if hdr, out, _, err = b.restatusMsg(&m, hdr, out, declaring, false); err != nil {
 				return nil, 0, err
 			}
 			// The From_ line, the new header, the body.
@@ -192,28 +192,43 @@ func (b *Box) copyKept(w io.Writer, drop bool) ([]msg, int64, error) {
 // From_ line and its body) with status lines saying its session flags and
 // keywords (restatus), and with declaring (m is the file's first
 // message) the box's declared keywords in its X-IMAP: or X-IMAPbase:
-// line. The header must still say the flags read from the file. hdr and
-// out are buffers to reuse.
-func (b *Box) restatusMsg(m *msg, hdr, out []byte, declaring bool) ([]byte, []byte, error) {
+// line; hdr is the header as the file holds it, which must still say the
+// flags read from the file. With inPlace the new header is as long as the
+// old one (restatusInPlace, redeclareInPlace), and fits is false when it
+// cannot be. hdr and out are buffers to reuse.
+func (b *Box) restatusMsg(m *msg, hdr, out []byte, declaring, inPlace bool) (_, _ []byte, fits bool, err error) {
 	hdr, fromEnd, err := b.fileHeader(m, hdr)
 	if err != nil {
-		return hdr, out, err
+		return hdr, out, false, err
 	}
 	h := hdr
 	if declaring {
 		var ok bool
-		if h, ok = redeclare(hdr, b.decl.names, declRoom); !ok {
-			return hdr, out, fmt.Errorf("the first message at offset %d no longer declares keywords: changed by another program", m.start)
+		if inPlace {
+			h, ok = redeclareInPlace(hdr, b.decl.names)
+		} else {
+			h, ok = redeclare(hdr, b.decl.names, declRoom)
+		}
+		switch {
+		case !ok && inPlace:
+			return hdr, out, false, nil // no room: the rewrite says why
+		case !ok:
+			return hdr, out, false, fmt.Errorf("the first message at offset %d no longer declares keywords: changed by another program", m.start)
 		}
 	}
 	if !b.changed(m) || m.pseudo {
-		return hdr, append(out[:0], h...), nil
+		return hdr, append(out[:0], h...), true, nil
 	}
-	out, err = restatus(out[:0], h, m.flags, b.newKeywords(m, h), fromEnd)
+	if inPlace {
+		out, fits, err = restatusInPlace(out, h, m.flags, b.newKeywords(m, h), fromEnd)
+	} else {
+		out, err = restatus(out[:0], h, m.flags, b.newKeywords(m, h), fromEnd)
+		fits = err == nil
+	}
 	if err != nil {
-		return hdr, out, fmt.Errorf("the message at offset %d: %w", m.start, err)
+		return hdr, out, false, fmt.Errorf("the message at offset %d: %w", m.start, err)
 	}
-	return hdr, out, nil
+	return hdr, out, fits, nil
 }
 
 // newKeywords is the new value of m's X-Keywords: line (header h) when

@@ -149,7 +149,7 @@ func (b *Box) writeFlagsInPlace() (wrote bool, err error) {
 		return false, fmt.Errorf("file shrank from %d to %d bytes: changed by another program", b.size, st.Size())
 	}
 	var edits []inPlaceEdit
-	var hdr, out, fromEnd []byte
+	var hdr, out []byte
 	for i := range b.msgs {
 		m := &b.msgs[i]
 		// The file's first message declares the keywords: names the
@@ -158,30 +158,14 @@ func (b *Box) writeFlagsInPlace() (wrote bool, err error) {
 		if !declaring && !b.changed(m) {
 			continue
 		}
-		if m.hdrOpen || m.pseudo && !declaring {
+		if m.hdrOpen {
 			return false, nil
 		}
-		if hdr, fromEnd, err = b.fileHeader(m, hdr); err != nil {
+		var fits bool
+		if hdr, out, fits, err = b.restatusMsg(m, hdr, out, declaring, true); err != nil || !fits {
 			return false, err
 		}
-		h := hdr
-		if declaring {
-			var ok bool
-			if h, ok = redeclareInPlace(hdr, b.decl.names); !ok {
-				return false, nil
-			}
-		}
-		if b.changed(m) && !m.pseudo {
-			var ok bool
-			if out, ok, err = restatusInPlace(out, h, m.flags, b.newKeywords(m, h), fromEnd); err != nil {
-				return false, fmt.Errorf("the message at offset %d: %w", m.start, err)
-			}
-			if !ok {
-				return false, nil
-			}
-			h = out
-		}
-		e, ok := inPlaceChange(m.hdrStart(), hdr, h)
+		e, ok := inPlaceChange(m.hdrStart(), hdr, out)
 		if !ok {
 			return false, nil
 		}
