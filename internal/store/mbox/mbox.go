@@ -111,6 +111,7 @@ func (b *Box) rescan(emit func(*scanned) error) error {
 		return nil
 	}
 	var lw *listWriter
+	var g guide
 	if sig, ok := filesig.Of(st); ok && !b.scanned {
 		// A file unchanged since a cached scan is not read at all.
 		ms, err := readListCache(b.env, b.path, sig, &b.decl, func(sc *scanned) error {
@@ -129,6 +130,7 @@ func (b *Box) rescan(emit func(*scanned) error) error {
 		if !errors.Is(err, errStaleList) {
 			return fmt.Errorf("read %s: %w", b.path, err)
 		}
+		g = readGuide(b.env, b.path)
 		if b.mode == store.ReadWrite {
 			lw = newListWriter(b.env, b.path, sig, &b.decl)
 		}
@@ -151,6 +153,8 @@ func (b *Box) rescan(emit func(*scanned) error) error {
 	}
 	s := newScanner(io.NewSectionReader(b.f, from, st.Size()-from), from, b.path)
 	s.begin, s.end, s.decl = from, st.Size(), &b.decl
+	s.keyed, s.guide = lw != nil || g != nil, g
+	s.jr = jumpReader{r: b.f, end: st.Size()}
 	old := len(b.msgs)
 	ms, err := s.scanMessages(b.msgs, !b.scanned, b.nextKey, emit)
 	if err != nil {
@@ -279,12 +283,7 @@ func (b *Box) Close() error {
 		ferr = b.writeFlags()
 	}
 	if b.list != nil {
-		// Kept only if nothing changed the file since the scan.
-		var now filesig.Sig
-		if st, err := b.f.Stat(); err == nil {
-			now, _ = filesig.Of(st)
-		}
-		b.list.commit(now)
+		b.list.commit() // for the file as scanned: listcache.go
 		b.list = nil
 	}
 	err := b.f.Close()

@@ -59,6 +59,12 @@ type scanned struct {
 	// the list it appends to) by the end: a capacity for lists built
 	// along.
 	expect int
+	// skimKey is the message's identity key for skims (skim.go), 0 when
+	// not computed; hdrSize the CRLF size of its header; skimmed: its
+	// body was skipped by the guide's length, not read.
+	skimKey uint64
+	hdrSize int64
+	skimmed bool
 }
 
 // scanner reads an mbox file sequentially, one line at a time.
@@ -77,6 +83,13 @@ type scanner struct {
 	// end is the offset where the input ends when known (0 if not):
 	// lists of messages grow by estimates from it (grow).
 	end, begin int64
+	// keyed: compute each message's skimKey. guide, when set, lets the
+	// scan skip known bodies (skim.go), jumping through jr, a reader of
+	// the whole file.
+	keyed bool
+	key   keyHash
+	guide guide
+	jr    jumpReader
 }
 
 func newScanner(r io.Reader, pos int64, path string) *scanner {
@@ -294,6 +307,10 @@ func (s *scanner) scanMessages(dst []msg, first bool, nextKey uint64, emit func(
 		*sc = scanned{msg: msg{key: nextKey, start: s.pos}, date: fi.date}
 		m := &sc.msg
 		nextKey++
+		kh := &s.key
+		if s.keyed {
+			kh.add(s.peekLine()) // nil when too long for the buffer: not in the key
+		}
 		if _, _, _, err := s.skipLine(); err != nil {
 			return dst, fmt.Errorf("read %s: %w", s.path, err)
 		}
@@ -311,6 +328,9 @@ func (s *scanner) scanMessages(dst []msg, first bool, nextKey uint64, emit func(
 			}
 			if h.line(l) {
 				m.size += crlfLen(l)
+				if s.keyed {
+					kh.add(l)
+				}
 				if h.capture && emit != nil {
 					s.hdr = append(s.hdr, l...)
 				}
@@ -337,7 +357,16 @@ func (s *scanner) scanMessages(dst []msg, first bool, nextKey uint64, emit func(
 			}
 			m.kw = s.decl.bits(h.keywords)
 		}
-		fi = s.skipBody(m)
+		sc.hdrSize = m.size
+		if s.keyed {
+			sc.skimKey = kh.sum()
+		}
+		if s.guide != nil {
+			fi, sc.skimmed = s.skim(m, sc.skimKey)
+		}
+		if !sc.skimmed {
+			fi = s.skipBody(m)
+		}
 		if len(dst) == cap(dst) {
 			dst = slices.Grow(dst, s.grow(len(dst), n+1)-len(dst))
 		}

@@ -2,6 +2,7 @@ package mbox
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"testing"
 )
@@ -26,6 +27,29 @@ func BenchmarkScanFile(b *testing.B) {
 				b.Fatal(err)
 			}
 			f.Close()
+		}
+		b.SetBytes(int64(len(data)))
+	})
+	b.Run("guided", func(b *testing.B) {
+		f, _ := os.Open(path)
+		defer f.Close()
+		g := guide{}
+		s := newScanner(f, 0, path)
+		s.keyed = true
+		if _, err := s.scanMessages(nil, true, 1, func(sc *scanned) error {
+			g.add(sc)
+			return nil
+		}); err != nil {
+			b.Fatal(err)
+		}
+		for b.Loop() {
+			s := newScanner(io.NewSectionReader(f, 0, int64(len(data))), 0, path)
+			s.keyed, s.guide, s.end = true, g, int64(len(data))
+			s.jr = jumpReader{r: f, end: s.end}
+			ms, err := s.scanMessages(nil, true, 1, func(sc *scanned) error { return nil })
+			if err != nil || len(ms) == 0 {
+				b.Fatal(err)
+			}
 		}
 		b.SetBytes(int64(len(data)))
 	})
