@@ -35,7 +35,7 @@ func TestMuttDuringFlagSession(t *testing.T) {
 
 func muttDuringFlagSession(t *testing.T, room bool) {
 	seed := testSeed(t)
-	fm := genFlagMboxRoom(300, 600, room)
+	fm := genFlagMboxRoom(300, 600, room, room)
 	home := flagHome(t, fm.data)
 	path := filepath.Join(home, "mail", "box")
 	flaggable := map[string]bool{}

@@ -29,12 +29,15 @@ type flagMbox struct {
 // status lines in the forms c-client, mutt and delivery agents leave
 // (both lines, Status: alone, none, X-Status: with X-Keywords: and
 // X-UID:), one in fifty with CRLF line ends.
-func genFlagMbox(n, size int) flagMbox { return genFlagMboxRoom(n, size, false) }
+func genFlagMbox(n, size int) flagMbox { return genFlagMboxRoom(n, size, false, false) }
 
 // genFlagMboxRoom is genFlagMbox; with room every message's status block
 // is padded as c-client pads it when it rewrites a file, so that flag
 // changes fit in place (doc/design/mbox.md, "Flag changes in place").
-func genFlagMboxRoom(n, size int, room bool) flagMbox {
+// With aligned too, each message fills whole blocks of 4 KiB, so that no
+// status block crosses one; else some do, and their changes are written
+// through the flag journal.
+func genFlagMboxRoom(n, size int, room, aligned bool) flagMbox {
 	var fm flagMbox
 	var b bytes.Buffer
 	line := strings.Repeat("lorem ipsum dolor sit amet ", 2)[:50] + "\n"
@@ -70,9 +73,9 @@ func genFlagMboxRoom(n, size int, room bool) flagMbox {
 			eol = "\r\n"
 			text = bytes.ReplaceAll(text, []byte("\n"), []byte(eol))
 		}
-		if room {
+		if room && aligned {
 			// Each message fills whole blocks of 4 KiB, so that no status
-			// block crosses one and every change can be made in place.
+			// block crosses one.
 			fill := (4096 - len(text)%4096) % 4096
 			if fill > 0 && fill < len(eol)+1 {
 				fill += 4096
@@ -258,14 +261,25 @@ func TestKill9FlagRewrite(t *testing.T) {
 // blocks, and each message reads (by Python's mailbox module and by the
 // store) with its old flags or its new ones; a new session ends where an
 // uninterrupted one did.
-func TestKill9FlagInPlace(t *testing.T) {
+func TestKill9FlagInPlace(t *testing.T) { killFlagsInPlace(t, true) }
+
+// TestKill9FlagJournal is TestKill9FlagInPlace with messages of any
+// length, so that some status blocks cross a 4 KiB boundary and their
+// changes go through the flag journal (doc/design/mbox.md, "Changes
+// across a block boundary"): killed at any moment, a message whose change
+// the dotlock's journal names may be half-written, every other one is
+// as before or after its change, and the next session finishes the
+// half-written ones and ends where an uninterrupted one did.
+func TestKill9FlagJournal(t *testing.T) { killFlagsInPlace(t, false) }
+
+func killFlagsInPlace(t *testing.T, aligned bool) {
 	if testing.Short() {
 		t.Skip("large mbox")
 	}
 	seed := testSeed(t)
 	r := rand.New(rand.NewPCG(seed, 11))
 	const size = 2500
-	fm := genFlagMboxRoom(envInt(t, "CRASHTEST_FLAG_MB", 30)<<20/4096, size, true) // 4 KiB each
+	fm := genFlagMboxRoom(envInt(t, "CRASHTEST_FLAG_MB", 30)<<20/4096, size, true, aligned)
 
 	ref := flagHome(t, fm.data)
 	ino := fileInode(t, filepath.Join(ref, "mail", "box"))
@@ -280,7 +294,11 @@ func TestKill9FlagInPlace(t *testing.T) {
 		t.Fatalf("the uninterrupted session rewrote the file (%d bytes, was %d), not in place", len(wantNew), len(fm.data))
 	}
 	checkFlagFile(t, ref, fm, true, true)
-	t.Logf("%d messages, %d MB; uninterrupted close (in place) %v", len(fm.ids), len(fm.data)>>20, closeDur.Round(time.Millisecond))
+	crossing := crossingChanges(fm.data, wantNew)
+	if aligned != (crossing == 0) {
+		t.Fatalf("%d changes cross a 4 KiB block", crossing)
+	}
+	t.Logf("%d messages, %d MB, %d changes across a block; uninterrupted close (in place) %v", len(fm.ids), len(fm.data)>>20, crossing, closeDur.Round(time.Millisecond))
 
 	outcomes := map[string]int{}
 	for k := range envInt(t, "CRASHTEST_KILLS", 8) {
@@ -294,8 +312,9 @@ func TestKill9FlagInPlace(t *testing.T) {
 		if err != nil {
 			t.Fatalf("seed %d, kill %d at %v: %v", seed, k, at, err)
 		}
-		changed := checkMixedFlagFile(t, path, got, fm, wantNew)
-		outcomes[fmt.Sprintf("%d of %d messages changed", changed, len(fm.ids))]++
+		lock, _ := os.ReadFile(path + ".lock")
+		changed, torn := checkMixedFlagFile(t, path, got, fm, wantNew, journaledIn(lock))
+		outcomes[fmt.Sprintf("%d of %d messages changed, %d half", changed, len(fm.ids), torn)]++
 		c = startFlagChild(t, home, "box", false)
 		c.finish(t)
 		if again, _ := os.ReadFile(path); !bytes.Equal(again, wantNew) {
@@ -306,19 +325,63 @@ func TestKill9FlagInPlace(t *testing.T) {
 	t.Logf("outcomes: %v", outcomes)
 }
 
+// crossingChanges counts the messages whose changed bytes between old
+// and new (files of one length) cross a 4 KiB boundary.
+func crossingChanges(old, new []byte) int {
+	n := 0
+	starts := messageStarts(old)
+	for i, s := range starts {
+		e := len(old)
+		if i+1 < len(starts) {
+			e = starts[i+1]
+		}
+		first, last := -1, -1
+		for j := s; j < e; j++ {
+			if old[j] != new[j] {
+				if first < 0 {
+					first = j
+				}
+				last = j
+			}
+		}
+		if first >= 0 && first/4096 != last/4096 {
+			n++
+		}
+	}
+	return n
+}
+
+// journaledIn returns whether the flag journal of a dotlock's content
+// names a change within the bytes [s, e) (its "edit OFFSET OLD NEW"
+// lines, flagjournal.go in package mbox).
+func journaledIn(lock []byte) func(s, e int) bool {
+	var offs []int
+	for _, l := range strings.Split(string(lock), "\n") {
+		var off int
+		var old, new string
+		if n, _ := fmt.Sscanf(l, "edit %d %s %s", &off, &old, &new); n == 3 {
+			offs = append(offs, off)
+		}
+	}
+	return func(s, e int) bool {
+		return slices.ContainsFunc(offs, func(o int) bool { return o >= s && o < e })
+	}
+}
+
 // checkMixedFlagFile checks a file killed during flag changes in place:
 // the length of the old one, each message's bytes those of the old file
 // or of the new one (whole status block), and its flags, by Python's
 // mailbox module and by the store, the matching ones. It returns how
-// many messages had their new bytes.
-func checkMixedFlagFile(t *testing.T, path string, got []byte, fm flagMbox, wantNew []byte) int {
+// many messages had their new bytes; and how many were half-written,
+// which journaled allows (their flags are not checked).
+func checkMixedFlagFile(t *testing.T, path string, got []byte, fm flagMbox, wantNew []byte, journaled func(s, e int) bool) (changed, torn int) {
 	t.Helper()
 	if len(got) != len(fm.data) {
 		t.Fatalf("the file is %d bytes, was %d", len(got), len(fm.data))
 	}
 	starts := messageStarts(fm.data)
 	newer := make([]bool, len(starts))
-	changed := 0
+	half := make([]bool, len(starts))
 	for i, s := range starts {
 		e := len(got)
 		if i+1 < len(starts) {
@@ -329,6 +392,9 @@ func checkMixedFlagFile(t *testing.T, path string, got []byte, fm flagMbox, want
 		case bytes.Equal(got[s:e], wantNew[s:e]):
 			newer[i] = true
 			changed++
+		case journaled(s, e):
+			half[i] = true
+			torn++
 		default:
 			t.Fatalf("message %d is neither as before nor as after its change:\n%q", i, got[s:min(e, s+400)])
 		}
@@ -341,7 +407,7 @@ func checkMixedFlagFile(t *testing.T, path string, got []byte, fm flagMbox, want
 	}
 	if py := pyFlags(t, path); py != nil {
 		for i, l := range py {
-			if l != fm.ids[i]+" "+letters(want(i)) {
+			if !half[i] && l != fm.ids[i]+" "+letters(want(i)) {
 				t.Fatalf("python: message %d is %q, want %s %s", i, l, fm.ids[i], letters(want(i)))
 			}
 		}
@@ -358,11 +424,11 @@ func checkMixedFlagFile(t *testing.T, path string, got []byte, fm flagMbox, want
 		t.Fatalf("store reader: %d messages, %v", len(ms), err)
 	}
 	for i, m := range ms {
-		if m.Flags != want(i) {
+		if !half[i] && m.Flags != want(i) {
 			t.Fatalf("store reader: message %d has flags %v, want %v", i, m.Flags, want(i))
 		}
 	}
-	return changed
+	return changed, torn
 }
 
 // messageStarts are the offsets of the From_ lines of a generated mbox

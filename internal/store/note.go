@@ -31,6 +31,13 @@ type UnfinishedCut struct {
 	Bytes int64  // how many bytes were removed
 }
 
+// FlagsFinished: flag changes a killed mailsync left half-written in an
+// mbox file (its dotlock's journal said which) were finished.
+type FlagsFinished struct {
+	Path     string // the mbox file
+	Messages int    // how many messages' status lines were finished
+}
+
 // DeadRewriteRemoved: the new file of a rewrite of an mbox (expunge,
 // flag changes) that a killed process left beside it was removed.
 type DeadRewriteRemoved struct {
@@ -66,6 +73,7 @@ func (Authorizing) note()        {}
 func (UserPrompt) note()         {}
 func (StaleLockTaken) note()     {}
 func (UnfinishedCut) note()      {}
+func (FlagsFinished) note()      {}
 func (DeadRewriteRemoved) note() {}
 func (ForeignEntry) note()       {}
 func (MissingMD5) note()         {}

@@ -27,6 +27,8 @@ func printNote(w Output, n store.Note) {
 		}
 	case store.UnfinishedCut:
 		w.Errf("Info: removed the unfinished message (%d bytes) a killed mailsync left at the end of %s\n", n.Bytes, n.Path)
+	case store.FlagsFinished:
+		w.Errf("Info: finished the flag changes of %d messages a killed mailsync left half-written in %s\n", n.Messages, n.Path)
 	case store.DeadRewriteRemoved:
 		w.Errf("Info: removed %s, the unfinished rewrite of %s by the killed process %d\n", n.File, n.Path, n.PID)
 	case store.ForeignEntry:

@@ -31,6 +31,8 @@ func TestNoteWording(t *testing.T) {
 			"Info: taking over the stale lock /h/.msinfo.lock of msinfo .msinfo (pid 999999 is gone)\n", false},
 		{store.UnfinishedCut{Path: "/m/box", Bytes: 73},
 			"Info: removed the unfinished message (73 bytes) a killed mailsync left at the end of /m/box\n", false},
+		{store.FlagsFinished{Path: "/m/box", Messages: 2},
+			"Info: finished the flag changes of 2 messages a killed mailsync left half-written in /m/box\n", false},
 		{store.DeadRewriteRemoved{File: "/m/.box.mailsync-77-1", Path: "/m/box", PID: 77},
 			"Info: removed /m/.box.mailsync-77-1, the unfinished rewrite of /m/box by the killed process 77\n", false},
 		{store.ForeignEntry{Msinfo: "MS", From: "joe"},

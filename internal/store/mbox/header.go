@@ -180,3 +180,22 @@ func isBlank(s []byte) bool {
 func crlfLen(s []byte) int64 {
 	return int64(len(s) - bytes.Count(s, []byte{'\r'}) + bytes.Count(s, []byte{'\n'}))
 }
+
+// lineCRLFLen is crlfLen of one line (no LF but a last one), faster on
+// the short lines of a header: one search for a CR, which most lines
+// lack or end with.
+func lineCRLFLen(s []byte) int64 {
+	n := int64(len(s))
+	if len(s) > 0 && s[len(s)-1] == '\n' {
+		n++
+	}
+	for i := bytes.IndexByte(s, '\r'); i >= 0; {
+		n--
+		j := bytes.IndexByte(s[i+1:], '\r')
+		if j < 0 {
+			break
+		}
+		i += j + 1
+	}
+	return n
+}

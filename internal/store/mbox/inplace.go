@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/mailsync/mailsync/internal/store"
+	"github.com/mailsync/mailsync/internal/store/filesig"
 )
 
 // Flag changes in place (doc/design/mbox.md, "Flag changes in place").
@@ -23,10 +24,11 @@ import (
 // or after its change, never as a mixture.
 const inPlaceBlock = 4096
 
-// inPlaceEdit is one message's change as written in place: data at off.
+// inPlaceEdit is one message's change as written in place: data at off
+// (replacing was, when the change crosses a block boundary).
 type inPlaceEdit struct {
-	off  int64
-	data []byte
+	off       int64
+	data, was []byte
 }
 
 // restatusInPlace returns in out the header h (as restatus takes it:
@@ -116,24 +118,27 @@ func headerKeywords(h []byte) [][]byte {
 
 // inPlaceChange is the write that turns old into new (same length) at
 // file offset base: the bytes from the first that differs to the last.
-// ok is false when they do not lie within one inPlaceBlock.
-func inPlaceChange(base int64, old, new []byte) (inPlaceEdit, bool) {
+// crosses tells that they do not lie within one inPlaceBlock; was is
+// then what they replace, for the flag journal (flagjournal.go).
+func inPlaceChange(base int64, old, new []byte) (e inPlaceEdit, crosses bool) {
 	i := 0
 	for i < len(old) && old[i] == new[i] {
 		i++
 	}
 	if i == len(old) {
-		return inPlaceEdit{off: base}, true
+		return inPlaceEdit{off: base}, false
 	}
 	j := len(old) - 1
 	for old[j] == new[j] {
 		j--
 	}
 	first, last := base+int64(i), base+int64(j)
+	e = inPlaceEdit{off: first, data: slices.Clone(new[i : j+1])}
 	if first/inPlaceBlock != last/inPlaceBlock {
-		return inPlaceEdit{}, false
+		e.was = slices.Clone(old[i : j+1])
+		return e, true
 	}
-	return inPlaceEdit{off: first, data: slices.Clone(new[i : j+1])}, true
+	return e, false
 }
 
 // writeFlagsInPlace writes the flags set in the session into the status
@@ -149,6 +154,7 @@ func (b *Box) writeFlagsInPlace() (wrote bool, err error) {
 		return false, fmt.Errorf("file shrank from %d to %d bytes: changed by another program", b.size, st.Size())
 	}
 	var edits []inPlaceEdit
+	var crossing []journalEdit
 	var hdr, out []byte
 	for i := range b.msgs {
 		m := &b.msgs[i]
@@ -165,9 +171,9 @@ func (b *Box) writeFlagsInPlace() (wrote bool, err error) {
 		if hdr, out, fits, err = b.restatusMsg(m, hdr, out, declaring, true); err != nil || !fits {
 			return false, err
 		}
-		e, ok := inPlaceChange(m.hdrStart(), hdr, out)
-		if !ok {
-			return false, nil
+		e, crosses := inPlaceChange(m.hdrStart(), hdr, out)
+		if crosses {
+			crossing = append(crossing, journalEdit{off: e.off, old: e.was, new: e.data})
 		}
 		edits = append(edits, e)
 	}
@@ -186,6 +192,18 @@ func (b *Box) writeFlagsInPlace() (wrote bool, err error) {
 	if wst, err := w.Stat(); err != nil || !os.SameFile(st, wst) {
 		return false, fmt.Errorf("the file was replaced by another program")
 	}
+	if len(crossing) > 0 {
+		// Changes across a block boundary: journaled first, or the
+		// file is rewritten (flagjournal.go).
+		sig, ok := filesig.Of(st)
+		if !ok {
+			return false, nil
+		}
+		if err := b.journalFlags(sig, crossing); err != nil {
+			b.writeLock(nil)
+			return false, nil
+		}
+	}
 	for _, e := range edits {
 		if _, err := w.WriteAt(e.data, e.off); err != nil {
 			return true, err
@@ -193,6 +211,9 @@ func (b *Box) writeFlagsInPlace() (wrote bool, err error) {
 	}
 	if err := w.Sync(); err != nil {
 		return true, err
+	}
+	if len(crossing) > 0 {
+		b.writeLock(nil) // done: the journal is not needed any more
 	}
 	b.written()
 	return true, nil

@@ -31,12 +31,12 @@ var ErrLocked = errors.New("mailbox is locked by another program")
 // do, taking over stale locks (older than staleAge by env's clock, or
 // whose pid is gone) atomically (package pidlock), and waiting up to
 // env.LockTimeout() for a live one. A stale lock taken over is reported
-// to env (a store.StaleLockTaken note). When that lock was a mailsync's that
-// died in the middle of an append (its lock names the size the mailbox
-// had before: appendMark), unfinished is that size; else -1.
-func dotlock(path string, env store.Env) (name string, unfinished int64, err error) {
+// to env (a store.StaleLockTaken note). The content of the stale lock is
+// returned (nil when none was taken over): a mailsync's names what it
+// left unfinished (an append: appendMark; flag changes: the flag
+// journal).
+func dotlock(path string, env store.Env) (name string, staleContent []byte, err error) {
 	name = path + ".lock"
-	unfinished = -1
 	isStale := func(content []byte, fi os.FileInfo) bool { return stale(content, fi, env.Time()) }
 	err = retry(env.LockTimeout(), func() (bool, error) {
 		err := pidlock.Create(name, pidlock.Content(), 0o644, false)
@@ -50,18 +50,18 @@ func dotlock(path string, env store.Env) (name string, unfinished int64, err err
 		if err != nil || !took {
 			return false, err
 		}
-		pid, size := parseLock(owner)
+		pid, _ := parseLock(owner)
 		env.Tell(store.StaleLockTaken{Lock: name, PID: pid, MaxAge: staleAge})
-		unfinished = size
+		staleContent = owner
 		return false, errAgain
 	})
 	if errors.Is(err, ErrLocked) {
-		return "", -1, fmt.Errorf("lock %s: %w", path, ErrLocked)
+		return "", nil, fmt.Errorf("lock %s: %w", path, ErrLocked)
 	}
 	if err != nil {
-		return "", -1, err
+		return "", nil, err
 	}
-	return name, unfinished, nil
+	return name, staleContent, nil
 }
 
 // errAgain tells retry to try again at once.

@@ -68,8 +68,8 @@ func Open(path string, mode store.Mode, env store.Env) (*Box, error) {
 		b.peekDeclaration()
 		return b, nil
 	}
-	var unfinished int64
-	if b.lock, unfinished, err = dotlock(path, env); err != nil {
+	var staleLock []byte
+	if b.lock, staleLock, err = dotlock(path, env); err != nil {
 		return nil, err
 	}
 	if b.f, err = os.OpenFile(path, os.O_RDWR|os.O_APPEND, 0); err != nil {
@@ -81,11 +81,15 @@ func Open(path string, mode store.Mode, env store.Env) (*Box, error) {
 		os.Remove(b.lock)
 		return nil, err
 	}
-	if unfinished >= 0 {
+	if _, unfinished := parseLock(staleLock); unfinished >= 0 {
 		if err := b.cutUnfinished(unfinished); err != nil {
 			b.Close()
 			return nil, err
 		}
+	}
+	if err := b.finishFlagJournal(staleLock); err != nil {
+		b.Close()
+		return nil, err
 	}
 	removeDeadTemps(path, env)
 	b.peekDeclaration()
@@ -311,16 +315,22 @@ func (b *Box) Close() error {
 // markLock rewrites this Box's dotlock: the pid, and while an append is
 // under way (size >= 0) the appendMark line with the size before it.
 func (b *Box) markLock(size int64) {
+	var extra []byte
+	if size >= 0 {
+		extra = strconv.AppendInt([]byte(appendMark), size, 10)
+		extra = append(extra, '\n')
+	}
+	b.writeLock(extra)
+}
+
+// writeLock rewrites this Box's dotlock: the pid line, then extra.
+func (b *Box) writeLock(extra []byte) error {
 	if b.lock == "" {
-		return
+		return nil
 	}
 	buf := strconv.AppendInt(b.lockBuf[:0], int64(os.Getpid()), 10)
 	buf = append(buf, '\n')
-	if size >= 0 {
-		buf = append(buf, appendMark...)
-		buf = strconv.AppendInt(buf, size, 10)
-		buf = append(buf, '\n')
-	}
+	buf = append(buf, extra...)
 	b.lockBuf = buf
 	// Overwrite in place, then cut: the file always starts with the pid
 	// line, even if the process dies in between (an empty lock would
@@ -329,13 +339,14 @@ func (b *Box) markLock(size int64) {
 	if b.lockFile == nil {
 		f, err := os.OpenFile(b.lock, os.O_WRONLY, 0)
 		if err != nil {
-			return
+			return err
 		}
 		b.lockFile = f
 	}
-	if _, err := b.lockFile.WriteAt(buf, 0); err == nil {
-		b.lockFile.Truncate(int64(len(buf)))
+	if _, err := b.lockFile.WriteAt(buf, 0); err != nil {
+		return err
 	}
+	return b.lockFile.Truncate(int64(len(buf)))
 }
 
 // cutUnfinished truncates the file to size when a mailsync that held the

@@ -224,9 +224,19 @@ func (s *scanner) skipLine() (n, crlf int64, last []byte, err error) {
 	}
 }
 
-// readLine consumes and returns one whole line (for header lines).
+// readLine consumes and returns one whole line (for header lines), valid
+// until the next read.
 func (s *scanner) readLine() ([]byte, error) {
-	s.long = s.long[:0]
+	b, err := s.r.ReadSlice('\n')
+	if !errors.Is(err, bufio.ErrBufferFull) {
+		s.pos += int64(len(b)) // the whole line is in the buffer
+		if err == io.EOF {
+			err = nil
+		}
+		return b, err
+	}
+	s.long = append(s.long[:0], b...)
+	s.pos += int64(len(b))
 	for {
 		b, err := s.r.ReadSlice('\n')
 		s.pos += int64(len(b))
@@ -327,7 +337,7 @@ func (s *scanner) scanMessages(dst []msg, first bool, nextKey uint64, emit func(
 				break
 			}
 			if h.line(l) {
-				m.size += crlfLen(l)
+				m.size += lineCRLFLen(l)
 				if s.keyed {
 					kh.add(l)
 				}

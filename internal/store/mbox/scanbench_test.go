@@ -74,3 +74,13 @@ func TestIndexFromLine(t *testing.T) {
 		}
 	}
 }
+
+// TestLineCRLFLen: lineCRLFLen is crlfLen on lines with and without CRs
+// anywhere and a line end or not.
+func TestLineCRLFLen(t *testing.T) {
+	for _, l := range []string{"", "\n", "\r\n", "a\r\n", "Subject: x\n", "a\rb\rc\r\n", "\r", "no end", "x\r\r\n", "\r\r\r"} {
+		if got, want := lineCRLFLen([]byte(l)), crlfLen([]byte(l)); got != want {
+			t.Errorf("%q: %d, want %d", l, got, want)
+		}
+	}
+}
