@@ -2,6 +2,8 @@ package mbox
 
 import (
 	"bytes"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/mailsync/mailsync/internal/store"
 )
@@ -27,34 +29,10 @@ var metaNames = []string{"status", "x-status", "x-keywords", "x-uid", "x-imap", 
 // line classifies one header line (raw, with its line end). It returns
 // true when the line is part of the message (not metadata).
 func (h *hdrState) line(s []byte) bool {
-	switch {
-	case bytes.HasPrefix(s, []byte("X-Status:")):
-		h.status(s[9:])
-		h.retain = false
-		return false
-	case bytes.HasPrefix(s, []byte("Status:")):
-		h.status(s[7:])
-		h.retain = false
-		return false
-	case bytes.HasPrefix(s, []byte("X-Keywords:")):
-		h.keywords = append(h.keywords, words(s[11:])...) // c-client ORs the lines
-		h.retain = false
-		return false
-	case bytes.HasPrefix(s, []byte("X-IMAP:")), bytes.HasPrefix(s, []byte("X-IMAPbase:")):
-		isIMAP := s[6] == ':'
-		v, rest := digits(bytes.TrimLeft(s[bytes.IndexByte(s, ':')+1:], " "))
-		rest = bytes.TrimLeft(rest, " ")
-		if v != 0 && len(rest) > 0 && rest[0] >= '0' && rest[0] <= '9' && h.validity == 0 {
-			last, kw := digits(rest)
-			h.validity, h.lastUID, h.imapKW = v, last, words(kw)
-			h.imap = h.imap || isIMAP
+	if len(s) > 0 && (s[0] == 'X' || s[0] == 'S') {
+		if meta, part := h.metaLine(s); meta {
+			return part
 		}
-		h.retain = false
-		return false
-	case bytes.HasPrefix(s, []byte("X-UID:")):
-		h.uid, _ = digits(bytes.TrimLeft(s[6:], " "))
-		h.retain = false
-		return false
 	}
 	if len(s) > 0 && (s[0] == 'S' || s[0] == 's' || ((s[0] == 'X' || s[0] == 'x') && len(s) > 1 && s[1] == '-')) {
 		end := 0
@@ -75,6 +53,42 @@ func (h *hdrState) line(s []byte) bool {
 		h.capture = wanted(s)
 	}
 	return true
+}
+
+// metaLine reads the metadata lines c-client reads (the ones line
+// matches by their exact spelling), reporting whether s was one; part is
+// then line's answer (false: not part of the message).
+func (h *hdrState) metaLine(s []byte) (meta, part bool) {
+	switch {
+	case bytes.HasPrefix(s, []byte("X-Status:")):
+		h.status(s[9:])
+		h.retain = false
+		return true, false
+	case bytes.HasPrefix(s, []byte("Status:")):
+		h.status(s[7:])
+		h.retain = false
+		return true, false
+	case bytes.HasPrefix(s, []byte("X-Keywords:")):
+		h.keywords = append(h.keywords, words(s[11:])...) // c-client ORs the lines
+		h.retain = false
+		return true, false
+	case bytes.HasPrefix(s, []byte("X-IMAP:")), bytes.HasPrefix(s, []byte("X-IMAPbase:")):
+		isIMAP := s[6] == ':'
+		v, rest := digits(bytes.TrimLeft(s[bytes.IndexByte(s, ':')+1:], " "))
+		rest = bytes.TrimLeft(rest, " ")
+		if v != 0 && len(rest) > 0 && rest[0] >= '0' && rest[0] <= '9' && h.validity == 0 {
+			last, kw := digits(rest)
+			h.validity, h.lastUID, h.imapKW = v, last, words(kw)
+			h.imap = h.imap || isIMAP
+		}
+		h.retain = false
+		return true, false
+	case bytes.HasPrefix(s, []byte("X-UID:")):
+		h.uid, _ = digits(bytes.TrimLeft(s[6:], " "))
+		h.retain = false
+		return true, false
+	}
+	return false, false
 }
 
 // isMetaName reports whether a header name is one of metaNames in any
@@ -138,8 +152,28 @@ func (h *hdrState) status(s []byte) {
 // header line).
 var headerFields = store.HeaderFields()
 
+// wantedFirst holds the first bytes of every spelling of the first
+// letter of store.HeaderFields that bytes.EqualFold takes for it (both
+// cases, and such as the long s, U+017F): wanted rules out most lines
+// by it.
+var wantedFirst = func() (set [256]bool) {
+	for _, f := range headerFields {
+		r0, _ := utf8.DecodeRuneInString(f)
+		for r := r0; ; {
+			set[utf8.AppendRune(nil, r)[0]] = true
+			if r = unicode.SimpleFold(r); r == r0 {
+				break
+			}
+		}
+	}
+	return set
+}()
+
 // wanted reports whether the header line starts one of store.HeaderFields.
 func wanted(s []byte) bool {
+	if len(s) == 0 || !wantedFirst[s[0]] {
+		return false
+	}
 	i := bytes.IndexByte(s, ':')
 	if i <= 0 {
 		return false

@@ -84,3 +84,22 @@ func TestLineCRLFLen(t *testing.T) {
 		}
 	}
 }
+
+// TestWantedFirst: the first-byte test of wanted changes none of its
+// answers, the long s (U+017F, which bytes.EqualFold takes for an s)
+// included.
+func TestWantedFirst(t *testing.T) {
+	for _, l := range []string{"Subject: x\n", "subject: x\n", "\u017fubject: x\n", "SUBJECT : x\n", "Received: x\n",
+		"message-id: <a>\n", "To: a\n", "tO: a\n", "From: a\n", "Date: d\n", "X-Date: d\n", ": x\n", "\n"} {
+		slow := false
+		if i := bytes.IndexByte([]byte(l), ':'); i > 0 {
+			name := bytes.TrimRight([]byte(l)[:i], " \t")
+			for _, f := range headerFields {
+				slow = slow || bytes.EqualFold(name, []byte(f))
+			}
+		}
+		if got := wanted([]byte(l)); got != slow {
+			t.Errorf("wanted(%q) = %v, want %v", l, got, slow)
+		}
+	}
+}
