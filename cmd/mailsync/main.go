@@ -26,6 +26,7 @@ func mailsyncMain() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	defer startProfiles()()
+	paceGC()
 	return run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 }
 
