@@ -205,6 +205,16 @@ func (e *Engine) applyFlags(ctx context.Context, o *openSide, fp *flagPlan, move
 		return 0, true
 	}
 	err := e.setFlags(ctx, o, moves)
+	if errors.Is(err, store.ErrKeywordsFull) && ctx.Err() == nil {
+		// No room for a new keyword: the rest is made, and the moves
+		// that add keywords keep their last keyword records, so that the
+		// next run tries the additions again (and says so again) and
+		// never takes their absence here for a removal.
+		if n, ok := e.applyWithoutAdditions(ctx, o, fp, moves, dir); ok {
+			e.emit(event.FlagChangeFailed{Full: o.full(), Store: o.side.Name(), Err: err})
+			return n, false
+		}
+	}
 	if err != nil {
 		for _, m := range moves {
 			fp.rec[m.n] = fp.old[m.n]
@@ -224,6 +234,35 @@ func (e *Engine) applyFlags(ctx context.Context, o *openSide, fp *flagPlan, move
 		}
 	}
 	return len(moves), true
+}
+
+// applyWithoutAdditions makes moves on side o without their keyword
+// additions (after the store had no room for one); the moves that had
+// some keep their last keyword records. It reports how many moves it
+// made, and false when that failed too.
+func (e *Engine) applyWithoutAdditions(ctx context.Context, o *openSide, fp *flagPlan, moves []flagMove, dir string) (int, bool) {
+	rest := make([]flagMove, 0, len(moves))
+	for _, m := range moves {
+		if m.addK != "" {
+			if fp.keywords {
+				fp.recK[m.n] = fp.oldK[m.n]
+			}
+			m.addK = ""
+		}
+		if m.add != 0 || m.remove != 0 || m.removeK != "" {
+			rest = append(rest, m)
+		}
+	}
+	if err := e.setFlags(ctx, o, rest); err != nil {
+		return 0, false
+	}
+	if e.Opt.Long {
+		for _, m := range rest {
+			e.emit(event.FlagsChanged{Dir: dir, From: summary(&o.scan.det, m.at), ID: o.scan.t.Str(m.n), Add: m.add, Remove: m.remove,
+				RemoveKeywords: m.removeK})
+		}
+	}
+	return len(rest), true
 }
 
 // setFlags makes the moves on side o, unless the run simulates.

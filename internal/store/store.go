@@ -43,6 +43,10 @@ var (
 	// without touching the network, so the engine can skip the store's
 	// remaining boxes instead of waiting for each of them.
 	ErrStoreUnavailable = errors.New("the store cannot be reached any more; its other boxes fail too")
+	// ErrKeywordsFull: SetFlags was asked to add a keyword the mailbox
+	// has no room to name (an mbox declares at most 30, a Maildir names
+	// 26 by letters). The changes without new keywords may be made.
+	ErrKeywordsFull = errors.New("no room for another keyword")
 )
 
 // Flags are the IMAP system flags a message can carry.

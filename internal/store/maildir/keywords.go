@@ -112,7 +112,7 @@ func (t *keywordTable) add(k store.Keywords, stray map[byte]bool) (bool, error) 
 			}
 		}
 		if free < 0 {
-			return changed, fmt.Errorf("no letter left for keyword %s: %s names the others of the 26", name, keywordFile)
+			return changed, fmt.Errorf("no letter left for keyword %s: %s names the others of the 26: %w", name, keywordFile, store.ErrKeywordsFull)
 		}
 		t[free] = name
 		changed = true

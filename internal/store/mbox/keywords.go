@@ -106,7 +106,7 @@ func (d *declaration) apply(kw uint32, add, remove store.Keywords) (uint32, erro
 			case !d.present:
 				return kw, fmt.Errorf("keyword %s: the mailbox keeps no keywords (no X-IMAP: or X-IMAPbase: line declares them)", name)
 			case len(d.names) == maxDeclared:
-				return kw, fmt.Errorf("keyword %s: the mailbox declares %d keywords already, the most c-client reads", name, maxDeclared)
+				return kw, fmt.Errorf("keyword %s: the mailbox declares %d keywords already, the most c-client reads: %w", name, maxDeclared, store.ErrKeywordsFull)
 			}
 			d.names = append(d.names, name)
 			d.dirty = true
