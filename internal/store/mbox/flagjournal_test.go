@@ -106,13 +106,7 @@ func TestFlagJournalFinish(t *testing.T) {
 				journal = c.journal(sig)
 			}
 			os.WriteFile(path+".lock", []byte("2147483646\n"+journal), 0o600)
-			var notes []store.Note
-			e := env()
-			e.Notes = func(n store.Note) { notes = append(notes, n) }
-			b, err := Open(path, store.ReadWrite, e)
-			if err != nil {
-				t.Fatal(err)
-			}
+			b, notes := openNoting(t, path)
 			if err := b.Close(); err != nil {
 				t.Fatal(err)
 			}
@@ -122,8 +116,8 @@ func TestFlagJournalFinish(t *testing.T) {
 			}
 			finished := store.FlagsFinished{Path: path, Messages: 1}
 			wantNote := !bytes.Equal(c.file, c.want)
-			if has := slices.Contains(notes, store.Note(finished)); has != wantNote {
-				t.Errorf("notes %+v; the finishing told: %v, want %v", notes, has, wantNote)
+			if has := slices.Contains(*notes, store.Note(finished)); has != wantNote {
+				t.Errorf("notes %+v; the finishing told: %v, want %v", *notes, has, wantNote)
 			}
 		})
 	}

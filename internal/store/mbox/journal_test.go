@@ -33,22 +33,30 @@ func TestUnfinishedAppendCut(t *testing.T) {
 			}
 			os.WriteFile(path, []byte(whole+torn), 0o600)
 			os.WriteFile(path+".lock", []byte(c.lock), 0o600)
-			var notes []store.Note
-			e := env()
-			e.Notes = func(n store.Note) { notes = append(notes, n) }
-			b, err := Open(path, store.ReadWrite, e)
-			if err != nil {
-				t.Fatal(err)
-			}
+			b, notes := openNoting(t, path)
 			b.Close()
 			got, _ := os.ReadFile(path)
 			if string(got) != c.want {
 				t.Errorf("file = %q, want %q", got, c.want)
 			}
 			cut := store.UnfinishedCut{Path: path, Bytes: int64(len(torn))}
-			if has := slices.Contains(notes, store.Note(cut)); has != c.note {
-				t.Errorf("notes = %+v, want %v: %v", notes, cut, c.note)
+			if has := slices.Contains(*notes, store.Note(cut)); has != c.note {
+				t.Errorf("notes = %+v, want %v: %v", *notes, cut, c.note)
 			}
 		})
 	}
+}
+
+// openNoting opens path read-write with an Env that collects the notes
+// the store tells (a stale lock taken over, work a killed run left).
+func openNoting(t *testing.T, path string) (*Box, *[]store.Note) {
+	t.Helper()
+	var notes []store.Note
+	e := env()
+	e.Notes = func(n store.Note) { notes = append(notes, n) }
+	b, err := Open(path, store.ReadWrite, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b, &notes
 }

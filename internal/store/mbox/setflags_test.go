@@ -249,13 +249,7 @@ func TestDeadTempsRemoved(t *testing.T) {
 	if _, err := os.Stat(dead); err != nil {
 		t.Fatal("a read-only Open removed a file")
 	}
-	var notes []store.Note
-	e := env()
-	e.Notes = func(n store.Note) { notes = append(notes, n) }
-	b, err := Open(path, store.ReadWrite, e)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, notes := openNoting(t, path)
 	b.Close()
 	if _, err := os.Stat(dead); !os.IsNotExist(err) {
 		t.Error("the dead rewrite's file is still there")
@@ -265,7 +259,7 @@ func TestDeadTempsRemoved(t *testing.T) {
 			t.Errorf("%s removed", p)
 		}
 	}
-	if len(notes) != 1 || notes[0].(store.DeadRewriteRemoved).File != dead {
-		t.Errorf("notes %+v, want one DeadRewriteRemoved of %s", notes, dead)
+	if len(*notes) != 1 || (*notes)[0].(store.DeadRewriteRemoved).File != dead {
+		t.Errorf("notes %+v, want one DeadRewriteRemoved of %s", *notes, dead)
 	}
 }
