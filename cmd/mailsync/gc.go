@@ -15,8 +15,9 @@ import (
 // half a dozen times for nothing: about a tenth of the CPU of a flag
 // synchronisation. Here the heap may grow to gcFloor before the first
 // collection, and it is collected whenever it reaches gcFloor again while
-// what is live stays under half of it; once more is live, the usual pace
-// applies for the rest of the run, so a large run's peak is what it was.
+// what is live stays under half of it; once more is live (two collections
+// in a row), the usual pace applies for the rest of the run, so a large
+// run's peak is what it was.
 
 // gcFloor is the heap size collections start at.
 const gcFloor = 24 << 20
@@ -35,14 +36,23 @@ func paceGC() {
 // found it unreachable: once per collection, as each arms the next.
 type gcWatch struct{ _ *int }
 
-func watchGC() {
+// watchGC arms the finalizer, which restores the usual pace once two
+// collections in a row found more than half of gcFloor live (one alone
+// may count as live what was allocated while it ran).
+func watchGC() { watchGCFrom(0) }
+
+func watchGCFrom(over int) {
 	runtime.SetFinalizer(&gcWatch{}, func(*gcWatch) {
-		if liveHeap() > gcFloor/2 {
-			debug.SetGCPercent(100)
-			debug.SetMemoryLimit(math.MaxInt64)
+		if liveHeap() <= gcFloor/2 {
+			watchGCFrom(0)
 			return
 		}
-		watchGC()
+		if over+1 < 2 {
+			watchGCFrom(over + 1)
+			return
+		}
+		debug.SetGCPercent(100)
+		debug.SetMemoryLimit(math.MaxInt64)
 	})
 }
 

@@ -29,6 +29,9 @@ type runner struct {
 	stderr io.Writer
 	// progress is the live display on a terminal; nil otherwise.
 	progress *termProgress
+	// hold, when set, takes what say and the msinfo notes would print,
+	// to be printed later in its place (early.go).
+	hold *[]func()
 }
 
 func newRun(ctx context.Context, cfg *config.Config, opt *options, env store.Env, stdout, stderr io.Writer) *runner {
@@ -60,6 +63,10 @@ func (r *runner) engine(sizeLimit uint64) *channel.Engine {
 
 // say prints ev through the one printer (package channel/event).
 func (r *runner) say(ev event.Event) {
+	if r.hold != nil {
+		r.holdEvent(ev)
+		return
+	}
 	event.Printer{Long: r.opt.long, ShowIDs: r.opt.showIDs, Debug: r.rep.Debug}.Print(r.rep, ev)
 }
 
@@ -105,8 +112,16 @@ func (r *runner) openSide(cfg *config.Store) (*channel.Side, bool) {
 func (r *runner) openMsinfo(ch *config.Channel, readOnly bool) (msinfo.File, msinfo.State, bool) {
 	f, err := open.Msinfo(r.ctx, ch.Msinfo, ch.Passwd, msinfo.Options{
 		Env: r.env, MD5: r.opt.alg == msgid.MD5, ReadOnly: readOnly,
-		// Written at once on stderr, not through the Reporter, as they always were.
-		Notes: func(n store.Note) { event.Printer{}.Print(event.Streams{Stderr: r.stderr}, event.Note{Note: n}) },
+		// Written at once on stderr, not through the Reporter, as they
+		// always were (or held with the rest: early.go).
+		Notes: func(n store.Note) {
+			print := func() { event.Printer{}.Print(event.Streams{Stderr: r.stderr}, event.Note{Note: n}) }
+			if r.hold != nil {
+				*r.hold = append(*r.hold, print)
+				return
+			}
+			print()
+		},
 	})
 	var locked *msinfo.LockedError
 	if errors.As(err, &locked) {
@@ -143,26 +158,29 @@ func (r *runner) sync(ch *config.Channel) int {
 	// Settled boxes are not looked for under -d and -vb (they print
 	// what reading a box shows), so their signatures are not gathered.
 	r.env.Signatures = !r.rep.Debug && !r.rep.Vb
+	var lf *localFirst
+	if r.readsEarly(ch, a, b) {
+		lf = r.prepareLocal(ch, a, b)
+		defer lf.abandon()
+	}
 	sa, ok := r.openSide(a)
 	if !ok {
 		return 1
 	}
 	defer sa.Store.Close()
-	sb, ok := r.openSide(b)
+	sb, ok := lf.takeSide(r, b)
 	if !ok {
 		return 1
 	}
 	defer sb.Store.Close()
 	r.say(channel.SeenMailboxes(sa, sb))
-	f, last, ok := r.openMsinfo(ch, r.opt.simulate)
+	f, last, ok := lf.takeMsinfo(r, ch)
 	if !ok {
 		return 1
 	}
 	defer f.Close()
 	r.sayAll(channel.LastRead(ch.Name, last, sa, sb))
-	e := r.engine(ch.SizeLimit)
-	e.Book = r.settledBook(ch, a, b)
-	flagPath, lastDigest := r.loadFlags(ch, e, last)
+	e, flagPath, lastDigest := lf.takeEngine(r, ch, a, b, last)
 	next, res := e.Sync(r.ctx, sa, sb, last)
 	status := 0
 	if res.Failed {

@@ -245,5 +245,5 @@ func (e *Engine) answer(ctx context.Context, a, b *Side, name string, last map[s
 // boxEngine is an engine for one box synchronised beside others: e's
 // options and book, a Reporter that records, no progress display.
 func (e *Engine) boxEngine() *Engine {
-	return &Engine{Opt: e.Opt, R: e.R.recorder(), Book: e.Book, watch: e.watch, shared: true, LastFlags: e.LastFlags, LastKeywords: e.LastKeywords, goneAny: e.goneAny}
+	return &Engine{Opt: e.Opt, R: e.R.recorder(), Book: e.Book, watch: e.watch, shared: true, LastFlags: e.LastFlags, LastKeywords: e.LastKeywords, goneAny: e.goneAny, early: e.early}
 }

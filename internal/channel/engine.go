@@ -88,6 +88,9 @@ type Engine struct {
 	// them found a store given up: no further box is started
 	// (concurrent.go).
 	goneAny *atomic.Bool
+	// early are the boxes of the second side read before Sync
+	// (early.go); nil when none were.
+	early *earlyReads
 	// trace, when set, is given every event the engine emits, before it
 	// is printed (tests). Engines of boxes synchronised at once
 	// (boxEngine) have none.

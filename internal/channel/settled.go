@@ -56,31 +56,39 @@ type preread struct {
 // with signatures sigs and last state last (reading the side its book
 // entry says to read); it then emits what its sync would emit and keeps
 // its book entry. When the side read shows it is not, pre is that read.
-func (e *Engine) settledBox(ctx context.Context, a, b sideBox, sigs *boxSigs, last []string) (ok bool, pre *preread) {
+// er, when not nil, is the second side read early (early.go): used as
+// that side's read, or handed back unused (left).
+func (e *Engine) settledBox(ctx context.Context, a, b sideBox, sigs *boxSigs, last []string, er *earlyRead) (ok bool, pre *preread, left *earlyRead) {
 	if sigs == nil {
-		return false, nil
+		return false, nil, er
 	}
 	name := a.name
 	entry, found := e.Book.Lookup(name)
 	if !found {
-		return false, nil
+		return false, nil, er
 	}
 	read, match := entry.Check(sigs.a, sigs.b, settled.DigestOf(last))
 	if !match {
-		return false, nil
+		return false, nil, er
 	}
 	if read >= 0 {
 		x, mark := a, idtable.SideA
 		if read == 1 {
 			x, mark = b, idtable.SideB
 		}
-		t := idtable.New(last)
-		l := <-e.prefetch(ctx, x, t, mark)
+		var t *idtable.Table
+		var l listing
+		if read == 1 && er != nil {
+			t, l, er = er.t, <-er.l, nil
+		} else {
+			t = idtable.New(last)
+			l = <-e.prefetch(ctx, x, t, mark)
+		}
 		if !e.holdsRecorded(l, t, last, e.lastRecordsOf(name)) {
-			return false, &preread{t: t, side: read, l: l}
+			return false, &preread{t: t, side: read, l: l}, er
 		}
 		if err := l.mb.Close(); err != nil {
-			return false, nil // read again, and the failure reported, by its sync
+			return false, nil, er // read again, and the failure reported, by its sync
 		}
 		// The side read held what was recorded, and its signature was
 		// taken before: the next run need not read it (as after a
@@ -99,7 +107,7 @@ func (e *Engine) settledBox(ctx context.Context, a, b sideBox, sigs *boxSigs, la
 	e.emit(event.Planned{Box: name, A: a.side.Name(), B: b.side.Name(), InA: n, InB: n, Settled: true})
 	e.emit(event.Counts{A: a.side.Name(), B: b.side.Name()})
 	e.emit(event.Remain{Box: name, N: n})
-	return true, nil
+	return true, nil, er
 }
 
 // holdsRecorded reports whether the side read into l (its ids entered in

@@ -16,6 +16,7 @@ import (
 // or lost because of a transient fault. When the mass-deletion brake
 // refuses the run (Refused), nothing is done and last is returned.
 func (e *Engine) Sync(ctx context.Context, a, b *Side, last msinfo.State) (msinfo.State, Result) {
+	defer e.DropEarly()
 	next, recs := e.sync(ctx, a, b, last)
 	res := e.result()
 	res.Flags, res.Keywords = recs.flags, recs.keywords
@@ -185,7 +186,19 @@ func (e *Engine) handleBox(ctx context.Context, a, b *Side, name string, last []
 		return boxOutcome{}
 	}
 	sigs := e.signatures(ctx, xa, xb)
-	isSettled, pre := e.settledBox(ctx, xa, xb, sigs, last)
+	er := e.takeEarly(xb, last)
+	if er != nil && sigs != nil {
+		sigs.b = er.sig // taken before the early read (early.go)
+	} else if er != nil {
+		er.close()
+		er = nil
+	}
+	isSettled, pre, er := e.settledBox(ctx, xa, xb, sigs, last, er)
+	if isSettled || pre != nil {
+		er.close() // not needed, or another side was read with a table of its own
+	} else if er != nil {
+		pre = er.preread()
+	}
 	if isSettled {
 		e.watch.note(0, name, true)
 		e.watch.note(1, name, true)

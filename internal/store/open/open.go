@@ -38,6 +38,10 @@ func Store(ctx context.Context, cfg *config.Store, env store.Env) (store.Store, 
 	return imap.Dial(ctx, cfg.Server, opt)
 }
 
+// RemoteMsinfo reports whether the msinfo with c-client name name is a
+// mailbox on a server (not a local file).
+func RemoteMsinfo(name string) bool { return imap.IsRemote(name) }
+
 // LockDir is where the locks of msinfo mailboxes on servers live
 // (doc/design/decisions.md#d9-msinfo-safety).
 func LockDir(env store.Env) string { return filepath.Join(env.Home, ".mailsync.d") }
@@ -45,7 +49,7 @@ func LockDir(env store.Env) string { return filepath.Join(env.Home, ".mailsync.d
 // Msinfo opens the msinfo mailbox with the given c-client name; passwd is
 // the channel's, used when the msinfo lives on a server.
 func Msinfo(ctx context.Context, name, passwd string, opt msinfo.Options) (msinfo.File, error) {
-	if imap.IsRemote(name) {
+	if RemoteMsinfo(name) {
 		return remoteMsinfo(ctx, name, passwd, opt)
 	}
 	path, err := local.New(opt.Env).Path(name)
