@@ -43,6 +43,7 @@ type localFirst struct {
 	flagPath     string
 	lastDigest   flagstate.Digest
 	notes        *noteGate
+	held         *runner // the runner that held the lines (its hold)
 	handedSide   bool
 	handedMsinfo bool
 }
@@ -54,6 +55,7 @@ func (r *runner) prepareLocal(ch *config.Channel, a, b *config.Store) *localFirs
 	hr := *r
 	hr.env.Notes = lf.notes.note
 	hr.hold = &lf.listing
+	lf.held = &hr
 	side, ok := hr.openSide(b)
 	if !ok {
 		return lf
@@ -90,6 +92,7 @@ func (lf *localFirst) takeMsinfo(r *runner, ch *config.Channel) (msinfo.File, ms
 		return r.openMsinfo(ch, r.opt.simulate)
 	}
 	flush(lf.msinfoOut)
+	lf.held.hold = nil // the msinfo's later notes are printed at once
 	lf.handedMsinfo = lf.f != nil
 	return lf.f, lf.last, lf.handedMsinfo
 }
