@@ -18,7 +18,7 @@ func (b *Box) Messages(ctx context.Context) ([]store.Message, error) {
 		out = make([]store.Message, 0, len(b.msgs))
 	}
 	var a arena
-	err := b.each(func(sc *scanned, m store.Message) error {
+	err := b.each(ctx, func(sc *scanned, m store.Message) error {
 		if len(out) == cap(out) {
 			out = slices.Grow(out, max(sc.expect, len(out)+1)-len(out))
 		}
@@ -38,12 +38,20 @@ func (b *Box) Messages(ctx context.Context) ([]store.Message, error) {
 // of the messages known already again, then scans what was added since.
 // An error from fn stops the reading and is returned.
 func (b *Box) EachMessage(ctx context.Context, fn func(store.Message) error) error {
-	return b.each(func(_ *scanned, m store.Message) error { return fn(m) })
+	return b.each(ctx, func(_ *scanned, m store.Message) error { return fn(m) })
 }
 
+// ctxEvery is how many messages a listing reads between two looks at its
+// context: a large box stops soon after a Ctrl-C, not at its end.
+const ctxEvery = 1024
+
 // each is EachMessage, fn also getting the scan's view of the message.
-func (b *Box) each(fn func(*scanned, store.Message) error) error {
+func (b *Box) each(ctx context.Context, fn func(*scanned, store.Message) error) error {
+	n := 0
 	emit := func(sc *scanned) error {
+		if n++; n%ctxEvery == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
 		if sc.pseudo {
 			return nil
 		}
