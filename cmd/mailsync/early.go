@@ -153,7 +153,9 @@ func (g *noteGate) note(n store.Note) {
 		g.held = append(g.held, n)
 		return
 	}
-	g.print(n)
+	if g.print != nil {
+		g.print(n)
+	}
 }
 
 // release prints the held notes, and every later one at once.
@@ -165,7 +167,9 @@ func (g *noteGate) release() {
 	}
 	g.released = true
 	for _, n := range g.held {
-		g.print(n)
+		if g.print != nil {
+			g.print(n)
+		}
 	}
 	g.held = nil
 }
