@@ -1,7 +1,6 @@
 package channel
 
 import (
-	"bytes"
 	"context"
 	"slices"
 	"sync"
@@ -67,8 +66,7 @@ func (e *Engine) ReadEarly(ctx context.Context, b *Side, last msinfo.State, n in
 		if !ok {
 			sig = nil
 		}
-		if entry, found := e.Book.Lookup(name); found && entry.IDs == settled.DigestOf(ids) &&
-			len(entry.B) > 0 && bytes.Equal(entry.B, sig) {
+		if entry, found := e.Book.Lookup(name); found && entry.SettledB(sig, settled.DigestOf(ids)) {
 			continue // unchanged here: read only if the first side asks
 		}
 		t := idtable.New(ids)

@@ -227,13 +227,19 @@ func (e *Engine) applyFlags(ctx context.Context, o *openSide, fp *flagPlan, move
 		}
 		return 0, false
 	}
-	if e.Opt.Long {
-		for _, m := range moves {
-			e.emit(event.FlagsChanged{Dir: dir, From: summary(&o.scan.det, m.at), ID: o.scan.t.Str(m.n), Add: m.add, Remove: m.remove,
-				AddKeywords: m.addK, RemoveKeywords: m.removeK})
-		}
-	}
+	e.sayMoves(o, moves, dir)
 	return len(moves), true
+}
+
+// sayMoves prints (-m) a line for each move made on side o.
+func (e *Engine) sayMoves(o *openSide, moves []flagMove, dir string) {
+	if !e.Opt.Long {
+		return
+	}
+	for _, m := range moves {
+		e.emit(event.FlagsChanged{Dir: dir, From: summary(&o.scan.det, m.at), ID: o.scan.t.Str(m.n), Add: m.add, Remove: m.remove,
+			AddKeywords: m.addK, RemoveKeywords: m.removeK})
+	}
 }
 
 // applyWithoutAdditions makes moves on side o without their keyword
@@ -256,12 +262,7 @@ func (e *Engine) applyWithoutAdditions(ctx context.Context, o *openSide, fp *fla
 	if err := e.setFlags(ctx, o, rest); err != nil {
 		return 0, false
 	}
-	if e.Opt.Long {
-		for _, m := range rest {
-			e.emit(event.FlagsChanged{Dir: dir, From: summary(&o.scan.det, m.at), ID: o.scan.t.Str(m.n), Add: m.add, Remove: m.remove,
-				RemoveKeywords: m.removeK})
-		}
-	}
+	e.sayMoves(o, rest, dir)
 	return len(rest), true
 }
 

@@ -81,6 +81,13 @@ func (e Entry) Check(a, b []byte, ids Digest) (read int, ok bool) {
 	return -1, len(e.A) > 0 && e.Matches(a, b, ids)
 }
 
+// SettledB reports whether e may leave side B of a box with signature b
+// and msinfo digest ids unread: Check asks to read B (or finds no match,
+// so that the box is read whole) whenever this is false.
+func (e Entry) SettledB(b []byte, ids Digest) bool {
+	return e.IDs == ids && len(e.B) > 0 && bytes.Equal(e.B, b)
+}
+
 // Matches reports whether e is for a box with signatures a and b whose
 // msinfo entry has digest ids.
 func (e Entry) Matches(a, b []byte, ids Digest) bool {

@@ -91,3 +91,30 @@ func TestBookWithoutDir(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestSettledBAgreesWithCheck: whenever SettledB is false, Check reads
+// side B or finds no match (the box is then read whole), for every
+// entry, signatures and digest of a small set.
+func TestSettledBAgreesWithCheck(t *testing.T) {
+	sigs := [][]byte{nil, []byte("x"), []byte("y")}
+	digests := []Digest{DigestOf([]string{"<1@x>"}), DigestOf([]string{"<2@x>"})}
+	for _, ea := range sigs {
+		for _, eb := range sigs {
+			for _, eid := range digests {
+				e := Entry{A: ea, B: eb, IDs: eid}
+				for _, a := range sigs {
+					for _, b := range sigs {
+						for _, ids := range digests {
+							if e.SettledB(b, ids) {
+								continue
+							}
+							if read, ok := e.Check(a, b, ids); ok && read != 1 {
+								t.Errorf("entry %+v, a %q b %q: SettledB false but Check reads %d, matching", e, a, b, read)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
