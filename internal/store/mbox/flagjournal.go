@@ -34,26 +34,19 @@ import (
 // flagJournalMark starts the journal's first line.
 const flagJournalMark = "flags-in-place "
 
-// journalEdit is one change the journal names: at off, old becomes new
-// (of one length).
-type journalEdit struct {
-	off      int64
-	old, new []byte
-}
-
 // appendFlagJournal appends the journal lines for edits of the file
 // with signature sig.
-func appendFlagJournal(buf []byte, sig filesig.Sig, edits []journalEdit) []byte {
+func appendFlagJournal(buf []byte, sig filesig.Sig, edits []inPlaceEdit) []byte {
 	buf = fmt.Appendf(buf, "%s%d %d\n", flagJournalMark, sig.Dev, sig.Ino)
 	for _, e := range edits {
-		buf = fmt.Appendf(buf, "edit %d %x %x\n", e.off, e.old, e.new)
+		buf = fmt.Appendf(buf, "edit %d %x %x\n", e.off, e.was, e.data)
 	}
 	return buf
 }
 
 // parseFlagJournal reads the journal of a dotlock's content; ok is
 // false when it has none or a line of it is damaged.
-func parseFlagJournal(content []byte) (dev, ino uint64, edits []journalEdit, ok bool) {
+func parseFlagJournal(content []byte) (dev, ino uint64, edits []inPlaceEdit, ok bool) {
 	_, rest, _ := bytes.Cut(content, []byte("\n"))
 	lines := strings.Split(strings.TrimRight(string(rest), "\n"), "\n")
 	head, found := strings.CutPrefix(lines[0], flagJournalMark)
@@ -74,7 +67,7 @@ func parseFlagJournal(content []byte) (dev, ino uint64, edits []journalEdit, ok 
 		if err != nil || err1 != nil || err2 != nil || off < 0 || len(old) != len(new) || len(old) == 0 {
 			return 0, 0, nil, false
 		}
-		edits = append(edits, journalEdit{off: off, old: old, new: new})
+		edits = append(edits, inPlaceEdit{off: off, was: old, data: new})
 	}
 	return dev, ino, edits, true
 }
@@ -82,7 +75,7 @@ func parseFlagJournal(content []byte) (dev, ino uint64, edits []journalEdit, ok 
 // journalFlags writes the journal of edits into this Box's dotlock and
 // syncs it and its directory: it must outlast a crash before any of
 // them is written.
-func (b *Box) journalFlags(sig filesig.Sig, edits []journalEdit) error {
+func (b *Box) journalFlags(sig filesig.Sig, edits []inPlaceEdit) error {
 	if b.lock == "" {
 		return fmt.Errorf("no dotlock to journal in")
 	}
@@ -115,29 +108,26 @@ func (b *Box) finishFlagJournal(content []byte) error {
 	if sig, ok := filesig.Of(st); !ok || sig.Dev != dev || sig.Ino != ino {
 		return nil // the file was replaced since
 	}
-	var todo []journalEdit
+	var todo []inPlaceEdit
 	for _, e := range edits {
-		now := make([]byte, len(e.new))
-		if n, _ := b.f.ReadAt(now, e.off); n == len(now) && !bytes.Equal(now, e.new) && mixture(now, e.old, e.new) {
+		now := make([]byte, len(e.data))
+		if n, _ := b.f.ReadAt(now, e.off); n == len(now) && !bytes.Equal(now, e.data) && mixture(now, e.was, e.data) {
 			todo = append(todo, e)
 		}
 	}
 	if len(todo) == 0 {
 		return nil
 	}
-	if b.writer == nil {
-		// A second descriptor (b.f appends), open until Close: closing
-		// it would drop the fcntl lock (inplace.go).
-		if b.writer, err = os.OpenFile(b.path, os.O_WRONLY, 0); err != nil {
-			return fmt.Errorf("finish the flag changes a killed mailsync left in %s: %w", b.path, err)
-		}
+	w, err := b.inPlaceWriter()
+	if err != nil {
+		return fmt.Errorf("finish the flag changes a killed mailsync left in %s: %w", b.path, err)
 	}
 	for _, e := range todo {
-		if _, err := b.writer.WriteAt(e.new, e.off); err != nil {
+		if _, err := w.WriteAt(e.data, e.off); err != nil {
 			return fmt.Errorf("finish the flag changes a killed mailsync left in %s: %w", b.path, err)
 		}
 	}
-	if err := b.writer.Sync(); err != nil {
+	if err := w.Sync(); err != nil {
 		return fmt.Errorf("finish the flag changes a killed mailsync left in %s: %w", b.path, err)
 	}
 	b.env.Tell(store.FlagsFinished{Path: b.path, Messages: len(todo)})

@@ -88,7 +88,7 @@ func TestFlagJournalFinish(t *testing.T) {
 		{"changed by another program", foreign, nil, foreign},
 		{"another file", torn, func(sig filesig.Sig) string {
 			sig.Ino++
-			return string(appendFlagJournal(nil, sig, []journalEdit{{off: int64(first), old: before[first : last+1], new: after[first : last+1]}}))
+			return string(appendFlagJournal(nil, sig, []inPlaceEdit{{off: int64(first), was: before[first : last+1], data: after[first : last+1]}}))
 		}, torn},
 		{"damaged journal", torn, func(sig filesig.Sig) string {
 			return string(appendFlagJournal(nil, sig, nil)) + "edit 12 zz 00\n"
@@ -101,7 +101,7 @@ func TestFlagJournalFinish(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			journal := string(appendFlagJournal(nil, sig, []journalEdit{{off: int64(first), old: before[first : last+1], new: after[first : last+1]}}))
+			journal := string(appendFlagJournal(nil, sig, []inPlaceEdit{{off: int64(first), was: before[first : last+1], data: after[first : last+1]}}))
 			if c.journal != nil {
 				journal = c.journal(sig)
 			}
@@ -127,13 +127,13 @@ func TestFlagJournalFinish(t *testing.T) {
 // parseFlagJournal reads back, after the pid line.
 func TestFlagJournalRoundTrip(t *testing.T) {
 	sig := filesig.Sig{Dev: 2049, Ino: 1234567}
-	edits := []journalEdit{{off: 4090, old: []byte("O\nX-St"), new: []byte("RO\nX-S")}, {off: 9000, old: []byte{0, 255}, new: []byte("ab")}}
+	edits := []inPlaceEdit{{off: 4090, was: []byte("O\nX-St"), data: []byte("RO\nX-S")}, {off: 9000, was: []byte{0, 255}, data: []byte("ab")}}
 	dev, ino, got, ok := parseFlagJournal(append([]byte("42\n"), appendFlagJournal(nil, sig, edits)...))
 	if !ok || dev != sig.Dev || ino != sig.Ino || len(got) != 2 {
 		t.Fatalf("parsed %d %d %+v %v", dev, ino, got, ok)
 	}
 	for i := range edits {
-		if got[i].off != edits[i].off || !bytes.Equal(got[i].old, edits[i].old) || !bytes.Equal(got[i].new, edits[i].new) {
+		if got[i].off != edits[i].off || !bytes.Equal(got[i].was, edits[i].was) || !bytes.Equal(got[i].data, edits[i].data) {
 			t.Errorf("edit %d: %+v, want %+v", i, got[i], edits[i])
 		}
 	}

@@ -25,7 +25,8 @@ import (
 const inPlaceBlock = 4096
 
 // inPlaceEdit is one message's change as written in place: data at off
-// (replacing was, when the change crosses a block boundary).
+// (replacing was, when the change crosses a block boundary: the flag
+// journal names it, flagjournal.go).
 type inPlaceEdit struct {
 	off       int64
 	data, was []byte
@@ -141,6 +142,22 @@ func inPlaceChange(base int64, old, new []byte) (e inPlaceEdit, crosses bool) {
 	return e, false
 }
 
+// inPlaceWriter returns the descriptor that writes in place, opened the
+// first time. b.f appends (O_APPEND), so the writes go through a second
+// descriptor of the same file, held under the same locks. It stays open
+// until Close has closed b.f: closing any descriptor of a file drops the
+// process's fcntl locks on it (POSIX), which must last to the end.
+func (b *Box) inPlaceWriter() (*os.File, error) {
+	if b.writer == nil {
+		w, err := os.OpenFile(b.path, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, err
+		}
+		b.writer = w
+	}
+	return b.writer, nil
+}
+
 // writeFlagsInPlace writes the flags set in the session into the status
 // lines of their messages, in place, when every changed message has the
 // room (restatusInPlace, inPlaceChange); wrote is false, and nothing is
@@ -154,7 +171,7 @@ func (b *Box) writeFlagsInPlace() (wrote bool, err error) {
 		return false, fmt.Errorf("file shrank from %d to %d bytes: changed by another program", b.size, st.Size())
 	}
 	var edits []inPlaceEdit
-	var crossing []journalEdit
+	var crossing []inPlaceEdit
 	var hdr, out []byte
 	for i := range b.msgs {
 		m := &b.msgs[i]
@@ -173,22 +190,17 @@ func (b *Box) writeFlagsInPlace() (wrote bool, err error) {
 		}
 		e, crosses := inPlaceChange(m.hdrStart(), hdr, out)
 		if crosses {
-			crossing = append(crossing, journalEdit{off: e.off, old: e.was, new: e.data})
+			crossing = append(crossing, e)
 		}
 		edits = append(edits, e)
 	}
 	if b.decl.dirty && len(edits) == 0 {
 		return false, nil // no message to declare in
 	}
-	// b.f appends (O_APPEND); the writes go through a second descriptor
-	// of the same file, held under the same locks. It stays open until
-	// Close has closed b.f: closing any descriptor of a file drops the
-	// process's fcntl locks on it (POSIX), which must last to the end.
-	w, err := os.OpenFile(b.path, os.O_WRONLY, 0)
+	w, err := b.inPlaceWriter()
 	if err != nil {
 		return false, err
 	}
-	b.writer = w
 	if wst, err := w.Stat(); err != nil || !os.SameFile(st, wst) {
 		return false, fmt.Errorf("the file was replaced by another program")
 	}
