@@ -5,10 +5,13 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 )
 
 // startProfiles writes a CPU profile to $MAILSYNC_CPUPROFILE and a heap
-// profile (taken at exit) to $MAILSYNC_MEMPROFILE when they are set: a
+// profile (taken at exit) to $MAILSYNC_MEMPROFILE and an execution trace
+// (go tool trace: which goroutine waited on what) to $MAILSYNC_TRACE
+// when they are set: a
 // developer's tool for the benchmarks (make bench), not a user feature.
 // The returned function stops the profiles; it never fails the run.
 func startProfiles() (stop func()) {
@@ -19,6 +22,14 @@ func startProfiles() (stop func()) {
 			stops = append(stops, func() { pprof.StopCPUProfile(); f.Close() })
 		} else {
 			fmt.Fprintf(os.Stderr, "mailsync: cpu profile %s: %v\n", path, err)
+		}
+	}
+	if path := os.Getenv("MAILSYNC_TRACE"); path != "" {
+		f, err := os.Create(path)
+		if err == nil && trace.Start(f) == nil {
+			stops = append(stops, func() { trace.Stop(); f.Close() })
+		} else {
+			fmt.Fprintf(os.Stderr, "mailsync: execution trace %s: %v\n", path, err)
 		}
 	}
 	if path := os.Getenv("MAILSYNC_MEMPROFILE"); path != "" {

@@ -71,7 +71,9 @@ func (s *Store) login(ctx context.Context, sess *session) error {
 			s.trace.hide(pass, quoted(pass), base64.StdEncoding.EncodeToString([]byte(s.srv.AuthUser+"\x00"+user+"\x00"+pass)),
 				base64.StdEncoding.EncodeToString([]byte("\x00"+user+"\x00"+pass)))
 		}
+		asked := time.Now()
 		last = s.authenticate(sess, caps, user, pass)
+		sess.quicker(time.Since(asked))
 		if last == nil {
 			s.mu.Lock()
 			if s.user == "" {

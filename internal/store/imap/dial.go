@@ -110,6 +110,9 @@ type session struct {
 	cut     atomic.Bool
 	boundMu sync.Mutex
 	bound   map[*int]context.Context
+	// quickest bounds the link's round trip from above: the shortest
+	// time an exchange on the connection took (near.go, quicker).
+	quickest time.Duration
 }
 
 // sendSelect sends the SELECT (EXAMINE for ReadOnly) of folder name for
@@ -174,6 +177,7 @@ func connect(ctx context.Context, srv Server, opt *Options, trace *maskingWriter
 // trace, when set, gets the dialogue from the connection (traceconn.go).
 func negotiate(ctx context.Context, srv Server, opt *Options, trace *maskingWriter) (*session, error) {
 	d := net.Dialer{}
+	dialled := time.Now()
 	raw, err := d.DialContext(ctx, "tcp", srv.Address())
 	if err != nil {
 		return nil, err
@@ -202,6 +206,7 @@ func negotiate(ctx context.Context, srv Server, opt *Options, trace *maskingWrit
 		conn.Close()
 		return nil, err
 	}
+	greeted := greetingRoundTrip(time.Since(dialled))
 	pc.trace = newConnTrace(trace)
 	caps, known := greetingCaps(greeting)
 	wantTLS := !secure && !srv.NoTLS && (srv.TLS || !known || caps[strings.ToUpper(string(goimap.CapStartTLS))])
@@ -213,7 +218,7 @@ func negotiate(ctx context.Context, srv Server, opt *Options, trace *maskingWrit
 	stall := opt.stall()
 	if !wantTLS {
 		lp := newLiteralPlusConn(pc)
-		return &session{c: imapclient.New(lp, cliOpt), secure: secure, conn: pc, literals: lp, stall: stall}, nil
+		return &session{c: imapclient.New(lp, cliOpt), secure: secure, conn: pc, literals: lp, stall: stall, quickest: greeted}, nil
 	}
 	tc, err := startTLS(ctx, pc, greeting, tlsCfg, trace)
 	if err != nil && !errors.As(err, new(*startTLSRefused)) {
@@ -221,7 +226,7 @@ func negotiate(ctx context.Context, srv Server, opt *Options, trace *maskingWrit
 	}
 	if err == nil {
 		lp := newLiteralPlusConn(tc)
-		return &session{c: imapclient.New(lp, cliOpt), secure: true, conn: tc, literals: lp, stall: stall}, nil
+		return &session{c: imapclient.New(lp, cliOpt), secure: true, conn: tc, literals: lp, stall: stall, quickest: greeted}, nil
 	}
 	conn.Close()
 	var refused *startTLSRefused

@@ -21,6 +21,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // Command is one command line from the client.
@@ -41,9 +42,11 @@ type Server struct {
 
 	ln       net.Listener
 	greeting string
-	handle   Handler
-	wg       sync.WaitGroup
-	stop     chan struct{}
+	// greetAfter holds each greeting back (StartSlowGreeting).
+	greetAfter time.Duration
+	handle     Handler
+	wg         sync.WaitGroup
+	stop       chan struct{}
 
 	mu     sync.Mutex
 	conns  []*Conn
@@ -55,11 +58,18 @@ type Server struct {
 // h. It stops when the test ends.
 func Start(t testing.TB, greeting string, h Handler) *Server {
 	t.Helper()
+	return StartSlowGreeting(t, 0, greeting, h)
+}
+
+// StartSlowGreeting is Start for a server that greets each connection
+// only after (a slow or distant server).
+func StartSlowGreeting(t testing.TB, after time.Duration, greeting string, h Handler) *Server {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Server{Addr: ln.Addr().String(), ln: ln, greeting: greeting, handle: h,
+	s := &Server{Addr: ln.Addr().String(), ln: ln, greeting: greeting, greetAfter: after, handle: h,
 		stop: make(chan struct{}), counts: map[string]int{}}
 	s.wg.Add(1)
 	go s.accept()
@@ -102,6 +112,11 @@ func (s *Server) accept() {
 }
 
 func (s *Server) serve(c *Conn) {
+	select {
+	case <-time.After(s.greetAfter):
+	case <-c.done:
+		return
+	}
 	c.Write(s.greeting + "\r\n")
 	c.r = bufio.NewReader(c.conn())
 	for {
