@@ -117,6 +117,9 @@ func (b *Box) scan() ([]file, []uint64, error) {
 	}
 	b.kw = kw
 	b.files = make(map[uint64]file, len(fs))
+	if len(b.keys) == 0 {
+		b.keys = make(map[string]uint64, len(fs)) // grown once, not a dozen times
+	}
 	b.trashed = 0
 	for i, f := range fs {
 		if i > 0 && fs[i-1].uniq == f.uniq {
