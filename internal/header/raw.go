@@ -100,7 +100,7 @@ func hasBreakOrTab(b []byte) bool {
 func AppendValue(dst, hdr []byte, name string) ([]byte, bool) {
 	base, found := len(dst), false
 	eachRaw(hdr, func(raw []byte) bool {
-		if !rawNameIs(raw, name) {
+		if otherFirst(raw[0], name) || !rawNameIs(raw, name) {
 			return true
 		}
 		colon := bytes.IndexByte(raw, ':') // rawNameIs saw it
@@ -123,6 +123,24 @@ func AppendValue(dst, hdr []byte, name string) ([]byte, bool) {
 		return false
 	})
 	return dst, found
+}
+
+// otherFirst reports whether a logical line starting with c cannot have
+// the field name name: c is a letter or digit (which no unfolding or
+// trimming changes) that differs from name's first byte in any case. It
+// spares AppendValue the colon search of most lines.
+func otherFirst(c byte, name string) bool {
+	upper := func(b byte) byte {
+		if 'a' <= b && b <= 'z' {
+			return b - ('a' - 'A')
+		}
+		return b
+	}
+	u := upper(c)
+	if !('A' <= u && u <= 'Z' || '0' <= u && u <= '9') || name == "" {
+		return false
+	}
+	return u != upper(name[0])
 }
 
 // rawNameIs reports whether the logical line raw has the field name name

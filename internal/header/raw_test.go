@@ -68,6 +68,8 @@ var rawSeeds = []string{
 	"\r\nSubject: after empty\n",
 	"Subject:\n\n",
 	"X:\r\n\r\n",
+	"x: lower\nsubject: lower\nmESSAGE-id: <7@8>\n\n",
+	"Message\r\n -ID: <9@10>\n\n",
 }
 
 var rawNames = []string{"Subject", "From", "To", "Date", "Message-ID", "X", "Sub ject", ">From"}
