@@ -102,6 +102,21 @@ func Write(dir, identity string, content []byte) error {
 	return nil
 }
 
+// WriteChanged is Write, except that a cache file that holds content
+// already is left as it is (no write, no rename): for a cache that often
+// comes out as it was read.
+func WriteChanged(dir, identity string, content []byte) error {
+	if dir == "" {
+		return nil
+	}
+	old, err := os.ReadFile(filePath(dir, identity))
+	if err == nil && len(old) == len(content)+4 && bytes.Equal(old[:len(content)], content) &&
+		binary.BigEndian.Uint32(old[len(content):]) == crc32.Checksum(content, table) {
+		return nil
+	}
+	return Write(dir, identity, content)
+}
+
 // Writer writes a cache file as a stream (for payloads not to be held in
 // memory): Commit makes it the cache file, Abort drops it.
 type Writer struct {

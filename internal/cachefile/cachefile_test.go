@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 )
 
@@ -81,5 +82,47 @@ func TestStream(t *testing.T) {
 	os.WriteFile(files[0], raw, 0o600)
 	if _, ok := Open(dir, "s 1", "box"); ok {
 		t.Error("a damaged blob was opened")
+	}
+}
+
+// TestWriteChanged: a file that holds the content already is left alone
+// (the same inode: no rename); other content, or a damaged file, is
+// replaced.
+func TestWriteChanged(t *testing.T) {
+	dir := t.TempDir()
+	content := func(p string) []byte { return append(New("k 1", "box", len(p)), p...) }
+	inode := func() uint64 {
+		t.Helper()
+		fi, err := os.Stat(filePath(dir, "box"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Sys().(*syscall.Stat_t).Ino
+	}
+	if err := WriteChanged(dir, "box", content("abc")); err != nil {
+		t.Fatal(err)
+	}
+	first := inode()
+	if err := WriteChanged(dir, "box", content("abc")); err != nil {
+		t.Fatal(err)
+	}
+	if inode() != first {
+		t.Error("the same content was written again")
+	}
+	if err := WriteChanged(dir, "box", content("abd")); err != nil {
+		t.Fatal(err)
+	}
+	if p, ok := Read(dir, "k 1", "box"); !ok || string(p) != "abd" {
+		t.Fatalf("after new content: payload %q %v", p, ok)
+	}
+	path := filePath(dir, "box")
+	data, _ := os.ReadFile(path)
+	data[len(data)-1] ^= 1 // the checksum: the payload is as it should be
+	os.WriteFile(path, data, 0o600)
+	if err := WriteChanged(dir, "box", content("abd")); err != nil {
+		t.Fatal(err)
+	}
+	if p, ok := Read(dir, "k 1", "box"); !ok || string(p) != "abd" {
+		t.Fatalf("a damaged file was kept: payload %q %v", p, ok)
 	}
 }

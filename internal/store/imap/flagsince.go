@@ -141,7 +141,7 @@ func saveFlagCache(dir, identity string, modSeq uint64, msgs []store.Message) er
 		b = append(b, flags[k].keywords...)
 		last = k
 	}
-	return cachefile.Write(dir, flagIdentity(identity), b)
+	return cachefile.WriteChanged(dir, flagIdentity(identity), b) // unchanged when the folder's flags are
 }
 
 // sinceAhead is the listing of flags changed since the flag cache's
