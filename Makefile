@@ -9,7 +9,8 @@
 #   make bench-wan  only Dovecot behind a latency relay -> local, against mbsync (doc/design/wan.md;
 #                  BENCH_WAN_CASES=RTT:MESSAGESxFOLDERS,..., BENCH_WAN_BANDWIDTH=bytes/s, 0 = no cap)
 #   make bench-flags  only the flag change: 1% flagged on Dovecot and 1% read locally, then the
-#                  flag sync, ours ("flags sync") against mbsync (BENCH_FLAG_SIZES=10000)
+#                  flag sync, ours ("flags sync") against mbsync (BENCH_FLAG_SIZES=10000;
+#                  BENCH_FLAG_RTT=50ms runs it through a relay with that round trip)
 #   make build     bin/mailsync
 #   make install   PREFIX=/usr/local (DESTDIR supported)
 #   make lint      gofmt check + go vet + staticcheck
@@ -38,7 +39,7 @@ BENCH_FLAG_SIZES ?= 10000
 VERSION     ?=
 # The man page, once the project has one; installed when the file exists.
 MANPAGE     ?= doc/mailsync.1
-export TOOLS_BIN BENCH_SIZES BENCH_REF_MAX BENCH_DIR BENCH_IMAP_SIZES BENCH_IMAP_REF_MAX BENCH_MAILDIR_SIZES BENCH_WAN_CASES BENCH_WAN_BANDWIDTH BENCH_FLAG_SIZES
+export TOOLS_BIN BENCH_SIZES BENCH_REF_MAX BENCH_DIR BENCH_IMAP_SIZES BENCH_IMAP_REF_MAX BENCH_MAILDIR_SIZES BENCH_WAN_CASES BENCH_WAN_BANDWIDTH BENCH_FLAG_SIZES BENCH_FLAG_RTT
 
 .PHONY: all setup test lint fmt-check vet staticcheck unit build install release demo bench bench-imap bench-maildir bench-wan bench-flags clean
 

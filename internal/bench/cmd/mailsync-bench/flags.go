@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"syscall"
+	"time"
 )
 
 // The flag suite (-flag-sizes, $BENCH_FLAG_SIZES): issue 15's flag-change
@@ -21,11 +22,15 @@ import (
 // sync follows; then the same flags are cleared and synchronised, and set
 // again (flagRounds: the fastest flag sync counts); then a no-op. After each step every message's flags
 // (\Seen, \Answered, \Flagged, \Draft) are compared on both sides.
+// With a round trip (-flag-rtt) the programs reach Dovecot through a
+// relay that delays each way by half of it (netrelay, as the WAN suite);
+// the changes and checks go to Dovecot directly.
 
 // flagSuite is what the flag suite runs; it borrows the IMAP suite's
-// sync.
+// sync. rtt, when not 0, is the relay's round trip.
 type flagSuite struct {
 	imapSuite
+	rtt time.Duration
 }
 
 // flagPhases are the timed steps of the flag suite.
@@ -60,6 +65,9 @@ func (s flagSuite) run() bool {
 	fmt.Printf("machine: %s; Dovecot %s\n", machine(), version("dovecot", "--version"))
 	fmt.Printf("ours: %s with \"flags sync\" (mbox files, and Maildirs as \"ours-maildir\")\n", s.ours)
 	fmt.Printf("mbsync: %s (Maildir; Sync All, flags included)\n", noteVersion(s.mbsyncNote, s.mbsync, "--version"))
+	if s.rtt > 0 {
+		fmt.Printf("link: the programs reach Dovecot through a relay with a %v round trip\n", s.rtt)
+	}
 	var rows []flagRow
 	ok := true
 	for _, n := range s.sizes {
@@ -73,7 +81,7 @@ func (s flagSuite) run() bool {
 			break
 		}
 	}
-	printFlagTable(os.Stdout, rows)
+	printFlagTable(os.Stdout, rows, s.rtt)
 	return ok
 }
 

@@ -3,15 +3,21 @@ package main
 import (
 	"fmt"
 	"io"
+	"time"
 )
 
 // printFlagTable prints the flag suite's figures and its goal: the flag
 // sync no slower than mbsync's (issue 15).
-func printFlagTable(w io.Writer, rows []flagRow) {
+// rtt is the relay's round trip (0: none).
+func printFlagTable(w io.Writer, rows []flagRow, rtt time.Duration) {
 	const format = "%-14s %-9s %-20s %-20s %-20s\n"
 	for _, r := range rows {
-		fmt.Fprintf(w, "\nflags, N=%d: %s in %d folders; %d messages flagged on the server and %d others read locally\n",
-			r.n, mb(r.bytes), len(imapFolders), r.k, r.k)
+		link := ""
+		if rtt > 0 {
+			link = fmt.Sprintf("; through a relay with a %v round trip", rtt)
+		}
+		fmt.Fprintf(w, "\nflags, N=%d: %s in %d folders; %d messages flagged on the server and %d others read locally%s\n",
+			r.n, mb(r.bytes), len(imapFolders), r.k, r.k, link)
 		fmt.Fprintf(w, format, "program", "local", flagPhases[0], flagPhases[1], flagPhases[2])
 		var mbsync flagResult
 		for _, t := range r.tools {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/mailsync/mailsync/internal/netrelay"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -91,7 +92,17 @@ func (s flagSuite) runFlagTool(ctx context.Context, dir string, srv *dovecot.Ser
 	home := filepath.Join(dir, t.label)
 	a := srv.Account(t.user)
 	acct := bench.IMAPAccount{Addr: srv.Addr(), User: a.Name, Password: a.Password}
-	if err := t.setup(home, srv.Port(), a.Password); err != nil {
+	port := srv.Port()
+	if s.rtt > 0 {
+		relay, err := netrelay.Start(ctx, srv.Addr(), s.rtt/2, 0)
+		if err != nil {
+			fr.err = fmt.Errorf("%s: %w", t.label, err)
+			return fr
+		}
+		defer relay.Stop()
+		port = relay.Port()
+	}
+	if err := t.setup(home, port, a.Password); err != nil {
 		fr.err = fmt.Errorf("%s: %w", t.label, err)
 		return fr
 	}

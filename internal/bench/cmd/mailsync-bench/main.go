@@ -23,7 +23,9 @@
 //     mbsync, and a fully pipelined fetch, through a relay that delays
 //     each direction (RTT 50 ms and 150 ms, 2,000 messages in 50 folders;
 //     RTT 50 ms, 5,000 in 500), with the round trips each run made;
-//   - the flag suite (-flag-sizes, $BENCH_FLAG_SIZES; see flags.go): 1%
+//   - the flag suite (-flag-sizes, $BENCH_FLAG_SIZES; -flag-rtt,
+//     $BENCH_FLAG_RTT, puts a relay with that round trip in front of
+//     its Dovecot; see flags.go): 1%
 //     of the messages flagged on the server and 1% read locally, then
 //     the flag sync, by ours with "flags sync" and by mbsync.
 //
@@ -74,6 +76,8 @@ func main() {
 	wanBandwidth := flag.Int64("wan-bandwidth", int64(envInt("BENCH_WAN_BANDWIDTH", 0)),
 		"WAN suite: bandwidth cap of the relay in bytes per second each way (0: none)")
 	flagSizes := flag.String("flag-sizes", envOr("BENCH_FLAG_SIZES", "10000"), `message counts of the flag suite ("none" skips it)`)
+	flagRTT := flag.Duration("flag-rtt", envDuration("BENCH_FLAG_RTT", 0),
+		"flag suite: round trip of a relay put between the programs and Dovecot (0: none, loopback)")
 	maildirSizes := flag.String("maildir-sizes", envOr("BENCH_MAILDIR_SIZES", "20000"), `message counts of the Maildir suite ("none" skips it)`)
 	timeout := flag.Duration("timeout", 30*time.Minute, "mbox and Maildir suites: limit for one sync")
 	imapTimeout := flag.Duration("imap-timeout", 10*time.Minute, "IMAP suite: limit for one sync")
@@ -169,7 +173,7 @@ func main() {
 			sizes: flagNs, ours: *ours, mbsync: *mbsync, account: account,
 			mbsyncNote: toolNote(*mbsync, accountErr, "apt-get install isync"),
 			timeout:    *imapTimeout, keep: *keep,
-		}}.run() && ok
+		}, *flagRTT}.run() && ok
 	}
 	if !ok {
 		os.Exit(1)
@@ -312,6 +316,13 @@ func envOr(key, def string) string {
 
 func envInt(key string, def int) int {
 	if v, err := strconv.Atoi(os.Getenv(key)); err == nil {
+		return v
+	}
+	return def
+}
+
+func envDuration(key string, def time.Duration) time.Duration {
+	if v, err := time.ParseDuration(os.Getenv(key)); err == nil {
 		return v
 	}
 	return def
