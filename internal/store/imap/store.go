@@ -312,7 +312,7 @@ func (s *Store) dropSelecting(name string) {
 
 // Close logs out of every connection, all at once: over a link each
 // LOGOUT costs a round trip, and a pool of four logged out one after the
-// other added three (doc/design/wan.md, "Several folders at once"). It
+// other added three (doc/design/wan.md, "Logging out at once"). It
 // waits for each answer (or the connection's end) for at most
 // logoutWait from the start.
 func (s *Store) Close() error {
