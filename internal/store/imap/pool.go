@@ -29,10 +29,14 @@ import (
 //     trace without LIST-STATUS) the store keeps one connection for the whole
 //     run, one login and one "Authorizing against" line, and is asked
 //     one folder at a time as before.
-//   - A further connection is opened only once the server has selected
-//     a folder for us (proven): a server that stops answering at its
-//     first SELECT is given up on the one connection it has, not asked
-//     again on new ones (doc/design/trust-liveness.md).
+//   - A further connection is opened only once the server has opened a
+//     folder for us (proven): answered a STATUS of one with the LIST (or
+//     the STATUS commands sent with it), or selected one. A server that
+//     stops answering before that is given up on the one connection it
+//     has, not asked again on new ones (doc/design/trust-liveness.md).
+//     Until session 13 only a SELECT proved the server: over a link the
+//     further connections then started one round trip later
+//     (doc/design/wan.md, "Proven by the listing").
 //   - A further connection logs in with what the first login succeeded
 //     with, once, without a prompt and without an "Authorizing against"
 //     line (decision D15: one line per login of the first connection), so
@@ -76,7 +80,7 @@ func (s *Store) Connections() int {
 	return s.max
 }
 
-// prove records that the server selected a folder for us (a further
+// prove records that the server opened a folder for us (a further
 // connection may now be opened: pool.go) and, the first time, wakes the
 // takes waiting for a connection: they may open one instead of waiting
 // for a box to be closed.

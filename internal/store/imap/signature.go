@@ -99,12 +99,18 @@ func (s *Store) gathersStatus(sess *session) bool {
 	return s.listOptions(sess) != nil || s.opt.ListStatus && s.trace == nil && sess.c.Caps().Has(goimap.CapCondStore)
 }
 
-// keepListed keeps the STATUS answers that came with a LIST.
+// keepListed keeps the STATUS answers that came with a LIST. One is
+// enough to prove the server (pool.go): it opened a folder for us.
 func (s *Store) keepListed(list []*goimap.ListData) {
+	kept := false
 	for _, l := range list {
 		if l.Status != nil {
 			s.keepStatus(*l.Status)
+			kept = true
 		}
+	}
+	if kept {
+		s.prove()
 	}
 }
 
@@ -143,12 +149,17 @@ func (s *Store) statusAll(sess *session, list []*goimap.ListData) {
 		}
 		cmds = append(cmds, asked{l.Mailbox, sess.c.Status(l.Mailbox, listedItems(sess))})
 	}
+	kept := false
 	for _, a := range cmds {
 		// An answer without data, or for another folder, gives none.
 		data, err := a.cmd.Wait()
 		if err == nil && data != nil && data.Mailbox == a.mailbox {
 			s.keepStatus(*data)
+			kept = true
 		}
+	}
+	if kept {
+		s.prove() // as keepListed
 	}
 }
 
