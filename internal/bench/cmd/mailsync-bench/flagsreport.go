@@ -74,5 +74,5 @@ func wallMillis(m measured) string {
 	if !m.ran {
 		return "-"
 	}
-	return fmt.Sprintf("%d ms", m.res.Wall.Milliseconds())
+	return fmt.Sprintf("%.1f ms", float64(m.res.Wall.Microseconds())/1000)
 }
