@@ -85,7 +85,7 @@ func TestNearFromQuickestExchange(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			// LIST-STATUS and CONDSTORE: a store that may work on several
 			// folders at once.
-			answer := scriptWith("IMAP4rev1 AUTH=PLAIN CONDSTORE LIST-EXTENDED LIST-STATUS", []string{"INBOX"}, func(c *imapscript.Conn, cmd imapscript.Command) {
+			answer := scriptWith(poolCaps, []string{"INBOX"}, func(c *imapscript.Conn, cmd imapscript.Command) {
 				if cmd.Name == "NOOP" {
 					time.Sleep(tc.nop)
 					c.OK(cmd, "done")
@@ -102,7 +102,7 @@ func TestNearFromQuickestExchange(t *testing.T) {
 					}
 					answer(c, cmd)
 				})
-				st, err := imap.Dial(t.Context(), "{"+s.Addr+"/notls/user=sam}", imap.Options{Passwd: "secret", ListStatus: true})
+				st, err := dialPooled(t, s)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -12,6 +12,17 @@ import (
 	"github.com/mailsync/mailsync/internal/store/imap/imapscript"
 )
 
+// poolCaps are the capabilities of a scripted server the store may
+// open several connections to (LIST-STATUS and CONDSTORE: pool.go).
+const poolCaps = "IMAP4rev1 AUTH=PLAIN CONDSTORE LIST-EXTENDED LIST-STATUS"
+
+// dialPooled dials the scripted server s as a sync does (LIST-STATUS
+// asked for), so that the store may use a pool.
+func dialPooled(t *testing.T, s *imapscript.Server) (*imap.Store, error) {
+	t.Helper()
+	return imap.Dial(t.Context(), "{"+s.Addr+"/notls/user=sam}", imap.Options{Passwd: "secret", ListStatus: true})
+}
+
 // TestCloseLogsOutAtOnce: Close sends the LOGOUT of every connection of
 // the pool before it waits for any answer (over a link, one after the
 // other cost a round trip each). The server answers no LOGOUT until all
@@ -22,7 +33,7 @@ func TestCloseLogsOutAtOnce(t *testing.T) {
 	var mu sync.Mutex
 	arrived := 0
 	all := make(chan struct{})
-	answer := scriptWith("IMAP4rev1 AUTH=PLAIN CONDSTORE LIST-EXTENDED LIST-STATUS", []string{"A", "B", "C"},
+	answer := scriptWith(poolCaps, []string{"A", "B", "C"},
 		func(c *imapscript.Conn, cmd imapscript.Command) {
 			switch cmd.Name {
 			case "SELECT", "EXAMINE":
@@ -48,7 +59,7 @@ func TestCloseLogsOutAtOnce(t *testing.T) {
 		}
 		answer(c, cmd)
 	})
-	st, err := imap.Dial(t.Context(), "{"+s.Addr+"/notls/user=sam}", imap.Options{Passwd: "secret", ListStatus: true})
+	st, err := dialPooled(t, s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +95,7 @@ func TestPoolProvenByListing(t *testing.T) {
 	second := make(chan struct{})
 	var once sync.Once
 	together := make(chan bool, 2)
-	answer := scriptWith("IMAP4rev1 AUTH=PLAIN CONDSTORE LIST-EXTENDED LIST-STATUS", nil,
+	answer := scriptWith(poolCaps, nil,
 		func(c *imapscript.Conn, cmd imapscript.Command) {
 			switch cmd.Name {
 			case "SELECT", "EXAMINE":
@@ -116,7 +127,7 @@ func TestPoolProvenByListing(t *testing.T) {
 		}
 		answer(c, cmd)
 	})
-	st, err := imap.Dial(t.Context(), "{"+s.Addr+"/notls/user=sam}", imap.Options{Passwd: "secret", ListStatus: true})
+	st, err := dialPooled(t, s)
 	if err != nil {
 		t.Fatal(err)
 	}
